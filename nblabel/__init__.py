@@ -1,0 +1,13 @@
+"""nblabel: Label Studio's labeling workflow, native to the notebook.
+
+    lab = nblabel.Labeler(df, config, annotator="alice")
+    lab                      # label in the cell, keyboard first
+    lab.to_pandas()          # annotations back as a DataFrame (Label Studio JSON inside)
+"""
+
+from ._config import Config, parse_config
+from ._errors import ConfigError, QueueEmpty, TaskChanged
+from ._labeler import Labeler
+
+__all__ = ["Config", "ConfigError", "Labeler", "QueueEmpty", "TaskChanged", "parse_config"]
+__version__ = "0.1.0"

@@ -1,0 +1,435 @@
+"""`Labeler`: the widget and the headless API over one annotator's queue.
+
+Rules:
+- one RLock (`_lock`) around every public method and every widget message: messages from the browser arrive on a
+  kernel subshell thread while cells run on the main thread;
+- tasks travel to the browser as custom messages (`model.send`), never as traits, so no data lands in the
+  notebook file; the browser holds the current task plus a prefetched window;
+- a submit from the browser is acknowledged only after the store committed it (see `_store.py`).
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import logging
+import os
+import threading
+import time
+import uuid
+import weakref
+from collections import deque
+from pathlib import Path
+from typing import Any
+
+import anywidget
+
+from . import _output
+from ._config import Config, check_compatible, parse_config
+from ._errors import ConfigError, QueueEmpty
+from ._history import Action, History
+from ._queue import Queue
+from ._results import normalize_result, strip_origins, with_origins
+from ._store import Store, session_owner
+from ._suggest import Suggestions, digest
+from ._task_ids import id_from_key, plain_id, task_key
+from ._tasks import ListSource, make_source
+
+log = logging.getLogger("nblabel")
+
+DEFAULT_KEYS = {"submit": "Enter", "skip": "s", "undo": "z", "redo": "Shift+Z", "back": "ArrowLeft", "legend": "?"}
+_STATIC = Path(__file__).parent / "static"
+_LIVE: dict[tuple[str, str], "weakref.ref[Labeler]"] = {}  # (store, annotator) → the Labeler a re-run supersedes
+
+
+def default_store_path(config: Config) -> Path:
+    return Path(".nblabel") / f"{config.hash}.db"
+
+
+class Labeler(anywidget.AnyWidget):
+    """Label a DataFrame (or a list of dicts / Label Studio tasks) with a Label Studio config, in the notebook.
+
+    Parameters
+    ----------
+    data : DataFrame, list of dicts, Label Studio task list, or an iterator of dicts. Rows are tasks; the index
+        (or `id_column`) is the task id.
+    config : Label Studio XML labeling config.
+    annotator : who labels (default: the OS user). Each annotator has their own queue.
+    store : SQLite file (default ``./.nblabel/<config-hash>.db``) or ``":memory:"``. Local disks only.
+    predictor : a column name, a Series, or a callable giving suggestions (Label Studio predictions or labels).
+    order : "given", "shuffle" (with `seed`), "uncertain" or "confident".
+    """
+
+    _esm = _STATIC / "widget.js"
+    _css = _STATIC / "widget.css"
+
+    def __init__(self, data: Any, config: str | Config, *, annotator: str | None = None,
+                 store: str | os.PathLike | None = None, predictor: Any = None, order: str = "given",
+                 seed: int | None = None, id_column: str | None = None, keys: dict | None = None,
+                 annotator_emails: dict[str, str] | None = None, threshold: float | None = None,
+                 prefetch: int = 5) -> None:
+        super().__init__()
+        self._lock = threading.RLock()
+        self._config = config if isinstance(config, Config) else parse_config(config)
+        self._source = make_source(data, id_column)
+        if isinstance(self._source, ListSource):
+            first = self._source.key_at(0)
+            if first is not None:
+                self._config.check_fields(self._source.raw_keys(first))
+        else:
+            self._config.check_fields(self._source.columns)
+        self.annotator = annotator or _default_annotator()
+        self._emails = dict(annotator_emails or {})
+        self._keys = {**DEFAULT_KEYS, **(keys or {})}
+        self._prefetch = max(1, int(prefetch))
+        self._store = self._open_store(store)
+        self._owner = session_owner()
+        self._suggest = Suggestions(predictor, self._config, data, threshold)
+        if order in ("uncertain", "confident") and predictor is None and not _has_predictions(self._source):
+            raise ValueError(f"order={order!r} needs a predictor with scores (predictor= or task predictions)")
+        self._queue = Queue(self._source, self._store, self.annotator, self._owner, order=order, seed=seed,
+                            score=self._score if order in ("uncertain", "confident") else None)
+        self._history = History()
+        self._focus: str | None = None  # a task shown out of queue order (back / goto / edit after undo)
+        self._focus_from_back = False
+        self._withdrawn: dict[str, list] = {}  # undone results, shown pre-filled until answered again
+        self._shown_at: dict[str, float] = {}
+        self._served: set[str] = set()
+        self._in_source: dict[str, bool] = {}
+        self._recent: deque[float] = deque(maxlen=30)
+        self._views = False
+        self._closed = False
+        self._supersede()
+        self.on_msg(self._on_msg)
+
+    # -- setup -----------------------------------------------------------------------------------------------
+    def _open_store(self, store: Any) -> Store:
+        path = default_store_path(self._config) if store is None else store
+        new = str(path) != ":memory:" and not Path(path).exists()
+        opened = Store(path)
+        stored = opened.meta("config")
+        if stored is not None:
+            merged = check_compatible(stored, self._config)
+            if merged != stored:
+                opened.set_meta("config", merged)
+        else:
+            opened.set_meta("config", self._config.signature())
+        if new and store is None:
+            print(f"nblabel: annotations are stored in {Path(path).resolve()}")
+        return opened
+
+    def _supersede(self) -> None:
+        slot = (os.path.abspath(self._store.path) if self._store.path != ":memory:" else f":memory:{id(self)}",
+                self.annotator)
+        old = _LIVE.get(slot)
+        if old is not None and (prev := old()) is not None and prev is not self:
+            prev.close(reason="replaced by a newer Labeler (the cell was re-run)")
+        _LIVE[slot] = weakref.ref(self)
+
+    def close(self, reason: str = "closed") -> None:
+        """Release this session's tasks so another session can take them; the store stays on disk."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            self._closed_reason = reason
+            try:
+                self._queue.release()
+            except Exception:  # the store may already be gone at interpreter exit
+                pass
+            if self._views:
+                self._emit({"type": "state", "error": f"This labeler was {reason}.", "tasks": [],
+                            "config": None, "keys": self._keys, "progress": None})
+
+    def _email(self, annotator: str) -> str:
+        return self._emails.get(annotator, f"{annotator}@nblabel.local")
+
+    # -- task lookup -----------------------------------------------------------------------------------------
+    def _current_key(self) -> str | None:
+        if self._closed:
+            raise RuntimeError(f"this Labeler was {self._closed_reason}")
+        return self._focus if self._focus is not None else self._queue.head()
+
+    def _fields_hash(self, key: str) -> str:
+        values = self._source.data(key, self._config.fields)
+        return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+    def _check_task(self, key: str) -> None:
+        """First serve of a task in this session: its `$fields` exist and did not change since first labeled."""
+        if key in self._served:
+            return
+        if isinstance(self._source, ListSource):
+            self._config.check_fields(self._source.raw_keys(key))
+        self._store.check_served(key, self._fields_hash(key), id_from_key(key))
+        self._served.add(key)
+
+    def _predictions(self, key: str) -> list[dict]:
+        extras = self._source.extras(key)
+        return self._suggest.for_task(key, extras, lambda: {"id": plain_id(id_from_key(key)), "data": self._source.data(key)})
+
+    def _shown_prediction(self, key: str) -> tuple[dict | None, int | None]:
+        shown = self._suggest.shown(self._predictions(key))
+        if shown is None:
+            return None, None
+        pid = shown.get("id") if isinstance(shown.get("id"), int) else self._store.prediction_id(key, digest(key, shown))
+        return shown, pid
+
+    def _score(self, key: str) -> float | None:
+        shown = self._suggest.shown(self._predictions(key))
+        return None if shown is None or shown.get("score") is None else float(shown["score"])
+
+    def _prefill(self, key: str) -> tuple[list | None, str | None]:
+        live = self._store.live(key, self.annotator)
+        if live is not None and not live.was_cancelled:
+            return strip_origins(live.result), "annotation"
+        if key in self._withdrawn:
+            return strip_origins(self._withdrawn[key]), "annotation"
+        shown, _ = self._shown_prediction(key)
+        if shown is not None:
+            return strip_origins(shown["result"]), "prediction"
+        return None, None
+
+    # -- headless API ----------------------------------------------------------------------------------------
+    @property
+    def current(self) -> dict | None:
+        """The task on screen: ``{"id", "data", "predictions"}``, or None when nothing is left."""
+        with self._lock:
+            key = self._current_key()
+            if key is None:
+                return None
+            self._check_task(key)
+            self._shown_at.setdefault(key, time.perf_counter())
+            return {"id": plain_id(id_from_key(key)), "data": self._source.data(key),
+                    "predictions": self._predictions(key)}
+
+    def submit(self, result: list | None = None) -> dict:
+        """Store the current task's annotation (the shown suggestion when `result` is None); durable on return."""
+        with self._lock:
+            key = self._current_key()
+            if key is None:
+                raise QueueEmpty("nothing left to label: every task has an annotation by " + repr(self.annotator))
+            self._check_task(key)
+            if result is None:
+                result, _ = self._prefill(key)
+                if result is None:
+                    raise ValueError("no suggestion is shown for this task: pass a result list, e.g. "
+                                     "lab.submit([{'from_name': ..., 'to_name': ..., 'type': ..., 'value': ...}])")
+            ann = self._commit(key, result, cancelled=False, lead_time=self._lead_time(key))
+            self._push_state()
+            return ann
+
+    def skip(self) -> dict:
+        """Skip the current task (stored as a cancelled annotation); it comes back after the unlabeled ones."""
+        with self._lock:
+            key = self._current_key()
+            if key is None:
+                raise QueueEmpty("nothing left to skip")
+            ann = self._commit(key, [], cancelled=True, lead_time=self._lead_time(key))
+            self._push_state()
+            return ann
+
+    def _lead_time(self, key: str) -> float:
+        """Headless lead time: seconds from the first `current` showing this task to its submit."""
+        now = time.perf_counter()
+        return round(now - self._shown_at.get(key, now), 3)
+
+    def _commit(self, key: str, result: list, *, cancelled: bool, lead_time: float | None,
+                uid: str | None = None) -> dict:
+        if not cancelled:
+            result = normalize_result(result, self._config)
+        shown, pid = self._shown_prediction(key)
+        if not cancelled:
+            result = with_origins(result, shown["result"] if shown else None)
+        pred_meta = {k: shown.get(k) for k in ("model_version", "score") if k in shown} if shown else None
+        row, before, repeated = self._store.save_annotation(
+            key, self.annotator, result, was_cancelled=cancelled, lead_time=lead_time,
+            parent_prediction=pid if shown else None, prediction=pred_meta, uid=uid)
+        if not repeated:
+            self._history.record(Action(key, row.id, before, row.snapshot()))
+            self._queue.mark_done(key, cancelled)
+            self._withdrawn.pop(key, None)
+            self._shown_at.pop(key, None)
+            self._recent.append(time.time())
+            if self._focus == key:
+                self._focus = self._history.after(key) if self._focus_from_back else None
+                self._focus_from_back = self._focus is not None
+        return _output.ls_annotation(row, self._email(self.annotator))
+
+    def undo(self) -> dict | None:
+        """Withdraw the last submit or skip; that task becomes current, pre-filled. Returns it (None: nothing to undo)."""
+        with self._lock:
+            action = self._history.undo()
+            if action is None:
+                return None
+            self._store.restore(action.annotation_id, action.before)
+            if action.before is None or action.before.get("deleted"):
+                self._queue.withdraw(action.key)
+                self._withdrawn[action.key] = action.after["result"]
+                self._focus = None
+            else:
+                self._queue.mark_done(action.key, action.before["was_cancelled"])
+                self._focus, self._focus_from_back = action.key, False
+            self._push_state()
+            return self.current
+
+    def redo(self) -> dict | None:
+        """Re-apply the last undone submit or skip. Returns the new current task (None if nothing to redo)."""
+        with self._lock:
+            action = self._history.redo()
+            if action is None:
+                return None
+            self._store.restore(action.annotation_id, action.after)
+            self._queue.mark_done(action.key, action.after["was_cancelled"])
+            self._withdrawn.pop(action.key, None)
+            if self._focus == action.key:
+                self._focus = None
+            self._push_state()
+            return self.current
+
+    def back(self) -> dict | None:
+        """Show the previously answered task for editing (None if there is none)."""
+        with self._lock:
+            prev = self._history.before(self._current_key())
+            if prev is None:
+                return None
+            self._focus, self._focus_from_back = prev, True
+            self._push_state()
+            return self.current
+
+    def goto(self, task_id: Any) -> dict:
+        """Show any task by id (labeled or not); after it is answered the queue resumes."""
+        with self._lock:
+            key = task_key(task_id)
+            if not self._source.has(key):
+                raise KeyError(f"no task with id {task_id!r}")
+            self._focus, self._focus_from_back = key, False
+            self._push_state()
+            return self.current
+
+    @property
+    def progress(self) -> dict:
+        """Counts for this annotator: done, skipped, remaining, total, rate_per_min, eta_s."""
+        with self._lock:
+            done = sum(1 for k in self._queue.done if self._has(k))
+            skipped = sum(1 for k in self._queue.skipped if self._has(k))
+            total = self._source.total
+            remaining = None if total is None else max(total - done - skipped, 0)
+            rate = None
+            if len(self._recent) >= 2 and self._recent[-1] > self._recent[0]:
+                rate = (len(self._recent) - 1) / (self._recent[-1] - self._recent[0]) * 60
+            eta = remaining / rate * 60 if rate and remaining is not None else None
+            return {"done": done, "skipped": skipped, "remaining": remaining, "total": total,
+                    "rate_per_min": round(rate, 1) if rate else None, "eta_s": round(eta) if eta is not None else None}
+
+    def _has(self, key: str) -> bool:
+        hit = self._in_source.get(key)
+        if hit is None:
+            hit = self._in_source[key] = self._source.has(key)
+        return hit
+
+    # -- write-back ------------------------------------------------------------------------------------------
+    def to_pandas(self):
+        """A new DataFrame: data + `annotations` + `predictions` + one simple column per control."""
+        with self._lock:
+            return _output.to_pandas(self)
+
+    def to_label_studio(self) -> list[dict]:
+        """Label Studio task dicts (UTF-16 offsets), importable into a Label Studio server."""
+        with self._lock:
+            return _output.to_label_studio(self)
+
+    def export(self, path: str | os.PathLike, format: str = "JSON") -> str:
+        with self._lock:
+            return _output.export(self, path, format)
+
+    # -- browser ---------------------------------------------------------------------------------------------
+    def _task_payload(self, key: str) -> dict:
+        self._check_task(key)
+        prefill, origin = self._prefill(key)
+        shown, pid = self._shown_prediction(key)
+        live = self._store.live(key, self.annotator)
+        return {"key": key, "id": plain_id(id_from_key(key)), "data": self._source.data(key, self._config.fields),
+                "prefill": prefill, "prefill_from": origin,
+                "prediction": None if shown is None else {"id": pid, "model_version": shown.get("model_version"),
+                                                          "score": shown.get("score")},
+                "annotation_id": live.id if live else None}
+
+    def _window(self) -> list[dict]:
+        current = self._current_key()
+        keys = [] if current is None else [current]
+        keys += [k for k in self._queue.fill(self._prefetch + 1) if k != current]
+        return [self._task_payload(k) for k in keys[: self._prefetch + 1]]
+
+    def _flags(self) -> dict:
+        return {"can_undo": self._history.can_undo, "can_redo": self._history.can_redo,
+                "can_back": self._history.before(self._focus if self._focus else None) is not None}
+
+    def _state(self) -> dict:
+        state = {"type": "state", "config": self._config.to_json(), "keys": self._keys, "error": None,
+                 "outbox_key": f"nblabel-outbox:{self._store.id}:{self.annotator}", "tasks": []}
+        try:
+            state["tasks"] = self._window()
+        except (ConfigError, ValueError, KeyError) as exc:  # a task that cannot be shown blocks labeling visibly
+            state["error"] = str(exc)
+        state["progress"] = self.progress
+        state.update(self._flags())
+        if self._suggest.error:
+            state["notice"] = self._suggest.error
+        return state
+
+    def _push_state(self) -> None:
+        if self._views:
+            self._emit(self._state())
+
+    def _emit(self, content: dict) -> None:
+        try:
+            self.send(content)
+        except Exception:  # no front end (plain Python): nothing to update
+            log.debug("nblabel: send failed", exc_info=True)
+
+    def _on_msg(self, _widget, content: dict, _buffers) -> None:
+        with self._lock:
+            kind = content.get("type")
+            try:
+                if self._closed:
+                    self._emit({"type": "state", "error": f"This labeler was {self._closed_reason}.", "tasks": [],
+                                "config": None, "keys": self._keys, "progress": None})
+                elif kind == "hello":
+                    self._views = True
+                    self._emit(self._state())
+                elif kind in ("submit", "skip"):
+                    self._on_submit(content, cancelled=(kind == "skip"))
+                elif kind in ("undo", "redo", "back"):
+                    if getattr(self, kind)() is None:  # nothing changed, but the browser waits for an answer
+                        self._emit(self._state())
+                elif kind == "goto":
+                    self.goto(id_from_key(content["key"]))
+            except Exception as exc:  # an exception here would be swallowed by the kernel: show it instead
+                log.exception("nblabel: message %r failed", kind)
+                self._emit({"type": "notice", "message": f"{type(exc).__name__}: {exc}"})
+
+    def _on_submit(self, content: dict, cancelled: bool) -> None:
+        uid, key = content.get("uid"), content.get("key")
+        try:
+            if not isinstance(key, str) or not self._source.has(key):
+                raise KeyError(f"unknown task key {key!r}")
+            lead = content.get("lead_time")
+            row = self._commit(key, [] if cancelled else content.get("result", []), cancelled=cancelled,
+                               lead_time=float(lead) if isinstance(lead, (int, float)) else None, uid=uid)
+        except (ValueError, KeyError, TypeError) as exc:
+            self._emit({"type": "nack", "uid": uid, "key": key, "message": str(exc)})
+            return
+        self._emit({"type": "ack", "uid": uid, "annotation_id": row["id"], "progress": self.progress,
+                    "window": self._window(), **self._flags()})
+
+
+def _has_predictions(source) -> bool:
+    return isinstance(source, ListSource) and any(extras.get("predictions") for _, _, extras in source.loaded())
+
+
+def _default_annotator() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "annotator"

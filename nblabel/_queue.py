@@ -1,0 +1,124 @@
+"""The queue: which task one annotator's session sees next.
+
+Rules:
+- unlabeled tasks in `order`; tasks skipped earlier come back once, after the unlabeled ones, in skip order;
+- a session leases the tasks it holds (current + prefetch window) in the store, so two sessions of one annotator
+  (two kernels) never serve the same task at once;
+- the scan walks positions lazily: opening a million-row frame touches only the rows it serves.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Callable, Iterator
+
+from ._store import Store
+from ._tasks import TaskSource
+
+ORDERS = ("given", "shuffle", "uncertain", "confident")
+
+
+class Queue:
+    def __init__(self, source: TaskSource, store: Store, annotator: str, owner: str, *, order: str = "given",
+                 seed: int | None = None, score: Callable[[str], float | None] | None = None) -> None:
+        if order not in ORDERS:
+            raise ValueError(f"order={order!r}: expected one of {', '.join(ORDERS)}")
+        self.source, self.store, self.annotator, self.owner = source, store, annotator, owner
+        status = store.live_status(annotator)
+        self.done = {k for k, cancelled in status.items() if not cancelled}
+        self.skipped = [k for k, cancelled in status.items() if cancelled]  # oldest skip first
+        self._skipped_set = set(self.skipped)
+        self.window: list[str] = []  # leased, in serving order; window[0] is the queue's head
+        self._requeue_round: list[str] | None = None  # skipped tasks being served again
+        self._deferred: list[str] = []  # leased by another session when we reached them
+        self._scan = self._positions(order, seed, score)
+
+    # -- order -----------------------------------------------------------------------------------------------
+    def _positions(self, order: str, seed: int | None, score) -> Iterator[str]:
+        src = self.source
+        if order == "given":
+            pos = 0
+            while (key := src.key_at(pos)) is not None:
+                yield key
+                pos += 1
+            return
+        keys = list(src.iter_keys())  # shuffle and score orders need every key once
+        if order == "shuffle":
+            random.Random(seed).shuffle(keys)
+        else:
+            if score is None:
+                raise ValueError(f"order={order!r} needs a predictor with scores")
+            scored = [(s if (s := score(k)) is not None else 0.5, i, k) for i, k in enumerate(keys)]
+            scored.sort(reverse=(order == "confident"))
+            keys = [k for _, _, k in scored]
+        yield from keys
+
+    # -- serving ---------------------------------------------------------------------------------------------
+    def fill(self, n: int) -> list[str]:
+        """Lease tasks until the window holds `n` (or nothing is left); returns the window."""
+        while len(self.window) < n:
+            key = self._next_candidate()
+            if key is None:
+                break
+            status = self.store.try_lease(key, self.annotator, self.owner)
+            if status == "ok":
+                self.window.append(key)
+            elif status == "done":
+                self.done.add(key)  # labeled by another session of this annotator
+            else:
+                self._deferred.append(key)
+        return self.window
+
+    def _next_candidate(self) -> str | None:
+        for key in self._scan:
+            if key not in self.done and key not in self._skipped_set and key not in self.window:
+                return key
+        if self._requeue_round is None:
+            self._requeue_round = list(self.skipped)
+        while self._requeue_round:
+            key = self._requeue_round.pop(0)
+            if key in self._skipped_set and key not in self.window:
+                return key
+        while self._deferred:
+            key = self._deferred.pop(0)
+            if key not in self.done and key not in self.window and \
+                    self.store.try_lease(key, self.annotator, self.owner) != "taken":
+                # Put it back through the normal lease path; try_lease is idempotent for its owner.
+                return key
+        return None
+
+    def head(self) -> str | None:
+        self.fill(1)
+        return self.window[0] if self.window else None
+
+    # -- state changes ---------------------------------------------------------------------------------------
+    def mark_done(self, key: str, cancelled: bool) -> None:
+        """A submit (or a skip, `cancelled`) was stored for `key`."""
+        if key in self.window:
+            self.window.remove(key)
+        if cancelled:
+            self.done.discard(key)
+            if key in self._skipped_set:
+                self.skipped.remove(key)
+            self.skipped.append(key)
+            self._skipped_set.add(key)
+        else:
+            self.done.add(key)
+            if key in self._skipped_set:
+                self._skipped_set.discard(key)
+                self.skipped.remove(key)
+
+    def withdraw(self, key: str) -> None:
+        """The annotation of `key` was withdrawn (undo): serve it again, first."""
+        self.done.discard(key)
+        if key in self._skipped_set:
+            self._skipped_set.discard(key)
+            self.skipped.remove(key)
+        if key in self.window:
+            self.window.remove(key)
+        self.store.try_lease(key, self.annotator, self.owner)
+        self.window.insert(0, key)
+
+    def release(self) -> None:
+        self.store.release(self.owner)
+        self.window.clear()

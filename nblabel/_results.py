@@ -1,0 +1,131 @@
+"""Label Studio result lists: checked against the config before they are stored, and matched to the suggestion.
+
+Rules:
+- a result that names an unknown control, the wrong object or type, or a label the config does not have is a
+  `ValueError` with the reason: it is never stored as a silent wrong label;
+- origins follow MISSION "Suggestions": match the shown prediction by region `id`, else by
+  `(from_name, to_name, type)`; equal value → "prediction", edited → "prediction-changed", new → "manual".
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import numbers
+import secrets
+import string
+from typing import Any
+
+from ._config import Config
+
+_ID_CHARS = string.ascii_letters + string.digits + "_-"
+_VALUE_KEY = {"textarea": "text"}  # result type → the key of its payload inside `value`, when not the type itself
+
+
+def region_id() -> str:
+    """A 10-character region id, like the Label Studio editor's nanoid(10)."""
+    return "".join(secrets.choice(_ID_CHARS) for _ in range(10))
+
+
+def normalize_result(result: Any, config: Config) -> list[dict]:
+    """A validated deep copy of `result` with region ids filled in."""
+    if isinstance(result, dict) and "result" in result:
+        result = result["result"]
+    if not isinstance(result, list):
+        raise ValueError(f"a result must be a list of Label Studio result items, not {type(result).__name__}")
+    out = []
+    for i, item in enumerate(result):
+        if not isinstance(item, dict):
+            raise ValueError(f"result[{i}] must be a dict, not {type(item).__name__}")
+        item = copy.deepcopy(item)
+        if item.get("type") == "relation":
+            for key in ("from_id", "to_id"):
+                if not isinstance(item.get(key), str):
+                    raise ValueError(f"result[{i}] (relation) needs a string {key!r}")
+            out.append(item)
+            continue
+        _check_item(i, item, config)
+        item.setdefault("id", region_id())
+        out.append(item)
+    return out
+
+
+def _check_item(i: int, item: dict, config: Config) -> None:
+    where = f"result[{i}]"
+    name = item.get("from_name")
+    control = config.controls.get(name) if isinstance(name, str) else None
+    if control is None:
+        raise ValueError(f"{where}: from_name={name!r} is not a control of the config "
+                         f"(controls: {', '.join(config.controls) or 'none'})")
+    to_name = item.get("to_name")
+    if to_name not in control.to_name and to_name != control.name:
+        raise ValueError(f"{where}: to_name={to_name!r} is not what <{control.tag} name=\"{name}\"> labels "
+                         f"(toName: {', '.join(control.to_name)})")
+    if item.get("type") != control.type:
+        raise ValueError(f"{where}: type={item.get('type')!r} does not match <{control.tag}> (expected {control.type!r})")
+    value = item.get("value")
+    if not isinstance(value, dict):
+        raise ValueError(f"{where}: `value` must be a dict")
+    _check_value(where, control, value)
+
+
+def _check_value(where: str, control, value: dict) -> None:
+    attrs = control.node.attrs
+    key = _VALUE_KEY.get(control.type, control.type)
+    if key not in value:
+        raise ValueError(f"{where}: value of <{control.tag} name=\"{control.name}\"> needs key {key!r}")
+    payload = value[key]
+    if control.type in ("choices", "labels", "taxonomy") or control.type.endswith("labels"):
+        if not isinstance(payload, list):
+            raise ValueError(f"{where}: value[{key!r}] must be a list")
+        if not control.dynamic:
+            flat = [p for entry in payload for p in (entry if isinstance(entry, list) else [entry])]
+            unknown = [p for p in flat if p not in control.options]
+            if unknown:
+                raise ValueError(f"{where}: {unknown[0]!r} is not an option of <{control.tag} name=\"{control.name}\"> "
+                                 f"(options: {', '.join(control.options)})")
+        if control.type == "choices" and control.single and len(payload) > 1:
+            raise ValueError(f"{where}: <Choices name=\"{control.name}\"> allows one choice, got {len(payload)}")
+    elif control.type == "textarea":
+        if not isinstance(payload, list) or not all(isinstance(t, str) for t in payload):
+            raise ValueError(f"{where}: value['text'] must be a list of strings")
+    elif control.type == "rating":
+        top = int(attrs.get("maxRating", "5") or 5)
+        if isinstance(payload, bool) or not isinstance(payload, numbers.Integral) or not 0 <= payload <= top:
+            raise ValueError(f"{where}: rating must be an integer from 0 to {top}, got {payload!r}")
+    elif control.type == "number":
+        if isinstance(payload, bool) or not isinstance(payload, numbers.Real) or not math.isfinite(payload):
+            raise ValueError(f"{where}: number must be a finite number, got {payload!r}")
+        for bound, ok in (("min", lambda b: payload >= b), ("max", lambda b: payload <= b)):
+            if attrs.get(bound) not in (None, "") and not ok(float(attrs[bound])):
+                raise ValueError(f"{where}: number {payload} is outside {bound}={attrs[bound]}")
+
+
+def with_origins(result: list[dict], shown: list[dict] | None) -> list[dict]:
+    """`result` with `origin` set by comparing it to the shown prediction's result (None: all manual)."""
+    by_id = {r.get("id"): r for r in shown or () if r.get("id") is not None}
+    by_slot = {(r.get("from_name"), r.get("to_name"), r.get("type")): r for r in shown or ()}
+    out = []
+    for item in result:
+        match = by_id.get(item.get("id")) if item.get("id") is not None else None
+        if match is None:
+            match = by_slot.get((item.get("from_name"), item.get("to_name"), item.get("type")))
+        if match is None:
+            origin = "manual"
+        elif _same(item, match):
+            origin = "prediction"
+        else:
+            origin = "prediction-changed"
+        out.append({**item, "origin": origin})
+    return out
+
+
+def _same(a: dict, b: dict) -> bool:
+    if a.get("type") == "relation":
+        return all(a.get(k) == b.get(k) for k in ("from_id", "to_id", "direction", "labels"))
+    return a.get("value") == b.get("value")
+
+
+def strip_origins(result: list[dict]) -> list[dict]:
+    """The result as the UI should show it pre-filled (origins are recomputed on submit)."""
+    return [{k: v for k, v in item.items() if k not in ("origin", "score")} for item in result]

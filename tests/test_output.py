@@ -1,0 +1,103 @@
+"""Write-back: to_pandas, to_label_studio, export JSON; shapes checked with label_studio_sdk's LabelInterface."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+import nblabel
+from helpers import CONFIG, FULL_CONFIG, NER_CONFIG, choice, frame
+
+LabelInterface = pytest.importorskip("label_studio_sdk.label_interface").LabelInterface
+
+
+def test_to_pandas_never_mutates_and_has_all_columns():
+    df = frame(3)
+    snapshot = df.copy()
+    lab = nblabel.Labeler(df, CONFIG, annotator="a", store=":memory:")
+    lab.submit(choice("Positive"))
+    out = lab.to_pandas()
+    pd.testing.assert_frame_equal(df, snapshot)
+    assert list(out.columns) == ["text", "annotations", "predictions", "sentiment"]
+    assert out["sentiment"].tolist() == ["Positive", None, None]
+    assert out["annotations"].tolist()[1:] == [[], []]
+    assert out.attrs["nblabel"]["data_columns"] == ["text"]
+    assert out.attrs["nblabel"]["config"] == CONFIG
+    assert out is not df
+
+
+def test_simple_column_colliding_with_data_column_is_renamed():
+    df = pd.DataFrame({"text": ["a"], "sentiment": ["gold"]})
+    lab = nblabel.Labeler(df, CONFIG, store=":memory:")
+    lab.submit(choice("Negative"))
+    out = lab.to_pandas()
+    assert out.loc[0, "sentiment"] == "gold" and out.loc[0, "sentiment_label"] == "Negative"
+
+
+def test_skipped_task_has_annotation_but_no_simple_value():
+    lab = nblabel.Labeler(frame(2), CONFIG, store=":memory:")
+    lab.skip()
+    out = lab.to_pandas()
+    assert out.loc[0, "annotations"][0]["was_cancelled"] is True
+    assert out.loc[0, "sentiment"] is None
+
+
+def test_to_label_studio_validates_with_label_interface():
+    li = LabelInterface(FULL_CONFIG)
+    lab = nblabel.Labeler(frame(3), FULL_CONFIG, annotator="alice", store=":memory:",
+                          annotator_emails={"alice": "alice@lab.org"})
+    lab.submit([
+        {"from_name": "sentiment", "to_name": "text", "type": "choices", "value": {"choices": ["Neutral"]}},
+        {"from_name": "topics", "to_name": "text", "type": "choices", "value": {"choices": ["Price", "Quality"]}},
+        {"from_name": "note", "to_name": "text", "type": "textarea", "value": {"text": ["ok"]}},
+        {"from_name": "stars", "to_name": "text", "type": "rating", "value": {"rating": 4}},
+        {"from_name": "score", "to_name": "text", "type": "number", "value": {"number": 3}},
+    ])
+    lab.skip()
+    tasks = lab.to_label_studio()
+    assert len(tasks) == 3
+    first = tasks[0]
+    assert first["id"] == 0 and first["data"] == {"text": "review number 0"}
+    assert first["meta"]["nblabel_id"] == 0
+    ann = first["annotations"][0]
+    assert ann["completed_by"] == {"email": "alice@lab.org"}
+    assert li.validate_annotation(ann) is True
+    for key in ("id", "result", "was_cancelled", "ground_truth", "created_at", "updated_at", "lead_time",
+                "parent_prediction", "unique_id"):
+        assert key in ann
+    assert tasks[1]["annotations"][0]["was_cancelled"] is True
+    json.dumps(tasks)  # plain JSON all the way down
+
+
+def test_export_json_roundtrips(tmp_path):
+    lab = nblabel.Labeler(frame(2), CONFIG, store=":memory:")
+    lab.submit(choice("Positive"))
+    path = lab.export(tmp_path / "out.json", format="JSON")
+    data = json.loads(open(path, encoding="utf-8").read())
+    assert data == json.loads(json.dumps(lab.to_label_studio()))
+    with pytest.raises(NotImplementedError, match="CONLL2003"):
+        lab.export(tmp_path / "x.conll", format="CONLL2003")
+
+
+def test_text_offsets_are_code_points_in_python_and_utf16_in_label_studio():
+    text = "Hi 👨‍👩‍👧 Ann 🇫🇷 in Paris"
+    start = text.index("Paris")
+    lab = nblabel.Labeler(pd.DataFrame({"text": [text]}), NER_CONFIG, store=":memory:")
+    span = {"from_name": "ner", "to_name": "text", "type": "labels",
+            "value": {"start": start, "end": start + 5, "text": "Paris", "labels": ["LOC"]}}
+    lab.submit([span])
+    value = lab.to_pandas().loc[0, "annotations"][0]["result"][0]["value"]
+    assert text[value["start"]:value["end"]] == "Paris"
+    ls_value = lab.to_label_studio()[0]["annotations"][0]["result"][0]["value"]
+    utf16 = text.encode("utf-16-le")
+    assert utf16[2 * ls_value["start"]:2 * ls_value["end"]].decode("utf-16-le") == "Paris"
+    assert ls_value["start"] > value["start"]
+
+
+def test_tuple_ids_and_string_ids_export_in_meta():
+    df = pd.DataFrame({"text": ["a"]}, index=pd.MultiIndex.from_tuples([("x", 1)]))
+    lab = nblabel.Labeler(df, CONFIG, store=":memory:")
+    task = lab.to_label_studio()[0]
+    assert "id" not in task and task["meta"]["nblabel_id"] == ["x", 1]

@@ -1,0 +1,162 @@
+"""The durable store: resume, config compatibility, annotators, served-task hashes, leases, acks."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+
+import pandas as pd
+import pytest
+
+import nblabel
+from nblabel._store import Store
+from helpers import CONFIG, choice, frame, label_of
+
+
+def test_resume_after_recreating_the_labeler(tmp_path):
+    db = tmp_path / "s.db"
+    lab = nblabel.Labeler(frame(5), CONFIG, annotator="alice", store=db)
+    lab.submit(choice("Positive"))
+    lab.skip()
+    lab.close()
+    again = nblabel.Labeler(frame(5), CONFIG, annotator="alice", store=db)
+    assert again.current["id"] == 2
+    assert again.progress["done"] == 1 and again.progress["skipped"] == 1
+    assert again.to_pandas().loc[0, "sentiment"] == "Positive"
+
+
+def test_submit_is_committed_when_submit_returns(tmp_path):
+    db = tmp_path / "s.db"
+    lab = nblabel.Labeler(frame(3), CONFIG, annotator="alice", store=db)
+    ann = lab.submit(choice("Negative"))
+    # a second, independent connection sees the row at once: it is committed, not pending in a transaction
+    with sqlite3.connect(db) as other:
+        rows = other.execute("SELECT id, result FROM annotations WHERE deleted = 0").fetchall()
+    assert [r[0] for r in rows] == [ann["id"]]
+    assert "Negative" in rows[0][1]
+
+
+def test_filtered_reordered_and_extended_frames_resume(tmp_path):
+    db = tmp_path / "s.db"
+    lab = nblabel.Labeler(frame(6), CONFIG, annotator="a", store=db)
+    for _ in range(3):
+        lab.submit(choice("Positive"))
+    bigger = pd.concat([frame(6), frame(2, start=6)]).iloc[::-1]
+    again = nblabel.Labeler(bigger, CONFIG, annotator="a", store=db)
+    assert again.current["id"] == 7
+    assert again.progress["done"] == 3 and again.progress["total"] == 8
+    subset = frame(6).iloc[2:]
+    third = nblabel.Labeler(subset, CONFIG, annotator="a", store=db)
+    assert third.current["id"] == 3 and third.progress["done"] == 1
+
+
+def test_changed_task_text_is_a_clear_error(tmp_path):
+    db = tmp_path / "s.db"
+    lab = nblabel.Labeler(frame(2), CONFIG, annotator="a", store=db)
+    lab.submit(choice("Positive"))
+    changed = frame(2)
+    changed.loc[0, "text"] = "something else"
+    again = nblabel.Labeler(changed, CONFIG, annotator="a", store=db)
+    with pytest.raises(nblabel.TaskChanged, match="changed since"):
+        again.goto(0)
+
+
+def test_adding_a_choice_is_compatible_removing_one_is_not(tmp_path):
+    db = tmp_path / "s.db"
+    nblabel.Labeler(frame(2), CONFIG, store=db).submit(choice("Neutral"))
+    added = CONFIG.replace('<Choice value="Neutral"/>', '<Choice value="Neutral"/><Choice value="Mixed"/>')
+    lab = nblabel.Labeler(frame(2), added, store=db)
+    lab.submit(choice("Mixed"))
+    removed = CONFIG.replace('<Choice value="Neutral"/>', "")
+    with pytest.raises(nblabel.ConfigError, match="Neutral"):
+        nblabel.Labeler(frame(2), removed, store=db)
+    renamed = CONFIG.replace('name="sentiment"', 'name="mood"')
+    with pytest.raises(nblabel.ConfigError):
+        nblabel.Labeler(frame(2), renamed, store=db)
+    retyped = CONFIG.replace("Choices", "Labels").replace("Choice ", "Label ")
+    with pytest.raises(nblabel.ConfigError):
+        nblabel.Labeler(frame(2), retyped, store=db)
+
+
+def test_default_store_path_is_printed_once(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    lab = nblabel.Labeler(frame(2), CONFIG, annotator="a")
+    out = capsys.readouterr().out
+    assert ".nblabel" in out and lab._store.path.endswith(".db")
+    lab.submit(choice("Positive"))
+    nblabel.Labeler(frame(2), CONFIG, annotator="a")
+    assert capsys.readouterr().out == ""
+    assert (tmp_path / ".nblabel").is_dir()
+
+
+def test_two_annotators_have_their_own_queues(tmp_path):
+    db = tmp_path / "s.db"
+    alice = nblabel.Labeler(frame(3), CONFIG, annotator="alice", store=db)
+    bob = nblabel.Labeler(frame(3), CONFIG, annotator="bob", store=db)
+    alice.submit(choice("Positive"))
+    assert bob.current["id"] == 0
+    bob.submit(choice("Negative"))
+    df = alice.to_pandas()
+    emails = sorted(a["completed_by"]["email"] for a in df.loc[0, "annotations"])
+    assert emails == ["alice@nblabel.local", "bob@nblabel.local"]
+    assert alice.progress["done"] == 1 and bob.progress["done"] == 1
+
+
+def test_two_sessions_of_one_annotator_never_share_a_task(tmp_path):
+    """Leases in the store keep a second session (another kernel) off the tasks the first one holds."""
+    from nblabel._queue import Queue
+    from nblabel._tasks import make_source
+    db = tmp_path / "s.db"
+    one = nblabel.Labeler(frame(6), CONFIG, annotator="a", store=db)
+    assert one.current["id"] == 0
+    other = Queue(make_source(frame(6)), Store(db), "a", owner="other-kernel")
+    assert other.head() == "1"
+    one.submit(choice("Positive"))
+    assert one.current["id"] == 2  # 1 is held by the other session
+    other.store.save_annotation("1", "a", choice("Negative"))
+    other.mark_done("1", cancelled=False)
+    assert other.head() == "3"
+
+
+def test_rerun_supersedes_old_labeler(tmp_path):
+    db = tmp_path / "s.db"
+    old = nblabel.Labeler(frame(3), CONFIG, annotator="a", store=db)
+    assert old.current["id"] == 0
+    new = nblabel.Labeler(frame(3), CONFIG, annotator="a", store=db)
+    assert new.current["id"] == 0  # the old session's lease was released
+    with pytest.raises(RuntimeError, match="replaced"):
+        old.submit(choice("Positive"))
+
+
+def test_acks_make_resent_submits_idempotent(tmp_path):
+    store = Store(tmp_path / "s.db")
+    a, before, repeated = store.save_annotation('"t"', "x", [], uid="u1")
+    b, _, repeated2 = store.save_annotation('"t"', "x", [], uid="u1")
+    assert before is None and not repeated and repeated2 and a.id == b.id
+    assert len(list(store.iter_live())) == 1
+
+
+def test_store_is_usable_from_other_threads(tmp_path):
+    lab = nblabel.Labeler(frame(20), CONFIG, annotator="a", store=tmp_path / "s.db")
+    errors = []
+
+    def work():
+        try:
+            for _ in range(5):
+                lab.submit(choice("Positive"))
+        except Exception as exc:  # pragma: no cover - the assertion below reports it
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert lab.progress["done"] == 20
+    assert len({a["id"] for anns in lab.to_pandas()["annotations"] for a in anns}) == 20
+
+
+def test_memory_store_labels_and_exports():
+    lab = nblabel.Labeler(frame(2), CONFIG, store=":memory:")
+    assert label_of(lab.submit(choice("Positive"))) == "Positive"
