@@ -85,7 +85,8 @@ class Labeler(anywidget.AnyWidget):
         self._prefetch = max(1, int(prefetch))
         self._store = self._open_store(store)
         self._owner = session_owner()
-        self._suggest = Suggestions(predictor, self._config, data, threshold)
+        self._suggest = Suggestions(predictor, self._config, data, threshold,
+                                    ids=getattr(self._source, "index", None))
         if order in ("uncertain", "confident") and predictor is None and not _has_predictions(self._source):
             raise ValueError(f"order={order!r} needs a predictor with scores (predictor= or task predictions)")
         self._queue = Queue(self._source, self._store, self.annotator, self._owner, order=order, seed=seed,

@@ -67,21 +67,23 @@ def to_pandas(lab: "Labeler") -> pd.DataFrame:
     source = lab._source
     groups = _grouped(lab)
     if isinstance(source, FrameSource):
+        # Vectorised over the frame: only rows with annotations are touched one by one.
         out = source.frame.copy(deep=False)
-        keys = None
+        annotations: list[list[dict]] = [[] for _ in range(len(out))]
+        for key, anns in groups.items():
+            pos = source.position(key)
+            if pos is not None:
+                annotations[pos] = anns
+        predictions = lab._suggest.column_predictions(source.index)
+        if predictions is None:
+            predictions = [lab._predictions(k) for k in source.iter_keys()]
     else:
         tasks = source.loaded()
         keys = [k for k, _, _ in tasks]
         out = pd.DataFrame([d for _, d, _ in tasks], index=pd.Index([id_from_key(k) for k in keys], tupleize_cols=False))
+        annotations = [list(extras.get("annotations", [])) + groups.get(key, []) for key, _, extras in tasks]
+        predictions = [lab._predictions(key) for key in keys]
     data_columns = [str(c) for c in out.columns]
-    if keys is None:
-        keys = [k for k in source.iter_keys()]
-    extras = [source.extras(k) for k in keys] if not isinstance(source, FrameSource) else None
-    annotations = []
-    for i, key in enumerate(keys):
-        anns = list(extras[i].get("annotations", [])) if extras else []
-        annotations.append(anns + groups.get(key, []))
-    predictions = [lab._predictions(key) for key in keys]
     out["annotations"] = pd.Series(annotations, index=out.index, dtype=object)
     out["predictions"] = pd.Series(predictions, index=out.index, dtype=object)
     latest = [_latest(a) for a in annotations]

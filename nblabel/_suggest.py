@@ -54,11 +54,13 @@ def as_prediction_list(value: Any, config: Config) -> list[dict]:
 class Suggestions:
     """Predictions per task key, from the task itself and the `predictor=` argument."""
 
-    def __init__(self, predictor: Any, config: Config, data: Any, threshold: float | None = None) -> None:
+    def __init__(self, predictor: Any, config: Config, data: Any, threshold: float | None = None,
+                 ids: pd.Index | None = None) -> None:
         self.config, self.threshold = config, threshold
         self._column: pd.Series | None = None
         self._callable: Callable | None = None
         self.error: str | None = None
+        self._cache: dict[str, list[dict]] = {}  # callable predictions per task key: a model runs once per task
         if predictor is None:
             return
         if isinstance(predictor, str):
@@ -66,7 +68,8 @@ class Suggestions:
                 raise NotImplementedError("Label Studio ML backends (predictor='http…') are not supported yet")
             if not isinstance(data, pd.DataFrame) or predictor not in data.columns:
                 raise ValueError(f"predictor={predictor!r} is not a column of the data")
-            self._column = data[predictor]
+            # a column belongs to its row: index it by task id (which may come from id_column=)
+            self._column = pd.Series(data[predictor].to_numpy(), index=ids if ids is not None else data.index)
         elif isinstance(predictor, pd.Series):
             self._column = predictor
         elif callable(predictor):
@@ -84,13 +87,26 @@ class Suggestions:
                 value = None
             preds += as_prediction_list(value, self.config)
         elif self._callable is not None:
-            try:
-                out = self._callable([task()])
-                preds += as_prediction_list(out[0] if isinstance(out, (list, tuple)) else out, self.config)
-                self.error = None
-            except Exception as exc:  # a broken model must not stop labeling
-                self.error = f"predictor failed: {type(exc).__name__}: {exc}"
+            if key not in self._cache:
+                try:
+                    out = self._callable([task()])
+                    self._cache[key] = as_prediction_list(out[0] if isinstance(out, (list, tuple)) else out,
+                                                          self.config)
+                    self.error = None
+                except Exception as exc:  # a broken model must not stop labeling
+                    self.error = f"predictor failed: {type(exc).__name__}: {exc}"
+                    return preds
+            preds += self._cache[key]
         return preds
+
+    def column_predictions(self, index) -> list[list[dict]] | None:
+        """Predictions for every row of a frame at once (None when they must come task by task)."""
+        if self._callable is not None:
+            return None
+        if self._column is None:
+            return [[] for _ in range(len(index))]
+        aligned = self._column.reindex(index)
+        return [as_prediction_list(v, self.config) for v in aligned.tolist()]
 
     def shown(self, preds: list[dict]) -> dict | None:
         """`predictions[0]` by MISSION's rule: newest model version, then highest score; hidden below threshold."""
