@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Set up ./.venv (scripts/setup.sh) and run the whole test suite. Extra arguments go to pytest,
+# e.g. `bash scripts/test.sh -m "not jupyter"` or `bash scripts/test.sh tests/test_jupyter_e2e.py -x`.
+#
+# The browser tests (marked `jupyter`) drive a real JupyterLab and Notebook 7 with headless Chromium at
+# /usr/bin/chromium (Debian: `apt-get install chromium`); without it they are skipped, with the reason.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+bash scripts/setup.sh
+[ -x /usr/bin/chromium ] || echo "!! /usr/bin/chromium not found: the JupyterLab / Notebook 7 browser tests will be skipped"
+echo "== pytest"
+exec .venv/bin/python -m pytest "$@"

@@ -1,0 +1,87 @@
+"""End-to-end fixtures: one JupyterLab and one Notebook 7 server per session, one headless Chromium, a page per test.
+
+Only tests marked `jupyter` use these; they are skipped (with the reason) when /usr/bin/chromium is missing.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from jupyter_harness import JupyterServer, chromium_available, launch_chromium
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+def pytest_collection_modifyitems(config, items):
+    if chromium_available():
+        return
+    skip = pytest.mark.skip(reason="headless Chromium not found at /usr/bin/chromium (apt-get install chromium)")
+    for item in items:
+        if "jupyter" in item.keywords:
+            item.add_marker(skip)
+
+
+def _server(app: str, tmp_path_factory) -> JupyterServer:
+    return JupyterServer(app, tmp_path_factory.mktemp(f"jupyter-{app}") / "root").start()
+
+
+@pytest.fixture(scope="session")
+def lab_server(tmp_path_factory):
+    server = _server("lab", tmp_path_factory)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def notebook_server(tmp_path_factory):
+    server = _server("notebook", tmp_path_factory)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["lab", "notebook"])
+def jupyter(request):
+    """Both apps, one after the other: JupyterLab 4 and Notebook 7."""
+    return request.getfixturevalue(f"{request.param}_server")
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, request):
+    """A fresh browser context (own localStorage) per test; console errors land in `page.console_log`."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    pg.console_log = []
+    pg.on("console", lambda m: pg.console_log.append(f"{m.type}: {m.text}"))
+    pg.on("pageerror", lambda e: pg.console_log.append(f"pageerror: {e}"))
+    yield pg
+    failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
+    if failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "_", request.node.name)
+        try:
+            pg.screenshot(path=str(ARTIFACTS / f"FAILED-{name}.png"), full_page=True)
+        except Exception:  # the page may be gone; the console log below still helps
+            pass
+        (ARTIFACTS / f"FAILED-{name}.console.txt").write_text("\n".join(pg.console_log))
+    context.close()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    rep = yield
+    setattr(item, f"rep_{rep.when}", rep)
+    return rep
