@@ -1,0 +1,40 @@
+// The key legend. Rule: every key the widget answers to is listed here, built from the live key map (so `keys=`
+// overrides show up) plus the fixed keys and the config's own `hotkey`s; `?` toggles it, Escape closes it.
+
+import { ACTION_LABELS, prettyKey } from "./keys.js";
+import { h } from "./render/util.js";
+
+/** @typedef {import("./keys.js").KeyMap} KeyMap */
+/** @typedef {import("./keys.js").Action} Action */
+
+/** @type {Action[]} */
+const ORDER = ["submit", "skip", "back", "undo", "redo", "focus_next", "legend"];
+
+/**
+ * @param {KeyMap} keymap
+ * @param {{control: string, option: string, key: string}[]} hotkeys  config `hotkey` attributes
+ * @returns {HTMLElement}
+ */
+export function buildLegend(keymap, hotkeys) {
+	/** @type {[string, string][]} */
+	const rows = [["1 … 9, 0", "Pick an option in the active control (never submits)"]];
+	for (const action of ORDER) {
+		const key = keymap.label(action);
+		if (key) rows.push([action === "focus_next" ? `${key} / Shift+${key}` : key, ACTION_LABELS[action]]);
+	}
+	rows.push(
+		["Ctrl+⏎ / ⌘+⏎", "Submit, also from inside a text field"],
+		["Esc", "Leave the text field; again: hand the keys back to the notebook"],
+		["Click", "Pick an option or activate a control"],
+	);
+	for (const hk of hotkeys) rows.push([prettyKey(hk.key), `${hk.option} (${hk.control})`]);
+	const list = h("dl", { class: "nblabel-legend-list" });
+	for (const [key, what] of rows) list.append(h("dt", null, h("kbd", null, key)), h("dd", null, what));
+	return h(
+		"div",
+		{ class: "nblabel-legend", role: "dialog", "aria-label": "Keyboard shortcuts" },
+		h("div", { class: "nblabel-legend-title" }, "Keys"),
+		list,
+		h("div", { class: "nblabel-legend-foot" }, "Keys work while the widget has focus (blue ring). Press ? to close."),
+	);
+}

@@ -1,0 +1,123 @@
+// The outbox: submits and skips Python has not confirmed yet.
+// Rule (MISSION "Acknowledgement"): an entry leaves only on its `ack` or `nack`; every entry is mirrored in
+// localStorage under the state's `outbox_key` so a reload or reconnect re-sends it (Python dedups by `uid`);
+// at most LIMIT entries wait at once. localStorage is read-modify-written per change, so two widgets sharing a key
+// (a re-run cell, a second view) never clobber each other's entries. Storage failures (quota, sandboxed iframes)
+// degrade to memory only: labeling goes on.
+
+/** @typedef {import("./types.js").OutboxEntry} OutboxEntry */
+
+export const LIMIT = 3;
+
+export class Outbox {
+	constructor() {
+		/** @type {Map<string, OutboxEntry>} uid → entry, in send order */
+		this.entries = new Map();
+		/** @type {string|null} */
+		this.storageKey = null;
+	}
+
+	get size() {
+		return this.entries.size;
+	}
+
+	get full() {
+		return this.entries.size >= LIMIT;
+	}
+
+	/** @param {string} key */
+	hasKey(key) {
+		for (const e of this.entries.values()) if (e.key === key) return true;
+		return false;
+	}
+
+	/** @returns {Set<string>} task keys waiting for an ack */
+	keys() {
+		return new Set(Array.from(this.entries.values(), (e) => e.key));
+	}
+
+	/** @returns {OutboxEntry[]} */
+	list() {
+		return Array.from(this.entries.values());
+	}
+
+	/**
+	 * Switch to `storageKey` (from a `state` message) and adopt what localStorage holds there.
+	 * @param {string|undefined|null} storageKey
+	 * @returns {OutboxEntry[]} every entry to re-send, oldest first
+	 */
+	attach(storageKey) {
+		if (storageKey && storageKey !== this.storageKey) {
+			this.storageKey = storageKey;
+			for (const e of readStored(storageKey)) {
+				if (!this.entries.has(e.uid)) this.entries.set(e.uid, e);
+			}
+			this.#update((stored) => {
+				const seen = new Set(stored.map((e) => e.uid));
+				return stored.concat(this.list().filter((e) => !seen.has(e.uid)));
+			});
+		}
+		return this.list();
+	}
+
+	/** @param {OutboxEntry} entry */
+	add(entry) {
+		this.entries.set(entry.uid, entry);
+		this.#update((stored) => stored.filter((e) => e.uid !== entry.uid).concat([entry]));
+	}
+
+	/**
+	 * @param {string} uid
+	 * @returns {OutboxEntry|undefined} the entry that was removed
+	 */
+	remove(uid) {
+		const entry = this.entries.get(uid);
+		this.entries.delete(uid);
+		this.#update((stored) => stored.filter((e) => e.uid !== uid));
+		return entry;
+	}
+
+	/** @param {(stored: OutboxEntry[]) => OutboxEntry[]} change */
+	#update(change) {
+		if (!this.storageKey) return;
+		try {
+			const next = change(readStored(this.storageKey));
+			if (next.length) localStorage.setItem(this.storageKey, JSON.stringify(next));
+			else localStorage.removeItem(this.storageKey);
+		} catch {
+			// no storage here (quota, privacy mode, sandbox): the in-memory outbox still works
+		}
+	}
+}
+
+/**
+ * @param {string} storageKey
+ * @returns {OutboxEntry[]}
+ */
+function readStored(storageKey) {
+	try {
+		const raw = localStorage.getItem(storageKey);
+		const parsed = raw ? JSON.parse(raw) : [];
+		return Array.isArray(parsed)
+			? parsed.filter((e) => e && typeof e.uid === "string" && typeof e.key === "string")
+			: [];
+	} catch {
+		return [];
+	}
+}
+
+/** A uuid4 for `submit.uid` (crypto.randomUUID needs a secure context; fall back to getRandomValues). */
+export function uuid4() {
+	if (typeof crypto.randomUUID === "function") {
+		try {
+			return crypto.randomUUID();
+		} catch {
+			// insecure context (http:// on a LAN host): fall through
+		}
+	}
+	const b = crypto.getRandomValues(new Uint8Array(16));
+	b[6] = (b[6] & 0x0f) | 0x40;
+	b[8] = (b[8] & 0x3f) | 0x80;
+	const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+	return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}

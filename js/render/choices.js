@@ -1,0 +1,131 @@
+// The Choices control. Rule: options keep config order — digit i picks option i (1..9, then 0), a `hotkey`
+// attribute picks its option from anywhere; `choice="single"` (and "single-radio") has radio semantics (a pick
+// replaces, re-picking keeps it), `choice="multiple"` toggles like checkboxes. A digit selects, never submits.
+// The result value uses a Choice's `alias` when it has one, like the Label Studio editor.
+
+import { digitLabel, matches, parseBinding } from "../keys.js";
+import { applyStyle, attr, boolAttr, descendants, firstToName, h } from "./util.js";
+
+/** @typedef {import("../types.js").ConfigNode} ConfigNode */
+/** @typedef {import("../types.js").ResultItem} ResultItem */
+/** @typedef {import("./tree.js").BuildContext} BuildContext */
+/** @typedef {import("./tree.js").Control} Control */
+
+/**
+ * @param {ConfigNode} node
+ * @param {BuildContext} ctx
+ * @returns {Control}
+ */
+export function buildChoices(node, ctx) {
+	const name = attr(node, "name") ?? "";
+	const multiple = (attr(node, "choice") ?? "single").toLowerCase() === "multiple";
+	const layout = (attr(node, "layout") ?? "").toLowerCase();
+	const inline = boolAttr(node, "showInline") || layout === "inline";
+	const role = multiple ? "checkbox" : "radio";
+
+	const el = h("div", { class: "nblabel-control nblabel-choices", "data-name": name });
+	applyStyle(el, attr(node, "style"));
+	for (const child of node.children ?? []) {
+		if (child.tag === "Choice") continue;
+		const built = ctx.build(child); // headers / views placed inside Choices in the config
+		if (built) el.append(built.el);
+	}
+	const list = h("div", {
+		class: `nblabel-options${inline ? " is-inline" : ""}`,
+		role: multiple ? "group" : "radiogroup",
+		"aria-label": name,
+	});
+	el.append(list);
+
+	const options = descendants(node, "Choice").map((opt, i) => {
+		const value = attr(opt, "value") ?? opt.text ?? "";
+		const alias = attr(opt, "alias");
+		const hotkey = attr(opt, "hotkey");
+		const item = h(
+			"div",
+			{ class: "nblabel-option", role, "aria-checked": "false", "data-option": i, title: attr(opt, "hint") },
+			h("span", { class: "nblabel-mark", "aria-hidden": "true" }),
+			h("span", { class: "nblabel-option-label" }, value),
+			h("span", { class: "nblabel-suggested-mark", title: "suggested" }, "suggested"),
+			hotkey ? h("kbd", { class: "nblabel-hotkey", title: "hotkey" }, hotkey) : null,
+			digitLabel(i) ? h("kbd", { class: "nblabel-key", "aria-hidden": "true" }, digitLabel(i)) : null,
+		);
+		applyStyle(item, attr(opt, "style"));
+		const color = attr(opt, "background");
+		if (color) item.style.setProperty("--nblabel-option-color", color);
+		item.addEventListener("click", () => pick(i));
+		list.append(item);
+		return {
+			value,
+			out: alias ?? value,
+			el: item,
+			preset: boolAttr(opt, "selected"),
+			binding: hotkey ? parseBinding(hotkey) : null,
+		};
+	});
+
+	/** @type {Set<number>} */
+	let selected = new Set();
+
+	function paint() {
+		options.forEach((o, i) => {
+			const on = selected.has(i);
+			o.el.classList.toggle("is-selected", on);
+			o.el.setAttribute("aria-checked", String(on));
+		});
+	}
+
+	/** @param {number} i */
+	function pick(i) {
+		if (i < 0 || i >= options.length) return false;
+		if (multiple) {
+			if (selected.has(i)) selected.delete(i);
+			else selected.add(i);
+		} else {
+			selected = new Set([i]);
+		}
+		paint();
+		ctx.changed(control);
+		return true;
+	}
+
+	/** @param {ResultItem|null} item */
+	const indicesOf = (item) => {
+		const vals = item?.value?.choices;
+		const wanted = new Set(Array.isArray(vals) ? vals.map(String) : []);
+		return new Set(options.flatMap((o, i) => (wanted.has(o.out) || wanted.has(o.value) ? [i] : [])));
+	};
+
+	/** @type {Control} */
+	const control = {
+		name,
+		tag: "Choices",
+		type: "choices",
+		toName: firstToName(node),
+		el,
+		required: boolAttr(node, "required"),
+		field: null,
+		optionCount: options.length,
+		load(prefill, draft, suggested) {
+			const source = draft ?? prefill;
+			selected = source ? indicesOf(source) : new Set(options.flatMap((o, i) => (o.preset ? [i] : [])));
+			if (!multiple && selected.size > 1) selected = new Set([Math.min(...selected)]);
+			const hint = suggested ? indicesOf(prefill) : new Set();
+			options.forEach((o, i) => o.el.classList.toggle("is-suggested", hint.has(i)));
+			paint();
+		},
+		value() {
+			if (!selected.size) return null;
+			return { choices: options.flatMap((o, i) => (selected.has(i) ? [o.out] : [])) };
+		},
+		pick,
+		hotkey(e) {
+			const i = options.findIndex((o) => o.binding && matches(o.binding, e));
+			return i >= 0 && pick(i);
+		},
+		selected() {
+			return options.flatMap((o, i) => (selected.has(i) ? [o.value, o.out] : []));
+		},
+	};
+	return control;
+}

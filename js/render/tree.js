@@ -1,0 +1,186 @@
+// The config tree → one form. Rule: build the DOM once per config and only `load(task)` per task (so painting the
+// next task is a few text/class updates, not a rebuild); every node goes through `build`, which dispatches on the
+// canonical tag — a node Python marks `supported: false`, or a tag without a renderer here, becomes a
+// `.nblabel-error` "<Tag> is not supported yet" in place and blocks submit. `visibleWhen` is evaluated after every
+// change; controls inside hidden parts neither take keys nor contribute results.
+
+import { buildChoices } from "./choices.js";
+import { buildNumber } from "./number.js";
+import { buildRating } from "./rating.js";
+import { buildText } from "./text.js";
+import { buildTextArea } from "./textarea.js";
+import { attr, boolAttr, h, regionId } from "./util.js";
+import { buildHeader, buildStyle, buildView } from "./view.js";
+
+/** @typedef {import("../types.js").ConfigNode} ConfigNode */
+/** @typedef {import("../types.js").Task} Task */
+/** @typedef {import("../types.js").ResultItem} ResultItem */
+
+/**
+ * @typedef {object} Built
+ * @property {HTMLElement} el
+ * @property {(task: Task) => void} [update]
+ */
+
+/**
+ * A labeling control as the form and the keyboard see it.
+ * @typedef {object} Control
+ * @property {string} name
+ * @property {string} tag
+ * @property {string} type          the Label Studio result type
+ * @property {string} toName        first `toName`
+ * @property {HTMLElement} el
+ * @property {boolean} required
+ * @property {HTMLInputElement|HTMLTextAreaElement|null} field  text field, focused when the control is activated
+ * @property {number} optionCount   how many options digits can pick
+ * @property {(prefill: ResultItem|null, draft: ResultItem|null, suggested: boolean) => void} load
+ * @property {() => Record<string, any>|null} value   the LS `value`, null when not answered
+ * @property {(i: number) => boolean} pick   digit index → true when consumed
+ * @property {(e: KeyboardEvent) => boolean} [hotkey]
+ * @property {() => string[]} [selected]
+ */
+
+/**
+ * @typedef {object} BuildContext
+ * @property {string} scopeClass
+ * @property {(node: ConfigNode) => Built|null} build
+ * @property {(node: ConfigNode, el: HTMLElement) => void} watchVisibility
+ * @property {(control: Control) => void} changed
+ */
+
+/** @type {Record<string, (node: ConfigNode, ctx: BuildContext) => Built>} */
+const OBJECTS_AND_LAYOUT = { View: buildView, Header: buildHeader, Style: buildStyle, Text: buildText };
+/** @type {Record<string, (node: ConfigNode, ctx: BuildContext) => Control>} */
+const CONTROLS = { Choices: buildChoices, TextArea: buildTextArea, Rating: buildRating, Number: buildNumber };
+
+export class Form {
+	/**
+	 * @param {ConfigNode} config
+	 * @param {string} scopeClass  unique class of this view's canvas (scopes `<Style>`)
+	 * @param {(control: Control) => void} onChange
+	 */
+	constructor(config, scopeClass, onChange) {
+		/** @type {Control[]} */
+		this.controls = [];
+		/** @type {Built[]} */
+		this.updaters = [];
+		/** @type {string[]} tags this version cannot draw (submit is blocked while any is shown) */
+		this.unsupported = [];
+		/** @type {{node: ConfigNode, el: HTMLElement}[]} */
+		this.conditional = [];
+		/** @type {Map<string, string|undefined>} control name → region id of the prefill item it shows */
+		this.prefillIds = new Map();
+		/** @type {ResultItem[]} prefill items of controls not drawn here (e.g. perRegion): sent back unchanged */
+		this.passthrough = [];
+		/** @type {BuildContext} */
+		const ctx = {
+			scopeClass,
+			build: (node) => this.#build(node, ctx),
+			watchVisibility: (node, el) => {
+				if (attr(node, "visibleWhen")) this.conditional.push({ node, el });
+			},
+			changed: (control) => {
+				this.refreshVisibility();
+				onChange(control);
+			},
+		};
+		this.el = h("div", { class: `nblabel-canvas ${scopeClass}` });
+		const root = this.#build(config, ctx);
+		if (root) this.el.append(root.el);
+	}
+
+	/**
+	 * @param {ConfigNode} node
+	 * @param {BuildContext} ctx
+	 * @returns {Built|null}
+	 */
+	#build(node, ctx) {
+		if (node.kind === "option") return null; // options are drawn by their control
+		const control = CONTROLS[node.tag];
+		const other = OBJECTS_AND_LAYOUT[node.tag];
+		if (!node.supported || (!control && !other)) {
+			this.unsupported.push(node.tag);
+			return { el: h("div", { class: "nblabel-error nblabel-unsupported" }, `<${node.tag}> is not supported yet`) };
+		}
+		if (control) {
+			if (boolAttr(node, "perRegion")) return null; // needs a selected region: not drawn in this version
+			const c = control(node, ctx);
+			c.el.setAttribute("data-control", String(this.controls.length));
+			ctx.watchVisibility(node, c.el);
+			this.controls.push(c);
+			return { el: c.el };
+		}
+		const built = other(node, ctx);
+		if (built.update) this.updaters.push(built);
+		return built;
+	}
+
+	/** Paint `task`: objects show its data, controls its draft / prefill. @param {Task} task */
+	load(task) {
+		for (const u of this.updaters) u.update?.(task);
+		const prefill = Array.isArray(task.prefill) ? task.prefill : [];
+		const suggested = task.prefill_from === "prediction";
+		const names = new Set(this.controls.map((c) => c.name));
+		this.prefillIds.clear();
+		this.passthrough = prefill.filter((it) => !names.has(it.from_name));
+		for (const c of this.controls) {
+			const item = prefill.find((it) => it.from_name === c.name && (!it.type || it.type === c.type)) ?? null;
+			const draft = task.draft ? (task.draft.find((it) => it.from_name === c.name) ?? null) : null;
+			this.prefillIds.set(c.name, draft?.id ?? item?.id);
+			c.load(item, draft, suggested && Boolean(item));
+		}
+		this.refreshVisibility();
+	}
+
+	/** Controls that can take keys and answers now (not inside a hidden `visibleWhen` part). */
+	visibleControls() {
+		return this.controls.filter((c) => !c.el.closest(".nblabel-hidden"));
+	}
+
+	/**
+	 * The result list to submit, the names of required controls left empty.
+	 * @returns {{items: ResultItem[], missing: string[]}}
+	 */
+	result() {
+		/** @type {ResultItem[]} */
+		const items = [];
+		/** @type {string[]} */
+		const missing = [];
+		for (const c of this.visibleControls()) {
+			const value = c.value();
+			if (value === null) {
+				if (c.required) missing.push(c.name);
+				continue;
+			}
+			items.push({
+				id: this.prefillIds.get(c.name) ?? regionId(),
+				from_name: c.name,
+				to_name: c.toName,
+				type: c.type,
+				value,
+			});
+		}
+		return { items: items.concat(this.passthrough), missing };
+	}
+
+	refreshVisibility() {
+		for (const { node, el } of this.conditional) {
+			const show = this.#visible(node);
+			el.classList.toggle("nblabel-hidden", !show);
+			el.hidden = !show;
+		}
+	}
+
+	/** Label Studio `visibleWhen` (choice-selected / choice-unselected; region rules need regions). @param {ConfigNode} node */
+	#visible(node) {
+		const rule = (attr(node, "visibleWhen") ?? "").trim();
+		if (rule === "region-selected") return false;
+		if (rule !== "choice-selected" && rule !== "choice-unselected") return true;
+		const tagNames = (attr(node, "whenTagName") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+		const wanted = (attr(node, "whenChoiceValue") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+		const sources = this.controls.filter((c) => c.selected && (!tagNames.length || tagNames.includes(c.name)));
+		const values = sources.flatMap((c) => c.selected?.() ?? []);
+		const hit = wanted.length ? values.some((v) => wanted.includes(v)) : values.length > 0;
+		return rule === "choice-selected" ? hit : !hit;
+	}
+}

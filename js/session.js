@@ -1,0 +1,279 @@
+// The local task window of one widget model and the message flow with Python (docs/DESIGN.md "Widget messages").
+// Rules:
+// - `window[0]` is the task on screen, the rest are prefetched; on submit/skip the next task is shifted in and every
+//   view is told to paint it synchronously — before the message is written to the outbox or sent;
+// - the browser never runs more than LIMIT submits ahead of the last ack: the next submit is *held* (the task stays,
+//   the UI says why) and goes out by itself when an ack makes room;
+// - `state` resets everything (and re-sends the outbox); `ack` merges Python's queue behind the task on screen,
+//   dropping keys still in the outbox; `nack` returns to the refused task with its result as a draft;
+// - undo / redo / back / goto are requests: the session is `pending` until the `state` that answers them.
+
+import { LIMIT, Outbox, uuid4 } from "./outbox.js";
+
+/** @typedef {import("./types.js").Task} Task */
+/** @typedef {import("./types.js").ConfigNode} ConfigNode */
+/** @typedef {import("./types.js").Progress} Progress */
+/** @typedef {import("./types.js").StateMsg} StateMsg */
+/** @typedef {import("./types.js").AckMsg} AckMsg */
+/** @typedef {import("./types.js").OutboxEntry} OutboxEntry */
+/** @typedef {import("./types.js").ResultItem} ResultItem */
+/** @typedef {import("./types.js").Model} Model */
+
+/**
+ * What changed, for the views: "state" (maybe a new config), "task" (a new task on screen), "status" (progress,
+ * saving mark, messages only).
+ * @typedef {{kind: "state"|"task"|"status", rebuild?: boolean, keepDraft?: boolean}} Change
+ */
+
+/** No answer to a request after this long → unblock and say so. */
+const REQUEST_TIMEOUT_MS = 15000;
+/** An unacked entry is re-sent after this long (covers a comm that dropped messages while reconnecting). */
+const RESEND_AFTER_MS = 10000;
+
+export class Session {
+	/** @param {Model} model */
+	constructor(model) {
+		this.model = model;
+		this.outbox = new Outbox();
+		/** @type {ConfigNode|null} */
+		this.config = null;
+		this.configText = "";
+		this.configVersion = 0;
+		/** @type {string|null} */
+		this.error = null;
+		/** @type {Record<string, string|string[]>} */
+		this.keys = {};
+		/** @type {Task[]} */
+		this.window = [];
+		/** @type {Progress|null} */
+		this.progress = null;
+		this.flags = { can_undo: false, can_redo: false, can_back: false };
+		this.loaded = false;
+		/** @type {string|null} the request waiting for its `state` ("undo", "back", …) */
+		this.pending = null;
+		/** @type {{type: "submit"|"skip", result?: ResultItem[], lead_time: number, key: string}|null} */
+		this.held = null;
+		/** @type {string|null} a non-blocking message (notice / nack / timeout) */
+		this.notice = null;
+		/** @type {Set<(change: Change) => void>} */
+		this.views = new Set();
+		/** @type {Map<string, number>} uid → last send time */
+		this.sentAt = new Map();
+		/** @type {ReturnType<typeof setTimeout>|null} */
+		this.requestTimer = null;
+		/** @type {ReturnType<typeof setInterval>|null} */
+		this.resendTimer = null;
+		this.onMessage = (/** @type {any} */ msg) => this.handle(msg);
+		model.on("msg:custom", this.onMessage);
+	}
+
+	/** @param {(change: Change) => void} view @returns {() => void} detach */
+	attach(view) {
+		this.views.add(view);
+		return () => this.views.delete(view);
+	}
+
+	dispose() {
+		this.model.off("msg:custom", this.onMessage);
+		if (this.requestTimer) clearTimeout(this.requestTimer);
+		if (this.resendTimer) clearInterval(this.resendTimer);
+		this.requestTimer = this.resendTimer = null;
+		this.views.clear();
+	}
+
+	/** @param {Change} change */
+	emit(change) {
+		for (const view of this.views) view(change);
+	}
+
+	get current() {
+		return this.window[0] ?? null;
+	}
+
+	hello() {
+		this.model.send({ type: "hello" });
+	}
+
+	/** @param {any} msg */
+	handle(msg) {
+		if (!msg || typeof msg !== "object") return;
+		if (msg.type === "state") this.#onState(msg);
+		else if (msg.type === "ack") this.#onAck(msg);
+		else if (msg.type === "nack") this.#onNack(msg);
+		else if (msg.type === "notice") {
+			this.notice = String(msg.message ?? "");
+			if (this.pending) this.#settle(); // a failed request is answered with a notice instead of a state
+			this.emit({ kind: "status" });
+		}
+	}
+
+	/** @param {StateMsg} msg */
+	#onState(msg) {
+		const answered = this.pending !== null;
+		this.#settle();
+		const configText = JSON.stringify(msg.config ?? null);
+		const rebuild = configText !== this.configText;
+		if (rebuild) {
+			this.config = msg.config ?? null;
+			this.configText = configText;
+			this.configVersion++;
+		}
+		this.loaded = true;
+		this.error = msg.error ?? null;
+		this.keys = msg.keys ?? {};
+		this.progress = msg.progress ?? null;
+		this.#flags(msg);
+		if (msg.notice) this.notice = msg.notice;
+		const resend = !msg.error && msg.outbox_key ? this.outbox.attach(msg.outbox_key) : [];
+		const waiting = this.outbox.keys();
+		const before = this.current?.key;
+		this.window = (Array.isArray(msg.tasks) ? msg.tasks : []).filter((t) => !waiting.has(t.key));
+		this.held = null;
+		const keepDraft = !answered && !rebuild && before !== undefined && before === this.current?.key;
+		this.emit({ kind: "state", rebuild, keepDraft });
+		for (const entry of resend) this.#send(entry);
+	}
+
+	/** @param {AckMsg} msg */
+	#onAck(msg) {
+		this.outbox.remove(msg.uid);
+		this.sentAt.delete(msg.uid);
+		if (msg.progress) this.progress = msg.progress;
+		this.#flags(msg);
+		let painted = false;
+		if (Array.isArray(msg.window)) {
+			const waiting = this.outbox.keys();
+			const shown = this.current;
+			const fresh = msg.window.filter((t) => !waiting.has(t.key) && t.key !== shown?.key);
+			this.window = shown ? [shown, ...fresh] : fresh;
+			if (!shown && this.current) {
+				this.emit({ kind: "task" });
+				painted = true;
+			}
+		}
+		if (this.held && this.current?.key !== this.held.key) this.held = null; // its task is gone
+		if (this.held && !this.outbox.full) {
+			const { type, result, lead_time } = this.held;
+			this.held = null;
+			this.answer(type, result, lead_time); // the waiting submit goes out now (paints, sends, emits)
+			return;
+		}
+		if (!painted) this.emit({ kind: "status" });
+	}
+
+	/** @param {{uid: string, message?: string}} msg */
+	#onNack(msg) {
+		const entry = this.outbox.remove(msg.uid);
+		this.sentAt.delete(msg.uid);
+		this.notice = `Not saved: ${msg.message ?? "Python refused this answer"}`;
+		this.held = null;
+		if (entry?.task) {
+			const back = { ...entry.task, draft: entry.result };
+			this.window = [back, ...this.window.filter((t) => t.key !== entry.key)];
+			this.emit({ kind: "task" });
+		} else {
+			this.emit({ kind: "status" });
+		}
+	}
+
+	/** @param {Partial<typeof this.flags>} msg */
+	#flags(msg) {
+		for (const k of /** @type {const} */ (["can_undo", "can_redo", "can_back"])) {
+			if (typeof msg[k] === "boolean") this.flags[k] = msg[k];
+		}
+	}
+
+	/**
+	 * Submit (result) or skip the task on screen. Paints the next task first, then records and sends.
+	 * @param {"submit"|"skip"} type
+	 * @param {ResultItem[]|undefined} result
+	 * @param {number} leadTime  seconds
+	 * @returns {"sent"|"held"|"busy"}
+	 */
+	answer(type, result, leadTime) {
+		const task = this.current;
+		if (!task || this.pending) return "busy";
+		const lead_time = Math.round(leadTime * 1000) / 1000;
+		if (this.outbox.full) {
+			this.held = { type, result, lead_time, key: task.key };
+			this.emit({ kind: "status" });
+			return "held";
+		}
+		this.window.shift();
+		this.notice = null;
+		this.emit({ kind: "task" }); // paint before anything else
+		/** @type {OutboxEntry} */
+		const entry = { type, uid: uuid4(), key: task.key, lead_time, task };
+		if (type === "submit") entry.result = result ?? [];
+		this.outbox.add(entry);
+		this.#send(entry);
+		this.emit({ kind: "status" });
+		return "sent";
+	}
+
+	/** @param {OutboxEntry} entry */
+	#send(entry) {
+		const { type, uid, key, result, lead_time } = entry;
+		this.model.send(type === "submit" ? { type, uid, key, result, lead_time } : { type, uid, key, lead_time });
+		this.sentAt.set(uid, Date.now());
+		this.resendTimer ??= setInterval(() => this.#resendStale(), RESEND_AFTER_MS / 2);
+	}
+
+	#resendStale() {
+		if (!this.outbox.size) {
+			if (this.resendTimer) clearInterval(this.resendTimer);
+			this.resendTimer = null;
+			return;
+		}
+		const now = Date.now();
+		for (const entry of this.outbox.list()) {
+			if (now - (this.sentAt.get(entry.uid) ?? 0) >= RESEND_AFTER_MS) this.#send(entry);
+		}
+	}
+
+	/**
+	 * Ask Python for undo / redo / back / goto; the answer is a `state`.
+	 * @param {"undo"|"redo"|"back"|"goto"} type
+	 * @param {string} [key]  for goto
+	 * @returns {boolean} whether a request went out
+	 */
+	request(type, key) {
+		if (this.pending || !this.loaded) return false;
+		this.pending = type;
+		this.held = null;
+		this.notice = null;
+		this.model.send(type === "goto" ? { type, key } : { type });
+		this.requestTimer = setTimeout(() => {
+			this.requestTimer = null;
+			if (!this.pending) return;
+			this.pending = null;
+			this.notice = `No answer from Python to "${type}" — is the kernel busy or stopped?`;
+			this.emit({ kind: "status" });
+		}, REQUEST_TIMEOUT_MS);
+		this.emit({ kind: "status" });
+		return true;
+	}
+
+	#settle() {
+		this.pending = null;
+		if (this.requestTimer) clearTimeout(this.requestTimer);
+		this.requestTimer = null;
+	}
+
+	/** Python's counts plus what waits in the outbox (shown optimistically, marked "saving…"). */
+	displayProgress() {
+		const p = this.progress;
+		if (!p) return null;
+		let done = p.done;
+		let skipped = p.skipped;
+		for (const e of this.outbox.list()) {
+			if (e.type === "skip") skipped++;
+			else done++;
+		}
+		return { ...p, done, skipped };
+	}
+
+	get limit() {
+		return LIMIT;
+	}
+}
