@@ -39,8 +39,7 @@ export class Screen {
 		this.taskId = h("span", { class: "nblabel-task-id" });
 		this.badge = h("span", { class: "nblabel-badge", hidden: true });
 		this.busy = h("span", { class: "nblabel-busy", hidden: true });
-		this.error = h("div", { class: "nblabel-error nblabel-blocking", role: "alert", hidden: true });
-		this.notice = h("div", { class: "nblabel-notice", role: "status", hidden: true });
+		this.messages = h("div", { class: "nblabel-messages" });
 		this.body = h("div", { class: "nblabel-body" }, h("div", { class: "nblabel-loading" }, "Loading…"));
 		this.hint = h("div", { class: "nblabel-hint", role: "status", "aria-live": "polite" });
 		this.buttons = h("div", { class: "nblabel-buttons" });
@@ -49,8 +48,7 @@ export class Screen {
 			"div",
 			{ class: "nblabel-card" },
 			h("div", { class: "nblabel-taskbar" }, this.taskId, this.badge, this.busy),
-			this.error,
-			this.notice,
+			this.messages,
 			this.body,
 			this.hint,
 		);
@@ -156,10 +154,7 @@ export class Screen {
 	paintStatus() {
 		const s = this.session;
 		this.progress.paint(s.displayProgress(), s.outbox.size, Boolean(s.held), s.limit);
-		this.error.hidden = !s.error;
-		this.error.textContent = s.error ?? "";
-		this.notice.hidden = !s.notice;
-		this.notice.textContent = s.notice ?? "";
+		this.#paintMessages(s.error, s.notice);
 		this.busy.hidden = !s.pending && !s.held;
 		this.busy.textContent = s.pending ? `${s.pending}…` : s.held ? "waiting for Python to save…" : "";
 		this.root.classList.toggle("is-pending", Boolean(s.pending));
@@ -172,6 +167,21 @@ export class Screen {
 				(action === "redo" && !s.flags.can_redo) ||
 				((action === "submit" || action === "skip") && !s.current);
 		}
+	}
+
+	/**
+	 * Present only while there is something to say, so `.nblabel-error` in the DOM always means a visible error.
+	 * @param {string|null} error   blocking (from the state message)
+	 * @param {string|null} notice  non-blocking
+	 */
+	#paintMessages(error, notice) {
+		const key = JSON.stringify([error, notice]);
+		if (this.messages.dataset.shown === key) return;
+		this.messages.dataset.shown = key;
+		this.messages.replaceChildren(
+			...(error ? [h("div", { class: "nblabel-error nblabel-blocking", role: "alert" }, error)] : []),
+			...(notice ? [h("div", { class: "nblabel-notice", role: "status" }, notice)] : []),
+		);
 	}
 
 	#paintButtons() {

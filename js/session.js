@@ -140,16 +140,11 @@ export class Session {
 		this.sentAt.delete(msg.uid);
 		if (msg.progress) this.progress = msg.progress;
 		this.#flags(msg);
-		let painted = false;
+		const shown = this.current;
 		if (Array.isArray(msg.window)) {
 			const waiting = this.outbox.keys();
-			const shown = this.current;
 			const fresh = msg.window.filter((t) => !waiting.has(t.key) && t.key !== shown?.key);
 			this.window = shown ? [shown, ...fresh] : fresh;
-			if (!shown && this.current) {
-				this.emit({ kind: "task" });
-				painted = true;
-			}
 		}
 		if (this.held && this.current?.key !== this.held.key) this.held = null; // its task is gone
 		if (this.held && !this.outbox.full) {
@@ -158,7 +153,8 @@ export class Session {
 			this.answer(type, result, lead_time); // the waiting submit goes out now (paints, sends, emits)
 			return;
 		}
-		if (!painted) this.emit({ kind: "status" });
+		if (!shown) this.emit({ kind: "task" }); // "waiting" becomes the next task, or the summary
+		this.emit({ kind: "status" });
 	}
 
 	/** @param {{uid: string, message?: string}} msg */
@@ -171,9 +167,8 @@ export class Session {
 			const back = { ...entry.task, draft: entry.result };
 			this.window = [back, ...this.window.filter((t) => t.key !== entry.key)];
 			this.emit({ kind: "task" });
-		} else {
-			this.emit({ kind: "status" });
 		}
+		this.emit({ kind: "status" });
 	}
 
 	/** @param {Partial<typeof this.flags>} msg */

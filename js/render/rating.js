@@ -22,7 +22,7 @@ export function buildRating(node, ctx) {
 	applyStyle(el, attr(node, "style"));
 	const stars = h("div", { class: "nblabel-stars", role: "radiogroup", "aria-label": name });
 	const readout = h("span", { class: "nblabel-rating-value" });
-	el.append(stars, readout);
+	el.append(h("div", { class: "nblabel-rating-row" }, stars, readout));
 	const items = Array.from({ length: max }, (_, i) => {
 		const star = h("span", { class: "nblabel-star", role: "radio", "aria-checked": "false", "data-option": i, title: `${i + 1} of ${max}` }, icon);
 		star.addEventListener("click", () => pick(i));

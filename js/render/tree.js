@@ -106,6 +106,7 @@ export class Form {
 			if (boolAttr(node, "perRegion")) return null; // needs a selected region: not drawn in this version
 			const c = control(node, ctx);
 			c.el.setAttribute("data-control", String(this.controls.length));
+			c.el.prepend(h("div", { class: "nblabel-control-name", "aria-hidden": "true" }, c.name));
 			ctx.watchVisibility(node, c.el);
 			this.controls.push(c);
 			return { el: c.el };

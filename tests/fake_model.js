@@ -1,0 +1,210 @@
+// A stand-in for the anywidget model plus a scripted "Python" that answers like nblabel's Labeler
+// (docs/DESIGN.md "Widget messages"). Rule: the fake answers asynchronously (a comm never answers inside `send`),
+// records everything it received, and lets a test hold acks back (`autoAck: false`) to play a slow kernel.
+// Used by tests/test_frontend_page.py and bench/bench_key_to_paint.py through tests/frontend_page.py.
+
+/** The anywidget model surface (get/set/save_changes/on/off/send) with helpers to play Python. */
+export function createModel(initial = {}) {
+	const state = { ...initial };
+	/** @type {Map<string, Set<Function>>} */
+	const listeners = new Map();
+	const sendHooks = [];
+	const log = { sent: [], saved: [] };
+	const model = {
+		get: (k) => state[k],
+		set(k, v) {
+			state[k] = v;
+			for (const cb of listeners.get(`change:${k}`) ?? []) cb();
+		},
+		save_changes() {
+			log.saved.push({ ...state });
+		},
+		on(name, cb) {
+			if (!listeners.has(name)) listeners.set(name, new Set());
+			listeners.get(name).add(cb);
+		},
+		off(name, cb) {
+			if (!name) listeners.clear();
+			else if (!cb) listeners.delete(name);
+			else listeners.get(name)?.delete(cb);
+		},
+		send(content, _callbacks, _buffers) {
+			const copy = JSON.parse(JSON.stringify(content));
+			log.sent.push(copy);
+			for (const hook of sendHooks) hook(copy);
+		},
+		widget_manager: {},
+		log,
+		/** Play Python sending a custom message. */
+		_pySend(content, buffers = []) {
+			for (const cb of [...(listeners.get("msg:custom") ?? [])]) cb(content, buffers);
+		},
+		/** Play Python changing a trait. */
+		_pySet(k, v) {
+			model.set(k, v);
+		},
+		_listenerCount() {
+			let n = 0;
+			for (const set of listeners.values()) n += set.size;
+			return n;
+		},
+		_onSend(hook) {
+			sendHooks.push(hook);
+		},
+	};
+	return model;
+}
+
+const FULL = (t) => ({ prefill: null, prefill_from: null, prediction: null, annotation_id: null, ...t });
+
+/** A scripted Labeler: a queue of tasks, idempotent submits by uid, undo/redo/back/goto, acks with the window. */
+export class FakePython {
+	constructor(model, opts = {}) {
+		this.model = model;
+		this.config = opts.config ?? null;
+		this.keys = opts.keys ?? {};
+		this.error = opts.error ?? null;
+		this.prefetch = opts.prefetch ?? 5;
+		this.autoAck = opts.autoAck ?? true;
+		this.ackDelay = opts.ackDelay ?? 0;
+		this.outboxKey = opts.outboxKey ?? "nblabel-outbox:test-store:alice";
+		this.notice = opts.notice ?? null;
+		this.all = (opts.tasks ?? []).map(FULL);
+		this.byKey = new Map(this.all.map((t) => [t.key, t]));
+		this.queue = this.all.map((t) => t.key); // keys without an answer, in order
+		this.total = opts.total === undefined ? this.all.length : opts.total;
+		this.answers = new Map(); // key → {result, cancelled, id}
+		this.uids = new Map(); // uid → annotation id
+		this.history = []; // answered keys, newest last (undo / back)
+		this.redoStack = [];
+		this.focus = null; // key shown out of queue order (back / goto / undo)
+		this.received = [];
+		this.held = []; // submits waiting for flush() when autoAck is false
+		this.nextId = 1;
+		this.times = [];
+		model._onSend((msg) => this.receive(msg));
+	}
+
+	send(msg) {
+		this.model._pySend(msg);
+	}
+
+	later(fn) {
+		setTimeout(fn, this.ackDelay);
+	}
+
+	receive(msg) {
+		this.received.push(msg);
+		if (msg.type === "hello") this.later(() => this.send(this.state()));
+		else if (msg.type === "submit" || msg.type === "skip") {
+			if (this.autoAck) this.later(() => this.commit(msg));
+			else this.held.push(msg);
+		} else if (["undo", "redo", "back", "goto"].includes(msg.type)) {
+			this.later(() => {
+				this[msg.type](msg);
+				this.send(this.state());
+			});
+		}
+	}
+
+	/** Commit and ack the `n` oldest held submits (all when n is omitted). */
+	flush(n) {
+		const batch = this.held.splice(0, n ?? this.held.length);
+		for (const msg of batch) this.commit(msg);
+		return batch.length;
+	}
+
+	/** Refuse the oldest held submit. */
+	refuse(message = "invalid result") {
+		const msg = this.held.shift();
+		if (msg) this.send({ type: "nack", uid: msg.uid, key: msg.key, message });
+		return msg;
+	}
+
+	commit(msg) {
+		let id = this.uids.get(msg.uid);
+		if (id === undefined) {
+			id = this.nextId++;
+			this.uids.set(msg.uid, id);
+			const cancelled = msg.type === "skip";
+			this.answers.set(msg.key, { id, result: msg.result ?? [], cancelled, lead_time: msg.lead_time });
+			this.queue = this.queue.filter((k) => k !== msg.key);
+			this.history.push(msg.key);
+			this.redoStack = [];
+			if (this.focus === msg.key) this.focus = null;
+			this.times.push(Date.now());
+		}
+		this.send({ type: "ack", uid: msg.uid, annotation_id: id, progress: this.progress(), window: this.window(), ...this.flags() });
+	}
+
+	undo() {
+		const key = this.history.pop();
+		if (key === undefined) return;
+		this.redoStack.push({ key, answer: this.answers.get(key) });
+		const answer = this.answers.get(key);
+		this.answers.delete(key);
+		this.queue.unshift(key);
+		this.byKey.set(key, { ...this.byKey.get(key), prefill: answer.result, prefill_from: "annotation" });
+	}
+
+	redo() {
+		const item = this.redoStack.pop();
+		if (!item) return;
+		this.answers.set(item.key, item.answer);
+		this.queue = this.queue.filter((k) => k !== item.key);
+		this.history.push(item.key);
+	}
+
+	back() {
+		const at = this.focus ? this.history.indexOf(this.focus) : this.history.length;
+		if (at > 0) this.focus = this.history[at - 1];
+	}
+
+	goto(msg) {
+		if (this.byKey.has(msg.key)) this.focus = msg.key;
+	}
+
+	task(key) {
+		const t = this.byKey.get(key);
+		const ans = this.answers.get(key);
+		if (ans && !ans.cancelled) return { ...t, prefill: ans.result, prefill_from: "annotation", annotation_id: ans.id };
+		return t;
+	}
+
+	window() {
+		const keys = this.focus ? [this.focus, ...this.queue.filter((k) => k !== this.focus)] : [...this.queue];
+		return keys.slice(0, this.prefetch + 1).map((k) => this.task(k));
+	}
+
+	progress() {
+		let done = 0;
+		let skipped = 0;
+		for (const a of this.answers.values()) a.cancelled ? skipped++ : done++;
+		const remaining = this.total === null ? null : Math.max(this.total - done - skipped, 0);
+		return { done, skipped, remaining, total: this.total, rate_per_min: null, eta_s: null };
+	}
+
+	flags() {
+		return { can_undo: this.history.length > 0, can_redo: this.redoStack.length > 0, can_back: this.history.length > 0 };
+	}
+
+	state() {
+		const s = {
+			type: "state",
+			config: this.config,
+			error: this.error,
+			keys: this.keys,
+			tasks: this.error ? [] : this.window(),
+			progress: this.progress(),
+			outbox_key: this.outboxKey,
+			...this.flags(),
+		};
+		if (this.notice) s.notice = this.notice;
+		return s;
+	}
+
+	/** Messages of one type received so far. */
+	of(type) {
+		return this.received.filter((m) => m.type === type);
+	}
+}

@@ -1,0 +1,623 @@
+"""The built front end in a blank page with a fake model and a scripted Python (tests/fake_model.js).
+
+Covers MISSION "Keys", "DOM", "Acknowledgement" and the DESIGN.md message shapes from the browser's side.
+Run: `npm run build && pytest tests/test_frontend_page.py` (skipped with the reason when Chromium or the bundle is
+missing).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from frontend_page import (
+    DARK, ORIGIN, config_tree, launch, missing_reason, mount, open_page, received, shown_text, task, text_tasks,
+    wait_received,
+)
+
+_REASON = missing_reason()
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(_REASON is not None, reason=_REASON or "")]
+
+SENTIMENT = """<View>
+  <Text name="text" value="$text"/>
+  <Choices name="sentiment" toName="text" choice="single" showInline="true">
+    <Choice value="Positive"/><Choice value="Negative"/><Choice value="Neutral"/>
+  </Choices>
+</View>"""
+
+WITH_NOTE = """<View>
+  <Text name="text" value="$text"/>
+  <Choices name="sentiment" toName="text" choice="single">
+    <Choice value="Positive"/><Choice value="Negative"/>
+  </Choices>
+  <TextArea name="note" toName="text" placeholder="why?" rows="3"/>
+</View>"""
+
+SCALES = """<View>
+  <Header value="Rate it"/>
+  <Text name="text" value="$text"/>
+  <Rating name="stars" toName="text" maxRating="5"/>
+  <Number name="score" toName="text" min="0" max="10" step="1"/>
+</View>"""
+
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+REGION_ID = re.compile(r"^[A-Za-z0-9_-]{10}$")
+
+
+@pytest.fixture(scope="module")
+def fe_browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = launch(p)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def fe_context(fe_browser):
+    context = fe_browser.new_context(viewport={"width": 1100, "height": 800})
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def fe_page(fe_context):
+    page = open_page(fe_context)
+    page.set_default_timeout(10_000)
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    yield page
+    assert page.errors == [], page.errors
+
+
+def focus(page):
+    page.locator(".nblabel").focus()
+
+
+def option(page, label: str):
+    return page.locator(".nblabel-option", has_text=label)
+
+
+# -- DOM -----------------------------------------------------------------------------------------------------
+
+
+def test_one_root_focusable_with_lumino_suppression_and_hello_first(fe_page):
+    mount(fe_page, SENTIMENT, text_tasks(3))
+    roots = fe_page.locator("div.nblabel")
+    assert roots.count() == 1
+    assert roots.get_attribute("tabindex") == "0"
+    assert roots.get_attribute("data-lm-suppress-shortcuts") == "true"
+    assert received(fe_page)[0] == {"type": "hello"}
+
+
+def test_renders_text_and_choices_with_digit_badges(fe_page):
+    mount(fe_page, SENTIMENT, text_tasks(3))
+    assert shown_text(fe_page) == "review number 0"
+    opts = fe_page.locator(".nblabel-option")
+    assert opts.count() == 3
+    assert [opts.nth(i).locator(".nblabel-option-label").text_content() for i in range(3)] == \
+        ["Positive", "Negative", "Neutral"]
+    assert [opts.nth(i).locator(".nblabel-key").text_content() for i in range(3)] == ["1", "2", "3"]
+    assert fe_page.locator(".nblabel-options.is-inline").count() == 1
+    assert fe_page.locator(".nblabel-count").text_content() == "0 / 3"
+
+
+def test_keys_do_not_reach_the_notebook(fe_page):
+    mount(fe_page, SENTIMENT, text_tasks(3))
+    fe_page.evaluate("() => { window.__docKeys = 0; document.addEventListener('keydown', () => window.__docKeys++); }")
+    focus(fe_page)
+    for key in ["1", "b", "a", "Shift+Enter", "x"]:
+        fe_page.keyboard.press(key)
+    assert fe_page.evaluate("window.__docKeys") == 0
+
+
+def test_escape_leaves_text_field_then_widget(fe_page):
+    mount(fe_page, WITH_NOTE, text_tasks(2))
+    fe_page.locator(".nblabel-field").click()
+    assert fe_page.evaluate("document.activeElement.classList.contains('nblabel-field')")
+    fe_page.keyboard.press("Escape")
+    assert fe_page.evaluate("document.activeElement.classList.contains('nblabel')")
+    fe_page.keyboard.press("Escape")
+    assert fe_page.evaluate("!document.activeElement.closest('.nblabel')")
+
+
+# -- keys and submit -------------------------------------------------------------------------------------------
+
+
+def test_digits_select_and_never_submit(fe_page):
+    mount(fe_page, SENTIMENT, text_tasks(3))
+    focus(fe_page)
+    fe_page.keyboard.press("2")
+    assert option(fe_page, "Negative").get_attribute("aria-checked") == "true"
+    fe_page.keyboard.press("3")  # radio semantics: the new pick replaces the old one
+    assert option(fe_page, "Negative").get_attribute("aria-checked") == "false"
+    assert option(fe_page, "Neutral").get_attribute("aria-checked") == "true"
+    fe_page.keyboard.press("9")  # no 9th option: nothing happens
+    fe_page.wait_for_timeout(50)
+    assert received(fe_page, "submit") == []
+    assert shown_text(fe_page) == "review number 0"
+
+
+def test_enter_sends_exact_submit_and_paints_next_task_synchronously(fe_page):
+    mount(fe_page, SENTIMENT, text_tasks(4))
+    focus(fe_page)
+    fe_page.keyboard.press("1")
+    # dispatch Enter and read the DOM in the same JS task: the next task must already be painted
+    after = fe_page.evaluate("""() => {
+        const root = document.querySelector('.nblabel');
+        root.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true, cancelable: true}));
+        return document.querySelector('.nblabel-text').textContent;
+    }""")
+    assert after == "review number 1"
+    [msg] = wait_received(fe_page, "submit", 1)
+    assert set(msg) == {"type", "uid", "key", "result", "lead_time"}
+    assert msg["type"] == "submit" and msg["key"] == "0" and UUID.match(msg["uid"])
+    assert isinstance(msg["lead_time"], (int, float)) and msg["lead_time"] >= 0
+    [item] = msg["result"]
+    assert set(item) == {"id", "from_name", "to_name", "type", "value"}
+    assert REGION_ID.match(item["id"])
+    assert item["from_name"] == "sentiment" and item["to_name"] == "text" and item["type"] == "choices"
+    assert item["value"] == {"choices": ["Positive"]}
+    assert option(fe_page, "Positive").get_attribute("aria-checked") == "false"  # the next task starts clean
+
+
+def test_enter_with_nothing_selected_hints_and_sends_nothing(fe_page):
+    mount(fe_page, SENTIMENT, text_tasks(2))
+    focus(fe_page)
+    fe_page.keyboard.press("Enter")
+    assert "Nothing selected" in fe_page.locator(".nblabel-hint").text_content()
+    fe_page.wait_for_timeout(50)
+    assert received(fe_page, "submit") == []
+    assert shown_text(fe_page) == "review number 0"
+
+
+def test_ctrl_enter_submits_from_textarea_and_plain_keys_only_type(fe_page):
+    mount(fe_page, WITH_NOTE, text_tasks(3))
+    field = fe_page.locator("textarea.nblabel-field")
+    field.click()
+    fe_page.keyboard.type("s z 1 ? Enter")
+    fe_page.keyboard.press("Enter")  # a newline in the text field, not a submit
+    fe_page.keyboard.type("ok")
+    assert field.input_value() == "s z 1 ? Enter\nok"
+    assert option(fe_page, "Positive").get_attribute("aria-checked") == "false"
+    assert fe_page.locator(".nblabel-legend-host").is_hidden()
+    assert received(fe_page, "submit") == [] and received(fe_page, "skip") == []
+    fe_page.keyboard.press("Control+Enter")
+    [msg] = wait_received(fe_page, "submit", 1)
+    assert [(r["from_name"], r["type"], r["value"]) for r in msg["result"]] == [
+        ("note", "textarea", {"text": ["s z 1 ? Enter\nok"]})]
+    assert shown_text(fe_page) == "review number 1"
+    assert field.input_value() == ""
+
+
+def test_tab_moves_the_active_control_and_digits_follow_it(fe_page):
+    xml = """<View><Text name="text" value="$text"/>
+      <Choices name="a" toName="text"><Choice value="A1"/><Choice value="A2"/></Choices>
+      <Choices name="b" toName="text" choice="multiple"><Choice value="B1"/><Choice value="B2"/></Choices>
+    </View>"""
+    mount(fe_page, xml, text_tasks(2))
+    focus(fe_page)
+    controls = fe_page.locator(".nblabel-control")
+    assert "is-active" in controls.nth(0).get_attribute("class")
+    fe_page.keyboard.press("Tab")
+    assert "is-active" in controls.nth(1).get_attribute("class")
+    fe_page.keyboard.press("1")
+    fe_page.keyboard.press("2")
+    fe_page.keyboard.press("Shift+Tab")
+    fe_page.keyboard.press("2")
+    fe_page.keyboard.press("Enter")
+    [msg] = wait_received(fe_page, "submit", 1)
+    assert {r["from_name"]: r["value"]["choices"] for r in msg["result"]} == {"a": ["A2"], "b": ["B1", "B2"]}
+
+
+def test_clicks_pick_options_and_activate_the_control(fe_page):
+    xml = """<View><Text name="text" value="$text"/>
+      <Choices name="a" toName="text"><Choice value="A1"/><Choice value="A2"/></Choices>
+      <Choices name="b" toName="text"><Choice value="B1"/><Choice value="B2"/></Choices>
+    </View>"""
+    mount(fe_page, xml, text_tasks(2))
+    option(fe_page, "B2").click()
+    assert option(fe_page, "B2").get_attribute("aria-checked") == "true"
+    assert "is-active" in fe_page.locator(".nblabel-control").nth(1).get_attribute("class")
+    assert fe_page.evaluate("document.activeElement.classList.contains('nblabel')")
+    fe_page.keyboard.press("1")
+    assert option(fe_page, "B1").get_attribute("aria-checked") == "true"
+    fe_page.locator(".nblabel-button[data-action=submit]").click()
+    [msg] = wait_received(fe_page, "submit", 1)
+    assert msg["result"][0]["value"] == {"choices": ["B1"]}
+
+
+def test_choice_hotkey_and_alias(fe_page):
+    xml = """<View><Text name="text" value="$text"/>
+      <Choices name="c" toName="text"><Choice value="Person" alias="PER" hotkey="p"/><Choice value="Other"/></Choices>
+    </View>"""
+    mount(fe_page, xml, text_tasks(2))
+    focus(fe_page)
+    assert fe_page.locator(".nblabel-hotkey").text_content() == "p"
+    fe_page.keyboard.press("p")
+    fe_page.keyboard.press("Enter")
+    [msg] = wait_received(fe_page, "submit", 1)
+    assert msg["result"][0]["value"] == {"choices": ["PER"]}
+
+
+def test_rating_and_number_results(fe_page):
+    mount(fe_page, SCALES, text_tasks(3))
+    focus(fe_page)
+    fe_page.keyboard.press("4")
+    assert fe_page.locator(".nblabel-star.is-on").count() == 4
+    fe_page.keyboard.press("Tab")  # → the Number control: its field takes the focus
+    assert fe_page.evaluate("document.activeElement.type") == "number"
+    fe_page.keyboard.type("7")
+    fe_page.keyboard.press("Control+Enter")
+    [msg] = wait_received(fe_page, "submit", 1)
+    got = {r["from_name"]: (r["type"], r["value"], r["to_name"]) for r in msg["result"]}
+    assert got == {"stars": ("rating", {"rating": 4}, "text"), "score": ("number", {"number": 7}, "text")}
+    # stars are clickable too, and a number out of range is not an answer
+    fe_page.locator(".nblabel-star").nth(1).click()
+    fe_page.locator(".nblabel-number-field").fill("11")
+    fe_page.keyboard.press("Control+Enter")
+    msgs = wait_received(fe_page, "submit", 2)
+    assert [(r["from_name"], r["value"]) for r in msgs[1]["result"]] == [("stars", {"rating": 2})]
+
+
+def test_required_control_blocks_submit(fe_page):
+    xml = """<View><Text name="text" value="$text"/>
+      <Choices name="c" toName="text"><Choice value="A"/></Choices>
+      <TextArea name="why" toName="text" required="true"/></View>"""
+    mount(fe_page, xml, text_tasks(2))
+    focus(fe_page)
+    fe_page.keyboard.press("1")
+    fe_page.keyboard.press("Enter")
+    assert "Required: why" in fe_page.locator(".nblabel-hint").text_content()
+    assert received(fe_page, "submit") == []
+
+
+def test_legend_lists_every_key(fe_page):
+    mount(fe_page, SENTIMENT, text_tasks(2), keys={"skip": "k"})
+    focus(fe_page)
+    legend = fe_page.locator(".nblabel-legend")
+    assert legend.is_hidden()
+    fe_page.keyboard.press("?")
+    assert legend.is_visible()
+    text = legend.text_content()
+    for needed in ["Skip", "Undo", "Redo", "Back", "1 … 9, 0", "Esc", "Ctrl+⏎", "Tab"]:
+        assert needed in text, needed
+    assert "k" in legend.locator("dt").all_text_contents()
+    fe_page.keyboard.press("?")
+    assert legend.is_hidden()
+
+
+def test_skip_undo_and_custom_keys(fe_page):
+    mount(fe_page, SENTIMENT, text_tasks(3), keys={"skip": "k"})
+    focus(fe_page)
+    fe_page.keyboard.press("s")  # not the skip key any more
+    fe_page.keyboard.press("k")
+    [skip] = wait_received(fe_page, "skip", 1)
+    assert set(skip) == {"type", "uid", "key", "lead_time"} and skip["key"] == "0"
+    assert shown_text(fe_page) == "review number 1"
+    fe_page.wait_for_function("() => !document.querySelector('.nblabel-saving:not([hidden])')")
+    fe_page.keyboard.press("1")
+    fe_page.keyboard.press("Enter")
+    wait_received(fe_page, "submit", 1)
+    fe_page.wait_for_function("() => !document.querySelector('.nblabel-saving:not([hidden])')")
+    assert shown_text(fe_page) == "review number 2"
+    fe_page.keyboard.press("z")
+    wait_received(fe_page, "undo", 1)
+    # the answer to undo is a state: the undone task is back, pre-filled with the withdrawn answer
+    fe_page.wait_for_function("() => document.querySelector('.nblabel-text').textContent === 'review number 1'")
+    assert option(fe_page, "Positive").get_attribute("aria-checked") == "true"
+    assert "earlier answer" in fe_page.locator(".nblabel-badge").text_content()
+    fe_page.keyboard.press("Shift+Z")
+    wait_received(fe_page, "redo", 1)
+    fe_page.wait_for_function("() => document.querySelector('.nblabel-text').textContent === 'review number 2'")
+    fe_page.keyboard.press("ArrowLeft")
+    wait_received(fe_page, "back", 1)
+    fe_page.wait_for_function("() => document.querySelector('.nblabel-text').textContent === 'review number 1'")
+
+
+# -- acknowledgement and the outbox --------------------------------------------------------------------------
+
+
+def saving_visible(page) -> bool:
+    return page.locator(".nblabel-saving").is_visible()
+
+
+def test_outbox_holds_at_most_three_and_acks_clear_it(fe_page):
+    mount(fe_page, SENTIMENT, text_tasks(8), autoAck=False)
+    focus(fe_page)
+    assert not saving_visible(fe_page)
+    for i in range(3):
+        fe_page.keyboard.press("1")
+        fe_page.keyboard.press("Enter")
+    assert len(received(fe_page, "submit")) == 3
+    assert saving_visible(fe_page)
+    assert shown_text(fe_page) == "review number 3"
+    stored = fe_page.evaluate("JSON.parse(localStorage.getItem('nblabel-outbox:test-store:alice'))")
+    assert [e["key"] for e in stored] == ["0", "1", "2"]
+    # the 4th submit waits: nothing sent, the task stays, the UI says why
+    fe_page.keyboard.press("2")
+    fe_page.keyboard.press("Enter")
+    fe_page.wait_for_timeout(50)
+    assert len(received(fe_page, "submit")) == 3
+    assert shown_text(fe_page) == "review number 3"
+    assert "not confirmed" in fe_page.locator(".nblabel-hint").text_content()
+    assert "3 of max 3" in fe_page.locator(".nblabel-saving").text_content()
+    # one ack makes room: the held submit goes out by itself and the next task is painted
+    fe_page.evaluate("window.__nb.python.flush(1)")
+    msgs = wait_received(fe_page, "submit", 4)
+    assert msgs[3]["key"] == "3" and msgs[3]["result"][0]["value"] == {"choices": ["Negative"]}
+    assert shown_text(fe_page) == "review number 4"
+    fe_page.evaluate("window.__nb.python.flush()")
+    fe_page.wait_for_function("() => document.querySelector('.nblabel-saving').hidden")
+    assert fe_page.evaluate("localStorage.getItem('nblabel-outbox:test-store:alice')") is None
+    assert fe_page.locator(".nblabel-count").text_content() == "4 / 8"
+
+
+def test_ack_window_merges_behind_the_task_on_screen(fe_page):
+    # a window of 2: the browser runs out of prefetched tasks and waits for the ack's window
+    mount(fe_page, SENTIMENT, text_tasks(6), autoAck=False, prefetch=1)
+    focus(fe_page)
+    for _ in range(2):
+        fe_page.keyboard.press("1")
+        fe_page.keyboard.press("Enter")
+    assert fe_page.locator(".nblabel-waiting").is_visible()
+    fe_page.evaluate("window.__nb.python.flush(1)")  # ack of task 0: Python's window is [1, 2]; 1 still waits
+    fe_page.wait_for_function("() => document.querySelector('.nblabel-text')?.textContent === 'review number 2'")
+    fe_page.evaluate("window.__nb.python.flush()")
+    fe_page.wait_for_function("() => document.querySelector('.nblabel-saving').hidden")
+    assert shown_text(fe_page) == "review number 2"
+
+
+def test_outbox_survives_a_reload_and_is_resent(fe_page):
+    mount(fe_page, SENTIMENT, text_tasks(6), autoAck=False)
+    focus(fe_page)
+    for digit in ["1", "2"]:
+        fe_page.keyboard.press(digit)
+        fe_page.keyboard.press("Enter")
+    sent = received(fe_page, "submit")
+    assert len(sent) == 2
+    fe_page.reload()  # Python never confirmed them
+    assert fe_page.url.startswith(ORIGIN)
+    mount(fe_page, SENTIMENT, text_tasks(6), autoAck=True)
+    resent = wait_received(fe_page, "submit", 2)
+    assert [(m["uid"], m["key"], m["result"]) for m in resent] == [(m["uid"], m["key"], m["result"]) for m in sent]
+    assert received(fe_page)[0] == {"type": "hello"}
+    # the tasks still in the outbox are not shown again
+    fe_page.wait_for_function("() => document.querySelector('.nblabel-saving').hidden")
+    assert shown_text(fe_page) == "review number 2"
+    assert fe_page.evaluate("localStorage.getItem('nblabel-outbox:test-store:alice')") is None
+
+
+def test_nack_returns_to_the_task_with_the_message(fe_page):
+    mount(fe_page, SENTIMENT, text_tasks(4), autoAck=False)
+    focus(fe_page)
+    fe_page.keyboard.press("3")
+    fe_page.keyboard.press("Enter")
+    assert shown_text(fe_page) == "review number 1"
+    fe_page.evaluate("window.__nb.python.refuse('label Neutral is not in the config')")
+    fe_page.wait_for_function("() => document.querySelector('.nblabel-text').textContent === 'review number 0'")
+    assert "label Neutral is not in the config" in fe_page.locator(".nblabel-notice").text_content()
+    assert option(fe_page, "Neutral").get_attribute("aria-checked") == "true"
+    assert not saving_visible(fe_page)
+
+
+# -- suggestions ---------------------------------------------------------------------------------------------
+
+
+def test_prefill_is_shown_marked_and_keeps_its_region_id(fe_page):
+    pred = lambda label: [{"id": "pred-00001", "from_name": "sentiment", "to_name": "text", "type": "choices",  # noqa: E731
+                           "value": {"choices": [label]}}]
+    tasks = [task(str(i), {"text": f"t{i}"}, prefill=pred("Negative"), prefill_from="prediction",
+                  prediction={"id": 1, "model_version": "v1", "score": 0.91}) for i in range(3)]
+    mount(fe_page, SENTIMENT, tasks)
+    assert option(fe_page, "Negative").get_attribute("aria-checked") == "true"
+    assert "is-suggested" in option(fe_page, "Negative").get_attribute("class")
+    assert "suggestion" in fe_page.locator(".nblabel-badge").text_content()
+    focus(fe_page)
+    fe_page.keyboard.press("Enter")  # accept unchanged
+    fe_page.keyboard.press("1")  # correct the second one
+    fe_page.keyboard.press("Enter")
+    first, second = wait_received(fe_page, "submit", 2)
+    assert first["result"] == pred("Negative")
+    assert second["result"] == pred("Positive")
+    assert "origin" not in second["result"][0]
+
+
+# -- safety --------------------------------------------------------------------------------------------------
+
+PAYLOAD = '<img src=x onerror="window.__xss=1"><script>window.__xss=1</script>'
+
+
+def test_task_text_and_config_attributes_are_never_html(fe_page):
+    xml = f"""<View><Header value="{PAYLOAD.replace('"', '&quot;').replace('<', '&lt;')}"/>
+      <Text name="text" value="$text"/>
+      <Choices name="c" toName="text"><Choice value="{PAYLOAD.replace('"', '&quot;').replace('<', '&lt;')}"/></Choices>
+    </View>"""
+    mount(fe_page, xml, [task("0", {"text": PAYLOAD})])
+    assert shown_text(fe_page) == PAYLOAD
+    assert fe_page.locator(".nblabel-header").text_content() == PAYLOAD
+    assert fe_page.locator(".nblabel-option-label").text_content() == PAYLOAD
+    fe_page.wait_for_timeout(100)
+    assert fe_page.locator(".nblabel img, .nblabel script").count() == 0
+    assert fe_page.evaluate("window.__xss") is None
+
+
+def test_style_tag_is_scoped_to_the_widget(fe_page):
+    xml = """<View>
+      <Style>
+        body { background: rgb(255, 0, 0) !important; }
+        .jp-Notebook { display: none !important; }
+        #outside, .jp-Cell { visibility: hidden; }
+        html body .nblabel-text { color: rgb(1, 2, 3); }
+        .my-box { border: 3px solid rgb(0, 128, 0); }
+        @import url("http://example.invalid/x.css");
+        @media (min-width: 10px) { div { outline: 4px solid rgb(0, 0, 255); } }
+      </Style>
+      <View className="my-box" style="position: fixed; top: 0; left: 0; width: 100vw; height: 100vh">
+        <Text name="text" value="$text"/>
+      </View>
+      <Choices name="c" toName="text"><Choice value="A"/></Choices>
+    </View>"""
+    mount(fe_page, xml, text_tasks(1))
+    page_style = fe_page.evaluate("""() => ({
+        body: getComputedStyle(document.body).backgroundColor,
+        nb: getComputedStyle(document.querySelector('.jp-Notebook')).display,
+        outside: getComputedStyle(document.getElementById('outside')).visibility,
+        outsideOutline: getComputedStyle(document.getElementById('outside')).outlineStyle,
+        text: getComputedStyle(document.querySelector('.nblabel-text')).color,
+        box: getComputedStyle(document.querySelector('.my-box')).borderTopColor,
+        boxPos: getComputedStyle(document.querySelector('.my-box')).position,
+        css: document.querySelector('style[data-nblabel-style]').textContent,
+    })""")
+    assert page_style["body"] != "rgb(255, 0, 0)"
+    assert page_style["nb"] == "block"
+    assert page_style["outside"] == "visible"
+    assert page_style["outsideOutline"] == "none"
+    assert page_style["text"] == "rgb(1, 2, 3)"  # rules still apply inside the widget
+    assert page_style["box"] == "rgb(0, 128, 0)"
+    assert page_style["boxPos"] != "fixed"
+    assert "@import" not in page_style["css"]
+
+
+# -- errors, summary, odd data ---------------------------------------------------------------------------------
+
+
+def test_unsupported_tag_shows_error_and_blocks_submit(fe_page):
+    xml = """<View><Image name="img" value="$image"/><Text name="text" value="$text"/>
+      <Choices name="c" toName="text"><Choice value="A"/></Choices></View>"""
+    mount(fe_page, xml, [task("0", {"image": "x.png", "text": "hello"}), task("1", {"image": "y.png", "text": "b"})])
+    err = fe_page.locator(".nblabel-error")
+    assert err.count() == 1 and err.text_content() == "<Image> is not supported yet"
+    focus(fe_page)
+    fe_page.keyboard.press("1")
+    fe_page.keyboard.press("Enter")
+    assert "not supported" in fe_page.locator(".nblabel-hint").text_content()
+    fe_page.wait_for_timeout(50)
+    assert received(fe_page, "submit") == []
+
+
+def test_state_error_is_a_blocking_error(fe_page):
+    mount(fe_page, SENTIMENT, [], error='Text value="$review": no column "review" in the data (columns: text)')
+    err = fe_page.locator(".nblabel-error")
+    assert err.is_visible() and 'no column "review"' in err.text_content()
+    assert fe_page.locator(".nblabel-summary").count() == 0
+
+
+def test_summary_when_no_tasks_left(fe_page):
+    mount(fe_page, SENTIMENT, text_tasks(2))
+    focus(fe_page)
+    fe_page.keyboard.press("1")
+    fe_page.keyboard.press("Enter")
+    fe_page.keyboard.press("s")
+    summary = fe_page.locator(".nblabel-summary")
+    summary.wait_for()
+    assert "All tasks labeled" in summary.text_content()
+    assert [s.strip() for s in summary.locator(".nblabel-stat").all_text_contents()] == ["1labeled", "1skipped"]
+
+
+def test_summary_on_mount_with_empty_tasks(fe_page):
+    mount(fe_page, SENTIMENT, [])
+    assert "All tasks labeled" in fe_page.locator(".nblabel-summary").text_content()
+
+
+def test_missing_values_show_empty_and_whitespace_is_kept(fe_page):
+    mount(fe_page, SENTIMENT, [task("0", {"text": None}), task("1", {"text": "a  b\n\n  c"}),
+                               task("2", {"text": "x" * 20000})])
+    text = fe_page.locator(".nblabel-text")
+    assert text.text_content() == "(empty)" and "is-empty" in text.get_attribute("class")
+    focus(fe_page)
+    fe_page.keyboard.press("1")
+    fe_page.keyboard.press("Enter")
+    assert text.text_content() == "a  b\n\n  c"
+    assert text.evaluate("e => getComputedStyle(e).whiteSpace") == "pre-wrap"
+    fe_page.keyboard.press("1")
+    fe_page.keyboard.press("Enter")
+    box = text.evaluate("e => [e.clientHeight, e.scrollHeight, getComputedStyle(e).overflowY]")
+    assert box[0] <= 340 and box[1] > box[0] and box[2] == "auto"
+
+
+def test_lead_time_counts_only_focused_time(fe_page):
+    mount(fe_page, SENTIMENT, text_tasks(3))
+    fe_page.wait_for_timeout(400)  # on screen but not focused: does not count
+    focus(fe_page)
+    fe_page.keyboard.press("1")
+    fe_page.keyboard.press("Enter")
+    fe_page.wait_for_timeout(300)  # focused: counts
+    fe_page.keyboard.press("1")
+    fe_page.keyboard.press("Enter")
+    first, second = wait_received(fe_page, "submit", 2)
+    assert first["lead_time"] < 0.25
+    assert second["lead_time"] >= 0.29
+
+
+def test_cleanup_removes_every_listener_and_the_dom(fe_page):
+    mount(fe_page, SENTIMENT, text_tasks(3))
+    assert fe_page.evaluate("window.__nb.model._listenerCount()") > 0
+    fe_page.evaluate("window.__nb.cleanup()")
+    assert fe_page.evaluate("window.__nb.model._listenerCount()") == 0
+    assert fe_page.locator(".nblabel").count() == 0
+
+
+def test_two_views_of_one_model_share_one_session(fe_page):
+    mount(fe_page, SENTIMENT, text_tasks(4))
+    fe_page.evaluate("""async () => {
+        const host = document.createElement('div'); host.id = 'host2'; document.body.append(host);
+        window.__nb.cleanup2 = await window.__nb.def.render({model: window.__nb.model, el: host});
+    }""")
+    fe_page.wait_for_function("() => document.querySelectorAll('.nblabel-text').length === 2")
+    fe_page.locator(".nblabel").first.focus()
+    fe_page.keyboard.press("1")
+    fe_page.keyboard.press("Enter")
+    fe_page.wait_for_function("() => [...document.querySelectorAll('.nblabel-text')]"
+                              ".every(e => e.textContent === 'review number 1')")
+    assert len(wait_received(fe_page, "submit", 1)) == 1
+    fe_page.evaluate("window.__nb.cleanup2()")
+    assert fe_page.evaluate("window.__nb.model._listenerCount()") == 1  # the first view still listens
+    fe_page.evaluate("window.__nb.cleanup()")
+    assert fe_page.evaluate("window.__nb.model._listenerCount()") == 0
+
+
+def test_config_tree_converter_matches_design_shape():
+    tree = config_tree(SENTIMENT)
+    assert tree["tag"] == "View" and tree["kind"] == "visual" and tree["supported"] is True
+    choices = tree["children"][1]
+    assert choices["kind"] == "control" and choices["attrs"]["toName"] == "text"
+    assert [c["attrs"]["value"] for c in choices["children"]] == ["Positive", "Negative", "Neutral"]
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_screenshot(fe_page, theme, tmp_path):
+    """Not an assertion on pixels: leaves test-artifacts/frontend-<theme>.png to look at."""
+    from frontend_page import ROOT
+
+    xml = """<View>
+      <Header value="How does the reviewer feel?"/>
+      <Text name="text" value="$text"/>
+      <Choices name="sentiment" toName="text" choice="single" showInline="true">
+        <Choice value="Positive"/><Choice value="Negative"/><Choice value="Neutral" hotkey="n"/>
+      </Choices>
+      <Choices name="topics" toName="text" choice="multiple">
+        <Choice value="Price"/><Choice value="Quality"/><Choice value="Service"/>
+      </Choices>
+      <Rating name="stars" toName="text"/>
+      <Number name="score" toName="text" min="0" max="10"/>
+      <TextArea name="note" toName="text" placeholder="Anything worth noting?" rows="2"/>
+    </View>"""
+    pred = [{"id": "p1", "from_name": "sentiment", "to_name": "text", "type": "choices",
+             "value": {"choices": ["Positive"]}}]
+    tasks = [task(str(i), {"text": "The battery lasts two days and the screen is gorgeous.\n\n"
+                                   "Shipping took a while, though."},
+                  prefill=pred, prefill_from="prediction",
+                  prediction={"id": 1, "model_version": "learner-3", "score": 0.87}) for i in range(40)]
+    mount(fe_page, xml, tasks, theme=DARK if theme == "dark" else {}, autoAck=False)
+    focus(fe_page)
+    fe_page.keyboard.press("Enter")
+    fe_page.keyboard.press("Tab")
+    fe_page.keyboard.press("2")
+    out = ROOT / "test-artifacts"
+    out.mkdir(exist_ok=True)
+    fe_page.locator("#host").screenshot(path=str(out / f"frontend-{theme}.png"))
+    fe_page.keyboard.press("?")
+    fe_page.locator("#host").screenshot(path=str(out / f"frontend-{theme}-legend.png"))
