@@ -1,0 +1,103 @@
+"""The browser side of a `Labeler`: task payloads, state and acks out, commands in.
+
+Rules (docs/DESIGN.md "Widget messages"):
+- everything travels as custom messages (`model.send`), never traits, so no task data lands in the notebook file;
+- the browser gets the current task plus a prefetched window, and only the `$fields` the config uses;
+- an `ack` is sent only after the store committed the submit; a refused submit gets a `nack` with the reason;
+- a handler exception would vanish in the kernel (messages arrive on a subshell thread), so it becomes a notice.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from ._errors import ConfigError
+from ._task_ids import id_from_key, plain_id
+
+log = logging.getLogger("nblabel")
+
+
+class BrowserChannel:
+    """Mixin for `Labeler`: relies on its queue, store, config and lock."""
+
+    def _closed_state(self) -> dict:
+        return {"type": "state", "error": f"This labeler was {self._closed_reason}.", "tasks": [], "config": None,
+                "keys": self._keys, "progress": None}
+
+    def _task_payload(self, key: str) -> dict:
+        self._check_task(key)
+        prefill, origin = self._prefill(key)
+        shown, pid = self._shown_prediction(key)
+        live = self._store.live(key, self.annotator)
+        return {"key": key, "id": plain_id(id_from_key(key)), "data": self._source.data(key, self._config.fields),
+                "prefill": prefill, "prefill_from": origin,
+                "prediction": None if shown is None else {"id": pid, "model_version": shown.get("model_version"),
+                                                          "score": shown.get("score")},
+                "annotation_id": live.id if live else None}
+
+    def _window(self) -> list[dict]:
+        current = self._current_key()
+        keys = [] if current is None else [current]
+        keys += [k for k in self._queue.fill(self._prefetch + 1) if k != current]
+        return [self._task_payload(k) for k in keys[: self._prefetch + 1]]
+
+    def _flags(self) -> dict:
+        return {"can_undo": self._history.can_undo, "can_redo": self._history.can_redo,
+                "can_back": self._history.before(self._focus if self._focus else None) is not None}
+
+    def _state(self) -> dict:
+        state = {"type": "state", "config": self._config.to_json(), "keys": self._keys, "error": None,
+                 "outbox_key": f"nblabel-outbox:{self._store.id}:{self.annotator}", "tasks": []}
+        try:
+            state["tasks"] = self._window()
+        except (ConfigError, ValueError, KeyError) as exc:  # a task that cannot be shown blocks labeling visibly
+            state["error"] = str(exc)
+        state["progress"] = self.progress
+        state.update(self._flags())
+        if self._suggest.error:
+            state["notice"] = self._suggest.error
+        return state
+
+    def _push_state(self) -> None:
+        if self._views:
+            self._emit(self._state())
+
+    def _emit(self, content: dict) -> None:
+        try:
+            self.send(content)
+        except Exception:  # no front end (plain Python): nothing to update
+            log.debug("nblabel: send failed", exc_info=True)
+
+    def _on_msg(self, _widget, content: dict, _buffers) -> None:
+        with self._lock:
+            kind = content.get("type")
+            try:
+                if self._closed:
+                    self._emit(self._closed_state())
+                elif kind == "hello":
+                    self._views = True
+                    self._emit(self._state())
+                elif kind in ("submit", "skip"):
+                    self._on_submit(content, cancelled=(kind == "skip"))
+                elif kind in ("undo", "redo", "back"):
+                    if getattr(self, kind)() is None:  # nothing changed, but the browser waits for an answer
+                        self._emit(self._state())
+                elif kind == "goto":
+                    self.goto(id_from_key(content["key"]))
+            except Exception as exc:  # an exception here would be swallowed by the kernel: show it instead
+                log.exception("nblabel: message %r failed", kind)
+                self._emit({"type": "notice", "message": f"{type(exc).__name__}: {exc}"})
+
+    def _on_submit(self, content: dict, cancelled: bool) -> None:
+        uid, key = content.get("uid"), content.get("key")
+        try:
+            if not isinstance(key, str) or not self._source.has(key):
+                raise KeyError(f"unknown task key {key!r}")
+            lead = content.get("lead_time")
+            row = self._commit(key, [] if cancelled else content.get("result", []), cancelled=cancelled,
+                               lead_time=float(lead) if isinstance(lead, (int, float)) else None, uid=uid)
+        except (ValueError, KeyError, TypeError) as exc:
+            self._emit({"type": "nack", "uid": uid, "key": key, "message": str(exc)})
+            return
+        self._emit({"type": "ack", "uid": uid, "annotation_id": row["id"], "progress": self.progress,
+                    "window": self._window(), **self._flags()})
