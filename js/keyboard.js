@@ -3,7 +3,7 @@
 //   keys the widget consumes, so copy / find / browser keys keep working;
 // - inside a text field only Escape (back to the root), Ctrl/Cmd+Enter (submit) and Tab (next control) are widget
 //   keys; everything else types;
-// - Escape on the root blurs it (hands the keys back to the notebook); it closes the legend first if open;
+// - Escape on the root hands the keys back to the notebook (`Screen.leave`); it closes the legend first if open;
 // - digits 1–9, 0 pick options in the active control and never submit; config `hotkey`s come next, then the key map.
 
 import { digitIndex, isSubmitFromField } from "./keys.js";
@@ -29,7 +29,7 @@ export function handleKeydown(screen, e) {
 		e.preventDefault();
 		if (inField) screen.root.focus({ preventScroll: true });
 		else if (screen.legendOpen) screen.toggleLegend();
-		else screen.root.blur();
+		else screen.leave();
 		return;
 	}
 	if (isSubmitFromField(e)) {

@@ -245,6 +245,17 @@ export class Screen {
 		s.answer("submit", items, this.stopwatch.seconds());
 	}
 
+	/**
+	 * Escape on the root: blur it and give the keys back to the host — JupyterLab / Notebook 7 take command-mode
+	 * keys on the focused `.jp-Notebook` node; elsewhere the nearest focusable ancestor, if any.
+	 */
+	leave() {
+		this.root.blur();
+		const parent = this.root.parentElement;
+		const host = parent?.closest(".jp-Notebook") ?? parent?.closest("[tabindex]");
+		if (host instanceof HTMLElement) host.focus({ preventScroll: true });
+	}
+
 	toggleLegend() {
 		this.legendOpen = !this.legendOpen;
 		this.legend.hidden = !this.legendOpen;

@@ -63,8 +63,6 @@ export class Session {
 		this.requestTimer = null;
 		/** @type {ReturnType<typeof setInterval>|null} */
 		this.resendTimer = null;
-		this.onMessage = (/** @type {any} */ msg) => this.handle(msg);
-		model.on("msg:custom", this.onMessage);
 	}
 
 	/** @param {(change: Change) => void} view @returns {() => void} detach */
@@ -74,7 +72,6 @@ export class Session {
 	}
 
 	dispose() {
-		this.model.off("msg:custom", this.onMessage);
 		if (this.requestTimer) clearTimeout(this.requestTimer);
 		if (this.resendTimer) clearInterval(this.resendTimer);
 		this.requestTimer = this.resendTimer = null;
@@ -94,21 +91,15 @@ export class Session {
 		this.model.send({ type: "hello" });
 	}
 
-	/** @param {any} msg */
-	handle(msg) {
-		if (!msg || typeof msg !== "object") return;
-		if (msg.type === "state") this.#onState(msg);
-		else if (msg.type === "ack") this.#onAck(msg);
-		else if (msg.type === "nack") this.#onNack(msg);
-		else if (msg.type === "notice") {
-			this.notice = String(msg.message ?? "");
-			if (this.pending) this.#settle(); // a failed request is answered with a notice instead of a state
-			this.emit({ kind: "status" });
-		}
+	/** A non-blocking message; it also answers a request that failed in Python. @param {{message?: string}} msg */
+	applyNotice(msg) {
+		this.notice = String(msg.message ?? "");
+		if (this.pending) this.#settle();
+		this.emit({ kind: "status" });
 	}
 
 	/** @param {StateMsg} msg */
-	#onState(msg) {
+	applyState(msg) {
 		const answered = this.pending !== null;
 		this.#settle();
 		const configText = JSON.stringify(msg.config ?? null);
@@ -135,7 +126,7 @@ export class Session {
 	}
 
 	/** @param {AckMsg} msg */
-	#onAck(msg) {
+	applyAck(msg) {
 		this.outbox.remove(msg.uid);
 		this.sentAt.delete(msg.uid);
 		if (msg.progress) this.progress = msg.progress;
@@ -158,7 +149,7 @@ export class Session {
 	}
 
 	/** @param {{uid: string, message?: string}} msg */
-	#onNack(msg) {
+	applyNack(msg) {
 		const entry = this.outbox.remove(msg.uid);
 		this.sentAt.delete(msg.uid);
 		this.notice = `Not saved: ${msg.message ?? "Python refused this answer"}`;

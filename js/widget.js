@@ -1,8 +1,11 @@
-// anywidget entry. Rule (quak / anywidget AFM): one Session per model holds the message router, the task window and
-// the outbox; each `render` adds a Screen (DOM) to it and sends `hello` (Python answers with a full `state`).
-// The session listens to `msg:custom` only while at least one view is mounted, and the cleanup returned by
-// `render` removes everything that view added (listeners, timers, DOM) — the last view out disposes the session.
-// Commands go over `model.send` only; nothing is synced through traits.
+// anywidget entry and the message router. Rules (quak / anywidget AFM, docs/DESIGN.md "Widget messages"):
+// - one Session per model holds the task window and the outbox; each `render` adds a Screen (DOM) to it and sends
+//   `hello` — Python answers with a full `state`;
+// - Python → browser messages arrive on `msg:custom` and are routed here by `type` (state / ack / nack / notice);
+//   unknown types are ignored so a newer Python does not break an older front end;
+// - the router listens only while at least one view is mounted: the cleanup returned by `render` removes everything
+//   that view added (listeners, timers, DOM) and the last view out removes the router and disposes the session;
+// - commands go over `model.send` only; nothing is synced through traits.
 
 import "./styles.css";
 import { Screen } from "./screen.js";
@@ -10,27 +13,60 @@ import { Session } from "./session.js";
 
 /** @typedef {import("./types.js").Model} Model */
 
-/** @type {WeakMap<object, {session: Session, views: number}>} */
+/**
+ * @typedef {object} Entry
+ * @property {Session} session
+ * @property {number} views
+ * @property {(msg: any) => void} router
+ */
+
+/** @type {WeakMap<object, Entry>} */
 const sessions = new WeakMap();
+
+/**
+ * @param {Session} session
+ * @param {any} msg  a custom message from Python
+ */
+export function route(session, msg) {
+	if (!msg || typeof msg !== "object") return;
+	switch (msg.type) {
+		case "state":
+			return session.applyState(msg);
+		case "ack":
+			return session.applyAck(msg);
+		case "nack":
+			return session.applyNack(msg);
+		case "notice":
+			return session.applyNotice(msg);
+	}
+}
+
+/** @param {Model} model @returns {Entry} */
+function sessionFor(model) {
+	let entry = sessions.get(model);
+	if (!entry) {
+		const session = new Session(model);
+		entry = { session, views: 0, router: (msg) => route(session, msg) };
+		model.on("msg:custom", entry.router);
+		sessions.set(model, entry);
+	}
+	return entry;
+}
 
 /**
  * @param {{model: Model, el: HTMLElement}} props
  * @returns {() => void} cleanup
  */
 function render({ model, el }) {
-	let entry = sessions.get(model);
-	if (!entry) {
-		entry = { session: new Session(model), views: 0 };
-		sessions.set(model, entry);
-	}
+	const entry = sessionFor(model);
 	entry.views++;
 	const screen = new Screen(el, entry.session);
 	entry.session.hello();
-	const held = entry;
 	return () => {
 		screen.dispose();
-		if (--held.views === 0) {
-			held.session.dispose();
+		if (--entry.views === 0) {
+			model.off("msg:custom", entry.router);
+			entry.session.dispose();
 			sessions.delete(model);
 		}
 	};

@@ -83,7 +83,7 @@ def text_tasks(n: int, field: str = "text", start: int = 0) -> list[dict]:
 _PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>nblabel page</title>
 <style>body{margin:0;padding:24px;background:var(--jp-layout-color0,#fff);font-family:sans-serif}
 .jp-Notebook{display:block}</style></head>
-<body><div class="jp-Notebook"><div id="outside" class="jp-Cell">a notebook cell outside the widget</div>
+<body><div class="jp-Notebook" tabindex="-1"><div id="outside" class="jp-Cell">a notebook cell outside the widget</div>
 <div id="host"></div></div></body></html>"""
 
 _MOUNT = """async ([widgetSrc, fakeSrc, css, opts, theme]) => {

@@ -119,8 +119,9 @@ def test_escape_leaves_text_field_then_widget(fe_page):
     assert fe_page.evaluate("document.activeElement.classList.contains('nblabel-field')")
     fe_page.keyboard.press("Escape")
     assert fe_page.evaluate("document.activeElement.classList.contains('nblabel')")
-    fe_page.keyboard.press("Escape")
+    fe_page.keyboard.press("Escape")  # hands the keys back to the notebook node (JupyterLab's command mode)
     assert fe_page.evaluate("!document.activeElement.closest('.nblabel')")
+    assert fe_page.evaluate("document.activeElement.classList.contains('jp-Notebook')")
 
 
 # -- keys and submit -------------------------------------------------------------------------------------------
