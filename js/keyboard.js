@@ -4,7 +4,8 @@
 // - inside a text field only Escape (back to the root), Ctrl/Cmd+Enter (submit) and Tab (next control) are widget
 //   keys; everything else types;
 // - Escape on the root hands the keys back to the notebook (`Screen.leave`); it closes the legend first if open;
-// - digits 1–9, 0 pick options in the active control and never submit; config `hotkey`s come next, then the key map.
+// - digits 1–9, 0 pick options in the active control and never submit; config `hotkey`s come next, then the key map;
+// - auto-repeat (a key held down) never answers or navigates: one press, one action.
 
 import { digitIndex, isSubmitFromField } from "./keys.js";
 
@@ -61,6 +62,12 @@ export function handleKeydown(screen, e) {
 			e.preventDefault();
 			return;
 		}
+	}
+	if (action === "focus_next" || action === "focus_prev") {
+		if (!screen.form?.visibleControls().length) return; // nothing to move to: let Tab leave the widget
+	} else if (action && e.repeat && action !== "legend") {
+		e.preventDefault(); // a held-down Enter / s / z must not answer task after task
+		return;
 	}
 	if (action) {
 		e.preventDefault();

@@ -43,10 +43,10 @@ export class ProgressBar {
 			this.fill.style.width = `${pct.toFixed(2)}%`;
 			this.bar.setAttribute("aria-valuemax", String(p.total));
 			this.bar.setAttribute("aria-valuenow", String(answered));
-			this.count.textContent = `${answered} / ${p.total}`;
+			this.count.textContent = `${p.done} / ${p.total}`;
 		} else {
 			this.fill.style.width = "0%";
-			this.count.textContent = `${answered} answered`;
+			this.count.textContent = `${p.done} labeled`;
 		}
 		if (p.skipped) this.count.textContent += ` · ${p.skipped} skipped`;
 		const parts = [];

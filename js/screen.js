@@ -64,7 +64,7 @@ export class Screen {
 		this.stopwatch = new Stopwatch(this.root);
 
 		this.onKeydown = (/** @type {KeyboardEvent} */ e) => handleKeydown(this, e);
-		this.onPointerDown = (/** @type {PointerEvent} */ e) => this.#activateFrom(e.target);
+		this.onPointerDown = (/** @type {PointerEvent} */ e) => this.#onPointerDown(e);
 		this.root.addEventListener("keydown", this.onKeydown);
 		this.root.addEventListener("pointerdown", this.onPointerDown);
 		this.detach = session.attach((change) => this.#onChange(change));
@@ -288,9 +288,24 @@ export class Screen {
 		next.el.scrollIntoView?.({ block: "nearest" });
 	}
 
-	/** @param {EventTarget|null} target */
+	/**
+	 * Pointer down inside the widget: clicking a button, an option or a star keeps the keyboard on the root (a focused
+	 * button would turn a later Space into a click), and clicking a control makes it the active one.
+	 * @param {PointerEvent} e
+	 */
+	#onPointerDown(e) {
+		const target = e.target;
+		if (!(target instanceof Element)) return;
+		if (target.closest("button, .nblabel-option, .nblabel-star")) {
+			e.preventDefault();
+			if (document.activeElement !== this.root) this.root.focus({ preventScroll: true });
+		}
+		this.#activateFrom(target);
+	}
+
+	/** @param {Element} target */
 	#activateFrom(target) {
-		if (!(target instanceof Element) || !this.form) return;
+		if (!this.form) return;
 		const el = target.closest("[data-control]");
 		if (!el) return;
 		const i = Number(el.getAttribute("data-control"));

@@ -263,6 +263,49 @@ def test_rating_and_number_results(fe_page):
     assert [(r["from_name"], r["value"]) for r in msgs[1]["result"]] == [("stars", {"rating": 2})]
 
 
+def test_visible_when_hides_controls_and_their_results(fe_page):
+    xml = """<View><Text name="text" value="$text"/>
+      <Choices name="kind" toName="text"><Choice value="Bug"/><Choice value="Feature"/></Choices>
+      <View visibleWhen="choice-selected" whenTagName="kind" whenChoiceValue="Bug">
+        <Choices name="severity" toName="text"><Choice value="Low"/><Choice value="High"/></Choices>
+      </View></View>"""
+    mount(fe_page, xml, text_tasks(3))
+    severity = fe_page.locator(".nblabel-control[data-name=severity]")
+    assert severity.is_hidden()
+    focus(fe_page)
+    fe_page.keyboard.press("2")
+    assert severity.is_hidden()
+    fe_page.keyboard.press("1")
+    assert severity.is_visible()
+    fe_page.keyboard.press("Tab")
+    fe_page.keyboard.press("2")
+    fe_page.keyboard.press("Enter")
+    fe_page.keyboard.press("1")
+    fe_page.keyboard.press("Tab")
+    fe_page.keyboard.press("2")
+    fe_page.keyboard.press("Shift+Tab")
+    fe_page.keyboard.press("2")  # Feature: severity disappears and its answer with it
+    fe_page.keyboard.press("Enter")
+    first, second = wait_received(fe_page, "submit", 2)
+    assert {r["from_name"]: r["value"]["choices"] for r in first["result"]} == {"kind": ["Bug"], "severity": ["High"]}
+    assert {r["from_name"]: r["value"]["choices"] for r in second["result"]} == {"kind": ["Feature"]}
+
+
+def test_held_down_keys_do_not_answer_repeatedly(fe_page):
+    mount(fe_page, SENTIMENT, text_tasks(5))
+    focus(fe_page)
+    fe_page.keyboard.press("1")
+    fe_page.evaluate("""() => {
+        const root = document.querySelector('.nblabel');
+        for (const key of ['Enter', 's'])
+            root.dispatchEvent(new KeyboardEvent('keydown', {key, repeat: true, bubbles: true, cancelable: true}));
+    }""")
+    fe_page.wait_for_timeout(50)
+    assert received(fe_page, "submit") == [] and received(fe_page, "skip") == []
+    fe_page.keyboard.press("Enter")
+    assert len(wait_received(fe_page, "submit", 1)) == 1
+
+
 def test_required_control_blocks_submit(fe_page):
     xml = """<View><Text name="text" value="$text"/>
       <Choices name="c" toName="text"><Choice value="A"/></Choices>
