@@ -39,6 +39,7 @@ export class Screen {
 		this.taskId = h("span", { class: "nblabel-task-id" });
 		this.badge = h("span", { class: "nblabel-badge", hidden: true });
 		this.busy = h("span", { class: "nblabel-busy", hidden: true });
+		this.taskbar = h("div", { class: "nblabel-taskbar" }, this.taskId, this.badge, this.busy);
 		this.messages = h("div", { class: "nblabel-messages" });
 		this.body = h("div", { class: "nblabel-body" }, h("div", { class: "nblabel-loading" }, "Loading…"));
 		this.hint = h("div", { class: "nblabel-hint", role: "status", "aria-live": "polite" });
@@ -47,7 +48,7 @@ export class Screen {
 		this.card = h(
 			"div",
 			{ class: "nblabel-card" },
-			h("div", { class: "nblabel-taskbar" }, this.taskId, this.badge, this.busy),
+			this.taskbar,
 			this.messages,
 			this.body,
 			this.hint,
@@ -158,12 +159,17 @@ export class Screen {
 		this.busy.hidden = !s.pending && !s.held;
 		this.busy.textContent = s.pending ? `${s.pending}…` : s.held ? "waiting for Python to save…" : "";
 		this.root.classList.toggle("is-pending", Boolean(s.pending));
-		if (s.held) this.setHint(`Python has not confirmed the last ${s.limit} answers yet; this one goes out as soon as it does.`);
+		this.taskbar.hidden = !s.current && this.busy.hidden;
+		const heldHint = `Python has not confirmed the last ${s.limit} answers yet; this one goes out as soon as it does.`;
+		if (s.held) this.setHint(heldHint);
+		else if (this.hint.textContent === heldHint) this.setHint("");
 		for (const b of this.buttons.querySelectorAll("button")) {
 			const action = b.dataset.action;
+			if (action === "legend") continue;
 			b.disabled =
-				Boolean(s.pending) ||
+				Boolean(s.pending || s.error) ||
 				(action === "undo" && !s.flags.can_undo && !s.outbox.size) ||
+				(action === "back" && !s.flags.can_back && !s.outbox.size) ||
 				(action === "redo" && !s.flags.can_redo) ||
 				((action === "submit" || action === "skip") && !s.current);
 		}
