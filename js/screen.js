@@ -85,6 +85,7 @@ export class Screen {
 		if (change.kind === "state") {
 			this.keymap = new KeyMap(this.session.keys);
 			if (change.rebuild || !this.form) this.#rebuild();
+			this.#paintLegend();
 			this.#paintButtons();
 			if (!change.keepDraft) this.paintTask();
 		} else if (change.kind === "task") {
@@ -98,6 +99,11 @@ export class Screen {
 		const config = this.session.config;
 		this.form = config ? new Form(config, this.scopeClass, () => this.setHint("")) : null;
 		this.active = -1;
+	}
+
+	/** The legend follows the live key map (state `keys`) and the config's `hotkey`s. */
+	#paintLegend() {
+		const config = this.session.config;
 		const hotkeys = config
 			? descendants(config, "Choices").flatMap((c) =>
 					descendants(c, "Choice")

@@ -38,7 +38,6 @@ export class Session {
 		/** @type {ConfigNode|null} */
 		this.config = null;
 		this.configText = "";
-		this.configVersion = 0;
 		/** @type {string|null} */
 		this.error = null;
 		/** @type {Record<string, string|string[]>} */
@@ -107,7 +106,6 @@ export class Session {
 		if (rebuild) {
 			this.config = msg.config ?? null;
 			this.configText = configText;
-			this.configVersion++;
 		}
 		this.loaded = true;
 		this.error = msg.error ?? null;
