@@ -8,7 +8,6 @@ Rules (MISSION "DataFrames out", "Offsets"):
 
 from __future__ import annotations
 
-import json
 import os
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
@@ -127,15 +126,8 @@ def to_label_studio(lab: "Labeler") -> list[dict]:
     return tasks
 
 
-EXPORT_FORMATS = ("JSON",)
-
-
 def export(lab: "Labeler", path: str | os.PathLike, format: str = "JSON") -> str:
-    fmt = format.upper()
-    if fmt != "JSON":
-        raise NotImplementedError(f"format={format!r}: this version exports {', '.join(EXPORT_FORMATS)}; "
-                                  "JSON_MIN, CSV, TSV, CONLL2003, COCO, YOLO and VOC are planned")
-    tasks = to_label_studio(lab)
-    with open(path, "w", encoding="utf-8") as fh:
-        json.dump(tasks, fh, ensure_ascii=False)
-    return str(path)
+    """`Labeler.export`: the frame `to_pandas` gives, written by `nblabel.formats.export`."""
+    from .formats import export as export_frame
+
+    return export_frame(to_pandas(lab), path, format, config=lab._config.xml)

@@ -1,0 +1,103 @@
+"""Label Studio's export formats, written from a DataFrame and read back.
+
+    nblabel.export(df, "out.conll", format="CONLL2003", config=config)
+    df = nblabel.read_label_studio("export.json")
+
+Rule: every file written here is what Label Studio (its `label_studio_sdk.converter`, and a 1.23 server) writes
+for the same annotations, byte for byte where the golden files allow checking, with text offsets in UTF-16. Where
+the converter is wrong, these writers are right and say so in their module docstring: CONLL2003 reads offsets
+as offsets into the text (the converter reads UTF-16 offsets as code points), COCO bounds rotated boxes in
+pixels (the converter in percent, wrong on non-square images), YOLO_OBB keeps boxes without a `rotation` key.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ._frame import frame_from_tasks, paused_gc, read_frame
+from ._read import read_label_studio
+
+__all__ = ["FORMATS", "UnsupportedFormat", "export", "read_label_studio"]
+
+#: format name -> what `path` names
+FORMATS = {
+    "JSON": "file", "JSON_MIN": "file", "CSV": "file", "TSV": "file", "CONLL2003": "file",
+    "COCO": "file or folder", "YOLO": "folder", "YOLO_OBB": "folder", "VOC": "folder",
+}
+
+
+class UnsupportedFormat(ValueError, NotImplementedError):
+    """The format is unknown, or the labeling config cannot produce it (as Label Studio would not offer it).
+    A ValueError, and a NotImplementedError like the converter's `FormatNotSupportedError`."""
+
+
+def _check(format: str) -> str:
+    fmt = str(format).upper().replace("-", "_")
+    if fmt not in FORMATS:
+        raise UnsupportedFormat(f"format={format!r}: expected one of {', '.join(FORMATS)}")
+    return fmt
+
+
+def export(df: Any, path: str | os.PathLike, format: str = "JSON", config: Any = None, *,
+           id_column: Any = None) -> str:
+    """Write `df` (a DataFrame with an `annotations` column, e.g. `Labeler.to_pandas()` or
+    `read_label_studio(...)`) in a Label Studio export format. Returns the path written.
+
+    `df` may also be a list of Label Studio task dicts or the path of a Label Studio export (JSON; JSON_MIN, CSV
+    and TSV with `config=`): converted file to file, as `label_studio_sdk.converter` does, without a DataFrame.
+
+    `config` (XML) overrides the config recorded in `df.attrs["nblabel"]`; JSON_MIN, CSV, TSV, CONLL2003, COCO,
+    YOLO and VOC need one. Single-file formats write `path`; YOLO and VOC write a folder laid out as Label Studio
+    lays it out; COCO writes `path` if it ends in `.json`, else `path/result.json`.
+    """
+    fmt = _check(format)
+    with paused_gc():
+        if isinstance(df, pd.DataFrame):
+            frame = read_frame(df, config, id_column=id_column)
+        elif isinstance(df, (list, str, os.PathLike)):
+            # Label Studio tasks (a list, or a JSON export file): converted file to file, offsets untouched.
+            frame = frame_from_tasks(df if isinstance(df, list) else _load_tasks(df, config), config)
+        else:
+            raise TypeError(f"export() takes a DataFrame (e.g. lab.to_pandas() or read_label_studio(...)), a list "
+                            f"of Label Studio tasks or the path of a JSON export, not {type(df).__name__}")
+        return _write(frame, fmt, os.fspath(path))
+
+
+def _load_tasks(src: str | os.PathLike, config: Any) -> list:
+    from ._frame import resolve_config
+    from ._read import _load, _tasks
+
+    content, kind = _load(src)
+    return _tasks(content, kind, resolve_config(None, config))
+
+
+def _write(frame: Any, fmt: str, path: str) -> str:
+    if fmt not in ("JSON", "JSON_MIN", "CSV", "TSV") and frame.config is None:
+        raise UnsupportedFormat(f"format={fmt!r} needs the labeling config: pass config=<View>...</View> "
+                                "(a frame from Labeler.to_pandas() records it in df.attrs)")
+    if fmt == "JSON":
+        from . import _json
+        _json.write(frame, path)
+    elif fmt == "JSON_MIN":
+        from . import _json_min
+        _json_min.write(frame, path)
+    elif fmt in ("CSV", "TSV"):
+        from . import _csv
+        _csv.write(frame, path, delimiter="," if fmt == "CSV" else "\t")
+    elif fmt == "CONLL2003":
+        from . import _conll
+        _conll.write(frame, path)
+    elif fmt == "COCO":
+        from . import _coco
+        path = _coco.write(frame, path)
+    elif fmt in ("YOLO", "YOLO_OBB"):
+        from . import _yolo
+        _yolo.write(frame, path, obb=fmt == "YOLO_OBB")
+    elif fmt == "VOC":
+        from . import _voc
+        _voc.write(frame, path)
+    return str(Path(path))

@@ -1,0 +1,225 @@
+"""A DataFrame seen as Label Studio tasks: what every exporter reads.
+
+Rules (MISSION "DataFrames out", "Offsets"):
+- data columns are the ones `df.attrs["nblabel"]["data_columns"]` names; without attrs, every column except
+  `annotations`, `predictions` and the config's simple columns;
+- ids come from the index (a plain Python value; a tuple for a MultiIndex) or from `id_column`;
+- cells are made JSON-safe column by column (fast paths for numpy dtypes); a `pd.NA` cell means "this task has no
+  such key" and is left out, which is how `read_label_studio` keeps tasks with different keys lossless;
+- offsets stay code points here; `utf16_result` converts at the moment a file is written.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import math
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._config import Config, parse_config
+from .._offsets import convert_result
+from .._task_ids import plain_id
+from .._tasks import json_safe
+
+RESERVED = ("annotations", "predictions")
+
+
+@contextmanager
+def paused_gc():
+    """Pause the cyclic garbage collector while a whole export is parsed or built: it allocates millions of
+    containers that all stay alive, and the collector would walk them again and again for nothing (about a
+    third of the time of a 20,000-task export). Nested uses and a collector already off are respected."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+_MISSING = object()
+
+
+@dataclass
+class Frame:
+    """One entry per row, in row order."""
+
+    ids: list
+    data: list[dict]
+    annotations: list[list[dict]]
+    predictions: list[list[dict]]
+    meta: list[dict]
+    config: Config | None
+    utf16: bool = False  # offsets in `annotations` / `predictions` are UTF-16 (tasks straight from a file)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def resolve_config(df: pd.DataFrame | None, config: Any) -> Config | None:
+    """`config=` (XML or a parsed Config) wins over the config recorded in `df.attrs`."""
+    if config is None and df is not None:
+        config = (df.attrs.get("nblabel") or {}).get("config")
+    if config is None or isinstance(config, Config):
+        return config
+    return parse_config(config)
+
+
+def data_columns(df: pd.DataFrame, config: Config | None) -> list:
+    info = df.attrs.get("nblabel") or {}
+    recorded = info.get("data_columns")
+    if recorded is not None:
+        wanted = {str(c) for c in recorded}
+        return [c for c in df.columns if str(c) in wanted]
+    skip = set(RESERVED)
+    if config is not None:
+        fields = set(config.fields)
+        for name in config.controls:
+            # A control's simple column, unless the config reads it as data ($name).
+            if name not in fields:
+                skip.add(name)
+            skip.add(f"{name}_label")
+    return [c for c in df.columns if str(c) not in skip]
+
+
+def _column_values(series: pd.Series) -> tuple[list, bool]:
+    """JSON-safe values of one column, and whether any cell is missing (pd.NA)."""
+    values = series.tolist()
+    dtype = series.dtype
+    if isinstance(dtype, np.dtype):
+        if dtype.kind in "iub":
+            return values, False  # tolist() already gives Python ints / bools
+        if dtype.kind == "f":
+            return [v if not (math.isnan(v) or math.isinf(v)) else None for v in values], False
+    out = []
+    missing = False
+    for v in values:
+        if type(v) is str:
+            out.append(v)
+        elif v is pd.NA:
+            out.append(_MISSING)
+            missing = True
+        else:
+            out.append(json_safe(v))
+    return out, missing
+
+
+def _listish(value: Any) -> list:
+    """An `annotations` / `predictions` cell as a list (NaN/None → []; JSON text after a CSV round trip)."""
+    if isinstance(value, list):
+        return value
+    if isinstance(value, (tuple, np.ndarray)):
+        return list(value)
+    if isinstance(value, str) and value.strip().startswith("["):
+        return json.loads(value)
+    return []
+
+
+def _ids(df: pd.DataFrame, id_column: Any) -> list:
+    index = pd.Index(df[id_column]) if id_column is not None else df.index
+    if isinstance(index, pd.RangeIndex):
+        return list(range(index.start, index.stop, index.step))
+    if isinstance(index.dtype, np.dtype) and index.dtype.kind in "iu":
+        return index.tolist()
+    return [plain_id(v) for v in index.tolist()]
+
+
+def read_frame(df: pd.DataFrame, config: Any = None, id_column: Any = None) -> Frame:
+    cfg = resolve_config(df, config)
+    info = df.attrs.get("nblabel") or {}
+    if id_column is None:
+        id_column = info.get("id_column")
+    columns = [c for c in data_columns(df, cfg) if c != id_column]
+    names = [str(c) for c in columns]
+    n = len(df)
+    col_values = []
+    gappy = []
+    for c in columns:
+        values, missing = _column_values(df[c])
+        col_values.append(values)
+        gappy.append(missing)
+    if col_values:
+        data = [dict(zip(names, row)) for row in zip(*col_values)]
+        if any(gappy):
+            data = [{k: v for k, v in d.items() if v is not _MISSING} for d in data]
+    else:
+        data = [{} for _ in range(n)]
+    annotations = [_listish(v) for v in df["annotations"].tolist()] if "annotations" in df.columns else [[] for _ in range(n)]
+    predictions = [_listish(v) for v in df["predictions"].tolist()] if "predictions" in df.columns else [[] for _ in range(n)]
+    meta_column = info.get("meta_column")
+    if meta_column is not None and meta_column in df.columns:
+        meta = [v if isinstance(v, dict) else {} for v in df[meta_column].tolist()]
+    else:
+        meta = [{} for _ in range(n)]
+    return Frame(_ids(df, id_column), data, annotations, predictions, meta, cfg)
+
+
+def frame_from_tasks(tasks: list[dict], config: Any = None) -> Frame:
+    """A Frame straight from Label Studio task dicts (a JSON export), offsets left in UTF-16: file to file
+    without a DataFrame in between."""
+    cfg = resolve_config(None, config)
+    ids, data, annotations, predictions, meta = [], [], [], [], []
+    for pos, task in enumerate(tasks):
+        if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
+            task = {"data": task}  # Label Studio wraps flat dicts on import
+        ids.append(task.get("id", pos))
+        data.append(task["data"])
+        annotations.append([a for a in task.get("annotations") or () if isinstance(a, dict)])
+        predictions.append([p for p in task.get("predictions") or () if isinstance(p, dict)])
+        meta.append(task.get("meta") if isinstance(task.get("meta"), dict) else {})
+    return Frame(ids, data, annotations, predictions, meta, cfg, utf16=True)
+
+
+# ------------------------------------------------------------------------------------------------ offsets
+class _GuessTexts:
+    """Object name → text when no config says which field an object shows: the field of the same name, else the
+    task's only text field. (Most configs name the object after its field: `<Text name="text" value="$text"/>`.)"""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: dict) -> None:
+        self.data = data
+
+    def get(self, name: str, default: Any = None) -> Any:
+        value = self.data.get(name)
+        if isinstance(value, str):
+            return value
+        texts = [v for v in self.data.values() if isinstance(v, str)]
+        return texts[0] if len(texts) == 1 else default
+
+
+def text_fields(config: Config | None) -> list[tuple[str, str]] | None:
+    """(object name, data field) for every object reading a field; None without a config."""
+    if config is None:
+        return None
+    return [(o.name, o.field) for o in config.objects.values() if o.field]
+
+
+def texts_for(data: dict, fields: list[tuple[str, str]] | None) -> Any:
+    """The texts that need offset conversion in one task (only non-ASCII ones), or None if there are none."""
+    if fields is None:
+        if all(not isinstance(v, str) or v.isascii() for v in data.values()):
+            return None
+        return _GuessTexts(data)
+    out = None
+    for name, field in fields:
+        value = data.get(field)
+        if isinstance(value, str) and not value.isascii():
+            if out is None:
+                out = {}
+            out[name] = value
+    return out
+
+
+def convert_items(items: list[dict], texts: Any, to_utf16: bool) -> list[dict]:
+    """Annotations or predictions with their results' offsets converted (copies; the input is not touched)."""
+    if texts is None or not items:
+        return items
+    return [
+        {**a, "result": convert_result(a["result"], texts, to_utf16)} if isinstance(a, dict) and a.get("result") else a
+        for a in items
+    ]

@@ -1,0 +1,38 @@
+"""JSON: the Label Studio task list, as a server's JSON export or `Labeler.to_label_studio()` writes it.
+
+Rule: one task per row, `{"id"?, "data", "annotations", "predictions", "meta"}`, written compact as Label Studio
+writes it (`ujson` style: no spaces, `/` escaped, non-ASCII as UTF-8). `id` is written only when the task id is
+an int (Label Studio assigns its own ids otherwise); `meta.nblabel_id` always carries the nblabel id so a round
+trip through a server keeps identity. Text offsets are converted to UTF-16.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._frame import Frame, convert_items, text_fields, texts_for
+from ._jsonio import dumps_compact
+
+
+def tasks(frame: Frame) -> list[dict]:
+    fields = text_fields(frame.config)
+    convert = not frame.utf16  # tasks read straight from a file hold UTF-16 offsets already
+    out = []
+    for ident, data, annotations, predictions, meta in zip(
+        frame.ids, frame.data, frame.annotations, frame.predictions, frame.meta
+    ):
+        task: dict[str, Any] = {}
+        if type(ident) is int:
+            task["id"] = ident
+        task["data"] = data
+        texts = texts_for(data, fields) if convert and (annotations or predictions) else None
+        task["annotations"] = convert_items(annotations, texts, True)
+        task["predictions"] = convert_items(predictions, texts, True)
+        task["meta"] = {**meta, "nblabel_id": list(ident) if isinstance(ident, tuple) else ident}
+        out.append(task)
+    return out
+
+
+def write(frame: Frame, path: str) -> None:
+    with open(path, "wb") as fh:
+        fh.write(dumps_compact(tasks(frame)))

@@ -1,0 +1,287 @@
+"""Label Studio exports back into a DataFrame: `read_label_studio`.
+
+Rules:
+- accepted: a JSON export (task list), the REST API shapes (`{"tasks": [...]}` pages, one task from
+  `/api/tasks/{id}`), a list of task dicts, and — with `config=` — JSON_MIN, CSV and TSV exports, whose records
+  (one per annotation) are regrouped by task `id`;
+- the frame has one row per task, indexed by task id: the data fields as columns (first-seen order), then
+  `annotations`, `predictions`, one simple column per control (with a config), and `meta` when any task has one;
+  `df.attrs["nblabel"]` records the config and which columns are data, so `export` can write the frame back;
+- a task lacking a data key another task has gets `pd.NA` there (written back as "no such key"); columns keep
+  Python values unless every value has one numpy-friendly type, so ints never turn into floats;
+- offsets in files are UTF-16 and become code points (`offsets="code points"` reads them as they are);
+- quick exports hold predictions as ids only: those are dropped with a warning.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import warnings
+from typing import Any
+
+import pandas as pd
+
+from .._output import _latest, simple_value
+from ._frame import convert_items, paused_gc, resolve_config, text_fields, texts_for
+from ._jsonio import loads
+
+_RECORD_KEYS = ("annotator", "annotation_id", "created_at", "updated_at", "lead_time")
+_UTF16 = {"utf-16", "utf16", "utf_16"}
+_CODE_POINTS = {"code points", "code-points", "codepoints", "code_points"}
+
+
+# ------------------------------------------------------------------------------------------------ loading
+def _load(src: Any) -> tuple[Any, str]:
+    """(parsed content, kind): kind is "json" for JSON values, "csv" for rows of a CSV/TSV file."""
+    if isinstance(src, (list, dict)):
+        return src, "json"
+    if isinstance(src, bytes):
+        return loads(src), "json"
+    if isinstance(src, str) and not os.path.exists(src) and src.lstrip()[:1] in ("[", "{"):
+        return loads(src), "json"
+    if isinstance(src, (str, os.PathLike)):
+        with open(src, "rb") as fh:
+            raw = fh.read()
+        head = raw.lstrip()[:1]
+        if head in (b"[", b"{"):
+            return loads(raw), "json"
+        return _read_csv(raw.decode("utf-8-sig")), "csv"
+    if hasattr(src, "read"):
+        return _load(src.read())
+    raise TypeError(f"read_label_studio() takes a path, JSON text, bytes, a list of tasks or a task dict, "
+                    f"not {type(src).__name__}")
+
+
+def _number(text: str) -> Any:
+    try:
+        return int(text)
+    except ValueError:
+        return float(text)
+
+
+def _read_csv(text: str) -> list[dict]:
+    """Rows of a Label Studio CSV/TSV export. Quoted cells are text, bare cells numbers (the writer used
+    QUOTE_NONNUMERIC); reading twice tells them apart and keeps `12` an int where csv would give 12.0."""
+    first = text.split("\n", 1)[0]
+    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    raw = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    typed = list(csv.reader(io.StringIO(text), delimiter=delimiter, quoting=csv.QUOTE_NONNUMERIC))
+    if not raw:
+        return []
+    header = raw[0]
+    rows = []
+    for cells, kinds in zip(raw[1:], typed[1:]):
+        row = {}
+        for name, cell, kind in zip(header, cells, kinds):
+            row[name] = _number(cell) if isinstance(kind, float) else cell
+        rows.append(row)
+    return rows
+
+
+# ------------------------------------------------------------------------------------------------ records
+def _is_records(items: list) -> bool:
+    """JSON_MIN records have the annotation keys at the top level and no `data` dict."""
+    return bool(items) and all(isinstance(r, dict) and "data" not in r and all(k in r for k in _RECORD_KEYS)
+                               for r in items[:50])
+
+
+def _who(value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.isdigit():
+        return int(value)  # CSV writes user ids as text
+    if isinstance(value, str):
+        return {"email": value}
+    return value
+
+
+def _cell_json(value: Any) -> Any:
+    if isinstance(value, str) and value[:1] in ("[", "{"):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _regions(value: Any, control: Any, from_csv: bool) -> list[dict]:
+    """JSON_MIN's value style back to region values (inverse of `_items.prettify`)."""
+    if value is None or (from_csv and value == ""):
+        return []
+    flat_key = {"Choices": "choices", "TextArea": "text"}.get(control.tag)
+    if from_csv and isinstance(value, str) and not (flat_key == "choices" and value in control.options):
+        value = _cell_json(value)
+    if flat_key:
+        entries = value if isinstance(value, list) else [value]
+        return [e if isinstance(e, dict) else {flat_key: [e]} for e in entries]
+    if isinstance(value, dict):
+        return [value]
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _result(name: str, control: Any, value: dict) -> dict:
+    value = dict(value)
+    item: dict[str, Any] = {"from_name": name, "to_name": control.to_name[0] if control.to_name else name,
+                            "type": control.type}
+    for key in ("original_width", "original_height"):
+        if key in value:
+            item[key] = value.pop(key)
+    item["value"] = value
+    return item
+
+
+def _regroup(records: list[dict], config: Any, from_csv: bool) -> list[dict]:
+    """JSON_MIN / CSV records (one per annotation) → tasks."""
+    controls = config.controls
+    skip = set(_RECORD_KEYS) | {"id", "agreement", "history"} | {f"{n}_transcript" for n in controls}
+    tasks: dict[Any, dict] = {}
+    for pos, record in enumerate(records):
+        ident = record.get("id", pos)
+        if isinstance(ident, list):
+            ident = tuple(ident)
+        data = {}
+        for key, value in record.items():
+            if key in skip or key in controls:
+                continue
+            if from_csv:
+                key = key[6:] if key.startswith("_data_") else key
+                value = _cell_json(value)
+            data[key] = value
+        task = tasks.get(ident)
+        if task is None:
+            task = tasks[ident] = {"id": ident, "data": data, "annotations": []}
+        result = [_result(name, controls[name], v)
+                  for name in controls if name in record
+                  for v in _regions(record[name], controls[name], from_csv)]
+        blank = (lambda v: v is None or v == "") if from_csv else (lambda v: v is None)
+        if blank(record.get("annotation_id")) and not result:
+            continue  # the record of a task without annotations
+        annotation: dict[str, Any] = {"id": None if blank(record.get("annotation_id")) else record["annotation_id"]}
+        who = _who(record.get("annotator"))
+        if who is not None:
+            annotation["completed_by"] = who
+        annotation["result"] = result
+        annotation["was_cancelled"] = False
+        for key in ("created_at", "updated_at", "lead_time"):
+            annotation[key] = None if blank(record.get(key)) else record[key]
+        task["annotations"].append(annotation)
+    return list(tasks.values())
+
+
+# ------------------------------------------------------------------------------------------------ tasks
+def _tasks(content: Any, kind: str, config: Any) -> list[dict]:
+    if kind == "csv":
+        if config is None:
+            raise ValueError("a CSV/TSV export holds one record per annotation: pass config= (the labeling config "
+                             "XML) so its control columns can be turned back into results")
+        return _regroup(content, config, from_csv=True)
+    if isinstance(content, dict):
+        if isinstance(content.get("tasks"), list):  # REST API page: GET /api/tasks
+            content = content["tasks"]
+        elif isinstance(content.get("data"), dict):  # one task: GET /api/tasks/{id}
+            content = [content]
+        else:
+            raise ValueError("expected a Label Studio task list, a task, or an API page {'tasks': [...]}; "
+                             f"got a dict with keys {sorted(content)[:10]}")
+    if not isinstance(content, list):
+        raise ValueError(f"expected a list of Label Studio tasks, got {type(content).__name__}")
+    if _is_records(content):
+        if config is None:
+            raise ValueError("this is a JSON_MIN export (one flat record per annotation): pass config= (the labeling "
+                             "config XML) so its control keys can be turned back into results")
+        return _regroup(content, config, from_csv=False)
+    # Label Studio wraps a flat dict into {"data": dict} on import; do the same.
+    return [t if isinstance(t, dict) and isinstance(t.get("data"), dict) else {"data": t} for t in content]
+
+
+def _column(values: list) -> Any:
+    """Keep numpy dtypes only for uniform columns: [1, None] must not become [1.0, nan]."""
+    kinds = {type(v) for v in values}
+    if kinds and kinds <= {int} or kinds == {float} or kinds == {bool}:
+        return values
+    return pd.Series(values, dtype=object)
+
+
+def read_label_studio(src: Any, config: Any = None, *, offsets: str = "utf-16") -> pd.DataFrame:
+    """A Label Studio export (or API response) as a DataFrame, one row per task, indexed by task id.
+
+    `config` (labeling config XML) is required for JSON_MIN, CSV and TSV, and adds the simple columns
+    (one per control, as `Labeler.to_pandas()` has them). Text offsets become code points unless
+    `offsets="code points"` says the file already holds code points.
+    """
+    mode = str(offsets).lower()
+    if mode not in _UTF16 | _CODE_POINTS:
+        raise ValueError(f"offsets={offsets!r}: expected 'utf-16' (Label Studio files) or 'code points'")
+    cfg = resolve_config(None, config)
+    with paused_gc():
+        return _read(src, cfg, mode)
+
+
+def _read(src: Any, cfg: Any, mode: str) -> pd.DataFrame:
+    content, kind = _load(src)
+    tasks = _tasks(content, kind, cfg)
+    fields = text_fields(cfg)
+    ids, datas, annotations, predictions, metas = [], [], [], [], []
+    dropped = 0
+    seen: set = set()
+    for pos, task in enumerate(tasks):
+        ident = task.get("id", pos)
+        if isinstance(ident, list):
+            ident = tuple(ident)
+        if ident in seen:
+            raise ValueError(f"duplicate task id {ident!r} in the export")
+        seen.add(ident)
+        data = task["data"]
+        anns = [a for a in task.get("annotations") or [] if isinstance(a, dict)]
+        preds = task.get("predictions") or []
+        full = [p for p in preds if isinstance(p, dict)]
+        dropped += len(preds) - len(full)
+        if mode in _UTF16 and (anns or full):
+            texts = texts_for(data, fields)
+            anns = convert_items(anns, texts, False)
+            full = convert_items(full, texts, False)
+        ids.append(ident)
+        datas.append(data)
+        annotations.append(anns)
+        predictions.append(full)
+        metas.append(task.get("meta") if isinstance(task.get("meta"), dict) else {})
+    if dropped:
+        warnings.warn(f"{dropped} prediction(s) are ids only (a quick JSON export keeps prediction ids, not "
+                      "predictions); they were dropped. Export a snapshot with predictions, or use the API "
+                      "(/api/tasks) to keep them.", UserWarning, stacklevel=3)
+    return _build(ids, datas, annotations, predictions, metas, cfg)
+
+
+def _build(ids: list, datas: list, annotations: list, predictions: list, metas: list, cfg: Any) -> pd.DataFrame:
+    keys: dict[str, None] = {}
+    for d in datas:
+        for k in d:
+            if k not in keys:
+                keys[k] = None
+    columns: dict[str, Any] = {}
+    for k in keys:
+        columns[k] = _column([d.get(k, pd.NA) for d in datas])
+    index = pd.MultiIndex.from_tuples(ids) if ids and all(isinstance(i, tuple) for i in ids) else pd.Index(ids)
+    df = pd.DataFrame({k: (v.values if isinstance(v, pd.Series) else v) for k, v in columns.items()}, index=index)
+    data_columns = list(keys)
+    df["annotations"] = pd.Series(annotations, index=index, dtype=object)
+    df["predictions"] = pd.Series(predictions, index=index, dtype=object)
+    if cfg is not None:
+        latest = [(a[0] if len(a) == 1 and not a[0].get("was_cancelled") else _latest(a)) if a else None
+                  for a in annotations]
+        for name, control in cfg.controls.items():
+            column = f"{name}_label" if name in keys else name
+            df[column] = pd.Series([simple_value(a["result"], control) if a else None for a in latest],
+                                   index=index, dtype=object)
+    meta_column = None
+    if any(metas):
+        meta_column = "meta" if "meta" not in df.columns else "_meta"
+        df[meta_column] = pd.Series(metas, index=index, dtype=object)
+    df.attrs["nblabel"] = {"config": cfg.xml if cfg is not None else None, "data_columns": data_columns,
+                           "meta_column": meta_column}
+    return df
