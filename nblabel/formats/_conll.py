@@ -1,0 +1,238 @@
+"""CONLL2003: one `token -X- _ tag` line per token, a blank line after each annotation.
+
+Rule (matches `Converter.convert_to_conll2003` and `utils.create_tokens_and_tags`): the file starts with
+`-DOCSTART- -X- O`; each export item (one per non-cancelled annotation, see `_items`) is one "sentence": the
+whole text, cut by Label Studio's patched Treebank tokenizer (`_treebank`), tagged from the first `Labels`
+output only: `B-<first label>` on the first token a span overlaps, `I-` on the next ones, `O` elsewhere, with
+the converter's sequential walk over spans sorted by start (so overlapping spans resolve as they do there).
+
+Deliberate difference: the converter compares the file's UTF-16 span offsets with Python string positions, so
+every emoji before a span shifts its tags; here spans are compared in code points, so they land on the right
+tokens. The text is the field of the `Text` object the `Labels` control labels (the converter takes the first
+of an unordered set of data keys, the same thing when the config reads one field).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._frame import Frame
+from ._frame import convert_items, text_fields, texts_for
+from ._items import control_tags, item_annotations
+from ._treebank import chunk_tokens, span_tokenize
+
+_NO_SPANS: list = []
+
+
+def text_field(config: Any) -> str:
+    """The data field CONLL2003 reads: the Text object a Labels control labels."""
+    from . import UnsupportedFormat
+
+    objects = config.objects
+    for control in config.controls.values():
+        if control.tag != "Labels":
+            continue
+        for name in control.to_name:
+            obj = objects.get(name)
+            if obj is not None and obj.tag == "Text" and obj.field:
+                return obj.field
+    raise UnsupportedFormat("format='CONLL2003' needs a <Labels> control labeling a <Text value=\"$field\"> object "
+                            "(Label Studio offers CONLL2003 only for such configs)")
+
+
+def bio_tags(bounds: list[tuple[int, int]], spans: list[dict]) -> list[str]:
+    """Tags for tokens at `bounds` ((start, end) pairs), walking `spans` as the converter does."""
+    if not spans or any(s.get("start") is None or s.get("end") is None for s in spans):
+        return ["O"] * len(bounds)
+    queue = sorted(spans, key=lambda s: s["start"])
+    span = queue[0]
+    first, final = span["start"], span["end"] - 1  # the converter's inclusive ends
+    prefix = "B-"
+    nxt = 1
+    tags = []
+    for start, end in bounds:
+        if start > final:  # past the current span: move to the first later span that still reaches this token
+            while nxt < len(queue):
+                span = queue[nxt]
+                nxt += 1
+                first, final = span["start"], span["end"] - 1
+                prefix = "B-"
+                if start <= final:
+                    break
+        labels = span.get("labels")
+        if labels and first <= end - 1 and final >= start:
+            tags.append(prefix + labels[0])
+            prefix = "I-"
+        else:
+            tags.append("O")
+    return tags
+
+
+# Whitespace contexts of a chunk in a text whose chunks are separated by single spaces:
+# (character before, characters after, ends the text) for a middle, first, last and only chunk.
+_CONTEXTS = ((" ", " ", False), ("", " ", False), (" ", "", True), ("", "", True))
+_MID, _FIRST, _LAST, _ONLY = range(4)
+_cuts: tuple[dict, ...] = ({}, {}, {}, {})  # chunk -> ((relative start, token), ...) or None
+_rendered: tuple[dict, ...] = ({}, {}, {}, {})  # chunk -> its lines, all tagged O (or None: cut not known)
+
+
+def _cut(ctx: int, chunk: str) -> tuple | None:
+    cache = _cuts[ctx]
+    try:
+        return cache[chunk]
+    except KeyError:
+        prev, after, last = _CONTEXTS[ctx]
+        cut = cache[chunk] = chunk_tokens(prev, chunk, after, last)
+        return cut
+
+
+def _render_run(ctx: int, chunks: list) -> str | None:
+    """The O-tagged lines of consecutive chunks sharing one context, or None if one of them needs the
+    whole-text tokenizer. One C-level join over a cache; misses are filled once, then joined again."""
+    cache = _rendered[ctx]
+    try:
+        return "".join(map(cache.__getitem__, chunks))
+    except KeyError:
+        for chunk in chunks:
+            if chunk not in cache:
+                cut = _cut(ctx, chunk)
+                cache[chunk] = None if cut is None else "".join(f"{tok} -X- _ O\n" for _, tok in cut)
+        if len(cache) > 500_000:  # bound memory on an endless vocabulary
+            cache.clear()
+            _cuts[ctx].clear()
+        try:
+            return "".join(map(cache.__getitem__, chunks))
+        except (KeyError, TypeError):
+            return None
+    except TypeError:  # a None in the cache
+        return None
+
+
+def _render_range(chunks: list, a: int, b: int) -> str | None:
+    """O-tagged lines of chunks[a:b], each with the context its position gives it."""
+    n = len(chunks)
+    if a >= b:
+        return ""
+    if n == 1:
+        return _render_run(_ONLY, chunks)
+    parts = []
+    if a == 0:
+        parts.append(_render_run(_FIRST, chunks[:1]))
+        a = 1
+    end = min(b, n - 1)
+    if a < end:
+        parts.append(_render_run(_MID, chunks[a:end]))
+    if b == n and a <= n - 1:
+        parts.append(_render_run(_LAST, chunks[-1:]))
+    if None in parts:
+        return None
+    return "".join(parts)
+
+
+def _ctx(i: int, n: int) -> int:
+    if n == 1:
+        return _ONLY
+    return _FIRST if i == 0 else (_LAST if i == n - 1 else _MID)
+
+
+def _general(text: str, spans: list) -> str:
+    bounds = span_tokenize(text)
+    tags = bio_tags(bounds, spans) if spans else ["O"] * len(bounds)
+    return "".join(f"{text[a:b]} -X- _ {tag}\n" for (a, b), tag in zip(bounds, tags))
+
+
+def sentence(text: str, spans: list) -> str:
+    """The lines of one item. Texts with single-space separators take the cached path: O-tagged chunks come
+    pre-rendered, and only chunks a span touches are tagged token by token (a token no span touches is `O`
+    in the converter's walk too, and skipping it leaves the walk's state where it would have been)."""
+    if not text:
+        return ""
+    chunks = text.split()
+    if not chunks or " ".join(chunks) != text:
+        return _general(text, spans)
+    n = len(chunks)
+    if not spans:
+        out = _render_range(chunks, 0, n)
+        return _general(text, spans) if out is None else out
+    size = len(text)
+    touched: set[int] = set()
+    for span in spans:
+        start, end = span.get("start"), span.get("end")
+        if type(start) is not int or type(end) is not int or not 0 <= start < end <= size:
+            return _general(text, spans)  # empty, reversed or out-of-range spans: the exact walk handles them
+        # Single spaces: the chunk holding position p is the number of spaces before p.
+        lo = text.count(" ", 0, start + 1)
+        hi = text.count(" ", 0, end - 1)
+        touched.update(range(lo, hi + 1))
+    marked = sorted(touched)
+    # Token bounds of the marked chunks, then the converter's walk over just those tokens.
+    starts = {}
+    at = 0
+    prev = 0
+    for i in marked:
+        at += sum(map(len, chunks[prev:i])) + (i - prev)
+        prev = i
+        starts[i] = at
+    bounds = []
+    cuts = {}
+    for i in marked:
+        cut = _cut(_ctx(i, n), chunks[i])
+        if cut is None:
+            return _general(text, spans)
+        cuts[i] = cut
+        base = starts[i]
+        bounds.extend((base + rel, base + rel + len(tok)) for rel, tok in cut)
+    tags = iter(bio_tags(bounds, spans))
+    parts = []
+    done = 0
+    for i in marked:
+        run = _render_range(chunks, done, i)
+        if run is None:
+            return _general(text, spans)
+        parts.append(run)
+        parts.extend(f"{tok} -X- _ {next(tags)}\n" for _, tok in cuts[i])
+        done = i + 1
+    run = _render_range(chunks, done, n)
+    if run is None:
+        return _general(text, spans)
+    parts.append(run)
+    return "".join(parts)
+
+
+def _first_labels(schema: dict, result: list) -> list:
+    """Values of the first Labels control among the result's controls (in order of first appearance), the
+    spans the converter tags from."""
+    seen = None
+    for r in result:
+        name = r.get("from_name")
+        tag = schema.get(name) if name else None
+        if tag is None:
+            continue
+        if seen is None:
+            if tag != "Labels":
+                continue
+            seen = name
+            break
+    if seen is None:
+        return _NO_SPANS
+    return [r.get("value") or {} for r in result if r.get("from_name") == seen]
+
+
+def write(frame: Frame, path: str) -> None:
+    field = text_field(frame.config)
+    schema = control_tags(frame)
+    fields = text_fields(frame.config) if frame.utf16 else None
+    parts = ["-DOCSTART- -X- O\n"]
+    for data, annotations in zip(frame.data, frame.annotations):
+        chosen = item_annotations(annotations)
+        if not chosen:
+            continue
+        text = data.get(field)
+        text = text if isinstance(text, str) else ""
+        if fields is not None and chosen[0].get("result"):
+            chosen = convert_items(chosen, texts_for(data, fields), False)  # tag in code points
+        for annotation in chosen:
+            parts.append(sentence(text, _first_labels(schema, annotation.get("result") or _NO_SPANS)))
+            parts.append("\n")
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("".join(parts))

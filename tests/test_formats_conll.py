@@ -1,0 +1,130 @@
+"""CONLL2003: the same tokens and tags as Label Studio (golden files, and label_studio_sdk's converter on W-NUT 17),
+except that emoji no longer shift tags (the converter reads UTF-16 offsets as code points)."""
+
+from __future__ import annotations
+
+import random
+
+import pandas as pd
+import pytest
+
+import nblabel
+from nblabel.formats import _treebank
+from nblabel.formats._conll import bio_tags
+from test_formats_support import (  # noqa: F401
+    LS, NER_CONFIG, TEXT_CONFIG, WNUT_CONFIG, converter, golden, needs_golden, needs_wnut, wnut_sentences,
+    wnut_task,
+)
+
+
+def _lines(path) -> list[tuple[str, str]]:
+    out = []
+    for line in open(path, encoding="utf-8").read().split("\n")[1:]:
+        if line:
+            token, _, _, tag = line.rsplit(" ", 3)
+            out.append((token, tag))
+    return out
+
+
+def _agreement(mine: list, ref: list) -> float:
+    same = sum(a == b for a, b in zip(mine, ref))
+    return same / max(len(mine), len(ref), 1)
+
+
+@needs_golden
+@pytest.mark.parametrize("src,config,gold", [
+    ("server-exports/text_JSON.json", TEXT_CONFIG, "server-exports/text_CONLL2003.conll"),
+    ("converter-outputs/ner_export.json", NER_CONFIG, "converter-outputs/ner_CONLL2003/result.conll"),
+])
+def test_golden_conll_byte_identical(tmp_path, src, config, gold):
+    """Includes Treebank quirks: `Ai n't`, `$`, `(`, quotes, "York-based" tagged I-LOC, double spaces, a
+    cancelled annotation (no sentence) and a task without annotations (all O)."""
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        df = nblabel.read_label_studio(LS / src, config=config)
+    out = nblabel.export(df, tmp_path / "out.conll", format="CONLL2003")
+    assert open(out, "rb").read() == golden(gold)
+
+
+@pytest.fixture(scope="module")
+def nltk_span_tokenize():
+    pytest.importorskip("label_studio_sdk.converter")  # importing it patches NLTK the way Label Studio does
+    from nltk.tokenize.treebank import TreebankWordTokenizer
+    return lambda text: list(TreebankWordTokenizer().span_tokenize(text))
+
+
+@needs_wnut
+def test_tokenizer_equals_patched_nltk_on_wnut(nltk_span_tokenize):
+    texts = [" ".join(t for t, _ in s) for s in wnut_sentences(400)]
+    texts += [t.replace(" ", "\n", 3) + "  " for t in texts[:50]]  # other whitespace: the general path
+    assert [_treebank.span_tokenize(t) for t in texts] == [nltk_span_tokenize(t) for t in texts]
+
+
+def test_tokenizer_equals_patched_nltk_on_random_text(nltk_span_tokenize):
+    pieces = list("ab cAN't'\"``''.,:;!?()[]{}<>-$/@#%&\n\t 09é😀") + [
+        "cannot", "gonna", "wanna", "'tis", "n't", "'s", "...", "--", "  ", "d'ye", "more'n", "'ll", "\u00a0"]
+    rng = random.Random(7)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(1500)]
+    mismatches = [t for t in texts if _treebank.span_tokenize(t) != nltk_span_tokenize(t)]
+    assert mismatches == []
+
+
+@needs_wnut
+def test_wnut_agreement_with_the_converter(tmp_path, converter):  # noqa: F811
+    tasks = [wnut_task(i, s) for i, s in enumerate(wnut_sentences(300))]
+    ref = _lines(converter(tasks, WNUT_CONFIG, "CONLL2003", tmp_path) / "result.conll")
+    mine_path = nblabel.export(nblabel.read_label_studio(tasks, config=WNUT_CONFIG), tmp_path / "m.conll",
+                               "CONLL2003")
+    mine = _lines(mine_path)
+    assert len(mine) == len(ref) > 5000
+    assert _agreement(mine, ref) >= 0.99
+    assert mine == ref  # in fact identical
+
+
+@needs_wnut
+def test_emoji_do_not_shift_tags(tmp_path, converter):  # noqa: F811
+    """Emoji before the spans: the file holds UTF-16 offsets. The right tags are what the converter writes when
+    handed code-point offsets; given the real (UTF-16) file it shifts them."""
+    sents = wnut_sentences(120)
+    utf16 = [wnut_task(i, s, emoji="😀") for i, s in enumerate(sents)]
+    code_points = [wnut_task(i, s, emoji="😀", utf16=False) for i, s in enumerate(sents)]
+    right = _lines(converter(code_points, WNUT_CONFIG, "CONLL2003", tmp_path) / "result.conll")
+    shifted = _lines(converter(utf16, WNUT_CONFIG, "CONLL2003", tmp_path) / "result.conll")
+    df = nblabel.read_label_studio(utf16, config=WNUT_CONFIG)  # UTF-16 file -> code points in the frame
+    mine = _lines(nblabel.export(df, tmp_path / "m.conll", "CONLL2003"))
+    assert mine == right
+    assert _agreement(shifted, right) < 0.99  # the converter's bug this avoids
+    direct = _lines(nblabel.export(utf16, tmp_path / "d.conll", "CONLL2003", config=WNUT_CONFIG))
+    assert direct == right  # file to file: converted to code points before tagging
+
+
+def test_labeler_export_conll_with_emoji(tmp_path):
+    config = ('<View><Labels name="ner" toName="text"><Label value="LOC"/></Labels>'
+              '<Text name="text" value="$text"/></View>')
+    text = "I 👨‍👩‍👧 love Paris !"
+    lab = nblabel.Labeler(pd.DataFrame({"text": [text, "nothing here"]}), config, store=":memory:")
+    start = text.index("Paris")
+    lab.submit([{"from_name": "ner", "to_name": "text", "type": "labels",
+                 "value": {"start": start, "end": start + 5, "text": "Paris", "labels": ["LOC"]}}])
+    out = lab.export(tmp_path / "x.conll", format="CONLL2003")
+    assert open(out, encoding="utf-8").read() == (
+        "-DOCSTART- -X- O\nI -X- _ O\n👨‍👩‍👧 -X- _ O\nlove -X- _ O\nParis -X- _ B-LOC\n! -X- _ O\n\n"
+        "nothing -X- _ O\nhere -X- _ O\n\n")
+
+
+def test_bio_walk_follows_the_converter():
+    bounds = [(0, 3), (4, 7), (8, 11), (12, 15)]
+    span = lambda s, e, label="X": {"start": s, "end": e, "labels": [label]}  # noqa: E731
+    assert bio_tags(bounds, [span(4, 11)]) == ["O", "B-X", "I-X", "O"]
+    assert bio_tags(bounds, [span(5, 6)]) == ["O", "B-X", "O", "O"]  # inside a token: tags the token
+    assert bio_tags(bounds, [span(8, 11, "B"), span(0, 3, "A")]) == ["B-A", "O", "B-B", "O"]  # sorted by start
+    assert bio_tags(bounds, [span(0, 7, "A"), span(4, 15, "B")]) == ["B-A", "I-A", "B-B", "I-B"]  # overlap
+    assert bio_tags(bounds, [span(0, 3, "A"), {"start": None, "end": 4}]) == ["O"] * 4  # a bad span: all O
+    assert bio_tags(bounds, [{"start": 0, "end": 3, "labels": []}]) == ["O"] * 4
+
+
+def test_conll_needs_labels_on_text(tmp_path):
+    config = '<View><Text name="t" value="$t"/><Choices name="c" toName="t"><Choice value="a"/></Choices></View>'
+    with pytest.raises(NotImplementedError, match="CONLL2003"):
+        nblabel.export(pd.DataFrame({"t": ["x"]}), tmp_path / "x.conll", "CONLL2003", config=config)
