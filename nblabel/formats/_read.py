@@ -199,12 +199,13 @@ def _tasks(content: Any, kind: str, config: Any) -> list[dict]:
     return [t if isinstance(t, dict) and isinstance(t.get("data"), dict) else {"data": t} for t in content]
 
 
-def _column(values: list) -> Any:
-    """Keep numpy dtypes only for uniform columns: [1, None] must not become [1.0, nan]."""
+def _column(values: list, index: pd.Index) -> pd.Series:
+    """Keep numpy dtypes only for uniform columns: [1, None] must not become [1.0, nan], and a pd.NA
+    ("no such key") must survive, which only an object column guarantees."""
     kinds = {type(v) for v in values}
-    if kinds and kinds <= {int} or kinds == {float} or kinds == {bool}:
-        return values
-    return pd.Series(values, dtype=object)
+    if kinds and (kinds <= {int} or kinds == {float} or kinds == {bool} or kinds == {str}):
+        return pd.Series(values, index=index)
+    return pd.Series(values, index=index, dtype=object)
 
 
 def read_label_studio(src: Any, config: Any = None, *, offsets: str = "utf-16") -> pd.DataFrame:
@@ -263,11 +264,8 @@ def _build(ids: list, datas: list, annotations: list, predictions: list, metas: 
         for k in d:
             if k not in keys:
                 keys[k] = None
-    columns: dict[str, Any] = {}
-    for k in keys:
-        columns[k] = _column([d.get(k, pd.NA) for d in datas])
     index = pd.MultiIndex.from_tuples(ids) if ids and all(isinstance(i, tuple) for i in ids) else pd.Index(ids)
-    df = pd.DataFrame({k: (v.values if isinstance(v, pd.Series) else v) for k, v in columns.items()}, index=index)
+    df = pd.DataFrame({k: _column([d.get(k, pd.NA) for d in datas], index) for k in keys}, index=index)
     data_columns = list(keys)
     df["annotations"] = pd.Series(annotations, index=index, dtype=object)
     df["predictions"] = pd.Series(predictions, index=index, dtype=object)

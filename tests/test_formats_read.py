@@ -1,0 +1,150 @@
+"""read_label_studio: full JSON exports, REST API shapes, JSON_MIN/CSV/TSV with a config; round trips lose
+nothing (emoji included)."""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import pandas as pd
+import pytest
+
+import nblabel
+from helpers import NER_CONFIG
+from test_formats_support import LS, TEXT_CONFIG, golden, needs_golden
+
+
+def _quiet_read(*args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return nblabel.read_label_studio(*args, **kwargs)
+
+
+@needs_golden
+def test_full_json_export():
+    with pytest.warns(UserWarning, match="2 prediction\\(s\\) are ids only"):
+        df = nblabel.read_label_studio(LS / "server-exports/text_JSON.json", config=TEXT_CONFIG)
+    assert df.index.tolist() == [1, 2, 3, 4]
+    assert list(df.columns) == ["text", "annotations", "predictions", "label", "sentiment", "summary", "rating",
+                                "meta"]
+    assert df.loc[1, "text"] == "Ann works at IBM."
+    assert df.loc[1, "sentiment"] == "Positive" and df.loc[1, "summary"] == "employment"
+    assert df.loc[1, "rating"] == [{"rating": 4}] and df.loc[2, "sentiment"] is None
+    assert [v["text"] for v in df.loc[1, "label"]] == ["Ann", "IBM"]
+    assert len(df.loc[1, "annotations"][0]["result"]) == 6  # relation kept
+    assert df["predictions"].tolist() == [[], [], [], []]  # ids dropped
+    assert df.loc[1, "meta"] == {"source": "df_row_0"}
+    assert df.attrs["nblabel"]["data_columns"] == ["text"]
+    plain = _quiet_read(LS / "server-exports/text_JSON.json")  # no config: no simple columns
+    assert list(plain.columns) == ["text", "annotations", "predictions", "meta"]
+
+
+@needs_golden
+def test_rest_api_shapes():
+    one = nblabel.read_label_studio(LS / "server-exports/task1.json", config=TEXT_CONFIG)
+    assert one.index.tolist() == [1]
+    prediction = one.loc[1, "predictions"][0]
+    assert prediction["model_version"] == "ner-v1" and prediction["result"][0]["value"]["text"] == "Ann"
+    assert one.loc[1, "annotations"][0]["completed_by"]["email"] == "research@example.com"
+    page = nblabel.read_label_studio(json.loads(golden("server-exports/text_api_tasks.json")))
+    assert page.index.tolist() == [1, 2, 3, 4] and page.loc[3, "text"] == "Flat dict task without data key"
+
+
+@needs_golden
+@pytest.mark.parametrize("fmt,gold", [("JSON_MIN", "server-exports/text_JSON_MIN.json"),
+                                      ("CSV", "server-exports/text_CSV.csv"), ("TSV", "server-exports/text_TSV.tsv")])
+def test_record_formats_regroup_and_round_trip_byte_for_byte(tmp_path, fmt, gold):
+    df = nblabel.read_label_studio(LS / gold, config=TEXT_CONFIG)
+    full = _quiet_read(LS / "server-exports/text_JSON.json", config=TEXT_CONFIG)
+    assert df.index.tolist() == [1, 2, 3, 4] and df["text"].tolist() == full["text"].tolist()
+    ann = df.loc[1, "annotations"][0]
+    assert ann["id"] == 1 and ann["completed_by"] == 1 and ann["lead_time"] == 12.5
+    strip = lambda result: [{k: r[k] for k in ("from_name", "to_name", "type", "value")}  # noqa: E731
+                            for r in result if r["type"] != "relation"]
+    assert ann["result"] == strip(full.loc[1, "annotations"][0]["result"])
+    assert df["annotations"].tolist()[1:] == [[], [], []]
+    out = nblabel.export(df, tmp_path / "again", fmt)
+    assert open(out, "rb").read() == golden(gold)
+
+
+@needs_golden
+def test_record_formats_need_a_config():
+    with pytest.raises(ValueError, match="JSON_MIN export.*config="):
+        nblabel.read_label_studio(LS / "server-exports/text_JSON_MIN.json")
+    with pytest.raises(ValueError, match="CSV/TSV export.*config="):
+        nblabel.read_label_studio(LS / "server-exports/text_TSV.tsv")
+
+
+def _emoji_tasks():
+    text = "Hi 👨‍👩‍👧 Ann 🇫🇷 in Paris"
+    units = lambda s: len(s.encode("utf-16-le")) // 2  # noqa: E731
+    start = units(text[:text.index("Paris")])
+    span = {"id": "p", "from_name": "ner", "to_name": "text", "type": "labels",
+            "value": {"start": start, "end": start + 5, "text": "Paris", "labels": ["LOC"]}}
+    return [{"id": 7, "data": {"text": text, "n": 1},
+             "annotations": [{"id": 3, "completed_by": {"email": "a@x.org"}, "result": [span],
+                              "was_cancelled": False, "created_at": "2024-01-01T00:00:00Z", "lead_time": 1.0}],
+             "predictions": [{"id": 9, "model_version": "m", "score": 0.5, "result": [dict(span, id="q")]}],
+             "meta": {"source": "s"}},
+            {"id": 8, "data": {"text": "plain", "extra": "only here", "n": None},
+             "annotations": [], "predictions": []}]
+
+
+def test_offsets_become_code_points_and_come_back_as_utf16(tmp_path):
+    tasks = _emoji_tasks()
+    df = nblabel.read_label_studio(tasks, config=NER_CONFIG)
+    text = df.loc[7, "text"]
+    for column in ("annotations", "predictions"):
+        value = df.loc[7, column][0]["result"][0]["value"]
+        assert text[value["start"]:value["end"]] == "Paris"
+    raw = nblabel.read_label_studio(tasks, config=NER_CONFIG, offsets="code points")
+    assert raw.loc[7, "annotations"][0]["result"][0]["value"]["start"] == tasks[0]["annotations"][0]["result"][0][
+        "value"]["start"]
+    # JSON round trip: what was read is written back (plus meta.nblabel_id), emoji offsets included.
+    path = nblabel.export(df, tmp_path / "back.json", "JSON")
+    back = json.loads(open(path, "rb").read())
+    for task, original in zip(back, tasks):
+        assert task["meta"].pop("nblabel_id") == original["id"]
+        assert task == {**original, "meta": original.get("meta", {})}
+    again = nblabel.read_label_studio(path, config=NER_CONFIG)
+    pd.testing.assert_frame_equal(again.drop(columns="meta"), df.drop(columns="meta"))
+
+
+def test_different_keys_and_ints_survive():
+    df = nblabel.read_label_studio(_emoji_tasks())
+    assert df.loc[7, "extra"] is pd.NA  # the first task has no such key
+    assert df["n"].tolist() == [1, None]  # not [1.0, nan]
+
+
+def test_labeler_round_trip(tmp_path):
+    text = "I 😀 Paris"
+    lab = nblabel.Labeler(pd.DataFrame({"text": [text, "b"]}), NER_CONFIG, store=":memory:", annotator="ann")
+    lab.submit([{"from_name": "ner", "to_name": "text", "type": "labels",
+                 "value": {"start": 4, "end": 9, "text": "Paris", "labels": ["LOC"]}}])
+    mine = lab.to_pandas()
+    back = nblabel.read_label_studio(lab.export(tmp_path / "x.json"), config=NER_CONFIG)
+    assert back["text"].tolist() == mine["text"].tolist()
+    assert back["annotations"].tolist() == mine["annotations"].tolist()
+    assert back["ner"].tolist() == mine["ner"].tolist()
+    assert back["meta"].tolist() == [{"nblabel_id": 0}, {"nblabel_id": 1}]
+
+
+def test_json_min_round_trip_with_emoji(tmp_path):
+    df = nblabel.read_label_studio(_emoji_tasks(), config=NER_CONFIG)
+    path = nblabel.export(df, tmp_path / "min.json", "JSON_MIN")
+    back = nblabel.read_label_studio(path, config=NER_CONFIG)
+    value = back.loc[7, "annotations"][0]["result"][0]["value"]
+    assert back.loc[7, "text"][value["start"]:value["end"]] == "Paris"
+    assert back.loc[7, "annotations"][0]["completed_by"] == {"email": "a@x.org"}
+    assert open(nblabel.export(back, tmp_path / "again.json", "JSON_MIN"), "rb").read() == open(path, "rb").read()
+
+
+def test_bad_inputs_are_clear():
+    with pytest.raises(ValueError, match="duplicate task id 1"):
+        nblabel.read_label_studio([{"id": 1, "data": {}}, {"id": 1, "data": {}}])
+    with pytest.raises(ValueError, match="offsets="):
+        nblabel.read_label_studio([], offsets="bytes")
+    with pytest.raises(TypeError, match="path, JSON text"):
+        nblabel.read_label_studio(3.5)
+    flat = nblabel.read_label_studio([{"text": "a"}, {"text": "b"}])  # flat dicts are wrapped, as LS does
+    assert flat["text"].tolist() == ["a", "b"] and flat.index.tolist() == [0, 1]
