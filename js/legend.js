@@ -20,7 +20,7 @@ export function buildLegend(keymap, hotkeys) {
 	const rows = [["1 … 9, 0", "Pick an option in the active control (never submits)"]];
 	for (const action of ORDER) {
 		const key = keymap.label(action);
-		if (key) rows.push([action === "focus_next" ? `${key} / Shift+${key}` : key, ACTION_LABELS[action]]);
+		if (key) rows.push([action === "focus_next" ? `${key} / ⇧${key}` : key, ACTION_LABELS[action]]);
 	}
 	rows.push(
 		["Ctrl+⏎ / ⌘+⏎", "Submit, also from inside a text field"],
@@ -28,8 +28,18 @@ export function buildLegend(keymap, hotkeys) {
 		["Click", "Pick an option or activate a control"],
 	);
 	for (const hk of hotkeys) rows.push([prettyKey(hk.key), `${hk.option} (${hk.control})`]);
-	const list = h("dl", { class: "nblabel-legend-list" });
-	for (const [key, what] of rows) list.append(h("dt", null, h("kbd", null, key)), h("dd", null, what));
+	// plain divs, not <dl>: host pages (JupyterLab's rendered-HTML styles) restyle dl/dt/dd
+	const list = h("div", { class: "nblabel-legend-list", role: "list" });
+	for (const [key, what] of rows) {
+		list.append(
+			h(
+				"div",
+				{ class: "nblabel-legend-row", role: "listitem" },
+				h("span", { class: "nblabel-legend-key" }, h("kbd", null, key)),
+				h("span", { class: "nblabel-legend-what" }, what),
+			),
+		);
+	}
 	return h(
 		"div",
 		{ class: "nblabel-legend", role: "dialog", "aria-label": "Keyboard shortcuts" },

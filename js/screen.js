@@ -57,9 +57,9 @@ export class Screen {
 			"div",
 			{ class: "nblabel", tabindex: "0", "data-lm-suppress-shortcuts": "true", role: "group", "aria-label": "nblabel labeling widget" },
 			this.progress.el,
+			this.legend,
 			this.card,
 			h("div", { class: "nblabel-footer" }, this.buttons, h("span", { class: "nblabel-focus-hint" }, "Click here to label with the keyboard")),
-			this.legend,
 		);
 		host.replaceChildren(this.root);
 		this.stopwatch = new Stopwatch(this.root);
@@ -162,8 +162,8 @@ export class Screen {
 		const s = this.session;
 		this.progress.paint(s.displayProgress(), s.outbox.size, Boolean(s.held), s.limit);
 		this.#paintMessages(s.error, s.notice);
-		this.busy.hidden = !s.pending && !s.held;
-		this.busy.textContent = s.pending ? `${s.pending}…` : s.held ? "waiting for Python to save…" : "";
+		this.busy.hidden = !s.pending;
+		this.busy.textContent = s.pending ? `${s.pending}…` : "";
 		this.root.classList.toggle("is-pending", Boolean(s.pending));
 		this.taskbar.hidden = !s.current && this.busy.hidden;
 		const heldHint = `Python has not confirmed the last ${s.limit} answers yet; this one goes out as soon as it does.`;

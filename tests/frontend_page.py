@@ -34,13 +34,19 @@ _KINDS = {
 }
 _RENDERED = {"View", "Header", "Style", "Text", "Choices", "Choice", "TextArea", "Rating", "Number"}
 
-LIGHT = {}
+LIGHT = {  # JupyterLab light theme values (layout-color0 == layout-color1: both white)
+    "--jp-layout-color0": "#ffffff", "--jp-layout-color1": "#ffffff", "--jp-layout-color2": "#eeeeee",
+    "--jp-ui-font-color0": "#000000", "--jp-ui-font-color1": "rgba(0,0,0,0.87)",
+    "--jp-ui-font-color2": "rgba(0,0,0,0.54)", "--jp-ui-font-color3": "rgba(0,0,0,0.38)",
+    "--jp-border-color1": "#bdbdbd", "--jp-border-color2": "#e0e0e0", "--jp-brand-color1": "#1976d2",
+    "--jp-ui-inverse-font-color0": "rgba(255,255,255,1)", "--jp-warn-color1": "#f57c00", "--jp-error-color1": "#d32f2f",
+}
 DARK = {  # JupyterLab dark theme values of the variables the widget reads
-    "--jp-layout-color0": "#111111", "--jp-layout-color1": "#212121", "--jp-layout-color2": "#2f2f2f",
-    "--jp-ui-font-color0": "rgba(255,255,255,1)", "--jp-ui-font-color1": "rgba(255,255,255,0.87)",
+    "--jp-layout-color0": "#111111", "--jp-layout-color1": "#212121", "--jp-layout-color2": "#424242",
+    "--jp-ui-font-color0": "#ffffff", "--jp-ui-font-color1": "rgba(255,255,255,0.87)",
     "--jp-ui-font-color2": "rgba(255,255,255,0.54)", "--jp-ui-font-color3": "rgba(255,255,255,0.38)",
-    "--jp-border-color1": "#616161", "--jp-border-color2": "#424242", "--jp-brand-color1": "#42a5f5",
-    "--jp-ui-inverse-font-color0": "rgba(0,0,0,1)", "--jp-warn-color1": "#ffa726", "--jp-error-color1": "#ef5350",
+    "--jp-border-color1": "#616161", "--jp-border-color2": "#424242", "--jp-brand-color1": "#2196f3",
+    "--jp-ui-inverse-font-color0": "#000000", "--jp-warn-color1": "#ff9800", "--jp-error-color1": "#f44336",
 }
 
 

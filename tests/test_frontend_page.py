@@ -12,7 +12,7 @@ import re
 import pytest
 
 from frontend_page import (
-    DARK, ORIGIN, config_tree, launch, missing_reason, mount, open_page, received, shown_text, task, text_tasks,
+    DARK, LIGHT, ORIGIN, config_tree, launch, missing_reason, mount, open_page, received, shown_text, task, text_tasks,
     wait_received,
 )
 
@@ -328,7 +328,7 @@ def test_legend_lists_every_key(fe_page):
     text = legend.text_content()
     for needed in ["Skip", "Undo", "Redo", "Back", "1 … 9, 0", "Esc", "Ctrl+⏎", "Tab"]:
         assert needed in text, needed
-    assert "k" in legend.locator("dt").all_text_contents()
+    assert "k" in legend.locator(".nblabel-legend-key").all_text_contents()
     fe_page.keyboard.press("?")
     assert legend.is_hidden()
 
@@ -655,7 +655,7 @@ def test_screenshot(fe_page, theme, tmp_path):
                                    "Shipping took a while, though."},
                   prefill=pred, prefill_from="prediction",
                   prediction={"id": 1, "model_version": "learner-3", "score": 0.87}) for i in range(40)]
-    mount(fe_page, xml, tasks, theme=DARK if theme == "dark" else {}, autoAck=False)
+    mount(fe_page, xml, tasks, theme=DARK if theme == "dark" else LIGHT, autoAck=False)
     focus(fe_page)
     fe_page.keyboard.press("Enter")
     fe_page.keyboard.press("Tab")
