@@ -1,0 +1,133 @@
+"""What COCO, YOLO and VOC share: which field holds the image, the file name Label Studio gives it, the
+category list, and rotated-box geometry.
+
+Rules (label_studio_sdk 2.1.2):
+- categories (`Converter._get_labels`): every `Label`/`Choice` value (its `alias` if set) under any control, in
+  alphabetical order, numbered from 0; a `category="7"` attribute pins a label's id and the others skip it;
+- image names (`get_local_path` with downloads off): a path that exists stays as written; an http(s) URL becomes
+  `images/<first 8 hex of md5(url)>__<basename>`, the name a server export uses; anything else (uploads, cloud
+  URIs, which need a server) stays as written. Nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import math
+import os
+from typing import Any
+from urllib.parse import urlparse
+
+GEOMETRY = {"RectangleLabels", "PolygonLabels", "KeyPointLabels", "Rectangle", "Polygon", "KeyPoint"}
+
+
+def _unsupported(message: str) -> Exception:
+    from . import UnsupportedFormat
+
+    return UnsupportedFormat(message)
+
+
+def image_field(config: Any, fmt: str, allowed: set[str] = GEOMETRY) -> str:
+    """The data field of the Image that the first geometry control labels."""
+    if any(c.tag == "KeyPointLabels" for c in config.controls.values()):
+        raise _unsupported(f"format={fmt!r}: keypoint configs (KeyPointLabels) are not exported yet")
+    for control in config.controls.values():
+        if control.tag not in allowed:
+            continue
+        for name in control.to_name:
+            obj = config.objects.get(name)
+            if obj is not None and obj.tag == "Image" and obj.field:
+                return obj.field
+    wanted = " / ".join(sorted(allowed))
+    raise _unsupported(f"format={fmt!r} needs an <Image value=\"$field\"> labeled by {wanted} "
+                       "(Label Studio offers it only for such configs)")
+
+
+def _labels_of(node: Any) -> list[Any]:
+    """Label/Choice tags below a control, not entering nested controls (they own their labels)."""
+    out = []
+    stack = list(reversed(node.children))
+    while stack:
+        child = stack.pop()
+        if child.kind in ("control", "object"):
+            continue
+        if child.tag in ("Label", "Choice"):
+            out.append(child)
+        stack.extend(reversed(child.children))
+    return out
+
+
+def categories(config: Any) -> tuple[list[dict], dict[str, int]]:
+    names: set[str] = set()
+    cats: list[dict] = []
+    ids: dict[str, int] = {}
+    for control in config.controls.values():
+        for tag in _labels_of(control.node):
+            name = tag.attrs.get("alias") or tag.attrs.get("value")
+            if not name:
+                continue
+            names.add(name)
+            pinned = tag.attrs.get("category")
+            if pinned is None:
+                continue
+            try:
+                ids[name] = int(pinned)
+            except ValueError:
+                continue  # the converter warns and numbers it like the others
+            cats.append({"id": ids[name], "name": name})
+    used = set(ids.values())
+    free = (i for i in itertools.count() if i not in used)
+    for name, idx in zip(sorted(names - set(ids)), free):
+        cats.append({"id": idx, "name": name})
+        ids[name] = idx
+    return cats, ids
+
+
+def category_id(name: str, cats: list[dict], ids: dict[str, int]) -> int:
+    """Labels missing from the config get the next id, as the converter does."""
+    if name not in ids:
+        ids[name] = len(cats)
+        cats.append({"id": ids[name], "name": name})
+    return ids[name]
+
+
+def image_name(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _unsupported(f"image {type(value).__name__} values cannot be named in an export: save the images "
+                           "to files and put their paths (or URLs) in the column")
+    if os.path.exists(value):
+        return value
+    if value.startswith(("http://", "https://")):
+        digest = hashlib.md5(value.encode(), usedforsecurity=False).hexdigest()[:8]
+        return os.path.join("images", f"{digest}__{os.path.basename(urlparse(value).path)}")
+    return value
+
+
+def image_size(path: str) -> tuple[int, int] | None:
+    """(width, height) of a local image, if Pillow is there to read it (Label Studio reads it the same way)."""
+    try:
+        from PIL import Image
+    except ImportError:
+        return None
+    try:
+        with Image.open(path) as img:
+            return img.size
+    except Exception:  # noqa: BLE001 - any unreadable file: fall back to the sizes stored in the results
+        return None
+
+
+def corners(label: dict, width: float, height: float) -> list[tuple[float, float]]:
+    """Pixel corners of a Label Studio rectangle: (x, y) is the top-left corner before rotation, and the box
+    turns by `rotation` degrees (clockwise on screen) about that corner."""
+    x = label["x"] / 100 * width
+    y = label["y"] / 100 * height
+    w = label["width"] / 100 * width
+    h = label["height"] / 100 * height
+    theta = math.radians(label.get("rotation") or 0)
+    cos, sin = math.cos(theta), math.sin(theta)
+    return [(x, y), (x + w * cos, y + w * sin), (x + w * cos - h * sin, y + w * sin + h * cos), (x - h * sin, y + h * cos)]
+
+
+def output_values(item: Any) -> list[dict]:
+    """Every value of an item, control after control (the converter's "concatenate results over all tags")."""
+    return [v for values in item.outputs.values() for v in values]
