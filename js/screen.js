@@ -4,6 +4,7 @@
 // `.nblabel-error`, non-blocking ones as `.nblabel-notice`; everything this view adds outside its own DOM (document
 // listeners, timers) is removed by `dispose`.
 
+import { buildButtons, paintButtons } from "./buttons.js";
 import { handleKeydown } from "./keyboard.js";
 import { KeyMap } from "./keys.js";
 import { buildLegend } from "./legend.js";
@@ -45,14 +46,7 @@ export class Screen {
 		this.hint = h("div", { class: "nblabel-hint", role: "status", "aria-live": "polite" });
 		this.buttons = h("div", { class: "nblabel-buttons" });
 		this.legend = h("div", { class: "nblabel-legend-host", hidden: true });
-		this.card = h(
-			"div",
-			{ class: "nblabel-card" },
-			this.taskbar,
-			this.messages,
-			this.body,
-			this.hint,
-		);
+		this.card = h("div", { class: "nblabel-card" }, this.taskbar, this.messages, this.body, this.hint);
 		this.root = h(
 			"div",
 			{ class: "nblabel", tabindex: "0", "data-lm-suppress-shortcuts": "true", role: "group", "aria-label": "nblabel labeling widget" },
@@ -86,7 +80,7 @@ export class Screen {
 			this.keymap = new KeyMap(this.session.keys);
 			if (change.rebuild || !this.form) this.#rebuild();
 			this.#paintLegend();
-			this.#paintButtons();
+			buildButtons(this.buttons, this.keymap, (action) => this.run(action));
 			if (!change.keepDraft) this.paintTask();
 		} else if (change.kind === "task") {
 			this.paintTask();
@@ -169,16 +163,7 @@ export class Screen {
 		const heldHint = `Python has not confirmed the last ${s.limit} answers yet; this one goes out as soon as it does.`;
 		if (s.held) this.setHint(heldHint);
 		else if (this.hint.textContent === heldHint) this.setHint("");
-		for (const b of this.buttons.querySelectorAll("button")) {
-			const action = b.dataset.action;
-			if (action === "legend") continue;
-			b.disabled =
-				Boolean(s.pending || s.error) ||
-				(action === "undo" && !s.flags.can_undo && !s.outbox.size) ||
-				(action === "back" && !s.flags.can_back && !s.outbox.size) ||
-				(action === "redo" && !s.flags.can_redo) ||
-				((action === "submit" || action === "skip") && !s.current);
-		}
+		paintButtons(this.buttons, s);
 	}
 
 	/**
@@ -196,30 +181,6 @@ export class Screen {
 		);
 	}
 
-	#paintButtons() {
-		/** @type {[Action, string][]} */
-		const spec = [
-			["submit", "Submit"],
-			["skip", "Skip"],
-			["back", "Back"],
-			["undo", "Undo"],
-			["redo", "Redo"],
-			["legend", "Keys"],
-		];
-		this.buttons.replaceChildren(
-			...spec.map(([action, label]) => {
-				const key = this.keymap.label(action);
-				const b = h(
-					"button",
-					{ type: "button", class: `nblabel-button${action === "submit" ? " is-primary" : ""}`, tabindex: "-1", "data-action": action },
-					label,
-					key ? h("kbd", null, key) : null,
-				);
-				b.addEventListener("click", () => this.run(action));
-				return b;
-			}),
-		);
-	}
 
 	/** @param {string} text */
 	setHint(text) {
