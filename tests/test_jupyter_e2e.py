@@ -109,6 +109,17 @@ def labels_in_python(page) -> list:
     return json.loads(py(page, "print(json.dumps(lab.to_pandas()['sentiment'].tolist()))"))
 
 
+def wait_labels(page, expected: list, timeout_s: float = 15.0) -> None:
+    """Python holds exactly `expected` (polled: after a reload the outbox is re-sent once the new view says hello)."""
+    got = None
+    for _ in range(int(timeout_s / 0.25)):
+        got = labels_in_python(page)
+        if got == expected:
+            return
+        page.wait_for_timeout(250)
+    assert got == expected
+
+
 def shot(page, locator, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     locator.screenshot(path=str(ARTIFACTS / f"{name}.png"))
@@ -215,13 +226,39 @@ def test_reload_right_after_a_keypress_loses_nothing(jupyter, page, open_labeler
 
     root, how = _reload_and_find_widget(page)
     print(f"widget after reload: {how}")
-    for _ in range(60):  # ≤ 15 s: the outbox is re-sent when the new view says hello
-        if labels_in_python(page)[:3] == keyed:
-            break
-        page.wait_for_timeout(250)
-    assert labels_in_python(page) == keyed + [None] * 3
+    wait_labels(page, keyed + [None] * 3)
     expect_task(root, 3)
     wait_saved(page)
+
+
+_DROP_KERNEL_SENDS = """() => {
+  // Everything the page sends to the kernel from now on is silently lost (the page still believes it is
+  // connected): the deterministic version of "the page went away before the submit reached Python".
+  const k = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+  if (!k._ws) throw new Error('KernelConnection._ws not found: @jupyterlab/services changed');
+  k._ws.send = () => {};
+}"""
+
+
+def test_unsent_submits_survive_a_reload(jupyter, page, open_labeler):
+    """Submits that never left the browser live in the localStorage outbox; a reload re-sends them. At most 3 wait."""
+    root = open_labeler(jupyter, [task_text(i) for i in range(6)])
+    page.evaluate("async () => { await window.jupyterapp.commands.execute('docmanager:save'); }")
+    focus(page, root)
+    page.evaluate(_DROP_KERNEL_SENDS)
+    keyed = label(page, root, "213")  # three ahead of the last ack: the limit
+    expect(page.locator(".nblabel-saving")).to_be_visible()
+    page.keyboard.press("1")
+    page.keyboard.press("Enter")  # a 4th would be 4 ahead: held, task 03 stays on screen
+    page.wait_for_timeout(300)
+    expect_task(root, 3)
+    shot(page, root, f"{jupyter.app}-light-5-held")  # how the UI says "waiting for Python"
+
+    root, how = _reload_and_find_widget(page)
+    print(f"widget after reload: {how}")
+    wait_labels(page, keyed + [None] * 3)
+    wait_saved(page)
+    expect_task(root, 3)  # the held 4th submit never counted as done: its task is shown again
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -243,13 +280,15 @@ def test_screenshots_light_and_dark(jupyter, page, open_labeler):
             page.keyboard.press("?")
             page.wait_for_timeout(200)
             shot(page, root, f"{app}-{tag}-3-legend")
+            page.screenshot(path=str(ARTIFACTS / f"{app}-{tag}-page-legend.png"))
             page.keyboard.press("?")
+            page.wait_for_timeout(200)
             page.screenshot(path=str(ARTIFACTS / f"{app}-{tag}-page.png"))
         focus(page, root)
         label(page, root, "2", start=0)
         label(page, root, "33", start=1)
         wait_saved(page)
-        page.wait_for_timeout(200)
+        expect(root.locator(".nblabel-summary")).to_be_visible()  # "All tasks labeled", not a stuck spinner
         shot(page, root, f"{app}-dark-4-summary")
         set_theme(page, "JupyterLab Light")
         shot(page, root, f"{app}-light-4-summary")
