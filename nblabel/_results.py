@@ -80,7 +80,8 @@ def _check_value(where: str, control, value: dict) -> None:
             raise ValueError(f"{where}: value[{key!r}] must be a list")
         if not control.dynamic:
             flat = [p for entry in payload for p in (entry if isinstance(entry, list) else [entry])]
-            unknown = [p for p in flat if p not in control.options]
+            allowed = _allowed_values(control)
+            unknown = [p for p in flat if p not in allowed]
             if unknown:
                 raise ValueError(f"{where}: {unknown[0]!r} is not an option of <{control.tag} name=\"{control.name}\"> "
                                  f"(options: {', '.join(control.options)})")
@@ -99,6 +100,18 @@ def _check_value(where: str, control, value: dict) -> None:
         for bound, ok in (("min", lambda b: payload >= b), ("max", lambda b: payload <= b)):
             if attrs.get(bound) not in (None, "") and not ok(float(attrs[bound])):
                 raise ValueError(f"{where}: number {payload} is outside {bound}={attrs[bound]}")
+
+
+def _allowed_values(control) -> set[str]:
+    """Option values plus their `alias`es: Label Studio writes the alias into results when one is set."""
+    allowed = set(control.options)
+    stack = list(control.node.children)
+    while stack:
+        node = stack.pop()
+        if node.kind == "option" and node.attrs.get("alias"):
+            allowed.add(node.attrs["alias"])
+        stack.extend(node.children)
+    return allowed
 
 
 def with_origins(result: list[dict], shown: list[dict] | None) -> list[dict]:

@@ -100,3 +100,12 @@ def test_generator_and_wrong_types():
         nblabel.Labeler([["a list"]], CONFIG, store=":memory:")
     with pytest.raises(ValueError, match="NaN"):
         lab_for(pd.DataFrame({"text": ["a"]}, index=[math.nan]))
+
+
+def test_choice_alias_is_accepted_like_label_studio_writes_it():
+    config = CONFIG.replace('<Choice value="Neutral"/>', '<Choice value="Neutral" alias="neu"/>')
+    lab = nblabel.Labeler(pd.DataFrame({"text": ["a", "b"]}), config, store=":memory:")
+    lab.submit(choice("neu"))
+    assert lab.to_pandas().loc[0, "sentiment"] == "neu"
+    with pytest.raises(ValueError, match="not an option"):
+        lab.submit(choice("Neu"))
