@@ -6,6 +6,8 @@ Only tests marked `jupyter` use these; they are skipped (with the reason) when /
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -24,22 +26,26 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-def _server(app: str, tmp_path_factory) -> JupyterServer:
-    return JupyterServer(app, tmp_path_factory.mktemp(f"jupyter-{app}") / "root").start()
+def _serve(app: str):
+    # Own temp dir, not tmp_path_factory: another pytest session on the same machine prunes old
+    # /tmp/pytest-of-<user>/pytest-N dirs, which would delete a live server's root under it.
+    home = Path(tempfile.mkdtemp(prefix=f"nblabel-{app}-"))
+    server = JupyterServer(app, home / "root").start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(home, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
-def lab_server(tmp_path_factory):
-    server = _server("lab", tmp_path_factory)
-    yield server
-    server.stop()
+def lab_server():
+    yield from _serve("lab")
 
 
 @pytest.fixture(scope="session")
-def notebook_server(tmp_path_factory):
-    server = _server("notebook", tmp_path_factory)
-    yield server
-    server.stop()
+def notebook_server():
+    yield from _serve("notebook")
 
 
 @pytest.fixture(params=["lab", "notebook"])
