@@ -148,3 +148,26 @@ def test_bad_inputs_are_clear():
         nblabel.read_label_studio(3.5)
     flat = nblabel.read_label_studio([{"text": "a"}, {"text": "b"}])  # flat dicts are wrapped, as LS does
     assert flat["text"].tolist() == ["a", "b"] and flat.index.tolist() == [0, 1]
+
+
+def test_simple_columns_are_to_pandas_simple_values():
+    from nblabel._config import parse_config
+    from nblabel._output import simple_value
+    from nblabel.formats._read import simple_values
+    config = parse_config("""<View><Text name="text" value="$text"/>
+      <Choices name="one" toName="text"><Choice value="a"/><Choice value="b"/></Choices>
+      <Choices name="many" toName="text" choice="multiple"><Choice value="a"/><Choice value="b"/></Choices>
+      <TextArea name="note" toName="text"/><Rating name="stars" toName="text"/>
+      <Labels name="ner" toName="text"><Label value="X"/></Labels></View>""")
+    r = lambda name, kind, value: {"from_name": name, "to_name": "text", "type": kind, "value": value}  # noqa: E731
+    results = [
+        [],
+        [r("one", "choices", {"choices": ["a"]}), r("many", "choices", {"choices": ["a"]})],
+        [r("many", "choices", {"choices": ["a", "b"]}), r("note", "textarea", {"text": ["x", "y"]})],
+        [r("note", "textarea", {"text": ["x"]}), r("stars", "rating", {"rating": 2}), r("ner", "choices", {})],
+        [r("ner", "labels", {"start": 0, "end": 1, "labels": ["X"]}), r("one", "textarea", {"text": ["?"]})],
+    ]
+    for result in results:
+        fast = simple_values(result, config.controls)
+        assert {n: fast.get(n) for n in config.controls} == {
+            n: simple_value(result, c) for n, c in config.controls.items()}

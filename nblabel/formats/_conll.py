@@ -86,47 +86,40 @@ def _cut(ctx: int, chunk: str) -> tuple | None:
         return cut
 
 
-def _render_run(ctx: int, chunks: list) -> str | None:
-    """The O-tagged lines of consecutive chunks sharing one context, or None if one of them needs the
-    whole-text tokenizer. One C-level join over a cache; misses are filled once, then joined again."""
+def _fill(ctx: int, chunks: list) -> None:
+    """Cache the O-tagged lines of every chunk not cached yet (None: the chunk needs the whole-text path)."""
     cache = _rendered[ctx]
-    try:
-        return "".join(map(cache.__getitem__, chunks))
-    except KeyError:
-        for chunk in chunks:
-            if chunk not in cache:
-                cut = _cut(ctx, chunk)
-                cache[chunk] = None if cut is None else "".join(f"{tok} -X- _ O\n" for _, tok in cut)
-        if len(cache) > 500_000:  # bound memory on an endless vocabulary
-            cache.clear()
-            _cuts[ctx].clear()
-        try:
-            return "".join(map(cache.__getitem__, chunks))
-        except (KeyError, TypeError):
-            return None
-    except TypeError:  # a None in the cache
-        return None
+    if len(cache) > 500_000:  # bound memory on an endless vocabulary
+        cache.clear()
+        _cuts[ctx].clear()
+    for chunk in chunks:
+        if chunk not in cache:
+            cut = _cut(ctx, chunk)
+            cache[chunk] = None if cut is None else "".join(f"{tok} -X- _ O\n" for _, tok in cut)
 
 
-def _render_range(chunks: list, a: int, b: int) -> str | None:
-    """O-tagged lines of chunks[a:b], each with the context its position gives it."""
+def _pieces(chunks: list) -> list | None:
+    """The O-tagged lines of each chunk, from the caches: one C-level map for the middle chunks (misses are
+    filled, then mapped again). None if a chunk needs the whole-text tokenizer."""
     n = len(chunks)
-    if a >= b:
-        return ""
     if n == 1:
-        return _render_run(_ONLY, chunks)
-    parts = []
-    if a == 0:
-        parts.append(_render_run(_FIRST, chunks[:1]))
-        a = 1
-    end = min(b, n - 1)
-    if a < end:
-        parts.append(_render_run(_MID, chunks[a:end]))
-    if b == n and a <= n - 1:
-        parts.append(_render_run(_LAST, chunks[-1:]))
-    if None in parts:
-        return None
-    return "".join(parts)
+        ends = ((_ONLY, chunks[0]),)
+        pieces = [None]
+    else:
+        body = chunks[1:-1]
+        mid = _rendered[_MID]
+        try:
+            pieces = [None, *map(mid.__getitem__, body), None]
+        except KeyError:
+            _fill(_MID, body)
+            pieces = [None, *map(mid.__getitem__, body), None]
+        ends = ((_FIRST, chunks[0]), (_LAST, chunks[-1]))
+    for (ctx, chunk), i in zip(ends, (0, -1)):
+        cache = _rendered[ctx]
+        if chunk not in cache:
+            _fill(ctx, (chunk,))
+        pieces[i] = cache[chunk]
+    return None if None in pieces else pieces
 
 
 def _ctx(i: int, n: int) -> int:
@@ -150,10 +143,11 @@ def sentence(text: str, spans: list) -> str:
     chunks = text.split()
     if not chunks or " ".join(chunks) != text:
         return _general(text, spans)
-    n = len(chunks)
+    pieces = _pieces(chunks)
+    if pieces is None:
+        return _general(text, spans)
     if not spans:
-        out = _render_range(chunks, 0, n)
-        return _general(text, spans) if out is None else out
+        return "".join(pieces)
     size = len(text)
     touched: set[int] = set()
     for span in spans:
@@ -161,42 +155,25 @@ def sentence(text: str, spans: list) -> str:
         if type(start) is not int or type(end) is not int or not 0 <= start < end <= size:
             return _general(text, spans)  # empty, reversed or out-of-range spans: the exact walk handles them
         # Single spaces: the chunk holding position p is the number of spaces before p.
-        lo = text.count(" ", 0, start + 1)
-        hi = text.count(" ", 0, end - 1)
-        touched.update(range(lo, hi + 1))
+        touched.update(range(text.count(" ", 0, start + 1), text.count(" ", 0, end - 1) + 1))
     marked = sorted(touched)
     # Token bounds of the marked chunks, then the converter's walk over just those tokens.
-    starts = {}
-    at = 0
-    prev = 0
-    for i in marked:
-        at += sum(map(len, chunks[prev:i])) + (i - prev)
-        prev = i
-        starts[i] = at
+    n = len(chunks)
     bounds = []
-    cuts = {}
+    cuts = []
+    at = prev = 0
     for i in marked:
+        at += sum(map(len, chunks[prev:i])) + (i - prev)  # start of chunk i
+        prev = i
         cut = _cut(_ctx(i, n), chunks[i])
         if cut is None:
             return _general(text, spans)
-        cuts[i] = cut
-        base = starts[i]
-        bounds.extend((base + rel, base + rel + len(tok)) for rel, tok in cut)
+        cuts.append(cut)
+        bounds.extend((at + rel, at + rel + len(tok)) for rel, tok in cut)
     tags = iter(bio_tags(bounds, spans))
-    parts = []
-    done = 0
-    for i in marked:
-        run = _render_range(chunks, done, i)
-        if run is None:
-            return _general(text, spans)
-        parts.append(run)
-        parts.extend(f"{tok} -X- _ {next(tags)}\n" for _, tok in cuts[i])
-        done = i + 1
-    run = _render_range(chunks, done, n)
-    if run is None:
-        return _general(text, spans)
-    parts.append(run)
-    return "".join(parts)
+    for i, cut in zip(marked, cuts):
+        pieces[i] = "".join([f"{tok} -X- _ {next(tags)}\n" for _, tok in cut])
+    return "".join(pieces)
 
 
 def _first_labels(schema: dict, result: list) -> list:

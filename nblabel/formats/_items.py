@@ -52,51 +52,75 @@ def item_annotations(annotations: list) -> list:
     all are cancelled (no item at all)."""
     if not annotations:
         return [_NO_ANNOTATION]
-    if len(annotations) == 1:
+    if len(annotations) == 1 and type(annotations[0]) is dict:
         return [] if _cancelled(annotations[0]) else annotations
-    live = [a for a in annotations if not _cancelled(a)]
+    live = [a for a in annotations if isinstance(a, dict) and not _cancelled(a)]
     live.sort(key=_created, reverse=True)
     return live
+
+
+def outputs_of(result: Any, schema: dict[str, str] | None) -> tuple[dict[str, list], dict[str, str]]:
+    """(control name -> values, control name -> tag) of one annotation's result."""
+    outputs: dict[str, list] = {}
+    tags: dict[str, str] = {}
+    for r in result or ():
+        name = r.get("from_name")
+        if not name:
+            continue  # relations
+        if schema is not None:
+            tag = schema.get(name)
+            if tag is None:
+                if r.get("type") != "chatmessage":
+                    continue
+                tag = "chatmessage"  # Chat messages carry their own name; the converter keeps them
+        else:
+            info = lookup(str(r.get("type") or ""))
+            tag = info.tag if info is not None else str(r.get("type") or "unknown")
+        value = r.get("value") or {}
+        # Values are shared with the frame, never mutated; copied only to add the image size.
+        if "original_width" in r or "original_height" in r:
+            value = dict(value)
+            if "original_width" in r:
+                value["original_width"] = r["original_width"]
+            if "original_height" in r:
+                value["original_height"] = r["original_height"]
+        if name in outputs:
+            outputs[name].append(value)
+        else:
+            outputs[name] = [value]
+        tags[name] = tag
+    return outputs, tags
+
+
+def chosen_annotations(frame: Frame, utf16: bool) -> Iterator[tuple[Any, dict, list]]:
+    """(task id, data, annotations to export) per task, offsets converted as asked."""
+    fields = text_fields(frame.config) if utf16 != frame.utf16 else None
+    for ident, data, annotations in zip(frame.ids, frame.data, frame.annotations):
+        if len(annotations) == 1 and type(annotations[0]) is dict:  # the common case, inlined
+            a = annotations[0]
+            if a.get("was_cancelled") or a.get("skipped"):
+                continue
+            chosen = annotations
+        else:
+            chosen = item_annotations(annotations)
+            if not chosen or chosen[0] is _NO_ANNOTATION:
+                yield ident, data, chosen
+                continue
+        if fields is not None:
+            chosen = convert_items(chosen, texts_for(data, fields), utf16)
+        yield ident, data, chosen
 
 
 def iter_items(frame: Frame, utf16: bool) -> Iterator[Item]:
     """Items in task order, text offsets in UTF-16 (`utf16=True`, for files) or code points."""
     schema = control_tags(frame)
-    fields = text_fields(frame.config) if utf16 != frame.utf16 else None
-    for ident, data, annotations in zip(frame.ids, frame.data, frame.annotations):
-        chosen = item_annotations(annotations)
-        if fields is not None and chosen and chosen[0] is not _NO_ANNOTATION:
-            chosen = convert_items(chosen, texts_for(data, fields), utf16)
+    for ident, data, chosen in chosen_annotations(frame, utf16):
         for annotation in chosen:
-            outputs: dict[str, list] = {}
-            tags: dict[str, str] = {}
-            for r in annotation.get("result") or ():
-                name = r.get("from_name")
-                if not name:
-                    continue  # relations
-                if schema is not None:
-                    tag = schema.get(name)
-                    if tag is None:
-                        if r.get("type") != "chatmessage":
-                            continue
-                        tag = "chatmessage"  # Chat messages carry their own name; the converter keeps them
-                else:
-                    info = lookup(str(r.get("type") or ""))
-                    tag = info.tag if info is not None else str(r.get("type") or "unknown")
-                value = r.get("value") or {}
-                # Values are shared with the frame, never mutated; copied only to add the image size.
-                if "original_width" in r or "original_height" in r:
-                    value = dict(value)
-                    if "original_width" in r:
-                        value["original_width"] = r["original_width"]
-                    if "original_height" in r:
-                        value["original_height"] = r["original_height"]
-                if name in outputs:
-                    outputs[name].append(value)
-                else:
-                    outputs[name] = [value]
-                tags[name] = tag
+            outputs, tags = outputs_of(annotation.get("result"), schema)
             yield Item(ident, data, outputs, tags, annotation)
+
+
+FLAT = frozenset(("Choices", "TextArea", "Chat", "chatmessage"))  # tags prettify changes; others stay lists
 
 
 def prettify(values: list[dict], tag: str) -> Any:

@@ -27,6 +27,8 @@ def tasks(frame: Frame) -> list[dict]:
         task["data"] = data
         texts = texts_for(data, fields) if convert and (annotations or predictions) else None
         task["annotations"] = convert_items(annotations, texts, True)
+        if predictions and not all(isinstance(p, dict) for p in predictions):
+            predictions = [p for p in predictions if isinstance(p, dict)]  # a quick export's prediction ids
         task["predictions"] = convert_items(predictions, texts, True)
         task["meta"] = {**meta, "nblabel_id": list(ident) if isinstance(ident, tuple) else ident}
         out.append(task)

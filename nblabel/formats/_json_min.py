@@ -9,27 +9,34 @@ converter's byte layout (`ujson`, `/` escaped). Text offsets are UTF-16.
 from __future__ import annotations
 
 from ._frame import Frame
-from ._items import annotator, iter_items, prettify
+from ._items import FLAT, chosen_annotations, control_tags, outputs_of, prettify
 from ._jsonio import dumps_records
 
 
 def records(frame: Frame) -> list[dict]:
+    # The item loop of `_items.iter_items`, flattened: this is the hot path of a JSON_MIN export.
+    schema = control_tags(frame)
     out = []
-    for item in iter_items(frame, utf16=True):
-        record = dict(item.data)
-        if item.id is not None:
-            record["id"] = item.id
-        tags = item.tags
-        for name, values in item.outputs.items():
-            record[name] = prettify(values, tags[name])
-        a = item.annotation
-        record["annotator"] = annotator(a, int_id=True)
-        record["annotation_id"] = a.get("id")
-        record["created_at"] = a.get("created_at")
-        record["updated_at"] = a.get("updated_at")
-        record["lead_time"] = a.get("lead_time")
-        out.append(record)
+    append = out.append
+    for ident, data, chosen in chosen_annotations(frame, utf16=True):
+        for a in chosen:
+            outputs, tags = outputs_of(a.get("result"), schema)
+            pretty = {name: values if tags[name] not in FLAT else prettify(values, tags[name])
+                      for name, values in outputs.items()}
+            who = a.get("completed_by", _NOBODY)
+            who = who.get("email") if type(who) is dict else (who if isinstance(who, int) else str(who))
+            tail = {"annotator": who, "annotation_id": a.get("id"), "created_at": a.get("created_at"),
+                    "updated_at": a.get("updated_at"), "lead_time": a.get("lead_time")}
+            # One dict display: a key already present (a data key named "id", or like a control) keeps its
+            # place and takes the later value, exactly as the converter's successive assignments.
+            if ident is None:
+                append({**data, **pretty, **tail})
+            else:
+                append({**data, "id": ident, **pretty, **tail})
     return out
+
+
+_NOBODY: dict = {}
 
 
 def write(frame: Frame, path: str) -> None:

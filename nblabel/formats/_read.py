@@ -24,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from .._output import _latest, simple_value
+from .._output import _latest
 from ._frame import convert_items, paused_gc, resolve_config, text_fields, texts_for
 from ._jsonio import loads
 
@@ -227,35 +227,72 @@ def _read(src: Any, cfg: Any, mode: str) -> pd.DataFrame:
     content, kind = _load(src)
     tasks = _tasks(content, kind, cfg)
     fields = text_fields(cfg)
+    convert = mode in _UTF16
     ids, datas, annotations, predictions, metas = [], [], [], [], []
     dropped = 0
-    seen: set = set()
     for pos, task in enumerate(tasks):
-        ident = task.get("id", pos)
-        if isinstance(ident, list):
+        get = task.get
+        ident = get("id", pos)
+        if type(ident) is list:
             ident = tuple(ident)
-        if ident in seen:
-            raise ValueError(f"duplicate task id {ident!r} in the export")
-        seen.add(ident)
         data = task["data"]
-        anns = [a for a in task.get("annotations") or [] if isinstance(a, dict)]
-        preds = task.get("predictions") or []
-        full = [p for p in preds if isinstance(p, dict)]
-        dropped += len(preds) - len(full)
-        if mode in _UTF16 and (anns or full):
+        anns = get("annotations")
+        if not anns:
+            anns = []  # a fresh list per row: cells must not share one
+        elif not (len(anns) == 1 and type(anns[0]) is dict):
+            anns = [a for a in anns if isinstance(a, dict)]
+        preds = get("predictions")
+        if preds:
+            full = [p for p in preds if isinstance(p, dict)]
+            dropped += len(preds) - len(full)
+        else:
+            full = []
+        if convert and (anns or full):
             texts = texts_for(data, fields)
-            anns = convert_items(anns, texts, False)
-            full = convert_items(full, texts, False)
+            if texts is not None:
+                anns = convert_items(anns, texts, False)
+                full = convert_items(full, texts, False)
         ids.append(ident)
         datas.append(data)
         annotations.append(anns)
         predictions.append(full)
-        metas.append(task.get("meta") if isinstance(task.get("meta"), dict) else {})
+        meta = get("meta")
+        metas.append(meta if type(meta) is dict else {})
+    if len(set(ids)) != len(ids):
+        seen: set = set()
+        dup = next(i for i in ids if i in seen or seen.add(i))
+        raise ValueError(f"duplicate task id {dup!r} in the export")
     if dropped:
         warnings.warn(f"{dropped} prediction(s) are ids only (a quick JSON export keeps prediction ids, not "
                       "predictions); they were dropped. Export a snapshot with predictions, or use the API "
                       "(/api/tasks) to keep them.", UserWarning, stacklevel=3)
     return _build(ids, datas, annotations, predictions, metas, cfg)
+
+
+def simple_values(result: list, controls: dict) -> dict[str, Any]:
+    """Every control's simple value from one result, in one pass; the same values as `_output.simple_value`
+    (JSON_MIN's style: a single choice or one text as is, anything else a list of value copies)."""
+    items: dict[str, list] = {}
+    for r in result or ():
+        name = r.get("from_name")
+        control = controls.get(name)
+        if control is not None and r.get("type") == control.type:
+            if name in items:
+                items[name].append(r)
+            else:
+                items[name] = [r]
+    out = {}
+    for name, rs in items.items():
+        control = controls[name]
+        if control.type == "choices":
+            choices = [c for r in rs for c in r["value"].get("choices", [])]
+            out[name] = choices[0] if control.single and len(choices) == 1 else choices
+        elif control.type == "textarea":
+            texts = [t for r in rs for t in r["value"].get("text", [])]
+            out[name] = texts[0] if len(texts) == 1 else texts
+        else:
+            out[name] = [dict(r["value"]) for r in rs]
+    return out
 
 
 def _build(ids: list, datas: list, annotations: list, predictions: list, metas: list, cfg: Any) -> pd.DataFrame:
@@ -270,12 +307,13 @@ def _build(ids: list, datas: list, annotations: list, predictions: list, metas: 
     df["annotations"] = pd.Series(annotations, index=index, dtype=object)
     df["predictions"] = pd.Series(predictions, index=index, dtype=object)
     if cfg is not None:
+        controls = cfg.controls
         latest = [(a[0] if len(a) == 1 and not a[0].get("was_cancelled") else _latest(a)) if a else None
                   for a in annotations]
-        for name, control in cfg.controls.items():
+        values = [simple_values(a.get("result"), controls) if a else _NONE for a in latest]
+        for name in controls:
             column = f"{name}_label" if name in keys else name
-            df[column] = pd.Series([simple_value(a["result"], control) if a else None for a in latest],
-                                   index=index, dtype=object)
+            df[column] = pd.Series([v.get(name) for v in values], index=index, dtype=object)
     meta_column = None
     if any(metas):
         meta_column = "meta" if "meta" not in df.columns else "_meta"
@@ -283,3 +321,6 @@ def _build(ids: list, datas: list, annotations: list, predictions: list, metas: 
     df.attrs["nblabel"] = {"config": cfg.xml if cfg is not None else None, "data_columns": data_columns,
                            "meta_column": meta_column}
     return df
+
+
+_NONE: dict = {}
