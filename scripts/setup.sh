@@ -6,13 +6,14 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+step() { echo "== [${SECONDS}s] $*"; }
 PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
-  echo "== creating .venv with $($PY --version 2>&1)"
+  step "creating .venv with $($PY --version 2>&1)"
   "$PY" -m venv .venv
 fi
 
-echo "== building the front end (npm)"
+step "building the front end (npm)"
 if [ -f package-lock.json ]; then
   npm ci --no-audit --no-fund
 else
@@ -20,9 +21,10 @@ else
 fi
 npm run build
 
-echo "== pip install -e \".[test]\""
+step "pip install -e \".[test]\""
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 .venv/bin/python -m pip install --quiet --progress-bar off --upgrade pip
 # The editable build runs hatch-jupyter-builder, which re-runs the npm build only if js/ is newer than the bundle.
 .venv/bin/python -m pip install --quiet --progress-bar off -e ".[test]"
-.venv/bin/python -c "import nblabel; print('== nblabel', nblabel.__version__, 'ready in .venv')"
+.venv/bin/python -c "import nblabel; print('nblabel', nblabel.__version__, 'importable')"
+step "ready: .venv"
