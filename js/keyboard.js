@@ -5,6 +5,7 @@
 //   keys; everything else types;
 // - Escape on the root hands the keys back to the notebook (`Screen.leave`); it closes the legend first if open;
 // - digits 1–9, 0 pick options in the active control and never submit; config `hotkey`s come next, then the key map;
+// - region keys (Delete, r, Shift/Alt+arrows) go to the form only when no action is bound to them;
 // - auto-repeat (a key held down) never answers or navigates: one press, one action.
 
 import { digitIndex, isSubmitFromField } from "./keys.js";
@@ -62,6 +63,10 @@ export function handleKeydown(screen, e) {
 			e.preventDefault();
 			return;
 		}
+	}
+	if (!action && screen.form?.key(e, screen.activeControl())) {
+		e.preventDefault();
+		return;
 	}
 	if (action === "focus_next" || action === "focus_prev") {
 		if (!screen.form?.visibleControls().length) return; // nothing to move to: let Tab leave the widget

@@ -13,9 +13,10 @@ const ORDER = ["submit", "skip", "back", "undo", "redo", "focus_next", "legend"]
 /**
  * @param {KeyMap} keymap
  * @param {{control: string, option: string, key: string}[]} hotkeys  config `hotkey` attributes
+ * @param {{spans?: boolean, relations?: boolean}} [has]  the config labels spans / has relations
  * @returns {HTMLElement}
  */
-export function buildLegend(keymap, hotkeys) {
+export function buildLegend(keymap, hotkeys, has = {}) {
 	/** @type {[string, string][]} */
 	const rows = [["1 … 9, 0", "Pick an option in the active control (never submits)"]];
 	for (const action of ORDER) {
@@ -27,6 +28,15 @@ export function buildLegend(keymap, hotkeys) {
 		["Esc", "Leave the text field; again: hand the keys back to the notebook"],
 		["Click", "Pick an option or activate a control"],
 	);
+	if (has.spans) {
+		rows.push(
+			["Drag", "Select text; then a label key (or click a label) labels it"],
+			["⇧→ / ⇧←", "Keyboard selection: grow / shrink by a word"],
+			["Alt+→ / Alt+←", "Keyboard selection: move to the next / previous word"],
+			["Del / ⌫", "Delete the selected region (click a region to select it)"],
+		);
+		if (has.relations) rows.push(["r", "Link the selected region: then click the other region"]);
+	}
 	for (const hk of hotkeys) rows.push([prettyKey(hk.key), `${hk.option} (${hk.control})`]);
 	// plain divs, not <dl>: host pages (JupyterLab's rendered-HTML styles) restyle dl/dt/dd
 	const list = h("div", { class: "nblabel-legend-list", role: "list" });

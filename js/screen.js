@@ -91,21 +91,23 @@ export class Screen {
 
 	#rebuild() {
 		const config = this.session.config;
-		this.form = config ? new Form(config, this.scopeClass, () => this.setHint("")) : null;
+		this.form = config ? new Form(config, this.scopeClass, () => this.setHint(""), (t) => this.setHint(t)) : null;
 		this.active = -1;
 	}
 
 	/** The legend follows the live key map (state `keys`) and the config's `hotkey`s. */
 	#paintLegend() {
 		const config = this.session.config;
+		const controls = config ? ["Choices", "Labels", "HyperTextLabels", "ParagraphLabels"].flatMap((t) => descendants(config, t)) : [];
 		const hotkeys = config
-			? descendants(config, "Choices").flatMap((c) =>
-					descendants(c, "Choice")
+			? controls.flatMap((c) =>
+					[...descendants(c, "Choice"), ...descendants(c, "Label")]
 						.filter((o) => attr(o, "hotkey"))
 						.map((o) => ({ control: attr(c, "name") ?? "", option: attr(o, "value") ?? "", key: attr(o, "hotkey") ?? "" })),
 				)
 			: [];
-		this.legend.replaceChildren(buildLegend(this.keymap, hotkeys));
+		const spans = controls.some((c) => c.tag !== "Choices");
+		this.legend.replaceChildren(buildLegend(this.keymap, hotkeys, { spans, relations: Boolean(config && descendants(config, "Relations").length) }));
 	}
 
 	/** Paint the task on screen (or the summary / waiting note). Called synchronously from keydown on submit. */

@@ -235,7 +235,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
     def _commit(self, key: str, result: list, *, cancelled: bool, lead_time: float | None,
                 uid: str | None = None) -> dict:
         if not cancelled:
-            result = normalize_result(result, self._config)
+            result = normalize_result(result, self._config, self._source.data(key, self._config.fields))
         shown, pid = self._shown_prediction(key)
         if not cancelled:
             result = with_origins(result, shown["result"] if shown else None)

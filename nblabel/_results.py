@@ -27,8 +27,12 @@ def region_id() -> str:
     return "".join(secrets.choice(_ID_CHARS) for _ in range(10))
 
 
-def normalize_result(result: Any, config: Config) -> list[dict]:
-    """A validated deep copy of `result` with region ids filled in."""
+def normalize_result(result: Any, config: Config, data: dict | None = None) -> list[dict]:
+    """A validated deep copy of `result` with region ids filled in.
+
+    With the task's `data`, text spans are checked against the text they label (code points): `0 <= start < end <=
+    len(text)` and `value["text"]`, when given, equal to `text[start:end]`.
+    """
     if isinstance(result, dict) and "result" in result:
         result = result["result"]
     if not isinstance(result, list):
@@ -45,6 +49,8 @@ def normalize_result(result: Any, config: Config) -> list[dict]:
             out.append(item)
             continue
         _check_item(i, item, config)
+        if data is not None:
+            _check_span(f"result[{i}]", item, config, data)
         item.setdefault("id", region_id())
         out.append(item)
     return out
@@ -100,6 +106,26 @@ def _check_value(where: str, control, value: dict) -> None:
         for bound, ok in (("min", lambda b: payload >= b), ("max", lambda b: payload <= b)):
             if attrs.get(bound) not in (None, "") and not ok(float(attrs[bound])):
                 raise ValueError(f"{where}: number {payload} is outside {bound}={attrs[bound]}")
+
+
+def _check_span(where: str, item: dict, config: Config, data: dict) -> None:
+    """A `labels` region on a Text object must lie inside the task text and quote it exactly."""
+    obj = config.objects.get(item.get("to_name"))
+    value = item["value"]
+    if obj is None or obj.tag != "Text" or item.get("type") != "labels" or "start" not in value:
+        return
+    text = data.get(obj.field) if obj.field else None
+    if not isinstance(text, str):
+        return
+    start, end = value.get("start"), value.get("end")
+    if not all(isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in (start, end)):
+        raise ValueError(f"{where}: span start/end must be integers, got {start!r}, {end!r}")
+    if not 0 <= start < end <= len(text):
+        raise ValueError(f"{where}: span [{start}, {end}) is not inside the text of {obj.name!r} "
+                         f"({len(text)} characters; offsets count code points)")
+    if "text" in value and value["text"] != text[start:end]:
+        raise ValueError(f"{where}: value['text']={value['text']!r} is not text[{start}:{end}]={text[start:end]!r} "
+                         f"(offsets count code points, not UTF-16 units)")
 
 
 def _allowed_values(control) -> set[str]:

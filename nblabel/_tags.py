@@ -27,7 +27,8 @@ class TagInfo:
 
 
 # Drawn by this version. Everything else parses but renders as "not supported yet".
-_RENDERED = {"View", "Header", "Style", "Text", "Choices", "Choice", "TextArea", "Rating", "Number"}
+_RENDERED = {"View", "Header", "Style", "Text", "Choices", "Choice", "TextArea", "Rating", "Number",
+             "Labels", "Label", "Relations", "Relation"}
 
 _VISUAL = (
     "View", "Header", "Style", "Collapse", "Panel", "Filter", "Dialog", "Markdown",

@@ -30,9 +30,11 @@ _KINDS = {
     "View": "visual", "Header": "visual", "Style": "visual",
     "Text": "object", "Image": "object", "HyperText": "object", "Audio": "object",
     "Choices": "control", "TextArea": "control", "Rating": "control", "Number": "control", "Labels": "control",
-    "Choice": "option", "Label": "option",
+    "Choice": "option", "Label": "option", "Relations": "control", "Relation": "option",
+    "HyperTextLabels": "control", "ParagraphLabels": "control", "Paragraphs": "object",
 }
-_RENDERED = {"View", "Header", "Style", "Text", "Choices", "Choice", "TextArea", "Rating", "Number"}
+_RENDERED = {"View", "Header", "Style", "Text", "Choices", "Choice", "TextArea", "Rating", "Number", "Labels", "Label",
+             "Relations", "Relation", "HyperTextLabels", "ParagraphLabels", "Paragraphs", "HyperText"}
 
 LIGHT = {  # JupyterLab light theme values (layout-color0 == layout-color1: both white)
     "--jp-layout-color0": "#ffffff", "--jp-layout-color1": "#ffffff", "--jp-layout-color2": "#eeeeee",

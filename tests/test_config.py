@@ -21,7 +21,8 @@ needs_templates = pytest.mark.skipif(
     not TEMPLATES, reason=f"Label Studio templates not found at {TEMPLATES_DIR}"
 )
 
-RENDERED = {"View", "Header", "Style", "Text", "Choices", "Choice", "TextArea", "Rating", "Number"}
+RENDERED = {"View", "Header", "Style", "Text", "Choices", "Choice", "TextArea", "Rating", "Number", "Labels", "Label",
+            "Relations", "Relation"}
 
 SENTIMENT = """<View>
   <Text name="text" value="$review_text"/>
@@ -217,10 +218,10 @@ def test_rendered_unsupported_split() -> None:
       <Rating name="r" toName="text"/><Number name="n" toName="text"/>
     </View>"""
     config = parse_config(xml)
-    assert config.unsupported == ("Image", "RectangleLabels", "Label", "Labels")
+    assert config.unsupported == ("Image", "RectangleLabels")
     flags = {n["tag"]: n["supported"] for n in config.to_json()["children"]}
     assert flags == {"Image": False, "RectangleLabels": False, "Text": True, "Choices": True,
-                     "Labels": False, "Rating": True, "Number": True}
+                     "Labels": True, "Rating": True, "Number": True}
     # unsupported tags still parse into the model
     assert config.controls["box"].type == "rectanglelabels"
     assert config.controls["box"].options == ("Car",)
@@ -229,7 +230,7 @@ def test_rendered_unsupported_split() -> None:
 @needs_templates
 def test_template_unsupported_order() -> None:
     config = parse_config(template("computer-vision__object-detection-with-bounding-boxes"))
-    assert config.unsupported == ("Image", "RectangleLabels", "Label")
+    assert config.unsupported == ("Image", "RectangleLabels")
     assert parse_config(template("natural-language-processing__text-classification")).unsupported == ()
 
 
@@ -318,7 +319,7 @@ def test_control_details_from_templates() -> None:
     pair = parse_config(template("ranking-and-scoring__pairwise-classification")).controls["pw"]
     assert pair.to_name == ("text1", "text2") and pair.type == "pairwise"
     rel = parse_config(template("natural-language-processing__relation-extraction"))
-    assert "Relations" in rel.unsupported and list(rel.controls) == ["label"]
+    assert "Relations" not in rel.unsupported and list(rel.controls) == ["label"]
     likert = parse_config(template("generative-ai__chatbot-assessment")).controls["likert_scale"]
     assert likert.to_name == ()  # LS template with no toName still parses
     multi = parse_config(template("community-contributions__breast-cancer-mammogram-classification"))

@@ -2,14 +2,18 @@
 // next task is a few text/class updates, not a rebuild); every node goes through `build`, which dispatches on the
 // canonical tag — a node Python marks `supported: false`, or a tag without a renderer here, becomes a
 // `.nblabel-error` "<Tag> is not supported yet" in place and blocks submit. `visibleWhen` is evaluated after every
-// change; controls inside hidden parts neither take keys nor contribute results.
+// change; controls inside hidden parts neither take keys nor contribute results. Regions (spans) live in one
+// RegionStore per form; per-region controls are drawn in the region panel and answer for the selected region.
 
 import { buildChoices } from "./choices.js";
 import { buildNumber } from "./number.js";
 import { buildRating } from "./rating.js";
+import { buildLabels } from "./labels.js";
+import { RegionList } from "./regionlist.js";
+import { RegionStore } from "./regions.js";
 import { buildText } from "./text.js";
 import { buildTextArea } from "./textarea.js";
-import { attr, boolAttr, h, regionId } from "./util.js";
+import { attr, boolAttr, descendants, h, regionId } from "./util.js";
 import { buildHeader, buildStyle, buildView } from "./view.js";
 
 /** @typedef {import("../types.js").ConfigNode} ConfigNode */
@@ -38,6 +42,9 @@ import { buildHeader, buildStyle, buildView } from "./view.js";
  * @property {(i: number) => boolean} pick   digit index → true when consumed
  * @property {(e: KeyboardEvent) => boolean} [hotkey]
  * @property {() => string[]} [selected]
+ * @property {() => (((sel: any) => boolean)|null)} [armed]   region makers: the armed label's creator
+ * @property {() => boolean} [empty]   region makers: no region yet (for `required`)
+ * @property {boolean} [perRegion]
  */
 
 /**
@@ -46,20 +53,29 @@ import { buildHeader, buildStyle, buildView } from "./view.js";
  * @property {(node: ConfigNode) => Built|null} build
  * @property {(node: ConfigNode, el: HTMLElement) => void} watchVisibility
  * @property {(control: Control) => void} changed
+ * @property {RegionStore} regions
+ * @property {(text: string) => void} hint
+ * @property {(object: string) => boolean} selectionMade   true when an armed label turned it into a region
+ * @property {(control: string) => any} pendingSelection   the pending selection on an object the control labels
+ * @property {(id: string) => void} regionClicked
  */
 
 /** @type {Record<string, (node: ConfigNode, ctx: BuildContext) => Built>} */
 const OBJECTS_AND_LAYOUT = { View: buildView, Header: buildHeader, Style: buildStyle, Text: buildText };
 /** @type {Record<string, (node: ConfigNode, ctx: BuildContext) => Control>} */
-const CONTROLS = { Choices: buildChoices, TextArea: buildTextArea, Rating: buildRating, Number: buildNumber };
+const CONTROLS = {
+	Choices: buildChoices, TextArea: buildTextArea, Rating: buildRating, Number: buildNumber,
+	Labels: buildLabels, HyperTextLabels: buildLabels, ParagraphLabels: buildLabels,
+};
 
 export class Form {
 	/**
 	 * @param {ConfigNode} config
 	 * @param {string} scopeClass  unique class of this view's canvas (scopes `<Style>`)
 	 * @param {(control: Control) => void} onChange
+	 * @param {(text: string) => void} [onHint]
 	 */
-	constructor(config, scopeClass, onChange) {
+	constructor(config, scopeClass, onChange, onHint = () => {}) {
 		/** @type {Control[]} */
 		this.controls = [];
 		/** @type {Built[]} */
@@ -72,9 +88,28 @@ export class Form {
 		this.prefillIds = new Map();
 		/** @type {ResultItem[]} prefill items of controls not drawn here (e.g. perRegion): sent back unchanged */
 		this.passthrough = [];
+		this.regions = new RegionStore();
+		this.relationsNode = descendants(config, "Relations")[0] ?? null;
+		this.regionList = new RegionList(this.regions, this.relationsNode, onHint);
 		/** @type {BuildContext} */
 		const ctx = {
 			scopeClass,
+			regions: this.regions,
+			hint: onHint,
+			selectionMade: (object) => {
+				const maker = this.controls.find((c) => c.armed?.() && this.regions.targets.get(c.name)?.includes(object));
+				const create = maker?.armed?.();
+				const sel = create ? this.regions.objects.get(object)?.takePending?.() : null;
+				return Boolean(create && sel && (create(sel) || true));
+			},
+			pendingSelection: (control) => {
+				for (const t of this.regions.targets.get(control) ?? []) {
+					const sel = this.regions.objects.get(t)?.takePending?.();
+					if (sel) return sel;
+				}
+				return null;
+			},
+			regionClicked: (id) => this.regionList.clicked(id),
 			build: (node) => this.#build(node, ctx),
 			watchVisibility: (node, el) => {
 				if (attr(node, "visibleWhen")) this.conditional.push({ node, el });
@@ -87,6 +122,40 @@ export class Form {
 		this.el = h("div", { class: `nblabel-canvas ${scopeClass}` });
 		const root = this.#build(config, ctx);
 		if (root) this.el.append(root.el);
+		if (this.regions.makers.size) this.el.append(this.regionList.el);
+		this.regions.listen(() => {
+			this.#loadPerRegion();
+			this.refreshVisibility();
+		});
+	}
+
+	/** Per-region controls show the selected region's values. */
+	#loadPerRegion() {
+		const region = this.regions.byId(this.regions.selected);
+		for (const c of this.controls) {
+			if (!c.perRegion) continue;
+			const v = region?.per.get(c.name);
+			c.load(v ? { from_name: c.name, to_name: c.toName, type: c.type, value: v.value } : null, null, false);
+		}
+	}
+
+	/**
+	 * Region keys on the root: Delete / Backspace remove the selected region, `r` links it, Shift/Alt+arrows move the
+	 * keyboard selection of the active label control's object.
+	 * @param {KeyboardEvent} e @param {Control|null} active
+	 */
+	key(e, active) {
+		if (!this.regions.makers.size) return false;
+		const plain = !e.ctrlKey && !e.metaKey && !e.altKey;
+		if ((e.key === "Delete" || e.key === "Backspace") && plain && this.regions.selected) {
+			this.regions.remove(this.regions.selected);
+			return true;
+		}
+		if (e.key.toLowerCase() === "r" && plain && !e.shiftKey && this.relationsNode) return this.regionList.startLink();
+		const maker = active?.armed ? active : this.controls.find((c) => c.armed && !c.el.closest(".nblabel-hidden"));
+		if (!maker) return false;
+		for (const t of this.regions.targets.get(maker.name) ?? []) if (this.regions.objects.get(t)?.nav?.(e)) return true;
+		return false;
 	}
 
 	/**
@@ -96,6 +165,7 @@ export class Form {
 	 */
 	#build(node, ctx) {
 		if (node.kind === "option") return null; // options are drawn by their control
+		if (node.tag === "Relations") return null; // drawn by the region panel (relation labels)
 		const control = CONTROLS[node.tag];
 		const other = OBJECTS_AND_LAYOUT[node.tag];
 		if (!node.supported || (!control && !other)) {
@@ -103,12 +173,17 @@ export class Form {
 			return { el: h("div", { class: "nblabel-error nblabel-unsupported" }, `<${node.tag}> is not supported yet`) };
 		}
 		if (control) {
-			if (boolAttr(node, "perRegion")) return null; // needs a selected region: not drawn in this version
-			const c = control(node, ctx);
+			const perRegion = boolAttr(node, "perRegion");
+			const c = control(node, perRegion ? { ...ctx, changed: (x) => this.#perRegionChanged(x) } : ctx);
+			c.perRegion = perRegion;
 			c.el.setAttribute("data-control", String(this.controls.length));
 			c.el.prepend(h("div", { class: "nblabel-control-name", "aria-hidden": "true" }, c.name));
 			ctx.watchVisibility(node, c.el);
 			this.controls.push(c);
+			if (perRegion) {
+				this.regionList.perRegion.append(c.el);
+				return null;
+			}
 			return { el: c.el };
 		}
 		const built = other(node, ctx);
@@ -116,15 +191,29 @@ export class Form {
 		return built;
 	}
 
+	/** @param {Control} c */
+	#perRegionChanged(c) {
+		const region = this.regions.byId(this.regions.selected);
+		if (region) {
+			const v = c.value();
+			if (v) region.per.set(c.name, { type: c.type, value: v });
+			else region.per.delete(c.name);
+		}
+		this.refreshVisibility();
+	}
+
 	/** Paint `task`: objects show its data, controls its draft / prefill. @param {Task} task */
 	load(task) {
 		for (const u of this.updaters) u.update?.(task);
-		const prefill = Array.isArray(task.prefill) ? task.prefill : [];
+		const source = task.draft ?? (Array.isArray(task.prefill) ? task.prefill : []);
+		const perNames = new Set(this.controls.filter((c) => c.perRegion).map((c) => c.name));
+		const prefill = this.regions.load(source, perNames);
 		const suggested = task.prefill_from === "prediction";
 		const names = new Set(this.controls.map((c) => c.name));
 		this.prefillIds.clear();
 		this.passthrough = prefill.filter((it) => !names.has(it.from_name));
 		for (const c of this.controls) {
+			if (c.perRegion) continue;
 			const item = prefill.find((it) => it.from_name === c.name && (!it.type || it.type === c.type)) ?? null;
 			const draft = task.draft ? (task.draft.find((it) => it.from_name === c.name) ?? null) : null;
 			this.prefillIds.set(c.name, draft?.id ?? item?.id);
@@ -148,6 +237,11 @@ export class Form {
 		/** @type {string[]} */
 		const missing = [];
 		for (const c of this.visibleControls()) {
+			if (c.perRegion) continue;
+			if (c.armed) {
+				if (c.required && c.empty?.()) missing.push(c.name);
+				continue;
+			}
 			const value = c.value();
 			if (value === null) {
 				if (c.required) missing.push(c.name);
@@ -161,7 +255,7 @@ export class Form {
 				value,
 			});
 		}
-		return { items: items.concat(this.passthrough), missing };
+		return { items: items.concat(this.regions.result(), this.passthrough), missing };
 	}
 
 	refreshVisibility() {
@@ -175,7 +269,7 @@ export class Form {
 	/** Label Studio `visibleWhen` (choice-selected / choice-unselected; region rules need regions). @param {ConfigNode} node */
 	#visible(node) {
 		const rule = (attr(node, "visibleWhen") ?? "").trim();
-		if (rule === "region-selected") return false;
+		if (rule === "region-selected") return this.regions.selected !== null;
 		if (rule !== "choice-selected" && rule !== "choice-unselected") return true;
 		const tagNames = (attr(node, "whenTagName") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 		const wanted = (attr(node, "whenChoiceValue") ?? "").split(",").map((s) => s.trim()).filter(Boolean);

@@ -1,0 +1,191 @@
+// Regions of one task (spans on Text / HyperText / Paragraphs) and the relations between them. Rule: one store per
+// form owns every region; objects only paint what the store tells them and report selections, label controls only
+// create / relabel through it. A region is kept in the object's own coordinates (UTF-16 for text, what the DOM
+// gives) and converted to Label Studio's value by the object that owns it (`toValue` / `fromValue`), so offsets are
+// converted in exactly one place per object. Per-region controls (`perRegion="true"`) keep one value per region,
+// written under the region's id like the Label Studio editor does.
+
+import { h } from "./util.js";
+
+/** @typedef {import("../types.js").ResultItem} ResultItem */
+
+/**
+ * @typedef {object} Region
+ * @property {string} id
+ * @property {string} from_name     the labels control
+ * @property {string} to_name       the object
+ * @property {string} type          e.g. "labels", "hypertextlabels", "paragraphlabels"
+ * @property {string[]} labels
+ * @property {Record<string, any>} geom   object coordinates (e.g. {start, end} in UTF-16 units)
+ * @property {string} text          the covered text, for lists and the `text` key
+ * @property {Map<string, {type: string, value: Record<string, any>}>} per   per-region control values by control name
+ */
+
+/**
+ * @typedef {object} Relation
+ * @property {string} from_id
+ * @property {string} to_id
+ * @property {"left"|"right"|"bi"} direction
+ * @property {string[]} labels
+ */
+
+/**
+ * What the store needs from an object tag that holds regions.
+ * @typedef {object} RegionObject
+ * @property {string} name
+ * @property {(regions: Region[], selected: string|null) => void} paint
+ * @property {(geom: Record<string, any>) => Record<string, any>} toValue     geometry → LS value keys (+ text)
+ * @property {(value: Record<string, any>) => {geom: Record<string, any>, text: string}|null} fromValue
+ * @property {() => {object: string, geom: Record<string, any>, text: string}|null} [takePending]
+ * @property {(e: KeyboardEvent) => boolean} [nav]   keyboard selection keys
+ */
+
+export class RegionStore {
+	constructor() {
+		/** @type {Region[]} */
+		this.items = [];
+		/** @type {Relation[]} */
+		this.relations = [];
+		/** @type {string|null} */
+		this.selected = null;
+		/** @type {Map<string, RegionObject>} */
+		this.objects = new Map();
+		/** @type {Set<() => void>} */
+		this.listeners = new Set();
+		/** @type {Map<string, string>} control name → LS type, for controls that make regions */
+		this.makers = new Map();
+		/** @type {Map<string, string[]>} control name → object names it labels */
+		this.targets = new Map();
+		/** @type {Map<string, string>} label value → colour */
+		this.colors = new Map();
+	}
+
+	/** @param {() => void} fn */
+	listen(fn) {
+		this.listeners.add(fn);
+	}
+
+	changed() {
+		for (const o of this.objects.values()) o.paint(this.items.filter((r) => r.to_name === o.name), this.selected);
+		for (const fn of this.listeners) fn();
+	}
+
+	/** Does any label control make regions on object `name`? @param {string} name */
+	objectTargeted(name) {
+		return [...this.targets.values()].some((t) => t.includes(name));
+	}
+
+	/** @param {string|null} id */
+	byId(id) {
+		return this.items.find((r) => r.id === id) ?? null;
+	}
+
+	/** @param {Region} region */
+	add(region) {
+		this.items.push(region);
+		this.selected = null;
+		this.changed();
+	}
+
+	/** @param {string} id */
+	remove(id) {
+		this.items = this.items.filter((r) => r.id !== id);
+		this.relations = this.relations.filter((r) => r.from_id !== id && r.to_id !== id);
+		if (this.selected === id) this.selected = null;
+		this.changed();
+	}
+
+	/** @param {string|null} id */
+	select(id) {
+		this.selected = this.selected === id ? null : id;
+		this.changed();
+	}
+
+	/** @param {string} from_id @param {string} to_id */
+	link(from_id, to_id) {
+		if (from_id === to_id || this.relations.some((r) => r.from_id === from_id && r.to_id === to_id)) return false;
+		this.relations.push({ from_id, to_id, direction: "right", labels: [] });
+		this.changed();
+		return true;
+	}
+
+	/** @param {string} from_name @param {string} label */
+	usages(from_name, label) {
+		return this.items.filter((r) => r.from_name === from_name && (!label || r.labels.includes(label))).length;
+	}
+
+	/**
+	 * Take the region items of `prefill` (region makers, relations, per-region values); return the rest.
+	 * @param {ResultItem[]} prefill
+	 * @param {Set<string>} perRegion  names of per-region controls
+	 * @returns {ResultItem[]}
+	 */
+	load(prefill, perRegion) {
+		this.items = [];
+		this.relations = [];
+		this.selected = null;
+		/** @type {ResultItem[]} */
+		const rest = [];
+		const later = [];
+		for (const it of prefill) {
+			const obj = this.objects.get(it.to_name);
+			const key = this.makers.get(it.from_name);
+			if (it.type === "relation") this.relations.push(toRelation(it));
+			else if (key && obj && it.type === key && it.id) {
+				const parsed = obj.fromValue(it.value ?? {});
+				const labels = it.value?.[key];
+				if (!parsed) rest.push(it);
+				else this.items.push({ id: String(it.id), from_name: it.from_name, to_name: it.to_name, type: key,
+					labels: Array.isArray(labels) ? labels.map(String) : [], geom: parsed.geom, text: parsed.text, per: new Map() });
+			} else if (perRegion.has(it.from_name) && it.id) later.push(it);
+			else rest.push(it);
+		}
+		for (const it of later) {
+			const region = this.byId(String(it.id));
+			if (region) region.per.set(it.from_name, { type: it.type, value: it.value ?? {} });
+			else rest.push(it);
+		}
+		this.changed();
+		return rest;
+	}
+
+	/** @returns {ResultItem[]} regions, their per-region values, then relations (the editor's order) */
+	result() {
+		/** @type {ResultItem[]} */
+		const out = [];
+		for (const r of this.items) {
+			const obj = this.objects.get(r.to_name);
+			if (!obj) continue;
+			const geomValue = obj.toValue(r.geom);
+			out.push({ id: r.id, from_name: r.from_name, to_name: r.to_name, type: r.type, value: { ...geomValue, [r.type]: r.labels } });
+			const { text, ...where } = geomValue;
+			for (const [name, v] of r.per) out.push({ id: r.id, from_name: name, to_name: r.to_name, type: v.type, value: { ...where, ...v.value } });
+		}
+		for (const rel of this.relations) {
+			/** @type {ResultItem} */
+			const item = /** @type {any} */ ({ from_id: rel.from_id, to_id: rel.to_id, type: "relation", direction: rel.direction });
+			if (rel.labels.length) item.labels = rel.labels;
+			out.push(item);
+		}
+		return out;
+	}
+
+	/** A swatch + the region's labels and text, for lists. @param {Region} r */
+	chip(r) {
+		const color = this.colors.get(r.labels[0]) ?? "#888";
+		const text = r.text.length > 60 ? `${r.text.slice(0, 57)}…` : r.text;
+		const chip = h("span", { class: "nblabel-chip" }, h("span", { class: "nblabel-swatch" }), h("b", null, r.labels.join(", ") || "(no label)"), " ", h("span", { class: "nblabel-chip-text" }, text));
+		chip.style.setProperty("--nbl-region", color);
+		return chip;
+	}
+}
+
+/** @param {ResultItem} it @returns {Relation} */
+function toRelation(it) {
+	const d = it.direction;
+	return { from_id: String(it.from_id), to_id: String(it.to_id), direction: d === "left" || d === "bi" ? d : "right",
+		labels: Array.isArray(it.labels) ? it.labels.map(String) : [] };
+}
+
+/** Label colours the editor would pick when a Label has no `background`. */
+export const PALETTE = ["#f97316", "#22c55e", "#3b82f6", "#a855f7", "#ef4444", "#14b8a6", "#eab308", "#ec4899", "#64748b", "#84cc16"];
