@@ -14,6 +14,8 @@ of an unordered set of data keys, the same thing when the config reads one field
 
 from __future__ import annotations
 
+from itertools import accumulate
+from operator import itemgetter
 from typing import Any
 
 from ._frame import Frame
@@ -22,6 +24,7 @@ from ._items import control_tags, item_annotations
 from ._treebank import chunk_tokens, span_tokenize
 
 _NO_SPANS: list = []
+_START = itemgetter("start")
 
 
 def text_field(config: Any) -> str:
@@ -44,7 +47,7 @@ def bio_tags(bounds: list[tuple[int, int]], spans: list[dict]) -> list[str]:
     """Tags for tokens at `bounds` ((start, end) pairs), walking `spans` as the converter does."""
     if not spans or any(s.get("start") is None or s.get("end") is None for s in spans):
         return ["O"] * len(bounds)
-    queue = sorted(spans, key=lambda s: s["start"])
+    queue = sorted(spans, key=_START) if len(spans) > 1 else spans
     span = queue[0]
     first, final = span["start"], span["end"] - 1  # the converter's inclusive ends
     prefix = "B-"
@@ -98,30 +101,6 @@ def _fill(ctx: int, chunks: list) -> None:
             cache[chunk] = None if cut is None else "".join(f"{tok} -X- _ O\n" for _, tok in cut)
 
 
-def _pieces(chunks: list) -> list | None:
-    """The O-tagged lines of each chunk, from the caches: one C-level map for the middle chunks (misses are
-    filled, then mapped again). None if a chunk needs the whole-text tokenizer."""
-    n = len(chunks)
-    if n == 1:
-        ends = ((_ONLY, chunks[0]),)
-        pieces = [None]
-    else:
-        body = chunks[1:-1]
-        mid = _rendered[_MID]
-        try:
-            pieces = [None, *map(mid.__getitem__, body), None]
-        except KeyError:
-            _fill(_MID, body)
-            pieces = [None, *map(mid.__getitem__, body), None]
-        ends = ((_FIRST, chunks[0]), (_LAST, chunks[-1]))
-    for (ctx, chunk), i in zip(ends, (0, -1)):
-        cache = _rendered[ctx]
-        if chunk not in cache:
-            _fill(ctx, (chunk,))
-        pieces[i] = cache[chunk]
-    return None if None in pieces else pieces
-
-
 def _ctx(i: int, n: int) -> int:
     if n == 1:
         return _ONLY
@@ -134,6 +113,40 @@ def _general(text: str, spans: list) -> str:
     return "".join(f"{text[a:b]} -X- _ {tag}\n" for (a, b), tag in zip(bounds, tags))
 
 
+def _ends(chunks: list) -> tuple[str | None, str | None]:
+    """O-tagged lines of the first and last chunk (their contexts differ from the middle ones)."""
+    if len(chunks) == 1:
+        cache = _rendered[_ONLY]
+        if chunks[0] not in cache:
+            _fill(_ONLY, chunks)
+        return cache[chunks[0]], ""
+    first, last = _rendered[_FIRST], _rendered[_LAST]
+    if chunks[0] not in first:
+        _fill(_FIRST, chunks[:1])
+    if chunks[-1] not in last:
+        _fill(_LAST, chunks[-1:])
+    return first[chunks[0]], last[chunks[-1]]
+
+
+def _run(chunks: list, a: int, b: int, head: str, tail: str) -> str:
+    """All-O lines of chunks[a:b] of a single-spaced text: one C-level join over the middle chunks' cached
+    lines, the first and last chunk (other contexts) added around. Raises TypeError when a chunk needs the
+    whole-text path."""
+    n = len(chunks)
+    body = chunks[max(a, 1):min(b, n - 1)]
+    mid = _rendered[_MID]
+    try:
+        lines = "".join(map(mid.__getitem__, body))
+    except KeyError:
+        _fill(_MID, body)
+        lines = "".join(map(mid.__getitem__, body))
+    if a == 0:
+        lines = head + lines
+    if b == n and n > 1:
+        lines += tail
+    return lines
+
+
 def sentence(text: str, spans: list) -> str:
     """The lines of one item. Texts with single-space separators take the cached path: O-tagged chunks come
     pre-rendered, and only chunks a span touches are tagged token by token (a token no span touches is `O`
@@ -143,37 +156,49 @@ def sentence(text: str, spans: list) -> str:
     chunks = text.split()
     if not chunks or " ".join(chunks) != text:
         return _general(text, spans)
-    pieces = _pieces(chunks)
-    if pieces is None:
-        return _general(text, spans)
-    if not spans:
-        return "".join(pieces)
-    size = len(text)
     touched: set[int] = set()
-    for span in spans:
-        start, end = span.get("start"), span.get("end")
-        if type(start) is not int or type(end) is not int or not 0 <= start < end <= size:
-            return _general(text, spans)  # empty, reversed or out-of-range spans: the exact walk handles them
-        # Single spaces: the chunk holding position p is the number of spaces before p.
-        touched.update(range(text.count(" ", 0, start + 1), text.count(" ", 0, end - 1) + 1))
-    marked = sorted(touched)
-    # Token bounds of the marked chunks, then the converter's walk over just those tokens.
+    if spans:
+        size = len(text)
+        for span in spans:
+            start, end = span.get("start"), span.get("end")
+            if type(start) is not int or type(end) is not int or not 0 <= start < end <= size:
+                return _general(text, spans)  # empty, reversed or out-of-range spans: the exact walk does them
+            # Single spaces: the chunk holding position p is the number of spaces before p.
+            touched.update(range(text.count(" ", 0, start + 1), text.count(" ", 0, end - 1) + 1))
+    head, tail = _ends(chunks)
     n = len(chunks)
-    bounds = []
-    cuts = []
-    at = prev = 0
-    for i in marked:
-        at += sum(map(len, chunks[prev:i])) + (i - prev)  # start of chunk i
-        prev = i
-        cut = _cut(_ctx(i, n), chunks[i])
-        if cut is None:
-            return _general(text, spans)
-        cuts.append(cut)
-        bounds.extend((at + rel, at + rel + len(tok)) for rel, tok in cut)
-    tags = iter(bio_tags(bounds, spans))
-    for i, cut in zip(marked, cuts):
-        pieces[i] = "".join([f"{tok} -X- _ {next(tags)}\n" for _, tok in cut])
-    return "".join(pieces)
+    try:
+        if head is None or tail is None:
+            raise TypeError
+        if not touched:
+            return _run(chunks, 0, n, head, tail)
+        marked = sorted(touched)
+        # Token bounds of the marked chunks, then the converter's walk over just those tokens.
+        offsets = list(accumulate(map(len, chunks), initial=0))  # chunk i starts at offsets[i] + i
+        bounds = []
+        cuts = []
+        for i in marked:
+            cut = _cut(_ctx(i, n), chunks[i])
+            if cut is None:
+                raise TypeError
+            cuts.append(cut)
+            at = offsets[i] + i
+            for rel, tok in cut:
+                bounds.append((at + rel, at + rel + len(tok)))
+        tags = iter(bio_tags(bounds, spans))
+        parts = []
+        done = 0
+        for i, cut in zip(marked, cuts):
+            if done < i:
+                parts.append(_run(chunks, done, i, head, tail))
+            for _, tok in cut:
+                parts.append(f"{tok} -X- _ {next(tags)}\n")
+            done = i + 1
+        if done < n:
+            parts.append(_run(chunks, done, n, head, tail))
+        return "".join(parts)
+    except TypeError:  # a chunk that needs the whole-text tokenizer
+        return _general(text, spans)
 
 
 def _first_labels(schema: dict, result: list) -> list:

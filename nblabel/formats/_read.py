@@ -19,6 +19,7 @@ import csv
 import io
 import json
 import os
+import re
 import warnings
 from typing import Any
 
@@ -28,6 +29,7 @@ from .._output import _latest
 from ._frame import convert_items, paused_gc, resolve_config, text_fields, texts_for
 from ._jsonio import loads
 
+_SPACE = re.compile(rb"\s*")
 _RECORD_KEYS = ("annotator", "annotation_id", "created_at", "updated_at", "lead_time")
 _UTF16 = {"utf-16", "utf16", "utf_16"}
 _CODE_POINTS = {"code points", "code-points", "codepoints", "code_points"}
@@ -45,7 +47,8 @@ def _load(src: Any) -> tuple[Any, str]:
     if isinstance(src, (str, os.PathLike)):
         with open(src, "rb") as fh:
             raw = fh.read()
-        head = raw.lstrip()[:1]
+        start = _SPACE.match(raw).end()  # no lstrip(): that would copy the whole file
+        head = raw[start:start + 1]
         if head in (b"[", b"{"):
             return loads(raw), "json"
         return _read_csv(raw.decode("utf-8-sig")), "csv"
@@ -195,8 +198,7 @@ def _tasks(content: Any, kind: str, config: Any) -> list[dict]:
             raise ValueError("this is a JSON_MIN export (one flat record per annotation): pass config= (the labeling "
                              "config XML) so its control keys can be turned back into results")
         return _regroup(content, config, from_csv=False)
-    # Label Studio wraps a flat dict into {"data": dict} on import; do the same.
-    return [t if isinstance(t, dict) and isinstance(t.get("data"), dict) else {"data": t} for t in content]
+    return content  # flat dicts (no "data") are wrapped by the readers, as Label Studio wraps them on import
 
 
 def _column(values: list, index: pd.Index) -> pd.Series:
@@ -231,11 +233,15 @@ def _read(src: Any, cfg: Any, mode: str) -> pd.DataFrame:
     ids, datas, annotations, predictions, metas = [], [], [], [], []
     dropped = 0
     for pos, task in enumerate(tasks):
+        data = task.get("data") if type(task) is dict else None
+        if type(data) is not dict:
+            if not isinstance(data, dict):
+                task = {"data": task}  # Label Studio wraps a flat dict into {"data": dict} on import
+            data = task["data"]
         get = task.get
         ident = get("id", pos)
         if type(ident) is list:
             ident = tuple(ident)
-        data = task["data"]
         anns = get("annotations")
         if not anns:
             anns = []  # a fresh list per row: cells must not share one
