@@ -21,7 +21,7 @@ from typing import Any
 from ._frame import Frame
 from ._frame import convert_items, text_fields, texts_for
 from ._items import control_tags, item_annotations
-from ._treebank import chunk_tokens, span_tokenize
+from ._treebank import chunk_tokens, clear_tokens, span_tokenize
 
 _NO_SPANS: list = []
 _START = itemgetter("start")
@@ -77,6 +77,13 @@ _CONTEXTS = ((" ", " ", False), ("", " ", False), (" ", "", True), ("", "", True
 _MID, _FIRST, _LAST, _ONLY = range(4)
 _cuts: tuple[dict, ...] = ({}, {}, {}, {})  # chunk -> ((relative start, token), ...) or None
 _rendered: tuple[dict, ...] = ({}, {}, {}, {})  # chunk -> its lines, all tagged O (or None: cut not known)
+
+
+def clear_caches() -> None:
+    """Forget every cached cut and rendering (benchmarks measure a first export with this)."""
+    for cache in (*_cuts, *_rendered):
+        cache.clear()
+    clear_tokens()
 
 
 def _cut(ctx: int, chunk: str) -> tuple | None:

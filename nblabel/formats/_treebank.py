@@ -15,41 +15,50 @@ whole-text chain and NLTK's alignment. Where NLTK would raise (a token it cannot
 from __future__ import annotations
 
 import re
+from typing import Any
 
 # (pattern, replacement) in NLTK's order: STARTING_QUOTES, PUNCTUATION (as label_studio_sdk.converter.utils
 # patches it), PARENS_BRACKETS, DOUBLE_DASHES, then -- after padding with spaces -- ENDING_QUOTES, CONTRACTIONS2
 # and CONTRACTIONS3. Same patterns, compiled with the stdlib `re` (NLTK routes some through the `regex` module
 # behind a timeout; none of these patterns uses a construct where the two engines differ).
-_BEFORE_PAD = [(re.compile(p), r) for p, r in (
-    (r'^"', "``"),
-    (r"(``)", r" \1 "),
-    (r"([ \(\[{<])(\"|\'{2})", r"\1 `` "),
-    (r"([:,])([^\d])", r" \1 \2"),
-    (r"([:,])$", r" \1 "),
-    (r"\.\.\.", " ... "),
-    (r"[;@#$/%&]", r" \g<0> "),
-    (r'([^\.])(\.)([\]\)}>"\']*)\s*$', r"\1 \2\3 "),
-    (r"[?!]", r" \g<0> "),
-    (r"([^'])' ", r"\1 ' "),
-    (r"[\]\[\(\)\{\}\<\>]", r" \g<0> "),
-    (r"--", " -- "),
-)]
-_AFTER_PAD = [(re.compile(p), r) for p, r in (
-    (r"''", " '' "),
-    (r'"', " '' "),
-    (r"([^' ])('[sS]|'[mM]|'[dD]|') ", r"\1 \2 "),
-    (r"([^' ])('ll|'LL|'re|'RE|'ve|'VE|n't|N'T) ", r"\1 \2 "),
-    (r"(?i)\b(can)(not)\b", r" \1 \2 "),
-    (r"(?i)\b(d)('ye)\b", r" \1 \2 "),
-    (r"(?i)\b(gim)(me)\b", r" \1 \2 "),
-    (r"(?i)\b(gon)(na)\b", r" \1 \2 "),
-    (r"(?i)\b(got)(ta)\b", r" \1 \2 "),
-    (r"(?i)\b(lem)(me)\b", r" \1 \2 "),
-    (r"(?i)\b(more)('n)\b", r" \1 \2 "),
-    (r"(?i)\b(wan)(na)(?=\s)", r" \1 \2 "),
-    (r"(?i) ('t)(is)\b", r" \1 \2 "),
-    (r"(?i) ('t)(was)\b", r" \1 \2 "),
-)]
+# Each rule carries the substrings without which it cannot match (in the text as it is at that step; for the
+# case-insensitive contractions, in its lowercase): testing those is far cheaper than running the regex, and
+# substitutions only insert spaces or turn " into `` / '', so a trigger absent at a step stays absent.
+def _rules(table: tuple) -> list[tuple[tuple[str, ...], Any, str, bool]]:
+    return [(triggers, re.compile(p), r, p.startswith("(?i)")) for triggers, p, r in table]
+
+
+_BEFORE_PAD = _rules((
+    (('"',), r'^"', "``"),
+    (("``",), r"(``)", r" \1 "),
+    (('"', "''"), r"([ \(\[{<])(\"|\'{2})", r"\1 `` "),
+    ((":", ","), r"([:,])([^\d])", r" \1 \2"),
+    ((":", ","), r"([:,])$", r" \1 "),
+    (("...",), r"\.\.\.", " ... "),
+    (tuple(";@#$/%&"), r"[;@#$/%&]", r" \g<0> "),
+    ((".",), r'([^\.])(\.)([\]\)}>"\']*)\s*$', r"\1 \2\3 "),
+    (("?", "!"), r"[?!]", r" \g<0> "),
+    (("' ",), r"([^'])' ", r"\1 ' "),
+    (tuple("[](){}<>"), r"[\]\[\(\)\{\}\<\>]", r" \g<0> "),
+    (("--",), r"--", " -- "),
+))
+_AFTER_PAD = _rules((
+    (("''",), r"''", " '' "),
+    (('"',), r'"', " '' "),
+    (("'",), r"([^' ])('[sS]|'[mM]|'[dD]|') ", r"\1 \2 "),
+    (("'",), r"([^' ])('ll|'LL|'re|'RE|'ve|'VE|n't|N'T) ", r"\1 \2 "),
+    (("cannot",), r"(?i)\b(can)(not)\b", r" \1 \2 "),
+    (("d'ye",), r"(?i)\b(d)('ye)\b", r" \1 \2 "),
+    (("gimme",), r"(?i)\b(gim)(me)\b", r" \1 \2 "),
+    (("gonna",), r"(?i)\b(gon)(na)\b", r" \1 \2 "),
+    (("gotta",), r"(?i)\b(got)(ta)\b", r" \1 \2 "),
+    (("lemme",), r"(?i)\b(lem)(me)\b", r" \1 \2 "),
+    (("more'n",), r"(?i)\b(more)('n)\b", r" \1 \2 "),
+    (("wanna",), r"(?i)\b(wan)(na)(?=\s)", r" \1 \2 "),
+    (("'tis",), r"(?i) ('t)(is)\b", r" \1 \2 "),
+    (("'twas",), r"(?i) ('t)(was)\b", r" \1 \2 "),
+))
+_FOLD = {0x130: "i", 0x131: "i", 0x17F: "s"}
 _QUOTE_TOKENS = frozenset(('"', "``", "''"))
 _QUOTES = re.compile(r"``|'{2}|\"")
 _CHUNK = re.compile(r"\S+")
@@ -59,11 +68,27 @@ _ACTIVE = re.compile(r"""["'`:,.;@#$/%&?!\[\](){}<>]|--|(?i:cannot|gimme|gonna|g
 
 def treebank_tokens(text: str) -> list[str]:
     """The raw Treebank tokens (quotes converted to `` and ''), as `TreebankWordTokenizer.tokenize` gives them."""
-    for rx, rep in _BEFORE_PAD:
-        text = rx.sub(rep, text)
+    for triggers, rx, rep, _ in _BEFORE_PAD:
+        for t in triggers:
+            if t in text:
+                text = rx.sub(rep, text)
+                break
     text = f" {text} "
-    for rx, rep in _AFTER_PAD:
-        text = rx.sub(rep, text)
+    lower = None
+    for triggers, rx, rep, fold in _AFTER_PAD:
+        if fold:
+            if lower is None:
+                # Contractions only insert spaces: one lowercase copy serves them all. `re`'s IGNORECASE also
+                # lets i match İ and ı, and s match ſ: fold those first so the test never misses a match.
+                lower = text.translate(_FOLD).lower()
+            hay = lower
+        else:
+            hay = text
+        for t in triggers:
+            if t in hay:
+                text = rx.sub(rep, text)
+                lower = None
+                break
     return text.split()
 
 
@@ -92,6 +117,10 @@ def _align(text: str, tokens: list[str]) -> list[tuple[int, int]] | None:
 
 
 _cache: dict[tuple, tuple] = {}
+
+
+def clear_tokens() -> None:
+    _cache.clear()
 
 
 def chunk_tokens(prev: str, chunk: str, after: str, last: bool) -> tuple | None:
