@@ -63,6 +63,8 @@ _QUOTE_TOKENS = frozenset(('"', "``", "''"))
 _QUOTES = re.compile(r"``|'{2}|\"")
 _CHUNK = re.compile(r"\S+")
 # A chunk free of these is one token whatever surrounds it: no rule can fire inside it.
+_CONTEXTUAL = re.compile(r"""["'`:,.?!\[\](){}<>]|--|(?i:cannot|gimme|gonna|gotta|lemme|wanna)""")
+_SYMBOL_RUNS = re.compile(r"[;@#$/%&]|[^;@#$/%&]+")
 _ACTIVE = re.compile(r"""["'`:,.;@#$/%&?!\[\](){}<>]|--|(?i:cannot|gimme|gonna|gotta|lemme|wanna)""")
 
 
@@ -133,6 +135,10 @@ def chunk_tokens(prev: str, chunk: str, after: str, last: bool) -> tuple | None:
         return cut or None
     if _ACTIVE.search(chunk) is None:
         cut = ((0, chunk),)
+    elif _CONTEXTUAL.search(chunk) is None:
+        # Only `;@#$/%&` are active ("@user", "#tag"): the one rule for them splits each off, whatever the
+        # context, so the cut is read off directly.
+        cut = tuple((m.start(), m.group()) for m in _SYMBOL_RUNS.finditer(chunk))
     else:
         # The miniature text: same neighbours; a non-space sentinel after a chunk that does not end the text
         # keeps the end-of-text rules from firing.
