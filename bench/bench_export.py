@@ -34,9 +34,9 @@ CONFIG = ('<View><Labels name="label" toName="text">' + "".join(f'<Label value="
           + '</Labels><Text name="text" value="$text"/></View>')
 
 
-def sentences() -> list[list[tuple[str, str]]]:
+def sentences(path: Path) -> list[list[tuple[str, str]]]:
     out, sent = [], []
-    for line in WNUT.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip():
             if sent:
                 out.append(sent)
@@ -91,12 +91,13 @@ def main() -> None:
     ap.add_argument("--tasks", type=int, default=20_000)
     ap.add_argument("--big", type=int, default=100_000)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--wnut", type=Path, default=WNUT, help="W-NUT 17 CoNLL file (default: %(default)s)")
     args = ap.parse_args()
-    if not WNUT.is_file():
-        sys.exit(f"W-NUT 17 not found at {WNUT}")
+    if not args.wnut.is_file():
+        sys.exit(f"W-NUT 17 not found at {args.wnut}")
     from label_studio_sdk.converter import Converter
 
-    sents = sentences()
+    sents = sentences(args.wnut)
     tmp = Path(tempfile.mkdtemp(prefix="nblabel-bench-"))
     src = tmp / "tasks.json"
     src.write_text(json.dumps([task(i, sents[i % len(sents)]) for i in range(args.tasks)]), encoding="utf-8")
