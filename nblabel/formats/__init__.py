@@ -21,13 +21,21 @@ import pandas as pd
 from ._frame import frame_from_tasks, paused_gc, read_frame
 from ._read import read_label_studio
 
-__all__ = ["FORMATS", "UnsupportedFormat", "export", "read_label_studio"]
+__all__ = ["FORMATS", "UnsupportedFormat", "export", "read_label_studio", "to_datasets"]
 
 #: format name -> what `path` names
 FORMATS = {
     "JSON": "file", "JSON_MIN": "file", "CSV": "file", "TSV": "file", "CONLL2003": "file",
     "COCO": "file or folder", "YOLO": "folder", "YOLO_OBB": "folder", "VOC": "folder",
 }
+
+
+def to_datasets(df: pd.DataFrame, config: Any = None, *, labeled_only: bool = True) -> Any:
+    """`df` as a Hugging Face `datasets.Dataset`: ClassLabel choices, `tokens` / `ner_tags` for text spans
+    (see `nblabel.formats._datasets`). Needs `pip install datasets`."""
+    from ._datasets import to_datasets as build
+
+    return build(df, config, labeled_only=labeled_only)
 
 
 class UnsupportedFormat(ValueError, NotImplementedError):
