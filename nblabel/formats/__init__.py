@@ -87,6 +87,9 @@ def _write(frame: Any, fmt: str, path: str) -> str:
     if fmt not in ("JSON", "JSON_MIN", "CSV", "TSV") and frame.config is None:
         raise UnsupportedFormat(f"format={fmt!r} needs the labeling config: pass config=<View>...</View> "
                                 "(a frame from Labeler.to_pandas() records it in df.attrs)")
+    parent = os.path.dirname(os.path.abspath(path))
+    if FORMATS[fmt] == "file":
+        os.makedirs(parent, exist_ok=True)
     if fmt == "JSON":
         from . import _json
         _json.write(frame, path)

@@ -18,8 +18,7 @@ from itertools import accumulate
 from operator import itemgetter
 from typing import Any
 
-from ._frame import Frame
-from ._frame import convert_items, text_fields, texts_for
+from ._frame import Frame, convert_items, text_fields, texts_for
 from ._items import control_tags, item_annotations
 from ._treebank import chunk_tokens, clear_tokens, span_tokenize
 

@@ -15,9 +15,6 @@ Rules:
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import os
 import re
 import warnings
@@ -28,9 +25,9 @@ import pandas as pd
 from .._output import _latest
 from ._frame import convert_items, paused_gc, resolve_config, text_fields, texts_for
 from ._jsonio import loads
+from ._records import is_records, read_csv, regroup
 
 _SPACE = re.compile(rb"\s*")
-_RECORD_KEYS = ("annotator", "annotation_id", "created_at", "updated_at", "lead_time")
 _UTF16 = {"utf-16", "utf16", "utf_16"}
 _CODE_POINTS = {"code points", "code-points", "codepoints", "code_points"}
 
@@ -51,129 +48,11 @@ def _load(src: Any) -> tuple[Any, str]:
         head = raw[start:start + 1]
         if head in (b"[", b"{"):
             return loads(raw), "json"
-        return _read_csv(raw.decode("utf-8-sig")), "csv"
+        return read_csv(raw.decode("utf-8-sig")), "csv"
     if hasattr(src, "read"):
         return _load(src.read())
     raise TypeError(f"read_label_studio() takes a path, JSON text, bytes, a list of tasks or a task dict, "
                     f"not {type(src).__name__}")
-
-
-def _number(text: str) -> Any:
-    try:
-        return int(text)
-    except ValueError:
-        return float(text)
-
-
-def _read_csv(text: str) -> list[dict]:
-    """Rows of a Label Studio CSV/TSV export. Quoted cells are text, bare cells numbers (the writer used
-    QUOTE_NONNUMERIC); reading twice tells them apart and keeps `12` an int where csv would give 12.0."""
-    first = text.split("\n", 1)[0]
-    delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    raw = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    typed = list(csv.reader(io.StringIO(text), delimiter=delimiter, quoting=csv.QUOTE_NONNUMERIC))
-    if not raw:
-        return []
-    header = raw[0]
-    rows = []
-    for cells, kinds in zip(raw[1:], typed[1:]):
-        row = {}
-        for name, cell, kind in zip(header, cells, kinds):
-            row[name] = _number(cell) if isinstance(kind, float) else cell
-        rows.append(row)
-    return rows
-
-
-# ------------------------------------------------------------------------------------------------ records
-def _is_records(items: list) -> bool:
-    """JSON_MIN records have the annotation keys at the top level and no `data` dict."""
-    return bool(items) and all(isinstance(r, dict) and "data" not in r and all(k in r for k in _RECORD_KEYS)
-                               for r in items[:50])
-
-
-def _who(value: Any) -> Any:
-    if value is None or value == "":
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.isdigit():
-        return int(value)  # CSV writes user ids as text
-    if isinstance(value, str):
-        return {"email": value}
-    return value
-
-
-def _cell_json(value: Any) -> Any:
-    if isinstance(value, str) and value[:1] in ("[", "{"):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
-
-
-def _regions(value: Any, control: Any, from_csv: bool) -> list[dict]:
-    """JSON_MIN's value style back to region values (inverse of `_items.prettify`)."""
-    if value is None or (from_csv and value == ""):
-        return []
-    flat_key = {"Choices": "choices", "TextArea": "text"}.get(control.tag)
-    if from_csv and isinstance(value, str) and not (flat_key == "choices" and value in control.options):
-        value = _cell_json(value)
-    if flat_key:
-        entries = value if isinstance(value, list) else [value]
-        return [e if isinstance(e, dict) else {flat_key: [e]} for e in entries]
-    if isinstance(value, dict):
-        return [value]
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
-
-
-def _result(name: str, control: Any, value: dict) -> dict:
-    value = dict(value)
-    item: dict[str, Any] = {"from_name": name, "to_name": control.to_name[0] if control.to_name else name,
-                            "type": control.type}
-    for key in ("original_width", "original_height"):
-        if key in value:
-            item[key] = value.pop(key)
-    item["value"] = value
-    return item
-
-
-def _regroup(records: list[dict], config: Any, from_csv: bool) -> list[dict]:
-    """JSON_MIN / CSV records (one per annotation) → tasks."""
-    controls = config.controls
-    skip = set(_RECORD_KEYS) | {"id", "agreement", "history"} | {f"{n}_transcript" for n in controls}
-    tasks: dict[Any, dict] = {}
-    for pos, record in enumerate(records):
-        ident = record.get("id", pos)
-        if isinstance(ident, list):
-            ident = tuple(ident)
-        data = {}
-        for key, value in record.items():
-            if key in skip or key in controls:
-                continue
-            if from_csv:
-                key = key[6:] if key.startswith("_data_") else key
-                value = _cell_json(value)
-            data[key] = value
-        task = tasks.get(ident)
-        if task is None:
-            task = tasks[ident] = {"id": ident, "data": data, "annotations": []}
-        result = [_result(name, controls[name], v)
-                  for name in controls if name in record
-                  for v in _regions(record[name], controls[name], from_csv)]
-        blank = (lambda v: v is None or v == "") if from_csv else (lambda v: v is None)
-        if blank(record.get("annotation_id")) and not result:
-            continue  # the record of a task without annotations
-        annotation: dict[str, Any] = {"id": None if blank(record.get("annotation_id")) else record["annotation_id"]}
-        who = _who(record.get("annotator"))
-        if who is not None:
-            annotation["completed_by"] = who
-        annotation["result"] = result
-        annotation["was_cancelled"] = False
-        for key in ("created_at", "updated_at", "lead_time"):
-            annotation[key] = None if blank(record.get(key)) else record[key]
-        task["annotations"].append(annotation)
-    return list(tasks.values())
 
 
 # ------------------------------------------------------------------------------------------------ tasks
@@ -182,7 +61,7 @@ def _tasks(content: Any, kind: str, config: Any) -> list[dict]:
         if config is None:
             raise ValueError("a CSV/TSV export holds one record per annotation: pass config= (the labeling config "
                              "XML) so its control columns can be turned back into results")
-        return _regroup(content, config, from_csv=True)
+        return regroup(content, config, from_csv=True)
     if isinstance(content, dict):
         if isinstance(content.get("tasks"), list):  # REST API page: GET /api/tasks
             content = content["tasks"]
@@ -193,11 +72,11 @@ def _tasks(content: Any, kind: str, config: Any) -> list[dict]:
                              f"got a dict with keys {sorted(content)[:10]}")
     if not isinstance(content, list):
         raise ValueError(f"expected a list of Label Studio tasks, got {type(content).__name__}")
-    if _is_records(content):
+    if is_records(content):
         if config is None:
             raise ValueError("this is a JSON_MIN export (one flat record per annotation): pass config= (the labeling "
                              "config XML) so its control keys can be turned back into results")
-        return _regroup(content, config, from_csv=False)
+        return regroup(content, config, from_csv=False)
     return content  # flat dicts (no "data") are wrapped by the readers, as Label Studio wraps them on import
 
 
