@@ -19,7 +19,7 @@ from typing import Any
 from ._config import Config
 
 _ID_CHARS = string.ascii_letters + string.digits + "_-"
-_VALUE_KEY = {"textarea": "text"}  # result type → the key of its payload inside `value`, when not the type itself
+_VALUE_KEY = {"textarea": "text", "pairwise": "selected"}  # result type → the key of its payload inside `value`, when not the type itself
 
 
 def region_id() -> str:
@@ -48,12 +48,29 @@ def normalize_result(result: Any, config: Config, data: dict | None = None) -> l
                     raise ValueError(f"result[{i}] (relation) needs a string {key!r}")
             out.append(item)
             continue
+        if _is_chat_message(f"result[{i}]", item, config):
+            item.setdefault("id", region_id())
+            out.append(item)
+            continue
         _check_item(i, item, config)
         if data is not None:
             _check_span(f"result[{i}]", item, config, data)
         item.setdefault("id", region_id())
         out.append(item)
     return out
+
+
+def _is_chat_message(where: str, item: dict, config: Config) -> bool:
+    """A message added to a `<Chat>` (self-referencing: from_name == to_name == the Chat's name)."""
+    if item.get("type") != "chatmessage":
+        return False
+    obj = config.objects.get(item.get("from_name"))
+    if obj is None or obj.tag != "Chat" or item.get("to_name") != obj.name:
+        raise ValueError(f"{where}: a chatmessage needs from_name == to_name == the name of a <Chat>")
+    msg = (item.get("value") or {}).get("chatmessage")
+    if not isinstance(msg, dict) or not isinstance(msg.get("role"), str) or not isinstance(msg.get("content"), str):
+        raise ValueError(f"{where}: value['chatmessage'] must be {{'role': str, 'content': str, ...}}")
+    return True
 
 
 def _check_item(i: int, item: dict, config: Config) -> None:
@@ -93,6 +110,12 @@ def _check_value(where: str, control, value: dict) -> None:
                                  f"(options: {', '.join(control.options)})")
         if control.type == "choices" and control.single and len(payload) > 1:
             raise ValueError(f"{where}: <Choices name=\"{control.name}\"> allows one choice, got {len(payload)}")
+    elif control.type == "pairwise":
+        if payload not in ("left", "right"):
+            raise ValueError(f"{where}: value['selected'] must be 'left' or 'right', got {payload!r}")
+    elif control.type == "ranker":
+        if not isinstance(payload, dict) or not all(isinstance(v, list) for v in payload.values()):
+            raise ValueError(f"{where}: value['ranker'] must map a column name to a list of item ids")
     elif control.type == "textarea":
         if not isinstance(payload, list) or not all(isinstance(t, str) for t in payload):
             raise ValueError(f"{where}: value['text'] must be a list of strings")

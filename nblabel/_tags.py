@@ -28,7 +28,8 @@ class TagInfo:
 
 # Drawn by this version. Everything else parses but renders as "not supported yet".
 _RENDERED = {"View", "Header", "Style", "Text", "Choices", "Choice", "TextArea", "Rating", "Number",
-             "Labels", "Label", "Relations", "Relation"}
+             "Labels", "Label", "Relations", "Relation", "HyperText", "HyperTextLabels", "Paragraphs",
+             "ParagraphLabels", "Chat", "Table", "List", "Ranker", "Bucket", "Pairwise", "Taxonomy", "DateTime"}
 
 _VISUAL = (
     "View", "Header", "Style", "Collapse", "Panel", "Filter", "Dialog", "Markdown",

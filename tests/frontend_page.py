@@ -31,10 +31,13 @@ _KINDS = {
     "Text": "object", "Image": "object", "HyperText": "object", "Audio": "object",
     "Choices": "control", "TextArea": "control", "Rating": "control", "Number": "control", "Labels": "control",
     "Choice": "option", "Label": "option", "Relations": "control", "Relation": "option",
-    "HyperTextLabels": "control", "ParagraphLabels": "control", "Paragraphs": "object",
+    "HyperTextLabels": "control", "ParagraphLabels": "control", "Paragraphs": "object", "Chat": "object",
+    "Table": "object", "List": "object", "Ranker": "control", "Bucket": "option", "Pairwise": "control",
+    "Taxonomy": "control", "DateTime": "control",
 }
 _RENDERED = {"View", "Header", "Style", "Text", "Choices", "Choice", "TextArea", "Rating", "Number", "Labels", "Label",
-             "Relations", "Relation", "HyperTextLabels", "ParagraphLabels", "Paragraphs", "HyperText"}
+             "Relations", "Relation", "HyperTextLabels", "ParagraphLabels", "Paragraphs", "HyperText", "Chat", "Table",
+             "List", "Ranker", "Bucket", "Pairwise", "Taxonomy", "DateTime"}
 
 LIGHT = {  # JupyterLab light theme values (layout-color0 == layout-color1: both white)
     "--jp-layout-color0": "#ffffff", "--jp-layout-color1": "#ffffff", "--jp-layout-color2": "#eeeeee",

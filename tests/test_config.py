@@ -22,7 +22,8 @@ needs_templates = pytest.mark.skipif(
 )
 
 RENDERED = {"View", "Header", "Style", "Text", "Choices", "Choice", "TextArea", "Rating", "Number", "Labels", "Label",
-            "Relations", "Relation"}
+            "Relations", "Relation", "HyperText", "HyperTextLabels", "Paragraphs", "ParagraphLabels", "Chat", "Table",
+            "List", "Ranker", "Bucket", "Pairwise", "Taxonomy", "DateTime"}
 
 SENTIMENT = """<View>
   <Text name="text" value="$review_text"/>

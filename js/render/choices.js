@@ -4,7 +4,8 @@
 // The result value uses a Choice's `alias` when it has one, like the Label Studio editor.
 
 import { digitLabel, matches, parseBinding } from "../keys.js";
-import { applyStyle, attr, boolAttr, descendants, firstToName, h } from "./util.js";
+import { sanitize } from "./html.js";
+import { applyStyle, attr, boolAttr, descendants, firstToName, h, resolve } from "./util.js";
 
 /** @typedef {import("../types.js").ConfigNode} ConfigNode */
 /** @typedef {import("../types.js").ResultItem} ResultItem */
@@ -37,32 +38,42 @@ export function buildChoices(node, ctx) {
 	});
 	el.append(list);
 
-	const options = descendants(node, "Choice").map((opt, i) => {
-		const value = attr(opt, "value") ?? opt.text ?? "";
-		const alias = attr(opt, "alias");
-		const hotkey = attr(opt, "hotkey");
+	/** @param {{value: string, alias?: string, hotkey?: string, hint?: string, html?: string, style?: string, background?: string, selected?: boolean}} o @param {number} i */
+	const makeOption = (o, i) => {
+		const { value, alias, hotkey } = o;
+		const label = h("span", { class: "nblabel-option-label" });
+		if (o.html !== undefined) label.append(sanitize(o.html));
+		else label.textContent = value;
 		const item = h(
 			"div",
-			{ class: "nblabel-option", role, "aria-checked": "false", "data-option": i, title: attr(opt, "hint") },
+			{ class: "nblabel-option", role, "aria-checked": "false", "data-option": i, title: o.hint },
 			h("span", { class: "nblabel-mark", "aria-hidden": "true" }),
-			h("span", { class: "nblabel-option-label" }, value),
+			label,
 			h("span", { class: "nblabel-suggested-mark", title: "suggested" }, "suggested"),
 			hotkey ? h("kbd", { class: "nblabel-hotkey", title: "hotkey" }, hotkey) : null,
 			digitLabel(i) ? h("kbd", { class: "nblabel-key", "aria-hidden": "true" }, digitLabel(i)) : null,
 		);
-		applyStyle(item, attr(opt, "style"));
-		const color = attr(opt, "background");
-		if (color) item.style.setProperty("--nblabel-option-color", color);
+		applyStyle(item, o.style);
+		if (o.background) item.style.setProperty("--nblabel-option-color", o.background);
 		item.addEventListener("click", () => pick(i));
 		list.append(item);
-		return {
-			value,
-			out: alias ?? value,
-			el: item,
-			preset: boolAttr(opt, "selected"),
-			binding: hotkey ? parseBinding(hotkey) : null,
-		};
-	});
+		return { value, out: alias ?? value, el: item, preset: Boolean(o.selected), binding: hotkey ? parseBinding(hotkey) : null };
+	};
+	const specs = descendants(node, "Choice").map((opt) => ({
+		value: attr(opt, "value") ?? opt.text ?? "", alias: attr(opt, "alias"), hotkey: attr(opt, "hotkey"), hint: attr(opt, "hint"),
+		html: attr(opt, "html"), style: attr(opt, "style"), background: attr(opt, "background"), selected: boolAttr(opt, "selected"),
+	}));
+	let options = specs.map(makeOption);
+	const dynamic = attr(node, "value");
+	if (dynamic?.trim().startsWith("$")) {
+		// options from the task (`value="$options"`): strings or {value, html?, hint?}, rebuilt for every task
+		ctx.onTask((task) => {
+			const got = resolve(dynamic, task.data);
+			list.replaceChildren();
+			options = specs.concat((Array.isArray(got) ? got : []).map((o) => (o && typeof o === "object" ? { ...o, value: String(o.value ?? o.title ?? "") } : { value: String(o) }))).map(makeOption);
+			control.optionCount = options.length;
+		});
+	}
 
 	/** @type {Set<number>} */
 	let selected = new Set();
@@ -116,7 +127,7 @@ export function buildChoices(node, ctx) {
 		},
 		value() {
 			if (!selected.size) return null;
-			return { choices: options.flatMap((o, i) => (selected.has(i) ? [o.out] : [])) };
+			return { choices: [...new Set(options.flatMap((o, i) => (selected.has(i) ? [o.out] : [])))] };
 		},
 		pick,
 		hotkey(e) {

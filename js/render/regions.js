@@ -56,6 +56,8 @@ export class RegionStore {
 		this.makers = new Map();
 		/** @type {Map<string, string[]>} control name → object names it labels */
 		this.targets = new Map();
+		/** @type {Map<string, {el: HTMLElement, items: () => any[], title: string}>} List objects, for Rankers */
+		this.lists = new Map();
 		/** @type {Map<string, string>} label value → colour */
 		this.colors = new Map();
 	}

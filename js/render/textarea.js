@@ -77,8 +77,8 @@ export function buildTextArea(node, ctx) {
 		load(prefill, draft) {
 			const texts = (draft ?? prefill)?.value?.text;
 			const list = Array.isArray(texts) ? texts.map(String) : typeof texts === "string" ? [texts] : [];
-			if (max > 1) {
-				added = list.slice(0, max);
+			if (max > 1 || list.length > 1) {
+				added = list.slice(0, Math.max(max, list.length));
 				field.value = "";
 			} else {
 				added = [];
@@ -88,7 +88,7 @@ export function buildTextArea(node, ctx) {
 			paintEntries();
 		},
 		value() {
-			const all = added.concat(field.value.trim() ? [field.value] : []).slice(0, max);
+			const all = added.concat(field.value.trim() ? [field.value] : []).slice(0, Math.max(max, added.length));
 			return all.length ? { text: all } : null;
 		},
 		pick() {

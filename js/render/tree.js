@@ -12,6 +12,11 @@ import { buildLabels } from "./labels.js";
 import { RegionList } from "./regionlist.js";
 import { RegionStore } from "./regions.js";
 import { buildText } from "./text.js";
+import { buildHyperText } from "./hypertext.js";
+import { buildParagraphs } from "./paragraphs.js";
+import { buildPairwise, buildRanker } from "./ranker.js";
+import { buildChat, buildList, buildTable } from "./structure.js";
+import { buildDateTime, buildTaxonomy } from "./taxonomy.js";
 import { buildTextArea } from "./textarea.js";
 import { attr, boolAttr, descendants, h, regionId } from "./util.js";
 import { buildHeader, buildStyle, buildView } from "./view.js";
@@ -45,6 +50,7 @@ import { buildHeader, buildStyle, buildView } from "./view.js";
  * @property {() => (((sel: any) => boolean)|null)} [armed]   region makers: the armed label's creator
  * @property {() => boolean} [empty]   region makers: no region yet (for `required`)
  * @property {boolean} [perRegion]
+ * @property {(e: KeyboardEvent) => boolean} [nav]   arrow keys while the control is active (Ranker)
  */
 
 /**
@@ -58,14 +64,19 @@ import { buildHeader, buildStyle, buildView } from "./view.js";
  * @property {(object: string) => boolean} selectionMade   true when an armed label turned it into a region
  * @property {(control: string) => any} pendingSelection   the pending selection on an object the control labels
  * @property {(id: string) => void} regionClicked
+ * @property {(fn: (task: Task) => void) => void} onTask   run before controls load (dynamic options)
  */
 
 /** @type {Record<string, (node: ConfigNode, ctx: BuildContext) => Built>} */
-const OBJECTS_AND_LAYOUT = { View: buildView, Header: buildHeader, Style: buildStyle, Text: buildText };
+const OBJECTS_AND_LAYOUT = {
+	View: buildView, Header: buildHeader, Style: buildStyle, Text: buildText, HyperText: buildHyperText,
+	Paragraphs: buildParagraphs, Chat: buildChat, Table: buildTable, List: buildList,
+};
 /** @type {Record<string, (node: ConfigNode, ctx: BuildContext) => Control>} */
 const CONTROLS = {
 	Choices: buildChoices, TextArea: buildTextArea, Rating: buildRating, Number: buildNumber,
 	Labels: buildLabels, HyperTextLabels: buildLabels, ParagraphLabels: buildLabels,
+	Ranker: buildRanker, Pairwise: buildPairwise, Taxonomy: buildTaxonomy, DateTime: buildDateTime,
 };
 
 export class Form {
@@ -110,6 +121,7 @@ export class Form {
 				return null;
 			},
 			regionClicked: (id) => this.regionList.clicked(id),
+			onTask: (fn) => this.updaters.push({ el: this.el, update: fn }),
 			build: (node) => this.#build(node, ctx),
 			watchVisibility: (node, el) => {
 				if (attr(node, "visibleWhen")) this.conditional.push({ node, el });
@@ -145,6 +157,7 @@ export class Form {
 	 * @param {KeyboardEvent} e @param {Control|null} active
 	 */
 	key(e, active) {
+		if (active?.nav?.(e)) return true;
 		if (!this.regions.makers.size) return false;
 		const plain = !e.ctrlKey && !e.metaKey && !e.altKey;
 		if ((e.key === "Delete" || e.key === "Backspace") && plain && this.regions.selected) {
@@ -209,7 +222,7 @@ export class Form {
 		const perNames = new Set(this.controls.filter((c) => c.perRegion).map((c) => c.name));
 		const prefill = this.regions.load(source, perNames);
 		const suggested = task.prefill_from === "prediction";
-		const names = new Set(this.controls.map((c) => c.name));
+		const names = new Set(this.controls.filter((c) => !c.perRegion).map((c) => c.name));
 		this.prefillIds.clear();
 		this.passthrough = prefill.filter((it) => !names.has(it.from_name));
 		for (const c of this.controls) {
