@@ -9,8 +9,9 @@ from ._config import Config, parse_config
 from ._errors import ConfigError, QueueEmpty, TaskChanged
 from ._labeler import Labeler
 from .formats import export, read_label_studio
+from .suggest import Learner, prelabel
 
 __all__ = [
-    "Config", "ConfigError", "Labeler", "QueueEmpty", "TaskChanged", "export", "parse_config", "read_label_studio",
+    "Config", "ConfigError", "Labeler", "Learner", "prelabel", "QueueEmpty", "TaskChanged", "export", "parse_config", "read_label_studio",
 ]
 __version__ = "0.1.0"

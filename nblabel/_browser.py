@@ -26,8 +26,8 @@ class BrowserChannel:
 
     def _task_payload(self, key: str) -> dict:
         self._check_task(key)
+        shown, pid = self._show(key, wait=False)  # never wait on a model here: the worker runs ahead
         prefill, origin = self._prefill(key)
-        shown, pid = self._shown_prediction(key)
         live = self._store.live(key, self.annotator)
         return {"key": key, "id": plain_id(id_from_key(key)), "data": self._source.data(key, self._config.fields),
                 "prefill": prefill, "prefill_from": origin,
@@ -39,7 +39,10 @@ class BrowserChannel:
         current = self._current_key()
         keys = [] if current is None else [current]
         keys += [k for k in self._queue.fill(self._prefetch + 1) if k != current]
-        return [self._task_payload(k) for k in keys[: self._prefetch + 1]]
+        keys = keys[: self._prefetch + 1]
+        if keys:
+            self._suggest.want(self._lookahead(keys[0]))
+        return [self._task_payload(k) for k in keys]
 
     def _flags(self) -> dict:
         return {"can_undo": self._history.can_undo, "can_redo": self._history.can_redo,
@@ -56,7 +59,13 @@ class BrowserChannel:
         state.update(self._flags())
         if self._suggest.error:
             state["notice"] = self._suggest.error
+        if self._has_predictor:
+            state["suggest"] = self._panel()
         return state
+
+    def _panel(self) -> dict:
+        """Data for the live suggestion panel (docs/DESIGN.md "Suggestion panel")."""
+        return {**self._stats.panel(), "model_version": self._suggest.model_version, "error": self._suggest.error}
 
     def _push_state(self) -> None:
         if self._views:
@@ -99,5 +108,8 @@ class BrowserChannel:
         except (ValueError, KeyError, TypeError) as exc:
             self._emit({"type": "nack", "uid": uid, "key": key, "message": str(exc)})
             return
-        self._emit({"type": "ack", "uid": uid, "annotation_id": row["id"], "progress": self.progress,
-                    "window": self._window(), **self._flags()})
+        ack = {"type": "ack", "uid": uid, "annotation_id": row["id"], "progress": self.progress,
+               "window": self._window(), **self._flags()}
+        if self._has_predictor:
+            ack["suggest"] = self._panel()
+        self._emit(ack)

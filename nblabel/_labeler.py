@@ -32,6 +32,7 @@ from ._queue import Queue
 from ._results import normalize_result, strip_origins, with_origins
 from ._store import Store, session_owner
 from ._suggest import Suggestions, digest
+from .suggest._stats import SuggestionLog
 from ._task_ids import id_from_key, plain_id, task_key
 from ._tasks import ListSource, make_source
 
@@ -66,7 +67,8 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
                  store: str | os.PathLike | None = None, predictor: Any = None, order: str = "given",
                  seed: int | None = None, id_column: str | None = None, keys: dict | None = None,
                  annotator_emails: dict[str, str] | None = None, threshold: float | None = None,
-                 prefetch: int = 5) -> None:
+                 prefetch: int = 5, predictor_timeout: float = 30.0, predictor_batch: int = 16,
+                 predictor_labels: dict[str, str] | None = None) -> None:
         super().__init__()
         self._lock = threading.RLock()
         self._config = config if isinstance(config, Config) else parse_config(config)
@@ -84,11 +86,19 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         self._store = self._open_store(store)
         self._owner = session_owner()
         self._suggest = Suggestions(predictor, self._config, data, threshold,
-                                    ids=getattr(self._source, "index", None))
+                                    ids=getattr(self._source, "index", None), task_of=self._task_dict,
+                                    timeout=predictor_timeout, batch_size=predictor_batch,
+                                    labels=predictor_labels, on_ready=self._suggestions_ready)
+        self._shown: dict[str, tuple[dict | None, int | None]] = {}  # what the annotator saw, per task
+        self._bare: set[str] = set()  # tasks sent to the browser before their suggestion was ready
+        self._stats = SuggestionLog()
+        self._has_predictor = predictor is not None
         if order in ("uncertain", "confident") and predictor is None and not _has_predictions(self._source):
             raise ValueError(f"order={order!r} needs a predictor with scores (predictor= or task predictions)")
         self._queue = Queue(self._source, self._store, self.annotator, self._owner, order=order, seed=seed,
-                            score=self._score if order in ("uncertain", "confident") else None)
+                            score=self._score if order in ("uncertain", "confident") else None,
+                            score_many=self._score_many if self._suggest.worker is not None else None,
+                            rescore=self._rescore_token if self._suggest.learner is not None else None)
         self._history = History()
         self._focus: str | None = None  # a task shown out of queue order (back / goto / edit after undo)
         self._focus_from_back = False
@@ -101,6 +111,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         self._closed = False
         self._supersede()
         self.on_msg(self._on_msg)
+        self._learn_from_store()
 
     # -- setup -----------------------------------------------------------------------------------------------
     def _open_store(self, store: Any) -> Store:
@@ -133,6 +144,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
                 return
             self._closed = True
             self._closed_reason = reason
+            self._suggest.close()
             try:
                 self._queue.release()
             except Exception:  # the store may already be gone at interpreter exit
@@ -162,28 +174,72 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         self._store.check_served(key, self._fields_hash(key), id_from_key(key))
         self._served.add(key)
 
-    def _predictions(self, key: str) -> list[dict]:
-        extras = self._source.extras(key)
-        return self._suggest.for_task(key, extras, lambda: {"id": plain_id(id_from_key(key)), "data": self._source.data(key)})
+    def _task_dict(self, key: str) -> dict:
+        """The task as predictors get it: `{"id", "data"}` (code-point offsets)."""
+        return {"id": plain_id(id_from_key(key)), "data": self._source.data(key)}
 
-    def _shown_prediction(self, key: str) -> tuple[dict | None, int | None]:
-        shown = self._suggest.shown(self._predictions(key))
+    def _predictions(self, key: str, wait: bool = False) -> list[dict]:
+        """Predictions of a task; `wait=False` takes only what the background worker has ready (never blocks)."""
+        extras = self._source.extras(key)
+        return self._suggest.for_task(key, extras, lambda: self._task_dict(key), wait=wait)
+
+    def _shown_prediction(self, key: str, wait: bool = False) -> tuple[dict | None, int | None]:
+        """The suggestion shown for `key`: fixed once the annotator saw it, so origins match what was on screen."""
+        if key in self._shown:
+            return self._shown[key]
+        shown = self._suggest.shown(self._predictions(key, wait=wait))
         if shown is None:
             return None, None
         pid = shown.get("id") if isinstance(shown.get("id"), int) else self._store.prediction_id(key, digest(key, shown))
         return shown, pid
 
+    def _show(self, key: str, wait: bool) -> tuple[dict | None, int | None]:
+        """Fix what the annotator is shown for `key` (a newer model version may not change it under their eyes)."""
+        if key not in self._shown:
+            shown = self._shown_prediction(key, wait=wait)
+            if shown[0] is None and self._suggest.worker is not None and not wait:
+                self._bare.add(key)
+                return shown
+            self._shown[key] = shown
+            self._bare.discard(key)
+        return self._shown[key]
+
     def _score(self, key: str) -> float | None:
-        shown = self._suggest.shown(self._predictions(key))
+        shown = self._suggest.shown(self._predictions(key, wait=True))
         return None if shown is None or shown.get("score") is None else float(shown["score"])
 
-    def _prefill(self, key: str) -> tuple[list | None, str | None]:
+    def _score_many(self, keys: list[str]) -> list[float | None]:
+        self._suggest.compute(keys)
+        return [self._score(k) for k in keys]
+
+    def _rescore_token(self):
+        return self._suggest.model_version
+
+    def _suggestions_ready(self, keys: list[str]) -> None:
+        """Worker thread: a batch is ready; if the browser shows some of these tasks without one, update it."""
+        if not self._views or not self._bare.intersection(keys):
+            return
+        with self._lock:
+            if not self._closed:
+                self._push_state()
+
+    def _learn_from_store(self) -> None:
+        """A Learner on a store with answers (a re-run, a resumed session) starts from them."""
+        if self._suggest.learner is None:
+            return
+        for key, cancelled in self._store.live_status(self.annotator).items():
+            if not cancelled and self._source.has(key):
+                live = self._store.live(key, self.annotator)
+                if live is not None:
+                    self._suggest.observe(key, lambda: self._task_dict(key), live.result)
+
+    def _prefill(self, key: str, wait: bool = False) -> tuple[list | None, str | None]:
         live = self._store.live(key, self.annotator)
         if live is not None and not live.was_cancelled:
             return strip_origins(live.result), "annotation"
         if key in self._withdrawn:
             return strip_origins(self._withdrawn[key]), "annotation"
-        shown, _ = self._shown_prediction(key)
+        shown, _ = self._shown_prediction(key, wait=wait)
         if shown is not None:
             return strip_origins(shown["result"]), "prediction"
         return None, None
@@ -198,8 +254,32 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
                 return None
             self._check_task(key)
             self._shown_at.setdefault(key, time.perf_counter())
-            return {"id": plain_id(id_from_key(key)), "data": self._source.data(key),
-                    "predictions": self._predictions(key)}
+            self._suggest.settle()  # a due retrain first: simulations are deterministic
+            preds = self._predictions(key, wait=True)
+            self._show(key, wait=True)
+            self._suggest.want(self._lookahead(key))
+            return {"id": plain_id(id_from_key(key)), "data": self._source.data(key), "predictions": preds}
+
+    def _lookahead(self, key: str) -> list[str]:
+        """Tasks after `key` the worker may compute ahead (source order; the queue skips the answered ones)."""
+        if self._suggest.worker is None:
+            return []
+        window = [k for k in self._queue.window if k != key]
+        pos = self._source.position(window[-1] if window else key)
+        ahead = []
+        if pos is not None:
+            for p in range(pos + 1, pos + 1 + self._suggest.worker.batch_size * 2):
+                k = self._source.key_at(p)
+                if k is None:
+                    break
+                if k not in self._queue.done:
+                    ahead.append(k)
+        return window + ahead
+
+    def suggestion_stats(self):
+        """Per answer with a suggestion: accepted or corrected, score, model version, and the running accuracy."""
+        with self._lock:
+            return self._stats.frame()
 
     def submit(self, result: list | None = None) -> dict:
         """Store the current task's annotation (the shown suggestion when `result` is None); durable on return."""
@@ -209,6 +289,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
                 raise QueueEmpty("nothing left to label: every task has an annotation by " + repr(self.annotator))
             self._check_task(key)
             if result is None:
+                self._show(key, wait=True)
                 result, _ = self._prefill(key)
                 if result is None:
                     raise ValueError("no suggestion is shown for this task: pass a result list, e.g. "
@@ -244,6 +325,12 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
             key, self.annotator, result, was_cancelled=cancelled, lead_time=lead_time,
             parent_prediction=pid if shown else None, prediction=pred_meta, uid=uid)
         if not repeated:
+            if not cancelled:
+                self._suggest.observe(key, lambda: self._task_dict(key), row.result)
+                self._stats.record(key, row.result, shown, pid)
+            else:
+                self._suggest.forget(key)
+            self._shown.pop(key, None)
             self._history.record(Action(key, row.id, before, row.snapshot()))
             self._queue.mark_done(key, cancelled)
             self._withdrawn.pop(key, None)
@@ -261,7 +348,9 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
             if action is None:
                 return None
             self._store.restore(action.annotation_id, action.before)
+            self._stats.withdraw(action.key)
             if action.before is None or action.before.get("deleted"):
+                self._suggest.forget(action.key)
                 self._queue.withdraw(action.key)
                 self._withdrawn[action.key] = action.after["result"]
                 self._focus = None
@@ -278,6 +367,8 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
             if action is None:
                 return None
             self._store.restore(action.annotation_id, action.after)
+            if not action.after["was_cancelled"]:
+                self._suggest.observe(action.key, lambda: self._task_dict(action.key), action.after["result"])
             self._queue.mark_done(action.key, action.after["was_cancelled"])
             self._withdrawn.pop(action.key, None)
             if self._focus == action.key:

@@ -20,7 +20,9 @@ ORDERS = ("given", "shuffle", "uncertain", "confident")
 
 class Queue:
     def __init__(self, source: TaskSource, store: Store, annotator: str, owner: str, *, order: str = "given",
-                 seed: int | None = None, score: Callable[[str], float | None] | None = None) -> None:
+                 seed: int | None = None, score: Callable[[str], float | None] | None = None,
+                 score_many: Callable[[list[str]], list[float | None]] | None = None,
+                 rescore: Callable[[], object] | None = None) -> None:
         if order not in ORDERS:
             raise ValueError(f"order={order!r}: expected one of {', '.join(ORDERS)}")
         self.source, self.store, self.annotator, self.owner = source, store, annotator, owner
@@ -31,6 +33,8 @@ class Queue:
         self.window: list[str] = []  # leased, in serving order; window[0] is the queue's head
         self._requeue_round: list[str] | None = None  # skipped tasks being served again
         self._deferred: list[str] = []  # leased by another session when we reached them
+        self._score_many = score_many or (lambda keys: [score(k) for k in keys] if score else None)
+        self._rescore = rescore  # a token (the model version): when it changes, the remaining tasks are re-ranked
         self._scan = self._positions(order, seed, score)
 
     # -- order -----------------------------------------------------------------------------------------------
@@ -48,10 +52,26 @@ class Queue:
         else:
             if score is None:
                 raise ValueError(f"order={order!r} needs a predictor with scores")
-            scored = [(s if (s := score(k)) is not None else 0.5, i, k) for i, k in enumerate(keys)]
-            scored.sort(reverse=(order == "confident"))
-            keys = [k for _, _, k in scored]
+            yield from self._ranked(keys, order == "confident")
+            return
         yield from keys
+
+    def _ranked(self, keys: list[str], confident: bool) -> Iterator[str]:
+        """Keys by score (most uncertain first, or most confident), re-ranked when the model changes."""
+        while True:
+            keys = [k for k in keys if k not in self.done]
+            token = self._rescore() if self._rescore else None
+            scores = self._score_many(keys)
+            ranked = sorted(((s if s is not None else 0.5, i, k) for i, (k, s) in enumerate(zip(keys, scores))),
+                            reverse=confident)
+            keys = [k for _, _, k in ranked]
+            for n, key in enumerate(keys):
+                yield key
+                if self._rescore is not None and self._rescore() != token:
+                    keys = keys[n + 1:]
+                    break
+            else:
+                return
 
     # -- serving ---------------------------------------------------------------------------------------------
     def fill(self, n: int) -> list[str]:

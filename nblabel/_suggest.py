@@ -1,8 +1,13 @@
 """Suggestions: the predictions a task carries, and the one the annotator is shown.
 
-Rule: every source (Label Studio task predictions, a column, a Series, a callable) is normalised to Label Studio
-prediction dicts `{"result", "score", "model_version"}` here, so the labeling loop sees one shape only.
-The learning loop, ML backends and transformers pipelines build on this (a later issue).
+Rules:
+- every source (Label Studio task predictions, a column, a Series, a callable, a transformers pipeline, an ML
+  backend URL, a `Learner`) is normalised to Label Studio prediction dicts `{"result", "score", "model_version"}`
+  (`suggest/_sources.py`), so the labeling loop sees one shape only;
+- columns and Series are looked up directly (cheap); anything that runs a model goes through the background
+  `Worker` (`suggest/_worker.py`): batches ahead of the annotator, cached per task and model version, a
+  timeout, and failures turned into a message instead of an exception;
+- a `Learner` also hears every answer (`observe` / `forget`).
 """
 
 from __future__ import annotations
@@ -15,69 +20,77 @@ from typing import Any, Callable
 import pandas as pd
 
 from ._config import Config
-from ._results import region_id
 from ._task_ids import id_from_key
+from .suggest._sources import as_prediction_list, to_prediction as simple_prediction  # noqa: F401 (re-export)
 
 _URL = re.compile(r"^https?://")
 
 
-def simple_prediction(value: Any, config: Config) -> dict | None:
-    """A prediction dict from a full prediction, a result list, or a plain label (optionally `(label, score)`)."""
-    if value is None or (isinstance(value, float) and value != value):
-        return None
-    if isinstance(value, dict) and "result" in value:
-        return dict(value)
-    if isinstance(value, list) and all(isinstance(v, dict) for v in value) and value:
-        return {"result": list(value)}
-    score = None
-    if isinstance(value, tuple) and len(value) == 2:
-        value, score = value
-    control = next(iter(config.controls.values()), None)
-    if control is None:
-        return None
-    payload = {"choices": [value]} if control.type == "choices" else \
-        {"text": [str(value)]} if control.type == "textarea" else {control.type: value}
-    pred = {"result": [{"id": region_id(), "from_name": control.name, "to_name": control.to_name[0],
-                        "type": control.type, "value": payload}]}
-    if score is not None:
-        pred["score"] = float(score)
-    return pred
-
-
-def as_prediction_list(value: Any, config: Config) -> list[dict]:
-    if isinstance(value, list) and value and all(isinstance(v, dict) and "result" in v for v in value):
-        return [dict(v) for v in value]
-    pred = simple_prediction(value, config)
-    return [pred] if pred else []
+def make_batch_predictor(predictor: Any, config: Config, *, labels: dict | None = None,
+                         batch_size: int = 32) -> Callable[[list[dict]], list] | None:
+    """A callable `tasks -> one value per task` for anything that runs a model (None for columns/Series)."""
+    from .suggest._learner import Learner
+    from .suggest._ml_backend import MLBackend
+    from .suggest._pipelines import PipelinePredictor, is_pipeline
+    if isinstance(predictor, str) and _URL.match(predictor):
+        return MLBackend(predictor, config)
+    if isinstance(predictor, Learner):
+        return predictor.bind(config)
+    if is_pipeline(predictor):
+        return PipelinePredictor(predictor, config, labels=labels, batch_size=batch_size)
+    if isinstance(predictor, (MLBackend, PipelinePredictor)):
+        return predictor
+    if callable(predictor) and not isinstance(predictor, (str, pd.Series)):
+        return predictor
+    return None
 
 
 class Suggestions:
     """Predictions per task key, from the task itself and the `predictor=` argument."""
 
     def __init__(self, predictor: Any, config: Config, data: Any, threshold: float | None = None,
-                 ids: pd.Index | None = None) -> None:
+                 ids: pd.Index | None = None, *, task_of: Callable[[str], dict] | None = None,
+                 timeout: float = 30.0, batch_size: int = 16, labels: dict | None = None,
+                 on_ready: Callable[[list[str]], None] | None = None) -> None:
         self.config, self.threshold = config, threshold
         self._column: pd.Series | None = None
-        self._callable: Callable | None = None
-        self.error: str | None = None
-        self._cache: dict[str, list[dict]] = {}  # callable predictions per task key: a model runs once per task
+        self.worker = None
+        self.learner = None
+        self._predict = None
         if predictor is None:
             return
-        if isinstance(predictor, str):
-            if _URL.match(predictor):
-                raise NotImplementedError("Label Studio ML backends (predictor='http…') are not supported yet")
+        batch = make_batch_predictor(predictor, config, labels=labels, batch_size=batch_size)
+        if batch is not None:
+            from .suggest._learner import Learner
+            from .suggest._worker import Worker
+            self._predict = batch
+            self.learner = batch if isinstance(batch, Learner) else None
+            self.worker = Worker(batch, lambda: getattr(batch, "model_version", None), task_of,
+                                 lambda value, task: as_prediction_list(value, config, task),
+                                 batch_size=batch_size, timeout=timeout, on_ready=on_ready)
+        elif isinstance(predictor, str):
             if not isinstance(data, pd.DataFrame) or predictor not in data.columns:
                 raise ValueError(f"predictor={predictor!r} is not a column of the data")
             # a column belongs to its row: index it by task id (which may come from id_column=)
             self._column = pd.Series(data[predictor].to_numpy(), index=ids if ids is not None else data.index)
         elif isinstance(predictor, pd.Series):
             self._column = predictor
-        elif callable(predictor):
-            self._callable = predictor
         else:
-            raise TypeError(f"predictor= must be a column name, a Series or a callable, not {type(predictor).__name__}")
+            raise TypeError("predictor= must be a column name, a Series, a callable, a transformers pipeline, "
+                            f"an ML backend URL or an nblabel.Learner, not {type(predictor).__name__}")
 
-    def for_task(self, key: str, task_extras: dict, task: Callable[[], dict]) -> list[dict]:
+    @property
+    def error(self) -> str | None:
+        if self.learner is not None and self.learner.error:
+            return self.learner.error
+        return self.worker.error if self.worker is not None else None
+
+    @property
+    def model_version(self) -> str | None:
+        return getattr(self._predict, "model_version", None) if self._predict is not None else None
+
+    def for_task(self, key: str, task_extras: dict, task: Callable[[], dict] | None = None,
+                 wait: bool = True) -> list[dict]:
         """All predictions of a task (from the task first, then the predictor), normalised."""
         preds = [p for p in task_extras.get("predictions", []) if isinstance(p, dict) and "result" in p]
         if self._column is not None:
@@ -85,23 +98,38 @@ class Suggestions:
                 value = self._column.loc[id_from_key(key)]
             except (KeyError, TypeError):
                 value = None
-            preds += as_prediction_list(value, self.config)
-        elif self._callable is not None:
-            if key not in self._cache:
-                try:
-                    out = self._callable([task()])
-                    self._cache[key] = as_prediction_list(out[0] if isinstance(out, (list, tuple)) else out,
-                                                          self.config)
-                    self.error = None
-                except Exception as exc:  # a broken model must not stop labeling
-                    self.error = f"predictor failed: {type(exc).__name__}: {exc}"
-                    return preds
-            preds += self._cache[key]
+            preds += as_prediction_list(value, self.config, task() if task is not None else None)
+        elif self.worker is not None:
+            preds += self.worker.get(key, wait=wait) or []
         return preds
+
+    def want(self, keys: list[str]) -> None:
+        if self.worker is not None:
+            self.worker.want(keys)
+
+    def compute(self, keys: list[str]) -> None:
+        if self.worker is not None:
+            self.worker.compute(keys)
+
+    def observe(self, key: str, task: Callable[[], dict], result: list[dict]) -> None:
+        if self.learner is not None:
+            self.learner.observe(key, task(), result)
+
+    def forget(self, key: str) -> None:
+        if self.learner is not None:
+            self.learner.forget(key)
+
+    def settle(self) -> None:
+        if self.learner is not None:
+            self.learner.settle()
+
+    def close(self) -> None:
+        if self.worker is not None:
+            self.worker.close()
 
     def column_predictions(self, index) -> list[list[dict]] | None:
         """Predictions for every row of a frame at once (None when they must come task by task)."""
-        if self._callable is not None:
+        if self.worker is not None:
             return None
         if self._column is None:
             return [[] for _ in range(len(index))]

@@ -1,0 +1,258 @@
+"""`nblabel.Learner`: the built-in predictor that learns from every answer (single-choice `Choices`).
+
+Rules:
+- with `encoder=` (a transformers model folder, a feature-extraction pipeline, or a callable texts → vectors)
+  each distinct text is embedded once (cached; batches sorted by length so padding stays small) and the learner
+  starts cold from label-name similarity; with no encoder a fast sparse text model (hashed word and character
+  n-grams) suggests once it has one label per class;
+- a linear head retrains in a background thread (never the caller's: messages arrive on the kernel's subshell
+  thread and must not wait for a fit); a retrain starts when enough new answers arrived (1, 2, 4, … then every
+  `retrain_every`), and each retrain bumps `model_version`, so cached suggestions are recomputed — from cached
+  embeddings, which is cheap;
+- `settle()` waits for a retrain that is due: the headless `current` calls it, so simulations are deterministic;
+- one lock guards the labels and the head; fitting happens outside it on a snapshot.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Callable
+
+import numpy as np
+
+from .._config import Config
+from ._sources import choice_item, object_field
+
+
+class Learner:
+    """A predictor that learns from the annotations of the Labeler it is given to.
+
+    >>> lab = nblabel.Labeler(df, config, predictor=nblabel.Learner(encoder="path/to/all-MiniLM-L6-v2"))
+    """
+
+    def __init__(self, encoder: Any = None, *, retrain_every: int = 20, batch_size: int = 64,
+                 max_length: int = 256, C: float = 4.0, template: str = "This is {}.", prior_weight: float = 5.0) -> None:
+        self.prior_weight = prior_weight
+        self.retrain_every, self.batch_size, self.max_length = max(1, int(retrain_every)), batch_size, max_length
+        self.C, self.template = C, template
+        self._encoder_arg = encoder
+        self._encode: Callable[[list[str]], np.ndarray] | None = None
+        self._vectors: dict[str, np.ndarray] = {}
+        self._lock = threading.RLock()
+        self._embed_lock = threading.Lock()  # one model call at a time (torch modules are not re-entrant here)
+        self._labels: dict[str, tuple[str, str]] = {}  # task key → (text, label)
+        self._pending = 0
+        self._trained_on = 0
+        self._head: Any = None
+        self._version = 0
+        self._thread: threading.Thread | None = None
+        self._due = False
+        self.error: str | None = None
+        self.control = self.field = None
+        self.classes: tuple[str, ...] = ()
+
+    # -- binding ---------------------------------------------------------------------------------------------
+    def bind(self, config: Config) -> "Learner":
+        """Attach to a config: the first single-choice Choices control is what the learner predicts."""
+        control = next((c for c in config.controls.values() if c.type == "choices"), None)
+        if control is None:
+            raise ValueError("nblabel.Learner predicts Choices: the config has no <Choices> control")
+        if control.dynamic or len(control.options) < 2:
+            raise ValueError(f'nblabel.Learner needs <Choices name="{control.name}"> with two or more fixed options')
+        field = object_field(config, control)
+        if field is None:
+            raise ValueError(f'<Choices name="{control.name}"> labels no object with a $field')
+        if self.control is not None and (self.control.name, self.classes) != (control.name, control.options):
+            raise ValueError("this Learner is already bound to another config: make a new nblabel.Learner()")
+        self.control, self.field, self.classes = control, field, control.options
+        return self
+
+    @property
+    def model_version(self) -> str:
+        kind = "embed" if self._encoder_arg is not None else "sparse"
+        return f"nblabel-learner-{kind}-v{self._version}"
+
+    # -- predicting ------------------------------------------------------------------------------------------
+    def __call__(self, tasks: list[dict]) -> list[dict | None]:
+        texts = [self._text(t) for t in tasks]
+        with self._lock:
+            head, version = self._head, self.model_version
+        probs = self._probabilities(texts, head)
+        if probs is None:
+            return [None] * len(tasks)
+        out = []
+        for p in probs:
+            best = int(np.argmax(p))
+            out.append({"result": [choice_item(self.control, self.classes[best])], "score": float(p[best]),
+                        "model_version": version})
+        return out
+
+    def _text(self, task: dict) -> str:
+        if self.control is None:
+            raise RuntimeError("this Learner is not bound to a config: pass it as Labeler(predictor=...)")
+        value = task.get("data", {}).get(self.field)
+        return "" if value is None else str(value)
+
+    def _probabilities(self, texts: list[str], head: Any) -> np.ndarray | None:
+        if self._encoder_arg is None:
+            if head is None:
+                return None
+            return head.predict_proba(_sparse(texts))
+        X = self.embed(texts)
+        if head is None:  # cold start: cosine similarity to "This is <label>." (all-MiniLM vectors are unit length)
+            sims = X @ self._label_vectors().T
+            z = np.exp((sims - sims.max(axis=1, keepdims=True)) * 20.0)
+            return z / z.sum(axis=1, keepdims=True)
+        p = head.predict_proba(X)
+        if self.prior_weight and head.n_train < 200:  # few labels: the label-name prior still knows something
+            sims = X @ self._label_vectors().T
+            z = np.exp((sims - sims.max(axis=1, keepdims=True)) * 20.0)
+            w = self.prior_weight / (self.prior_weight + head.n_train)
+            p = (1 - w) * p + w * z / z.sum(axis=1, keepdims=True)
+        return p
+
+    def _label_vectors(self) -> np.ndarray:
+        return self.embed([self.template.format(c) for c in self.classes])
+
+    # -- embeddings ------------------------------------------------------------------------------------------
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Vectors for texts, computing only those not seen before (length-sorted batches)."""
+        missing = sorted({t for t in texts if t not in self._vectors}, key=len)
+        if missing:
+            with self._embed_lock:
+                if self._encode is None:
+                    self._encode = _make_encoder(self._encoder_arg, self.max_length)
+                missing = [t for t in missing if t not in self._vectors]
+                for i in range(0, len(missing), self.batch_size):
+                    chunk = missing[i:i + self.batch_size]
+                    vecs = np.asarray(self._encode(chunk), dtype=np.float32)
+                    norms = np.linalg.norm(vecs, axis=1, keepdims=True)
+                    vecs = vecs / np.where(norms == 0, 1, norms)
+                    self._vectors.update(zip(chunk, vecs))
+        return np.stack([self._vectors[t] for t in texts]) if texts else np.zeros((0, 1), np.float32)
+
+    # -- learning --------------------------------------------------------------------------------------------
+    def observe(self, key: str, task: dict, result: list[dict]) -> None:
+        """An answer for a task: learn its label (a re-submit replaces the earlier one)."""
+        label = next((item["value"]["choices"][0] for item in result
+                      if item.get("from_name") == self.control.name and item.get("value", {}).get("choices")), None)
+        with self._lock:
+            if label is None or label not in self.classes:
+                if self._labels.pop(key, None) is not None:
+                    self._pending += 1
+            else:
+                old = self._labels.get(key)
+                self._labels[key] = (self._text(task), label)
+                if old != self._labels[key]:
+                    self._pending += 1
+            self._maybe_retrain()
+
+    def forget(self, key: str) -> None:
+        """An answer was withdrawn (undo)."""
+        with self._lock:
+            if self._labels.pop(key, None) is not None:
+                self._pending += 1
+                self._maybe_retrain()
+
+    def _due_now(self) -> bool:
+        # early on every answer changes the model a lot: retrain after 1, 2, 4, 8… answers, then every N
+        step = min(self.retrain_every, max(1, self._trained_on // 2))
+        return self._pending >= step
+
+    def _maybe_retrain(self) -> None:
+        if not self._due_now():
+            return
+        self._due = True
+        if self._thread is None or not self._thread.is_alive():
+            self._thread = threading.Thread(target=self._retrain_loop, name="nblabel-learner", daemon=True)
+            self._thread.start()
+
+    def _retrain_loop(self) -> None:
+        while True:
+            with self._lock:
+                if not self._due:
+                    return
+                self._due = False
+                snapshot = list(self._labels.values())
+                self._pending = 0
+            try:
+                head = self._fit(snapshot)
+                with self._lock:
+                    self._trained_on = len(snapshot)
+                    if head is not None or self._head is not None:
+                        self._head = head
+                        self._version += 1
+                    self.error = None
+            except Exception as exc:  # keep the old head: suggestions go on
+                with self._lock:
+                    self.error = f"Learner retrain failed: {type(exc).__name__}: {exc}"
+
+    def _fit(self, examples: list[tuple[str, str]]) -> Any:
+        labels = [label for _, label in examples]
+        present = sorted(set(labels), key=self.classes.index)
+        if len(present) < 2:
+            return None  # a classifier needs two classes: cold start (or nothing) until then
+        from sklearn.linear_model import LogisticRegression
+        texts = [t for t, _ in examples]
+        X = _sparse(texts) if self._encoder_arg is None else self.embed(texts)
+        y = np.array([self.classes.index(label) for label in labels])
+        clf = LogisticRegression(C=self.C, max_iter=500)
+        clf.fit(X, y)
+        return _FullHead(clf, len(self.classes), len(examples))
+
+    def settle(self, timeout: float | None = None) -> None:
+        """Wait for a due retrain (headless determinism)."""
+        thread = self._thread
+        if thread is not None and thread.is_alive():
+            thread.join(timeout)
+
+    @property
+    def n_labels(self) -> int:
+        with self._lock:
+            return len(self._labels)
+
+
+class _FullHead:
+    """A fitted classifier's probabilities over every class of the config (unseen classes get 0)."""
+
+    def __init__(self, clf: Any, n: int, n_train: int) -> None:
+        self.clf, self.n, self.n_train = clf, n, n_train
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        p = self.clf.predict_proba(X)
+        full = np.zeros((p.shape[0], self.n))
+        full[:, self.clf.classes_] = p
+        return full
+
+
+def _sparse(texts: list[str]):
+    from sklearn.feature_extraction.text import HashingVectorizer
+    from scipy.sparse import hstack
+    words = HashingVectorizer(n_features=2 ** 18, ngram_range=(1, 2), alternate_sign=False, lowercase=True)
+    chars = HashingVectorizer(n_features=2 ** 18, analyzer="char_wb", ngram_range=(2, 4), alternate_sign=False)
+    return hstack([words.transform(texts), chars.transform(texts)]).tocsr()
+
+
+def _make_encoder(encoder: Any, max_length: int) -> Callable[[list[str]], np.ndarray]:
+    """texts → vectors, from a model folder, a feature-extraction pipeline or a callable."""
+    from ._pipelines import is_pipeline
+    if is_pipeline(encoder):
+        def run_pipe(texts: list[str]) -> np.ndarray:
+            out = encoder(texts, truncation=True, max_length=max_length)
+            return np.stack([np.asarray(o, dtype=np.float32).reshape(-1, np.asarray(o).shape[-1]).mean(0)
+                             for o in out])
+        return run_pipe
+    if callable(encoder):
+        return lambda texts: np.asarray(encoder(texts), dtype=np.float32)
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+    tokenizer = AutoTokenizer.from_pretrained(str(encoder))
+    model = AutoModel.from_pretrained(str(encoder)).eval()
+
+    def run(texts: list[str]) -> np.ndarray:
+        batch = tokenizer(texts, padding=True, truncation=True, max_length=max_length, return_tensors="pt")
+        with torch.inference_mode():
+            hidden = model(**batch).last_hidden_state
+        mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+        return ((hidden * mask).sum(1) / mask.sum(1).clamp(min=1)).numpy()  # mean pooling (sentence-transformers)
+    return run

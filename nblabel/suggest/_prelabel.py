@@ -1,0 +1,59 @@
+"""`nblabel.prelabel(data, config, predictor)`: one Label Studio prediction per task, no widget.
+
+Rules:
+- the predictor runs over the whole data in batches of `batch_size` (a pipeline batches on the model too, with
+  inputs sorted by length), which is what makes it faster than calling the model task by task;
+- the answer is a pandas Series aligned with the data (index = task ids); a task without a suggestion is None;
+- a predictor that raises raises here: batch pre-labeling is a script, not an interactive session.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from .._config import Config, parse_config
+from .._task_ids import id_from_key, plain_id
+from .._tasks import make_source
+from ._sources import as_prediction_list
+
+
+def prelabel(data: Any, config: str | Config, predictor: Any, *, batch_size: int = 64,
+             labels: dict[str, str] | None = None, id_column: str | None = None) -> pd.Series:
+    """Predictions for every task: a Series of LS prediction dicts (or None), aligned with `data`."""
+    from .._suggest import make_batch_predictor
+    cfg = config if isinstance(config, Config) else parse_config(config)
+    source = make_source(data, id_column)
+    if isinstance(predictor, str) and not predictor.startswith(("http://", "https://")):
+        if not isinstance(data, pd.DataFrame):
+            raise ValueError(f"predictor={predictor!r} names a column, but the data is not a DataFrame")
+        predict = None
+        column = data[predictor]
+    elif isinstance(predictor, pd.Series):
+        predict, column = None, predictor
+    else:
+        predict = make_batch_predictor(predictor, cfg, labels=labels, batch_size=batch_size)
+        if predict is None:
+            raise TypeError(f"cannot pre-label with {type(predictor).__name__}")
+    keys = list(source.iter_keys())
+    ids = [plain_id(id_from_key(k)) for k in keys]
+    index = data.index if isinstance(data, pd.DataFrame) and id_column is None else \
+        pd.Index(ids, tupleize_cols=False)
+    out: list[dict | None] = []
+    if predict is None:
+        values = column.reindex(index).tolist() if isinstance(column, pd.Series) else list(column)
+        for key, value in zip(keys, values):
+            preds = as_prediction_list(value, cfg, {"data": source.data(key)})
+            out.append(preds[0] if preds else None)
+    else:
+        for i in range(0, len(keys), batch_size):
+            chunk = keys[i:i + batch_size]
+            tasks = [{"id": plain_id(id_from_key(k)), "data": source.data(k)} for k in chunk]
+            raw = predict(tasks)
+            if len(raw) != len(tasks):
+                raise ValueError(f"the predictor returned {len(raw)} predictions for {len(tasks)} tasks")
+            for value, task in zip(raw, tasks):
+                preds = as_prediction_list(value, cfg, task)
+                out.append(preds[0] if preds else None)
+    return pd.Series(out, index=index, dtype=object, name="predictions")

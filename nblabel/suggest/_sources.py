@@ -1,0 +1,125 @@
+"""Simple predictor values → Label Studio predictions.
+
+Rule: whatever a column, Series or callable returns is normalised here to one shape,
+`{"result": [...], "score"?, "model_version"?}`, against the config, so the rest of nblabel sees Label Studio
+predictions only. Accepted values, per task:
+- a prediction dict (`{"result": ...}`), a list of them, or a bare LS result list;
+- a label (str/int/bool) for the config's first control, `(label, score)`;
+- spans for a Labels control: a list of `(start, end, label)` or `(start, end, label, score)`, offsets in code
+  points (Python's), the text filled in from the task;
+- `None` / NaN: no suggestion.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._config import Config, Control
+from .._results import region_id
+
+
+def first_control(config: Config, kinds: tuple[str, ...] | None = None) -> Control | None:
+    for control in config.controls.values():
+        if kinds is None or control.type in kinds:
+            return control
+    return None
+
+
+def object_field(config: Config, control: Control) -> str | None:
+    """The data field of the object a control labels (`$text` → "text")."""
+    for name in control.to_name:
+        obj = config.objects.get(name)
+        if obj is not None and obj.field:
+            return obj.field
+    return None
+
+
+def choice_item(control: Control, label: Any, score: float | None = None) -> dict:
+    payload = ({"choices": list(label) if isinstance(label, (list, tuple)) else [label]}
+               if control.type == "choices" else
+               {"text": [str(label)]} if control.type == "textarea" else {control.type: label})
+    item = {"id": region_id(), "from_name": control.name, "to_name": control.to_name[0] if control.to_name else
+            control.name, "type": control.type, "value": payload}
+    if score is not None:
+        item["score"] = float(score)
+    return item
+
+
+def span_item(control: Control, start: int, end: int, label: str, text: str | None,
+              score: float | None = None) -> dict:
+    value = {"start": int(start), "end": int(end), control.type: [label]}
+    if text is not None:
+        value["text"] = text[int(start):int(end)]
+    item = {"id": region_id(), "from_name": control.name, "to_name": control.to_name[0], "type": control.type,
+            "value": value}
+    if score is not None:
+        item["score"] = float(score)
+    return item
+
+
+def _is_span(v: Any) -> bool:
+    return (isinstance(v, (tuple, list)) and len(v) in (3, 4) and _is_int(v[0]) and _is_int(v[1])
+            and isinstance(v[2], str))
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) or type(v).__name__.startswith("int")
+
+
+def to_prediction(value: Any, config: Config, task: dict | None = None) -> dict | None:
+    """One prediction dict for one task's predictor value (None: no suggestion)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, dict):
+        if "result" in value:
+            return dict(value)
+        raise ValueError(f"a prediction dict needs a 'result' key, got keys {sorted(value)}")
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        return {"result": list(value)}
+    if isinstance(value, list) and not value:
+        return None
+    if isinstance(value, (list, tuple)) and value and all(_is_span(v) for v in value):
+        return _spans(value, config, task)
+    score = None
+    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], (int, float)) \
+            and not isinstance(value[1], bool) and not _is_span(value):
+        value, score = value
+    control = first_control(config)
+    if control is None:
+        return None
+    if hasattr(value, "item"):  # numpy scalars
+        value = value.item()
+    pred = {"result": [choice_item(control, value)]}
+    if score is not None:
+        pred["score"] = float(score)
+    return pred
+
+
+def _spans(spans, config: Config, task: dict | None) -> dict:
+    control = first_control(config, tuple(t for t in _span_types(config)))
+    if control is None:
+        raise ValueError("(start, end, label) spans need a Labels control in the config")
+    field = object_field(config, control)
+    text = (task or {}).get("data", {}).get(field) if field else None
+    items, scores = [], []
+    for span in spans:
+        score = float(span[3]) if len(span) == 4 and span[3] is not None else None
+        items.append(span_item(control, span[0], span[1], span[2], text if isinstance(text, str) else None, score))
+        if score is not None:
+            scores.append(score)
+    pred = {"result": items}
+    if scores:
+        pred["score"] = sum(scores) / len(scores)
+    return pred
+
+
+def _span_types(config: Config) -> list[str]:
+    return [c.type for c in config.controls.values() if c.type in ("labels", "hypertextlabels")]
+
+
+def as_prediction_list(value: Any, config: Config, task: dict | None = None) -> list[dict]:
+    """All predictions of one task: a list of prediction dicts stays a list; anything else is one or none."""
+    if isinstance(value, list) and value and all(isinstance(v, dict) and "result" in v for v in value):
+        return [dict(v) for v in value]
+    pred = to_prediction(value, config, task)
+    return [pred] if pred else []

@@ -1,0 +1,54 @@
+"""What happened to the suggestions: accepted or corrected, per answer, for `suggestion_stats()` and the panel.
+
+Rule: an answer counts as *accepted* when every item of the shown suggestion came back with
+`origin: "prediction"` and nothing was added; anything else with a suggestion shown is *corrected*. Answers
+without a suggestion are not counted (there was nothing to accept). Session-only bookkeeping: the store keeps
+the origins, this keeps the order they happened in.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pandas as pd
+
+_WINDOW = 20  # the accuracy line is the acceptance rate over the last 20 answers
+
+
+class SuggestionLog:
+    def __init__(self) -> None:
+        self.rows: list[dict] = []
+
+    def record(self, key: str, result: list[dict], shown: dict | None, pid: int | None) -> None:
+        if shown is None:
+            return
+        accepted = bool(result) and all(item.get("origin") == "prediction" for item in result) \
+            and len(result) == len(shown.get("result", []))
+        self.withdraw(key)  # a re-submit replaces the earlier answer's row
+        self.rows.append({"task_key": key, "accepted": accepted, "score": shown.get("score"),
+                          "model_version": shown.get("model_version"), "prediction_id": pid, "time": time.time()})
+
+    def withdraw(self, key: str) -> None:
+        self.rows = [r for r in self.rows if r["task_key"] != key]
+
+    def frame(self) -> pd.DataFrame:
+        from .._task_ids import id_from_key, plain_id
+        df = pd.DataFrame(self.rows, columns=["task_key", "accepted", "score", "model_version", "prediction_id",
+                                              "time"])
+        df.insert(0, "task_id", [plain_id(id_from_key(k)) for k in df["task_key"]])
+        df = df.drop(columns="task_key")
+        df["accepted"] = df["accepted"].astype(bool)
+        df["corrected"] = ~df["accepted"]
+        df["accuracy_recent"] = df["accepted"].astype(float).rolling(_WINDOW, min_periods=1).mean()
+        df["accepted_total"] = df["accepted"].cumsum()
+        df["time"] = pd.to_datetime(df["time"], unit="s", utc=True)
+        return df
+
+    def panel(self, points: int = 60) -> dict:
+        accepted = sum(r["accepted"] for r in self.rows)
+        line, run = [], []
+        for r in self.rows:
+            run.append(r["accepted"])
+            line.append(round(sum(run[-_WINDOW:]) / len(run[-_WINDOW:]), 3))
+        return {"accepted": accepted, "corrected": len(self.rows) - accepted, "window": _WINDOW,
+                "accuracy": line[-points:]}

@@ -1,0 +1,100 @@
+"""The background worker: batches ahead, cache per model version, failures and timeouts leave labeling working."""
+
+import threading
+import time
+
+import pandas as pd
+
+import nblabel
+from nblabel.suggest._worker import Worker
+
+CHOICES = """<View><Text name="text" value="$text"/>
+<Choices name="s" toName="text" choice="single"><Choice value="Positive"/><Choice value="Negative"/></Choices></View>"""
+RESULT = [{"from_name": "s", "to_name": "text", "type": "choices", "value": {"choices": ["Negative"]}}]
+
+
+def _worker(predict, version=lambda: "v1", **kw):
+    return Worker(predict, version, lambda k: {"id": k, "data": {"text": k}}, lambda v, t: [v] if v else [], **kw)
+
+
+def test_batches_ahead_and_caches_per_version():
+    seen, version = [], ["v1"]
+    w = _worker(lambda tasks: (seen.append([t["id"] for t in tasks]) or [{"result": [], "v": version[0]}
+                                                                           for t in tasks]),
+                version=lambda: version[0], batch_size=4)
+    w.want([str(i) for i in range(8)])
+    assert w.get("0", wait=True)[0]["v"] == "v1"
+    deadline = time.monotonic() + 5
+    while w.get("7", wait=False) is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert all(len(b) <= 4 for b in seen) and sorted(sum(seen, [])) == sorted(str(i) for i in range(8))
+    n = len(seen)
+    assert w.get("3", wait=True)[0]["v"] == "v1" and len(seen) == n  # cached
+    version[0] = "v2"
+    assert w.get("3", wait=False)[0]["v"] == "v1"  # stale beats nothing while the worker recomputes
+    assert w.get("3", wait=True)[0]["v"] == "v2"
+    w.close()
+
+
+def test_raising_predictor_leaves_labeling_working_with_message():
+    df = pd.DataFrame({"text": ["a", "b"]})
+
+    def broken(tasks):
+        raise RuntimeError("model exploded")
+
+    lab = nblabel.Labeler(df, CHOICES, annotator="a", store=":memory:", predictor=broken)
+    assert lab.current["predictions"] == []
+    assert "model exploded" in lab._suggest.error
+    assert "model exploded" in lab._state()["notice"]
+    lab.submit(RESULT)
+    assert lab.progress["done"] == 1
+    lab.close()
+
+
+def test_timeout_leaves_labeling_working_with_message():
+    df = pd.DataFrame({"text": ["a", "b"]})
+    release = threading.Event()
+
+    def slow(tasks):
+        release.wait(10)
+        return ["Positive" for _ in tasks]
+
+    lab = nblabel.Labeler(df, CHOICES, annotator="a", store=":memory:", predictor=slow, predictor_timeout=0.3)
+    t0 = time.perf_counter()
+    assert lab.current["predictions"] == []
+    assert time.perf_counter() - t0 < 2
+    assert "timed out after 0.3 s" in lab._state()["notice"]
+    ann = lab.submit(RESULT)
+    assert ann["result"][0]["origin"] == "manual"
+    release.set()
+    lab.close()
+
+
+def test_widget_payload_never_waits_and_updates_when_ready():
+    df = pd.DataFrame({"text": ["a", "b", "c"]})
+    release = threading.Event()
+
+    def slow(tasks):
+        release.wait(10)
+        return [("Positive", 0.8) for _ in tasks]
+
+    lab = nblabel.Labeler(df, CHOICES, annotator="a", store=":memory:", predictor=slow)
+    sent = []
+    lab.send = lambda content, buffers=None: sent.append(content)
+    t0 = time.perf_counter()
+    lab._on_msg(lab, {"type": "hello"}, [])
+    assert time.perf_counter() - t0 < 1
+    assert sent[-1]["tasks"][0]["prediction"] is None
+    release.set()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and (len(sent) < 2 or sent[-1]["tasks"][0]["prediction"] is None):
+        time.sleep(0.02)
+    state = sent[-1]
+    assert state["tasks"][0]["prediction"]["score"] == 0.8
+    assert state["tasks"][0]["prefill_from"] == "prediction"
+    assert state["suggest"]["accepted"] == 0 and state["suggest"]["accuracy"] == []
+    lab._on_msg(lab, {"type": "submit", "uid": "u1", "key": state["tasks"][0]["key"],
+                      "result": state["tasks"][0]["prefill"]}, [])
+    ack = sent[-1]
+    assert ack["type"] == "ack" and ack["suggest"]["accepted"] == 1 and ack["suggest"]["accuracy"] == [1.0]
+    lab.close()
