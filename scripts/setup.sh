@@ -24,6 +24,8 @@ npm run build
 step "pip install -e \".[test]\""
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 .venv/bin/python -m pip install --quiet --progress-bar off --upgrade pip
+# torch first, pinned: this version is a CPU build here; anything pulling plain `torch` later would fetch CUDA.
+.venv/bin/python -m pip install --quiet --progress-bar off torch==2.13.0
 # The editable build runs hatch-jupyter-builder, which re-runs the npm build only if js/ is newer than the bundle.
 .venv/bin/python -m pip install --quiet --progress-bar off -e ".[test]"
 .venv/bin/python -c "import nblabel; print('nblabel', nblabel.__version__, 'importable')"
