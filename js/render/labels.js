@@ -30,7 +30,8 @@ export function buildLabels(node, ctx) {
 	store.targets.set(name, (attr(node, "toName") ?? "").split(",").map((t) => t.trim()).filter(Boolean));
 	const el = h("div", { class: "nblabel-control nblabel-labels", "data-name": name });
 	applyStyle(el, attr(node, "style"));
-	const list = h("div", { class: "nblabel-options is-inline", role: "toolbar", "aria-label": name });
+	const inline = (attr(node, "showInline") ?? "true").toLowerCase() !== "false"; // Labels default to a row
+	const list = h("div", { class: `nblabel-options${inline ? " is-inline" : ""}`, role: "toolbar", "aria-label": name });
 	el.append(list);
 
 	const options = descendants(node, "Label").map((opt, i) => {

@@ -105,7 +105,8 @@ export function buildText(node, ctx) {
 			const v = resolve(value, task.data);
 			empty = isEmptyValue(v);
 			el.classList.toggle("is-empty", empty);
-			text = empty ? "" : displayText(v);
+			// a list of strings (e.g. a document split in paragraphs) reads as paragraphs, not as JSON
+			text = empty ? "" : Array.isArray(v) && v.every((x) => typeof x === "string") ? v.join("\n\n") : displayText(v);
 			pending = null;
 			shown = [];
 			repaint();
