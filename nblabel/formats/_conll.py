@@ -20,7 +20,7 @@ from typing import Any
 
 from ._frame import Frame, convert_items, text_fields, texts_for
 from ._items import control_tags, item_annotations
-from ._treebank import chunk_tokens, clear_tokens, span_tokenize
+from ._treebank import chunk_tokens, clear_tokens, inert, span_tokenize
 
 _NO_SPANS: list = []
 _START = itemgetter("start")
@@ -103,6 +103,9 @@ def _fill(ctx: int, chunks: list) -> None:
         _cuts[ctx].clear()
     for chunk in chunks:
         if chunk not in cache:
+            if inert(chunk):  # most words: one token in any context
+                cache[chunk] = chunk + " -X- _ O\n"
+                continue
             cut = _cut(ctx, chunk)
             cache[chunk] = None if cut is None else "".join(f"{tok} -X- _ O\n" for _, tok in cut)
 
@@ -153,14 +156,29 @@ def _run(chunks: list, a: int, b: int, head: str, tail: str) -> str:
     return lines
 
 
+def _single_spaced(text: str, chunks: list) -> bool:
+    """Chunks separated by exactly one space, nothing before or after (no join: counts only)."""
+    gaps = len(chunks) - 1
+    return gaps >= 0 and text.count(" ") == gaps and len(text) - gaps == sum(map(len, chunks))
+
+
 def sentence(text: str, spans: list) -> str:
     """The lines of one item. Texts with single-space separators take the cached path: O-tagged chunks come
     pre-rendered, and only chunks a span touches are tagged token by token (a token no span touches is `O`
     in the converter's walk too, and skipping it leaves the walk's state where it would have been)."""
-    if not text:
-        return ""
     chunks = text.split()
-    if not chunks or " ".join(chunks) != text:
+    if not spans and len(chunks) > 1 and _single_spaced(text, chunks):
+        # The most common item, in one expression; a miss (or a chunk needing the whole text) falls through.
+        head = _rendered[_FIRST].get(chunks[0])
+        tail = _rendered[_LAST].get(chunks[-1])
+        if head is not None and tail is not None:
+            try:
+                return head + "".join(map(_rendered[_MID].__getitem__, chunks[1:-1])) + tail
+            except (KeyError, TypeError):
+                pass
+    if not chunks:
+        return ""
+    if not _single_spaced(text, chunks):
         return _general(text, spans)
     touched: set[int] = set()
     if spans:
@@ -232,9 +250,15 @@ def write(frame: Frame, path: str) -> None:
     fields = text_fields(frame.config) if frame.utf16 else None
     parts = ["-DOCSTART- -X- O\n"]
     for data, annotations in zip(frame.data, frame.annotations):
-        chosen = item_annotations(annotations)
-        if not chosen:
-            continue
+        if len(annotations) == 1 and type(annotations[0]) is dict:  # the common case, inlined
+            a = annotations[0]
+            if a.get("was_cancelled") or a.get("skipped"):
+                continue
+            chosen = annotations
+        else:
+            chosen = item_annotations(annotations)
+            if not chosen:
+                continue
         text = data.get(field)
         text = text if isinstance(text, str) else ""
         if fields is not None and chosen[0].get("result"):

@@ -68,6 +68,11 @@ _SYMBOL_RUNS = re.compile(r"[;@#$/%&]|[^;@#$/%&]+")
 _ACTIVE = re.compile(r"""["'`:,.;@#$/%&?!\[\](){}<>]|--|(?i:cannot|gimme|gonna|gotta|lemme|wanna)""")
 
 
+def inert(chunk: str) -> bool:
+    """True when no rule can fire inside this chunk: it is one token whatever surrounds it."""
+    return _ACTIVE.search(chunk) is None
+
+
 def treebank_tokens(text: str) -> list[str]:
     """The raw Treebank tokens (quotes converted to `` and ''), as `TreebankWordTokenizer.tokenize` gives them."""
     for triggers, rx, rep, _ in _BEFORE_PAD:
