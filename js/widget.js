@@ -10,6 +10,7 @@
 import "./styles.css";
 import { Screen } from "./screen.js";
 import { Session } from "./session.js";
+import { SuggestPanel } from "./suggest_panel.js";
 
 /** @typedef {import("./types.js").Model} Model */
 
@@ -61,8 +62,10 @@ function render({ model, el }) {
 	const entry = sessionFor(model);
 	entry.views++;
 	const screen = new Screen(el, entry.session);
+	const panel = new SuggestPanel(model, screen.root); // before hello: the answering state carries its data
 	entry.session.hello();
 	return () => {
+		panel.dispose();
 		screen.dispose();
 		if (--entry.views === 0) {
 			model.off("msg:custom", entry.router);
