@@ -39,7 +39,7 @@ _POINT = """([sel, off, side]) => {
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
   let n, left = off;
   while ((n = walker.nextNode())) {
-    if (left <= n.length) break;
+    if (side === 'end' ? left <= n.length : left < n.length) break;
     left -= n.length;
   }
   const r = document.createRange();
