@@ -171,3 +171,15 @@ def test_simple_columns_are_to_pandas_simple_values():
         fast = simple_values(result, config.controls)
         assert {n: fast.get(n) for n in config.controls} == {
             n: simple_value(result, c) for n, c in config.controls.items()}
+
+
+@pytest.mark.parametrize("fmt", ["JSON", "JSON_MIN", "CSV", "TSV"])
+def test_tuple_ids_round_trip(tmp_path, fmt):
+    config = ('<View><Text name="text" value="$text"/><Choices name="c" toName="text"><Choice value="a"/>'
+              '</Choices></View>')
+    df = pd.DataFrame({"text": ["x", "y"]}, index=pd.MultiIndex.from_tuples([("a", 1), ("b", 2)]))
+    back = nblabel.read_label_studio(nblabel.export(df, tmp_path / "out", fmt, config=config), config=config)
+    if fmt == "JSON":  # LS JSON keeps non-int ids in meta only: Label Studio numbers tasks itself
+        assert back["meta"].tolist() == [{"nblabel_id": ["a", 1]}, {"nblabel_id": ["b", 2]}]
+    else:
+        assert back.index.tolist() == [("a", 1), ("b", 2)] and back["text"].tolist() == ["x", "y"]

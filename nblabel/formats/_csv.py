@@ -22,7 +22,7 @@ _ALWAYS = ("annotator", "annotation_id", "created_at", "updated_at", "lead_time"
 def _row(item: Any, colliding: set) -> dict:
     row: dict[str, Any] = {}
     if item.id is not None:
-        row["id"] = list(item.id) if isinstance(item.id, tuple) else item.id
+        row["id"] = dumps_cell(list(item.id)) if isinstance(item.id, tuple) else item.id
     for name, values in item.outputs.items():
         pretty = prettify(values, item.tags[name])
         row[name] = pretty if isinstance(pretty, str) else dumps_cell(pretty)

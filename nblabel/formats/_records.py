@@ -105,6 +105,8 @@ def regroup(records: list[dict], config: Any, from_csv: bool) -> list[dict]:
     tasks: dict[Any, dict] = {}
     for pos, record in enumerate(records):
         ident = record.get("id", pos)
+        if from_csv:
+            ident = _cell_json(ident)  # a tuple id is written as a JSON list
         if isinstance(ident, list):
             ident = tuple(ident)
         data = {}
