@@ -1,13 +1,12 @@
 // The live suggestion panel: accepted vs corrected, and the acceptance rate over recent answers as a line.
 // Rules (docs/DESIGN.md "Suggestion panel"):
-// - self-contained: it listens to the model's custom messages itself and reads only the `suggest` field Python adds
-//   to `state` and `ack` when a predictor is set; no `suggest` field → the panel stays hidden;
-// - it lives inside the view's root `div.nblabel` and removes its listener on dispose;
+// - self-contained: widget.js's router hands it every Python message (`take`); it reads only the `suggest` field
+//   Python adds to `state` and `ack` when a predictor is set; no `suggest` field → the panel stays hidden;
+// - it lives inside the view's root `div.nblabel` and removes its DOM on dispose;
 // - numbers only come from Python (the store decides what was accepted); nothing is computed here but the drawing.
 
 import { h } from "./render/util.js";
 
-/** @typedef {import("./types.js").Model} Model */
 /** @typedef {{accepted: number, corrected: number, window: number, accuracy: number[], model_version: string|null, error: string|null}} SuggestData */
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -15,9 +14,8 @@ const W = 120;
 const H = 24;
 
 export class SuggestPanel {
-	/** @param {Model} model @param {HTMLElement} root  the view's `div.nblabel` */
-	constructor(model, root) {
-		this.model = model;
+	/** @param {HTMLElement} root  the view's `div.nblabel` */
+	constructor(root) {
 		this.counts = h("span", { class: "nblabel-suggest-counts" });
 		this.version = h("span", { class: "nblabel-suggest-version" });
 		this.svg = document.createElementNS(SVG, "svg");
@@ -35,11 +33,11 @@ export class SuggestPanel {
 		this.el.style.cssText = "display:flex;gap:.75em;align-items:center;font-size:var(--jp-ui-font-size0,11px);" +
 			"color:var(--jp-ui-font-color2,#616161);padding:2px 0";
 		root.append(this.el);
-		/** @param {any} msg */
-		this.onMsg = (msg) => {
-			if (msg && (msg.type === "state" || msg.type === "ack") && msg.suggest) this.paint(msg.suggest);
-		};
-		model.on("msg:custom", this.onMsg);
+	}
+
+	/** @param {any} msg  any Python → browser message */
+	take(msg) {
+		if (msg && (msg.type === "state" || msg.type === "ack") && msg.suggest) this.paint(msg.suggest);
 	}
 
 	/** @param {SuggestData} d */
@@ -56,7 +54,6 @@ export class SuggestPanel {
 	}
 
 	dispose() {
-		this.model.off("msg:custom", this.onMsg);
 		this.el.remove();
 	}
 }

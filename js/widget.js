@@ -19,6 +19,7 @@ import { SuggestPanel } from "./suggest_panel.js";
  * @property {Session} session
  * @property {number} views
  * @property {(msg: any) => void} router
+ * @property {Set<SuggestPanel>} panels  one per view; fed by the router, so a model has one listener
  */
 
 /** @type {WeakMap<object, Entry>} */
@@ -47,7 +48,9 @@ function sessionFor(model) {
 	let entry = sessions.get(model);
 	if (!entry) {
 		const session = new Session(model);
-		entry = { session, views: 0, router: (msg) => route(session, msg) };
+		/** @type {Set<SuggestPanel>} */
+		const panels = new Set();
+		entry = { session, views: 0, panels, router: (msg) => { route(session, msg); for (const p of panels) p.take(msg); } };
 		model.on("msg:custom", entry.router);
 		sessions.set(model, entry);
 	}
@@ -62,9 +65,11 @@ function render({ model, el }) {
 	const entry = sessionFor(model);
 	entry.views++;
 	const screen = new Screen(el, entry.session);
-	const panel = new SuggestPanel(model, screen.root); // before hello: the answering state carries its data
+	const panel = new SuggestPanel(screen.root); // before hello: the answering state carries its data
+	entry.panels.add(panel);
 	entry.session.hello();
 	return () => {
+		entry.panels.delete(panel);
 		panel.dispose();
 		screen.dispose();
 		if (--entry.views === 0) {

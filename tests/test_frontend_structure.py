@@ -130,3 +130,23 @@ def test_hypertext_span_in_label_studio_xpath_shape(fe_page):
     assert strip_ids(result) == [{"from_name": "ner", "to_name": "html", "type": "hypertextlabels", "value": {
         "start": "/p[1]/b[1]/text()[1]", "end": "/p[1]/text()[2]", "startOffset": 0, "endOffset": 5,
         "globalOffsets": {"start": 13, "end": 22}, "text": "Acme Inc.", "hypertextlabels": ["ORG"]}}]
+
+
+CHAT = """<View><Chat name="chat" value="$chat" toName="chat" minMessages="2" messageroles="user,assistant" editable="true"/>
+</View>"""
+
+
+def test_editable_chat_adds_messages_and_enforces_min_messages(fe_page):
+    mount(fe_page, tree(CHAT), [task("a", {"chat": []})])
+    fe_page.locator(".nblabel-chat-composer textarea").fill("Hello there")
+    fe_page.locator(".nblabel-chat-composer button").click()
+    fe_page.locator(".nblabel").focus()
+    fe_page.keyboard.press("Enter")
+    assert "at least 2 messages" in fe_page.locator(".nblabel-hint").text_content()
+    fe_page.locator(".nblabel-chat-composer textarea").fill("Hi! How can I help?")  # role moved on to assistant
+    fe_page.locator(".nblabel-chat-composer button").click()
+    result = submit(fe_page)
+    assert [(r["from_name"], r["to_name"], r["type"], r["value"]["chatmessage"]["role"], r["value"]["chatmessage"]["content"])
+            for r in result] == [("chat", "chat", "chatmessage", "user", "Hello there"),
+                                 ("chat", "chat", "chatmessage", "assistant", "Hi! How can I help?")]
+    assert all(isinstance(r["value"]["chatmessage"]["createdAt"], int) for r in result)

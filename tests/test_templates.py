@@ -86,6 +86,13 @@ def sample_result(slug: str) -> tuple[str, dict, list[dict]]:
                 first = data[c.node.attrs["value"][1:]][0]["value"]
                 result.append({"id": "dynchoice1", "from_name": c.name, "to_name": c.to_name[0], "type": "choices",
                                "value": {"choices": [first]}})
+    for o in config.objects.values():  # an editable Chat needs `minMessages` (task + added) before it submits
+        if o.tag == "Chat" and o.node.attrs.get("editable") == "true":
+            given = data.get(o.field) if isinstance(data.get(o.field), list) else []
+            have = sum(r["type"] == "chatmessage" for r in result)
+            for k in range(int(o.node.attrs.get("minMessages", 0)) - len(given) - have):
+                result.append({"id": f"chatpad{k:03d}", "from_name": o.name, "to_name": o.name, "type": "chatmessage",
+                               "value": {"chatmessage": {"role": "user", "content": f"message {k}", "createdAt": k}}})
     return xml, data, result
 
 

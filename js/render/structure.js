@@ -1,34 +1,64 @@
-// Read-only structure objects: Chat (messages), Table (key/value pairs or rows), List (items a Ranker orders).
+// Structure objects: Chat (messages, optionally a composer), Table (key/value pairs or rows), List (items a Ranker orders).
 // Rule: task values are shown as text nodes; only an item's `html` goes through `sanitize` (DOMPurify); an object
 // that gets a value of the wrong shape shows what it got as text instead of failing.
 
 import { sanitize } from "./html.js";
-import { attr, displayText, h, resolve } from "./util.js";
+import { attr, displayText, h, regionId, resolve } from "./util.js";
 
 /** @typedef {import("../types.js").ConfigNode} ConfigNode */
 /** @typedef {import("./tree.js").BuildContext} BuildContext */
 /** @typedef {import("./tree.js").Built} Built */
 
-/** @param {ConfigNode} node @param {BuildContext} ctx @returns {Built} */
+/**
+ * Chat: the task's messages, and with `editable="true"` a composer whose messages become `chatmessage` results
+ * (from_name = to_name = the Chat's name, like the editor); `minMessages` counts task + added messages.
+ * @param {ConfigNode} node @param {BuildContext} ctx @returns {Built}
+ */
 export function buildChat(node, ctx) {
 	const name = attr(node, "name") ?? "";
 	const value = attr(node, "value");
-	const el = h("div", { class: "nblabel-chat", "data-name": name, role: "log", "aria-label": name });
+	const editable = (attr(node, "editable") ?? "").toLowerCase() === "true";
+	const min = Number(attr(node, "minMessages") ?? 0) || 0;
+	const roles = (attr(node, "messageroles") ?? "user,assistant").split(",").map((r) => r.trim()).filter(Boolean);
+	const log = h("div", { class: "nblabel-chat", role: "log", "aria-label": name });
+	const el = h("div", { class: "nblabel-chat-wrap", "data-name": name }, log);
 	ctx.watchVisibility(node, el);
+	/** @type {any[]} */
+	let given = [];
+	/** @type {import("../types.js").ResultItem[]} */
+	let added = [];
+	const role = h("select", { class: "nblabel-field nblabel-chat-role", "aria-label": "role" }, ...roles.map((r) => h("option", { value: r }, r)));
+	const field = h("textarea", { class: "nblabel-field", rows: "2", placeholder: "Add a message…", "aria-label": `${name} message` });
+	const send = h("button", { type: "button", class: "nblabel-button", tabindex: "-1" }, "Add message");
+	if (editable) el.append(h("div", { class: "nblabel-chat-composer" }, role, field, send));
+	send.addEventListener("click", () => {
+		if (!field.value.trim()) return;
+		added.push({ id: regionId(), from_name: name, to_name: name, type: "chatmessage", value: { chatmessage: { role: role.value, content: field.value, createdAt: Date.now() } } });
+		field.value = "";
+		role.selectedIndex = (role.selectedIndex + 1) % Math.max(1, roles.length);
+		paint();
+	});
+
+	function paint() {
+		const msgs = given.concat(added.map((a) => a.value.chatmessage));
+		log.replaceChildren(...msgs.map((m) => h("div", { class: "nblabel-message", "data-role": displayText(m?.role ?? "") },
+			h("div", { class: "nblabel-author" }, displayText(m?.role ?? "")), h("div", { class: "nblabel-message-text" }, displayText(m?.content ?? m)))));
+		if (!msgs.length) log.append(h("div", { class: "nblabel-muted" }, editable ? "(no messages yet: add one below)" : "(no messages)"));
+	}
 	return {
 		el,
 		update(task) {
 			const v = resolve(value, task.data);
-			const msgs = Array.isArray(v) ? v : [];
-			el.replaceChildren(
-				...msgs.map((m) => {
-					const role = displayText(m?.role ?? "");
-					const row = h("div", { class: "nblabel-message", "data-role": role }, h("div", { class: "nblabel-author" }, role), h("div", { class: "nblabel-message-text" }, displayText(m?.content ?? m)));
-					return row;
-				}),
-			);
-			if (!msgs.length) el.append(h("div", { class: "nblabel-muted" }, Array.isArray(v) ? "(no messages yet)" : displayText(v) || "(no messages)"));
+			given = Array.isArray(v) ? v : [];
+			added = [];
+			paint();
 		},
+		take(prefill) {
+			added = prefill.filter((it) => it.type === "chatmessage" && it.from_name === name);
+			paint();
+			return prefill.filter((it) => !added.includes(it));
+		},
+		answer: () => ({ items: added, missing: editable && given.length + added.length < min ? `${name} (at least ${min} messages)` : null }),
 	};
 }
 

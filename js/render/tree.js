@@ -29,6 +29,8 @@ import { buildHeader, buildStyle, buildView } from "./view.js";
  * @typedef {object} Built
  * @property {HTMLElement} el
  * @property {(task: Task) => void} [update]
+ * @property {(prefill: ResultItem[]) => ResultItem[]} [take]   objects that answer themselves (Chat): keep theirs, return the rest
+ * @property {() => {items: ResultItem[], missing: string|null}} [answer]
  */
 
 /**
@@ -220,7 +222,8 @@ export class Form {
 		for (const u of this.updaters) u.update?.(task);
 		const source = task.draft ?? (Array.isArray(task.prefill) ? task.prefill : []);
 		const perNames = new Set(this.controls.filter((c) => c.perRegion).map((c) => c.name));
-		const prefill = this.regions.load(source, perNames);
+		let prefill = this.regions.load(source, perNames);
+		for (const u of this.updaters) if (u.take) prefill = u.take(prefill);
 		const suggested = task.prefill_from === "prediction";
 		const names = new Set(this.controls.filter((c) => !c.perRegion).map((c) => c.name));
 		this.prefillIds.clear();
@@ -267,6 +270,12 @@ export class Form {
 				type: c.type,
 				value,
 			});
+		}
+		for (const u of this.updaters) {
+			const a = u.answer?.();
+			if (!a || u.el.closest(".nblabel-hidden")) continue;
+			items.push(...a.items);
+			if (a.missing) missing.push(a.missing);
 		}
 		return { items: items.concat(this.regions.result(), this.passthrough), missing };
 	}
