@@ -67,6 +67,15 @@ class BrowserChannel:
         """Data for the live suggestion panel (docs/DESIGN.md "Suggestion panel")."""
         return {**self._stats.panel(), "model_version": self._suggest.model_version, "error": self._suggest.error}
 
+    def _first_suggestion(self, budget: float = 0.5) -> None:
+        """On `hello`, give the worker (started when the Labeler opened) a moment for the task about to be painted:
+        a task painted without its suggestion would keep an empty draft when the suggestion arrives."""
+        if self._suggest.worker is None or self._closed:
+            return
+        key = self._current_key()
+        if key is not None and not self._suggest.ready(key):
+            self._suggest.worker.get(key, wait=True, timeout=min(budget, self._suggest.worker.timeout))
+
     def _push_state(self) -> None:
         if self._views:
             self._emit(self._state())
@@ -85,6 +94,7 @@ class BrowserChannel:
                     self._emit(self._closed_state())
                 elif kind == "hello":
                     self._views = True
+                    self._first_suggestion()
                     self._emit(self._state())
                 elif kind in ("submit", "skip"):
                     self._on_submit(content, cancelled=(kind == "skip"))

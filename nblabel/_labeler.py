@@ -112,6 +112,11 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         self._supersede()
         self.on_msg(self._on_msg)
         self._learn_from_store()
+        if self._suggest.worker is not None and order not in ("uncertain", "confident"):
+            # start computing now: by the time the browser says hello the first batch is usually ready
+            head = self._queue.head()
+            if head is not None:
+                self._suggest.want(self._lookahead(head))
 
     # -- setup -----------------------------------------------------------------------------------------------
     def _open_store(self, store: Any) -> Store:
@@ -197,8 +202,8 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         """Fix what the annotator is shown for `key` (a newer model version may not change it under their eyes)."""
         if key not in self._shown:
             shown = self._shown_prediction(key, wait=wait)
-            if shown[0] is None and self._suggest.worker is not None and not wait:
-                self._bare.add(key)
+            if shown[0] is None and not wait and not self._suggest.ready(key):
+                self._bare.add(key)  # the worker will tell us when it is computed
                 return shown
             self._shown[key] = shown
             self._bare.discard(key)

@@ -103,6 +103,10 @@ class Suggestions:
             preds += self.worker.get(key, wait=wait) or []
         return preds
 
+    def ready(self, key: str) -> bool:
+        """Whether the predictor already answered for this task (columns always have)."""
+        return self.worker is None or self.worker.has(key)
+
     def want(self, keys: list[str]) -> None:
         if self.worker is not None:
             self.worker.want(keys)

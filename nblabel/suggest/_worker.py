@@ -49,7 +49,11 @@ class Worker:
                     self._wanted[key] = None
             self._cond.notify_all()
 
-    def get(self, key: str, wait: bool) -> list[dict] | None:
+    def has(self, key: str) -> bool:
+        with self._cond:
+            return key in self._cache
+
+    def get(self, key: str, wait: bool, timeout: float | None = None) -> list[dict] | None:
         """Cached predictions of `key` (None: none yet). `wait`: compute it now, waiting at most `timeout`."""
         with self._cond:
             version = self._version()
@@ -61,7 +65,7 @@ class Worker:
             self._cond.notify_all()
             if not wait:
                 return hit[1] if hit is not None else None
-            deadline = time.monotonic() + self.timeout
+            deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
             while True:
                 hit = self._cache.get(key)
                 if hit is not None and hit[0] == self._version():
@@ -74,6 +78,8 @@ class Worker:
                     return None
                 left = deadline - time.monotonic()
                 if left <= 0:
+                    if timeout is not None:  # a short look, not the predictor's deadline
+                        return None
                     self._wanted.pop(key, None)
                     self.error = f"predictor timed out after {self.timeout:g} s: labeling goes on without a suggestion"
                     return None
