@@ -1,6 +1,7 @@
 """Issue 3 proof, browser side (fake model, fast): each of the 33 text-family templates renders with its sample data
 without `.nblabel-error` or a page error, shows the SDK-generated annotation pre-filled, and Enter sends it back
-exactly (region ids, offsets in code points, relations and per-region values included)."""
+exactly (region ids, offsets in code points, relations and per-region values included) and valid for
+`LabelInterface`."""
 
 from __future__ import annotations
 
@@ -35,3 +36,9 @@ def test_template_renders_and_prefill_roundtrips(fe_page, slug):
     fe_page.keyboard.press("Enter")
     sent = wait_received(fe_page, "submit", 1)[0]["result"]
     assert sorted(sent, key=_key) == sorted(result, key=_key)
+    from label_studio_sdk.label_interface import LabelInterface
+
+    li = LabelInterface(xml)
+    for r in sent:  # what the widget writes validates (Pairwise / chat messages / relations: see test_templates)
+        if r["type"] not in ("pairwise", "chatmessage", "relation"):
+            assert li.validate_region(r), r

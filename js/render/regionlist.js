@@ -48,6 +48,25 @@ export class RegionList {
 		return true;
 	}
 
+	/**
+	 * Region keys on the root: Delete / Backspace remove the selected region, `r` links it, Shift/Alt+arrows move the
+	 * keyboard selection on the objects of label control `maker`.
+	 * @param {KeyboardEvent} e @param {string|null} maker @param {boolean} relations
+	 */
+	key(e, maker, relations) {
+		const s = this.store;
+		if (!s.makers.size) return false;
+		const plain = !e.ctrlKey && !e.metaKey && !e.altKey;
+		if ((e.key === "Delete" || e.key === "Backspace") && plain && s.selected) {
+			s.remove(s.selected);
+			return true;
+		}
+		if (e.key.toLowerCase() === "r" && plain && !e.shiftKey && relations) return this.startLink();
+		if (!maker) return false;
+		for (const t of s.targets.get(maker) ?? []) if (s.objects.get(t)?.nav?.(e)) return true;
+		return false;
+	}
+
 	/** A region was clicked (in an object or in the list): select it, or finish a pending link. @param {string} id */
 	clicked(id) {
 		if (this.linkFrom && this.linkFrom !== id) {

@@ -153,24 +153,11 @@ export class Form {
 		}
 	}
 
-	/**
-	 * Region keys on the root: Delete / Backspace remove the selected region, `r` links it, Shift/Alt+arrows move the
-	 * keyboard selection of the active label control's object.
-	 * @param {KeyboardEvent} e @param {Control|null} active
-	 */
+	/** Keys for the active control (`nav`) and the regions. @param {KeyboardEvent} e @param {Control|null} active */
 	key(e, active) {
 		if (active?.nav?.(e)) return true;
-		if (!this.regions.makers.size) return false;
-		const plain = !e.ctrlKey && !e.metaKey && !e.altKey;
-		if ((e.key === "Delete" || e.key === "Backspace") && plain && this.regions.selected) {
-			this.regions.remove(this.regions.selected);
-			return true;
-		}
-		if (e.key.toLowerCase() === "r" && plain && !e.shiftKey && this.relationsNode) return this.regionList.startLink();
 		const maker = active?.armed ? active : this.controls.find((c) => c.armed && !c.el.closest(".nblabel-hidden"));
-		if (!maker) return false;
-		for (const t of this.regions.targets.get(maker.name) ?? []) if (this.regions.objects.get(t)?.nav?.(e)) return true;
-		return false;
+		return this.regionList.key(e, maker?.name ?? null, Boolean(this.relationsNode));
 	}
 
 	/**
