@@ -102,7 +102,8 @@ export function buildText(node, ctx) {
 	return {
 		el,
 		update(task) {
-			const v = resolve(value, task.data);
+			// a literal written in the config (no $field) is config formatting: collapse its indentation and newlines
+			const v = value !== undefined && !value.includes("$") ? value.replace(/\s+/g, " ").trim() : resolve(value, task.data);
 			empty = isEmptyValue(v);
 			el.classList.toggle("is-empty", empty);
 			// a list of strings (e.g. a document split in paragraphs) reads as paragraphs, not as JSON
