@@ -35,7 +35,8 @@ def _open(request, page, server, model: str, timeout: float = 30):
              f"predictor_timeout={timeout})")
     safe = re.sub(r"[^\w.-]+", "_", request.node.name)
     name = server.write_notebook(f"{safe}.ipynb", [setup, "lab"])
-    open_notebook(page, server, name)
+    open_notebook(page, server, name, workspace=safe)  # a fresh workspace: no earlier notebook's widget
+    request.addfinalizer(server.shutdown_kernels)  # one kernel per test, as in test_jupyter_e2e.py
     run_cells(page, 0, 1)
     root = page.locator(".nblabel")
     expect(root).to_have_count(1, timeout=30_000)
