@@ -133,3 +133,19 @@ def test_minilm_learner_from_zero_labels_accepts_88_percent_of_300():
     assert len(stats) == 300 and stats["accepted"].mean() == pytest.approx(rate)
     assert stats["model_version"].nunique() > 5  # it retrained along the way
     lab.close()
+
+
+def test_uncertain_order_with_a_learner_reranks_after_retrains():
+    texts = [f"{w} {i}" for i, w in enumerate(["great", "awful", "great fun", "awful mess"] * 10)]
+    df = pd.DataFrame({"text": texts})
+    learner = nblabel.Learner(retrain_every=4)
+    lab = nblabel.Labeler(df, CONFIG, annotator="a", store=":memory:", predictor=learner, order="uncertain")
+    served, versions = [], set()
+    while (cur := lab.current) is not None:
+        served.append(cur["id"])
+        if cur["predictions"]:
+            versions.add(cur["predictions"][0]["model_version"])
+        lab.submit(answer("Positive" if "great" in cur["data"]["text"] else "Negative"))
+    assert sorted(served) == list(range(40))  # every task once
+    assert len(versions) >= 3  # suggestions followed the retrains
+    lab.close()
