@@ -140,3 +140,18 @@ def test_unsupported_pipeline_task_is_clear(tokenizer):
     pipe = transformers.pipeline("fill-mask", model=model, tokenizer=tokenizer)
     with pytest.raises(ValueError, match="fill-mask.*not supported"):
         nblabel.prelabel(pd.DataFrame({"text": ["x"]}), SENTIMENT, pipe)
+
+
+def test_learner_with_a_feature_extraction_pipeline_starts_cold_then_learns(tokenizer):
+    model = tiny_bert(transformers.BertModel, ["x"])
+    pipe = transformers.pipeline("feature-extraction", model=model, tokenizer=tokenizer)
+    learner = nblabel.Learner(encoder=pipe, retrain_every=1)
+    df = pd.DataFrame({"text": ["good movie", "bad movie", "good", "bad"]})
+    lab = nblabel.Labeler(df, SENTIMENT, annotator="a", store=":memory:", predictor=learner)
+    pred = lab.current["predictions"][0]
+    assert pred["model_version"] == "nblabel-learner-embed-v0" and 0.5 <= pred["score"] <= 1
+    for label in ("Positive", "Negative"):
+        lab.submit([{"from_name": "sentiment", "to_name": "text", "type": "choices", "value": {"choices": [label]}}])
+    assert lab.current["predictions"][0]["model_version"] != "nblabel-learner-embed-v0"
+    assert len(learner._vectors) >= 4  # each text embedded once, cached
+    lab.close()
