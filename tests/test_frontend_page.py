@@ -12,7 +12,7 @@ import re
 import pytest
 
 from frontend_page import (
-    DARK, LIGHT, ORIGIN, config_tree, launch, missing_reason, mount, open_page, received, shown_text, task, text_tasks,
+    DARK, LIGHT, ORIGIN, config_tree, missing_reason, mount, open_page, received, shown_text, task, text_tasks,
     wait_received,
 )
 
@@ -46,13 +46,9 @@ REGION_ID = re.compile(r"^[A-Za-z0-9_-]{10}$")
 
 
 @pytest.fixture(scope="module")
-def fe_browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = launch(p)
-        yield browser
-        browser.close()
+def fe_browser(chromium):
+    """The session's Chromium (conftest): one Playwright per session, whichever test module starts it first."""
+    return chromium
 
 
 @pytest.fixture
