@@ -412,7 +412,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
             rate = None
             if len(self._recent) >= 2 and self._recent[-1] > self._recent[0]:
                 rate = (len(self._recent) - 1) / (self._recent[-1] - self._recent[0]) * 60
-            eta = remaining / rate * 60 if rate and remaining is not None else None
+            eta = remaining / rate * 60 if rate and remaining else None  # nothing left: no ETA to show
             return {"done": done, "skipped": skipped, "remaining": remaining, "total": total,
                     "rate_per_min": round(rate, 1) if rate else None, "eta_s": round(eta) if eta is not None else None}
 
