@@ -18,6 +18,7 @@ import { buildPairwise, buildRanker } from "./ranker.js";
 import { buildChat, buildList, buildTable } from "./structure.js";
 import { buildDateTime, buildTaxonomy } from "./taxonomy.js";
 import { buildTextArea } from "./textarea.js";
+import { resolveMedia } from "./media.js";
 import { attr, boolAttr, descendants, h, regionId } from "./util.js";
 import { buildHeader, buildStyle, buildView } from "./view.js";
 
@@ -67,6 +68,7 @@ import { buildHeader, buildStyle, buildView } from "./view.js";
  * @property {(control: string) => any} pendingSelection   the pending selection on an object the control labels
  * @property {(id: string) => void} regionClicked
  * @property {(fn: (task: Task) => void) => void} onTask   run before controls load (dynamic options)
+ * @property {(value: unknown, kind: import("./media.js").MediaKind) => Promise<string>} media   a task's media value → a URL to load (rejects with the message for `.nblabel-media-error`)
  */
 
 /** @type {Record<string, (node: ConfigNode, ctx: BuildContext) => Built>} */
@@ -87,8 +89,9 @@ export class Form {
 	 * @param {string} scopeClass  unique class of this view's canvas (scopes `<Style>`)
 	 * @param {(control: Control) => void} onChange
 	 * @param {(text: string) => void} [onHint]
+	 * @param {import("./media.js").MediaFetcher|null} [fetchMedia]  bytes of local media from Python
 	 */
-	constructor(config, scopeClass, onChange, onHint = () => {}) {
+	constructor(config, scopeClass, onChange, onHint = () => {}, fetchMedia = null) {
 		/** @type {Control[]} */
 		this.controls = [];
 		/** @type {Built[]} */
@@ -123,6 +126,7 @@ export class Form {
 				return null;
 			},
 			regionClicked: (id) => this.regionList.clicked(id),
+			media: (value, kind) => resolveMedia(value, kind, fetchMedia),
 			onTask: (fn) => this.updaters.push({ el: this.el, update: fn }),
 			build: (node) => this.#build(node, ctx),
 			watchVisibility: (node, el) => {
