@@ -35,7 +35,8 @@ import { h } from "./util.js";
  * @property {string} name
  * @property {(regions: Region[], selected: string|null) => void} paint
  * @property {(geom: Record<string, any>) => Record<string, any>} toValue     geometry → LS value keys (+ text)
- * @property {(value: Record<string, any>) => {geom: Record<string, any>, text: string}|null} fromValue
+ * @property {(value: Record<string, any>, item?: ResultItem) => {geom: Record<string, any>, text: string}|null} fromValue   `item`: the whole result item (top-level keys such as `original_length`)
+ * @property {(geom: Record<string, any>) => Record<string, any>} [topLevel]   keys written beside `value` on every item of the region (e.g. `original_length`)
  * @property {() => {object: string, geom: Record<string, any>, text: string}|null} [takePending]
  * @property {(e: KeyboardEvent) => boolean} [nav]   keyboard selection keys
  */
@@ -134,7 +135,7 @@ export class RegionStore {
 			const key = this.makers.get(it.from_name);
 			if (it.type === "relation") this.relations.push(toRelation(it));
 			else if (key && obj && it.type === key && it.id) {
-				const parsed = obj.fromValue(it.value ?? {});
+				const parsed = obj.fromValue(it.value ?? {}, it);
 				const labels = it.value?.[key];
 				if (!parsed) rest.push(it);
 				else this.items.push({ id: String(it.id), from_name: it.from_name, to_name: it.to_name, type: key,
@@ -159,9 +160,10 @@ export class RegionStore {
 			const obj = this.objects.get(r.to_name);
 			if (!obj) continue;
 			const geomValue = obj.toValue(r.geom);
-			out.push({ id: r.id, from_name: r.from_name, to_name: r.to_name, type: r.type, value: { ...geomValue, [r.type]: r.labels } });
+			const top = obj.topLevel?.(r.geom) ?? {};
+			out.push({ ...top, id: r.id, from_name: r.from_name, to_name: r.to_name, type: r.type, value: { ...geomValue, [r.type]: r.labels } });
 			const { text, ...where } = geomValue;
-			for (const [name, v] of r.per) out.push({ id: r.id, from_name: name, to_name: r.to_name, type: v.type, value: { ...where, ...v.value } });
+			for (const [name, v] of r.per) out.push({ ...top, id: r.id, from_name: name, to_name: r.to_name, type: v.type, value: { ...where, ...v.value } });
 		}
 		for (const rel of this.relations) {
 			/** @type {ResultItem} */
