@@ -171,6 +171,12 @@ def frame_from_tasks(tasks: list[dict], config: Any = None) -> Frame:
     without a DataFrame in between. Lists are taken as they are (no copies): a quick export's prediction ids
     are skipped by the writers that read predictions."""
     cfg = resolve_config(None, config)
+    if all(type(t) is dict and type(t.get("data")) is dict for t in tasks):
+        # The common case (every task a dict with a `data` dict), one C-level comprehension per column: this is
+        # a third of a file-to-file JSON_MIN export when done task by task.
+        return Frame([t.get("id", pos) for pos, t in enumerate(tasks)], [t["data"] for t in tasks],
+                     [t.get("annotations") or _EMPTY for t in tasks], [t.get("predictions") or _EMPTY for t in tasks],
+                     [m if type(m := t.get("meta")) is dict else _EMPTY_META for t in tasks], cfg, utf16=True)
     ids, data, annotations, predictions, meta = [], [], [], [], []
     for pos, task in enumerate(tasks):
         if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
