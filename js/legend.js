@@ -7,13 +7,21 @@ import { h } from "./render/util.js";
 /** @typedef {import("./keys.js").KeyMap} KeyMap */
 /** @typedef {import("./keys.js").Action} Action */
 
+/** @type {Map<string, [string, string][]>} keys of object tags (Audio, Video, Image…), registered by their modules */
+export const TAG_KEYS = new Map();
+
+/** An object module lists its keys for the legend (shown when the config has that tag). @param {string} tag @param {[string, string][]} rows */
+export function registerKeys(tag, rows) {
+	TAG_KEYS.set(tag, rows);
+}
+
 /** @type {Action[]} */
 const ORDER = ["submit", "skip", "back", "undo", "redo", "focus_next", "legend"];
 
 /**
  * @param {KeyMap} keymap
  * @param {{control: string, option: string, key: string}[]} hotkeys  config `hotkey` attributes
- * @param {{spans?: boolean, relations?: boolean}} [has]  the config labels spans / has relations
+ * @param {{spans?: boolean, relations?: boolean, tags?: string[]}} [has]  the config labels spans / has relations / its tags with keys
  * @returns {HTMLElement}
  */
 export function buildLegend(keymap, hotkeys, has = {}) {
@@ -37,6 +45,7 @@ export function buildLegend(keymap, hotkeys, has = {}) {
 		);
 		if (has.relations) rows.push(["r", "Link the selected region: then click the other region"]);
 	}
+	for (const [tag, keys] of TAG_KEYS) if (has.tags?.includes(tag)) rows.push(...keys);
 	for (const hk of hotkeys) rows.push([prettyKey(hk.key), `${hk.option} (${hk.control})`]);
 	// plain divs, not <dl>: host pages (JupyterLab's rendered-HTML styles) restyle dl/dt/dd
 	const list = h("div", { class: "nblabel-legend-list", role: "list" });

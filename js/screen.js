@@ -7,7 +7,7 @@
 import { buildButtons, paintButtons } from "./buttons.js";
 import { handleKeydown } from "./keyboard.js";
 import { KeyMap } from "./keys.js";
-import { buildLegend } from "./legend.js";
+import { buildLegend, TAG_KEYS } from "./legend.js";
 import { ProgressBar } from "./progress.js";
 import { Form } from "./render/tree.js";
 import { attr, descendants, h } from "./render/util.js";
@@ -107,7 +107,8 @@ export class Screen {
 				)
 			: [];
 		const spans = controls.some((c) => c.tag !== "Choices");
-		this.legend.replaceChildren(buildLegend(this.keymap, hotkeys, { spans, relations: Boolean(config && descendants(config, "Relations").length) }));
+		const tags = config ? [...TAG_KEYS.keys()].filter((t) => descendants(config, t).length) : [];
+		this.legend.replaceChildren(buildLegend(this.keymap, hotkeys, { spans, relations: Boolean(config && descendants(config, "Relations").length), tags }));
 	}
 
 	/** Paint the task on screen (or the summary / waiting note). Called synchronously from keydown on submit. */

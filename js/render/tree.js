@@ -69,6 +69,7 @@ import { buildHeader, buildStyle, buildView } from "./view.js";
  * @property {(id: string) => void} regionClicked
  * @property {(fn: (task: Task) => void) => void} onTask   run before controls load (dynamic options)
  * @property {(value: unknown, kind: import("./media.js").MediaKind) => Promise<string>} media   a task's media value → a URL to load (rejects with the message for `.nblabel-media-error`)
+ * @property {(el: HTMLElement, fn: (e: KeyboardEvent) => boolean) => void} onKey   object keys (play, seek, zoom): tried after the region keys while `el` is shown
  */
 
 /** @type {Record<string, (node: ConfigNode, ctx: BuildContext) => Built>} */
@@ -105,6 +106,8 @@ export class Form {
 		/** @type {ResultItem[]} prefill items of controls not drawn here (e.g. perRegion): sent back unchanged */
 		this.passthrough = [];
 		this.regions = new RegionStore();
+		/** @type {{el: HTMLElement, fn: (e: KeyboardEvent) => boolean}[]} keys of objects (Audio, Video…), in config order */
+		this.objectKeys = [];
 		this.relationsNode = descendants(config, "Relations")[0] ?? null;
 		this.regionList = new RegionList(this.regions, this.relationsNode, onHint);
 		/** @type {BuildContext} */
@@ -127,6 +130,7 @@ export class Form {
 			},
 			regionClicked: (id) => this.regionList.clicked(id),
 			media: (value, kind) => resolveMedia(value, kind, fetchMedia),
+			onKey: (el, fn) => this.objectKeys.push({ el, fn }),
 			onTask: (fn) => this.updaters.push({ el: this.el, update: fn }),
 			build: (node) => this.#build(node, ctx),
 			watchVisibility: (node, el) => {
@@ -161,7 +165,8 @@ export class Form {
 	key(e, active) {
 		if (active?.nav?.(e)) return true;
 		const maker = active?.armed ? active : this.controls.find((c) => c.armed && !c.el.closest(".nblabel-hidden"));
-		return this.regionList.key(e, maker?.name ?? null, Boolean(this.relationsNode));
+		if (this.regionList.key(e, maker?.name ?? null, Boolean(this.relationsNode))) return true;
+		return this.objectKeys.some((k) => !k.el.closest(".nblabel-hidden") && k.fn(e));
 	}
 
 	/**
