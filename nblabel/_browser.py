@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 
 from ._errors import ConfigError
+from ._media import MediaError
 from ._task_ids import id_from_key, plain_id
 
 log = logging.getLogger("nblabel")
@@ -29,7 +30,8 @@ class BrowserChannel:
         shown, pid = self._show(key, wait=False)  # never wait on a model here: the worker runs ahead
         prefill, origin = self._prefill(key)
         live = self._store.live(key, self.annotator)
-        return {"key": key, "id": plain_id(id_from_key(key)), "data": self._source.data(key, self._config.fields),
+        data = self._media.markers(key, self._source.data(key, self._config.fields))  # local media → markers
+        return {"key": key, "id": plain_id(id_from_key(key)), "data": data,
                 "prefill": prefill, "prefill_from": origin,
                 "prediction": None if shown is None else {"id": pid, "model_version": shown.get("model_version"),
                                                           "score": shown.get("score")},
@@ -80,13 +82,16 @@ class BrowserChannel:
         if self._views:
             self._emit(self._state())
 
-    def _emit(self, content: dict) -> None:
+    def _emit(self, content: dict, buffers: list | None = None) -> None:
         try:
-            self.send(content)
+            self.send(content, buffers)
         except Exception:  # no front end (plain Python): nothing to update
             log.debug("nblabel: send failed", exc_info=True)
 
     def _on_msg(self, _widget, content: dict, _buffers) -> None:
+        if isinstance(content, dict) and content.get("type") == "media":
+            self._on_media(content)  # takes the lock only to look the value up: encoding runs outside it
+            return
         with self._lock:
             kind = content.get("type")
             try:
@@ -123,3 +128,23 @@ class BrowserChannel:
         if self._has_predictor:
             ack["suggest"] = self._panel()
         self._emit(ack)
+
+    def _on_media(self, content: dict) -> None:
+        """Bytes of one local media value (docs/DESIGN.md "Media"): only values present in a media field of the task."""
+        rid, key = content.get("rid"), content.get("key")
+        try:
+            with self._lock:
+                if self._closed:
+                    raise MediaError(f"this labeler was {self._closed_reason}")
+                if not isinstance(key, str) or not self._source.has(key):
+                    raise MediaError(f"unknown task key {key!r}")
+                data = self._source.data(key, [f for f in self._config.fields if f in self._media.fields])
+            body, mime = self._media.serve(key, data, content.get("field"), content.get("index"), content.get("page"))
+        except MediaError as exc:
+            self._emit({"type": "media", "rid": rid, "ok": False, "message": str(exc)})
+            return
+        except Exception as exc:  # never let a request vanish: the browser would wait forever
+            log.exception("nblabel: media request failed")
+            self._emit({"type": "media", "rid": rid, "ok": False, "message": f"{type(exc).__name__}: {exc}"})
+            return
+        self._emit({"type": "media", "rid": rid, "ok": True, "mime": mime, "size": len(body)}, [body])

@@ -28,6 +28,7 @@ from ._browser import BrowserChannel
 from ._config import Config, check_compatible, parse_config
 from ._errors import QueueEmpty
 from ._history import Action, History
+from ._media import MediaServer, digest as media_digest
 from ._queue import Queue
 from ._results import normalize_result, strip_origins, with_origins
 from ._store import Store, session_owner
@@ -73,6 +74,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         self._lock = threading.RLock()
         self._config = config if isinstance(config, Config) else parse_config(config)
         self._source = make_source(data, id_column)
+        self._media = MediaServer(self._config)
         if isinstance(self._source, ListSource):
             first = self._source.key_at(0)
             if first is not None:
@@ -168,7 +170,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
 
     def _fields_hash(self, key: str) -> str:
         values = self._source.data(key, self._config.fields)
-        return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()[:16]
+        return hashlib.sha256(json.dumps(values, sort_keys=True, default=media_digest).encode()).hexdigest()[:16]
 
     def _check_task(self, key: str) -> None:
         """First serve of a task in this session: its `$fields` exist and did not change since first labeled."""

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from ._media import export_data
 from ._offsets import convert_result
 from ._store import Annotation
 from ._task_ids import id_from_key, plain_id
@@ -115,7 +116,7 @@ def to_label_studio(lab: "Labeler") -> list[dict]:
         task: dict[str, Any] = {}
         if isinstance(ident, int) and not isinstance(ident, bool):
             task["id"] = ident
-        task["data"] = data
+        task["data"] = export_data(data)  # a path stays its string; bytes / PIL / numpy become a data: URI
         anns = list(extras.get("annotations", [])) + groups.get(key, [])
         task["annotations"] = [{**a, "result": convert_result(a.get("result", []), texts, to_utf16=True)} for a in anns]
         task["predictions"] = [{**p, "result": convert_result(p.get("result", []), texts, to_utf16=True)}

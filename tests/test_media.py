@@ -1,0 +1,247 @@
+"""Local media (docs/DESIGN.md "Media"): paths, bytes, PIL images and numpy arrays in a media `$field` travel as a
+marker in the task payload and as bytes on a `media` request; nothing else on disk is readable; non-JSON data never
+breaks `current`, state messages, the store, `to_pandas()` or exports (in-memory media is written as a data: URI)."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import threading
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from PIL import Image
+
+import nblabel
+from nblabel._media import MediaServer, is_local
+from nblabel._config import parse_config
+
+IMAGE = """<View><Image name="img" value="$image"/><Text name="t" value="$text"/>
+<Choices name="c" toName="img"><Choice value="cat"/><Choice value="dog"/></Choices></View>"""
+AUDIO = """<View><Audio name="a" value="$audio"/><Choices name="c" toName="a"><Choice value="x"/></Choices></View>"""
+PDF = """<View><Pdf name="pdf" value="$pdf"/><Choices name="c" toName="pdf"><Choice value="x"/></Choices></View>"""
+PAGES = """<View><Image name="img" valueList="$pages"/><Choices name="c" toName="img"><Choice value="x"/></Choices></View>"""
+
+
+def rgb(h=12, w=20, seed=0) -> np.ndarray:
+    return np.random.default_rng(seed).integers(0, 256, (h, w, 3), dtype=np.uint8)
+
+
+def png_bytes(arr: np.ndarray) -> bytes:
+    out = io.BytesIO()
+    Image.fromarray(arr).save(out, format="PNG")
+    return out.getvalue()
+
+
+def decode(data: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(data)))
+
+
+class Browser:
+    """Plays the front end on another thread; records (content, buffers) of every answer."""
+
+    def __init__(self, lab: nblabel.Labeler) -> None:
+        self.lab = lab
+        self.inbox: list[tuple[dict, list]] = []
+        lab.send = lambda content, buffers=None: self.inbox.append((content, list(buffers or [])))
+
+    def say(self, content: dict) -> tuple[dict, list]:
+        before = len(self.inbox)
+        t = threading.Thread(target=self.lab._on_msg, args=(self.lab, content, []))
+        t.start()
+        t.join()
+        assert len(self.inbox) > before, f"no answer to {content}"
+        return self.inbox[-1]
+
+    def media(self, marker: dict, **extra) -> tuple[dict, list]:
+        m = marker["nblabel_media"]
+        return self.say({"type": "media", "rid": "r1", "key": m["key"], "field": m["field"], "index": m["index"],
+                         **extra})
+
+
+@pytest.fixture
+def files(tmp_path):
+    arr = rgb(seed=1)
+    (tmp_path / "cat.png").write_bytes(png_bytes(arr))
+    (tmp_path / "secret.txt").write_text("do not read")
+    return tmp_path, arr
+
+
+def test_every_kind_of_local_image_becomes_a_marker_and_its_bytes_arrive(files):
+    folder, arr = files
+    values = [arr, Image.fromarray(arr), png_bytes(arr), folder / "cat.png", str(folder / "cat.png"),
+              arr[:, :, 0], np.dstack([arr, np.full(arr.shape[:2], 200, np.uint8)])]
+    df = pd.DataFrame({"image": values, "text": ["t"] * len(values)})
+    lab = nblabel.Labeler(df, IMAGE, store=":memory:", prefetch=10)
+    b = Browser(lab)
+    state, buffers = b.say({"type": "hello"})
+    json.dumps(state)  # the state message is plain JSON, no bytes inside
+    assert buffers == []
+    for task, value in zip(state["tasks"], values):
+        marker = task["data"]["image"]
+        m = marker["nblabel_media"]
+        assert m["key"] == task["key"] and m["field"] == "image" and m["index"] is None
+        assert m["mime"] == "image/png" and isinstance(m["size"], int) and "error" not in m
+        reply, bufs = b.media(marker)
+        assert reply == {"type": "media", "rid": "r1", "ok": True, "mime": "image/png", "size": m["size"]}
+        assert len(bufs) == 1 and len(bufs[0]) == m["size"]
+        got = decode(bufs[0])
+        want = np.asarray(value) if not isinstance(value, (bytes, Path, str)) else arr
+        assert np.array_equal(got, want)
+    assert state["tasks"][0]["data"]["text"] == "t"
+    lab.close()
+
+
+def test_urls_and_unknown_strings_stay_strings(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    server = MediaServer(parse_config(IMAGE))
+    for url in ["https://x.test/a.png", "http://x.test/a.png", "data:image/png;base64,AAAA", "/static/samples/a.jpg",
+                "//cdn.test/a.png", "javascript:alert(1)", "s3://bucket/a.png"]:
+        assert server.markers("0", {"image": url, "text": "t"})["image"] == url
+    missing = server.markers("0", {"image": "nope.png", "text": "t"})["image"]["nblabel_media"]
+    assert missing["error"] == "file not found: nope.png"  # a typo in an existing folder reads as a missing file
+    gone = server.markers("0", {"image": tmp_path / "gone.jpg", "text": "t"})["image"]["nblabel_media"]
+    assert gone["error"].startswith("file not found:") and gone["name"] == "gone.jpg"
+    assert not is_local("time,value\n1,2") and not is_local(np.zeros(5)) and not is_local({"a": 1})
+
+
+def test_missing_file_is_an_error_reply_not_a_crash(files):
+    folder, arr = files
+    path = folder / "cat.png"
+    lab = nblabel.Labeler([{"image": path, "text": "t"}], IMAGE, store=":memory:")
+    b = Browser(lab)
+    state, _ = b.say({"type": "hello"})
+    marker = state["tasks"][0]["data"]["image"]
+    path.unlink()  # deleted after the task was sent
+    reply, bufs = b.media(marker)
+    assert reply["ok"] is False and reply["message"] == f"file not found: {path}" and bufs == []
+    lab.close()
+
+
+def test_only_media_values_of_the_task_are_readable(files):
+    folder, arr = files
+    secret = str(folder / "secret.txt")
+    lab = nblabel.Labeler([{"image": arr, "text": secret}], IMAGE, store=":memory:")
+    b = Browser(lab)
+    b.say({"type": "hello"})
+    for ask, why in [({"field": "text"}, "'text' is not a media field of this config"),
+                     ({"field": "image", "path": secret, "index": 3}, "no item 3 in 'image'"),
+                     ({"field": "../secret.txt"}, "'../secret.txt' is not a media field of this config"),
+                     ({"field": "image", "key": "99"}, "unknown task key '99'")]:
+        reply, bufs = b.say({"type": "media", "rid": "x", "key": "0", **ask})
+        assert reply == {"type": "media", "rid": "x", "ok": False, "message": why} and bufs == []
+    # a URL value is not served either
+    lab2 = nblabel.Labeler([{"image": "https://x.test/a.png", "text": "t"}], IMAGE, store=":memory:")
+    reply, _ = Browser(lab2).say({"type": "media", "rid": "y", "key": "0", "field": "image"})
+    assert reply["ok"] is False and "not local media" in reply["message"]
+    lab.close()
+    lab2.close()
+
+
+def test_non_json_data_never_breaks_current_submit_store_pandas_or_exports(files, tmp_path):
+    folder, arr = files
+    df = pd.DataFrame({"image": [arr, Image.fromarray(arr), png_bytes(arr), folder / "cat.png"],
+                       "text": ["a", "b", "c", "d"]})
+    store = tmp_path / "s.db"
+    lab = nblabel.Labeler(df, IMAGE, store=store)
+    cur = lab.current
+    assert cur["data"]["image"] is df["image"][0]  # predictors see the user's own object
+    for _ in range(4):
+        lab.submit([{"from_name": "c", "to_name": "img", "type": "choices", "value": {"choices": ["cat"]}}])
+    out = lab.to_pandas()
+    assert out["c"].tolist() == ["cat"] * 4 and out["image"][0] is df["image"][0]
+    tasks = lab.to_label_studio()
+    json.dumps(tasks)
+    images = [t["data"]["image"] for t in tasks]
+    assert images[3] == str(folder / "cat.png")  # a path stays the string the user gave
+    for uri in images[:3]:
+        assert uri.startswith("data:image/png;base64,")
+        assert np.array_equal(decode(base64.b64decode(uri.split(",", 1)[1])), arr)
+    for fmt, name in [("JSON", "o.json"), ("JSON_MIN", "o.min.json"), ("CSV", "o.csv"), ("TSV", "o.tsv")]:
+        lab.export(tmp_path / name, format=fmt)
+    exported = json.loads((tmp_path / "o.json").read_text())
+    assert exported[0]["data"]["image"] == images[0] and exported[3]["data"]["image"] == images[3]
+    assert json.loads((tmp_path / "o.min.json").read_text())[1]["image"] == images[1]
+    lab.close()
+    # the same content in new objects resumes (served-task hash by content, not by object identity)
+    again = pd.DataFrame({"image": [arr.copy(), Image.fromarray(arr.copy()), png_bytes(arr), folder / "cat.png"],
+                          "text": ["a", "b", "c", "d"]})
+    lab2 = nblabel.Labeler(again, IMAGE, store=store)
+    assert lab2.current is None and lab2.progress["done"] == 4
+    lab2.goto(0)
+    lab2.close()
+    changed = again.copy()
+    changed.at[0, "image"] = rgb(seed=9)
+    lab3 = nblabel.Labeler(changed, IMAGE, store=store)
+    with pytest.raises(nblabel.TaskChanged if hasattr(nblabel, "TaskChanged") else ValueError):
+        lab3.goto(0)
+    lab3.close()
+
+
+def test_audio_bytes_and_wav_path(tmp_path):
+    import wave
+
+    path = tmp_path / "tone.wav"
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes(b"\x00\x01" * 800)
+    lab = nblabel.Labeler([{"audio": str(path)}, {"audio": path.read_bytes()}], AUDIO, store=":memory:")
+    b = Browser(lab)
+    state, _ = b.say({"type": "hello"})
+    for task in state["tasks"]:
+        m = task["data"]["audio"]["nblabel_media"]
+        assert m["mime"] == "audio/wav" and m["size"] == path.stat().st_size
+        reply, bufs = b.media(task["data"]["audio"])
+        assert reply["ok"] and bufs[0] == path.read_bytes()
+    lab.close()
+
+
+def test_value_list_items_are_markers_with_their_index(files):
+    folder, arr = files
+    pages = ["https://x.test/p0.png", folder / "cat.png", arr]
+    lab = nblabel.Labeler([{"pages": pages}], PAGES, store=":memory:")
+    b = Browser(lab)
+    state, _ = b.say({"type": "hello"})
+    got = state["tasks"][0]["data"]["pages"]
+    assert got[0] == "https://x.test/p0.png"
+    assert [g["nblabel_media"]["index"] for g in got[1:]] == [1, 2]
+    reply, bufs = b.media(got[2])
+    assert reply["ok"] and np.array_equal(decode(bufs[0]), arr)
+    assert lab.to_label_studio()[0]["data"]["pages"][1] == str(folder / "cat.png")
+    lab.close()
+
+
+def make_pdf(path: Path, pages: int = 2) -> Path:
+    pdfium = pytest.importorskip("pypdfium2")
+    doc = pdfium.PdfDocument.new()
+    for i in range(pages):
+        doc.new_page(200 + 100 * i, 300)
+    doc.save(str(path))
+    doc.close()
+    return path
+
+
+def test_local_pdf_pages_are_rendered_in_python(tmp_path):
+    path = make_pdf(tmp_path / "doc.pdf")
+    lab = nblabel.Labeler([{"pdf": path}], PDF, store=":memory:")
+    b = Browser(lab)
+    state, _ = b.say({"type": "hello"})
+    m = state["tasks"][0]["data"]["pdf"]["nblabel_media"]
+    assert m["mime"] == "application/pdf" and m["pages"] == 2 and m["name"] == "doc.pdf"
+    reply, bufs = b.media(state["tasks"][0]["data"]["pdf"], page=1)
+    assert reply["ok"] and reply["mime"] == "image/png"
+    assert Image.open(io.BytesIO(bufs[0])).size == (round(300 * 150 / 72), round(300 * 150 / 72))
+    reply, _ = b.media(state["tasks"][0]["data"]["pdf"], page=5)
+    assert reply == {"type": "media", "rid": "r1", "ok": False, "message": "the PDF has 2 pages, not page 6"}
+    lab.close()
+
+
+def test_unencodable_array_is_an_error_marker():
+    server = MediaServer(parse_config(IMAGE))
+    m = server.markers("0", {"image": np.zeros((4, 4), dtype=complex), "text": "t"})["image"]["nblabel_media"]
+    assert m["error"].startswith("cannot encode this ndarray as an image")
