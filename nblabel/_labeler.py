@@ -114,6 +114,8 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         self._supersede()
         self.on_msg(self._on_msg)
         self._learn_from_store()
+        if self._has_predictor:
+            self._stats.resume(a for a in self._store.iter_live() if a.annotator == self.annotator)
         if self._suggest.worker is not None and order not in ("uncertain", "confident"):
             # start computing now: by the time the browser says hello the first batch is usually ready
             head = self._queue.head()

@@ -149,3 +149,59 @@ def test_uncertain_order_with_a_learner_reranks_after_retrains():
     assert sorted(served) == list(range(40))  # every task once
     assert len(versions) >= 3  # suggestions followed the retrains
     lab.close()
+
+
+TOPICS = """<View><Text name="text" value="$text"/>
+<Choices name="topics" toName="text" choice="multiple"><Choice value="cats"/><Choice value="dogs"/><Choice value="birds"/></Choices>
+</View>"""
+
+
+def test_multiple_choice_learner_suggests_label_sets():
+    # Which animals a text mentions: sets of 1–2 labels; "birds" is never the answer (a class always absent).
+    words = {"cats": ["kitten", "meow", "whiskers"], "dogs": ["puppy", "woof", "leash"]}
+    rows = []
+    for i in range(60):
+        pick = [("cats",), ("dogs",), ("cats", "dogs")][i % 3]
+        rows.append((" and ".join(words[p][i % 3] for p in pick) + f" story {i}", list(pick)))
+    df = pd.DataFrame({"text": [t for t, _ in rows]})
+    learner = nblabel.Learner(retrain_every=3)
+    lab = nblabel.Labeler(df, TOPICS, annotator="a", store=":memory:", predictor=learner)
+    assert learner.multiple
+    right = 0
+    for n in range(60):
+        cur = lab.current
+        truth = rows[cur["id"]][1]
+        shown = lab._suggest.shown(cur["predictions"])
+        if n >= 30 and shown is not None:
+            item = shown["result"][0]
+            assert item["type"] == "choices" and item["from_name"] == "topics"
+            assert 0.5 <= shown["score"] <= 1 and "birds" not in item["value"]["choices"]
+            right += item["value"]["choices"] == truth
+        lab.submit([{"from_name": "topics", "to_name": "text", "type": "choices", "value": {"choices": truth}}])
+    assert right >= 27  # of the last 30: the sets, both labels included, are learned
+    # a submitted set equal to the suggestion is stored as accepted (origin "prediction")
+    stats = lab.suggestion_stats()
+    assert stats["accepted"].tail(30).sum() == right
+    lab.close()
+
+
+def test_suggestion_stats_survive_a_restart(tmp_path):
+    texts = ["great", "awful", "great stuff", "awful stuff", "really great", "really awful", "great!", "awful!"]
+    df = pd.DataFrame({"text": texts})
+    truth = {i: "Positive" if "great" in t else "Negative" for i, t in enumerate(texts)}
+    store = tmp_path / "s.db"
+    lab = nblabel.Labeler(df, CONFIG, annotator="a", store=store, predictor=nblabel.Learner(retrain_every=1))
+    lab.submit(answer("Positive"))
+    lab.submit(answer("Negative"))
+    simulate(lab, truth, 4)
+    before = lab.suggestion_stats()
+    lab.close()
+    lab = nblabel.Labeler(df, CONFIG, annotator="a", store=store, predictor=nblabel.Learner(retrain_every=1))
+    after = lab.suggestion_stats()
+    assert len(before) == 4 and list(after["task_id"]) == list(before["task_id"])
+    assert list(after["accepted"]) == list(before["accepted"])
+    assert list(after["prediction_id"]) == list(before["prediction_id"])
+    assert lab._panel()["accepted"] == int(before["accepted"].sum())
+    simulate(lab, truth, 2)  # new answers go on after the resumed ones
+    assert len(lab.suggestion_stats()) == 6
+    lab.close()

@@ -1,4 +1,4 @@
-"""`nblabel.Learner`: the built-in predictor that learns from every answer (single-choice `Choices`).
+"""`nblabel.Learner`: the built-in predictor that learns from every answer (`Choices`, single or multiple).
 
 Rules:
 - with `encoder=` (a transformers model folder, a feature-extraction pipeline, or a callable texts → vectors)
@@ -10,6 +10,8 @@ Rules:
   `retrain_every`), and each retrain bumps `model_version`, so cached suggestions are recomputed — from cached
   embeddings, which is cheap;
 - `settle()` waits for a retrain that is due: the headless `current` calls it, so simulations are deterministic;
+- `choice="multiple"`: one binary head per class (a class seen always or never keeps its smoothed rate); the
+  suggestion is every class with p >= 0.5 (at least the likeliest one), scored by its least certain class;
 - one lock guards the labels and the head; fitting happens outside it on a snapshot.
 """
 
@@ -40,7 +42,7 @@ class Learner:
         self._vectors: dict[str, np.ndarray] = {}
         self._lock = threading.RLock()
         self._embed_lock = threading.Lock()  # one model call at a time (torch modules are not re-entrant here)
-        self._labels: dict[str, tuple[str, str]] = {}  # task key → (text, label)
+        self._labels: dict[str, tuple[str, tuple[str, ...]]] = {}  # task key → (text, labels in class order)
         self._pending = 0
         self._trained_on = 0
         self._head: Any = None
@@ -50,10 +52,11 @@ class Learner:
         self.error: str | None = None
         self.control = self.field = None
         self.classes: tuple[str, ...] = ()
+        self.multiple = False
 
     # -- binding ---------------------------------------------------------------------------------------------
     def bind(self, config: Config) -> "Learner":
-        """Attach to a config: the first single-choice Choices control is what the learner predicts."""
+        """Attach to a config: the first Choices control is what the learner predicts."""
         control = next((c for c in config.controls.values() if c.type == "choices"), None)
         if control is None:
             raise ValueError("nblabel.Learner predicts Choices: the config has no <Choices> control")
@@ -65,6 +68,7 @@ class Learner:
         if self.control is not None and (self.control.name, self.classes) != (control.name, control.options):
             raise ValueError("this Learner is already bound to another config: make a new nblabel.Learner()")
         self.control, self.field, self.classes = control, field, control.options
+        self.multiple = not control.single
         return self
 
     @property
@@ -83,6 +87,11 @@ class Learner:
         out = []
         for p in probs:
             best = int(np.argmax(p))
+            if self.multiple and head is not None:
+                picked = [c for c, q in zip(self.classes, p) if q >= 0.5] or [self.classes[best]]
+                sure = float(np.min(np.maximum(p, 1.0 - p)))  # the whole set is as sure as its least sure class
+                out.append({"result": [choice_item(self.control, picked)], "score": sure, "model_version": version})
+                continue
             out.append({"result": [choice_item(self.control, self.classes[best])], "score": float(p[best]),
                         "model_version": version})
         return out
@@ -104,7 +113,7 @@ class Learner:
             z = np.exp((sims - sims.max(axis=1, keepdims=True)) * 20.0)
             return z / z.sum(axis=1, keepdims=True)
         p = head.predict_proba(X)
-        if self.prior_weight and head.n_train < 200:  # few labels: the label-name prior still knows something
+        if self.prior_weight and head.n_train < 200 and not self.multiple:  # few labels: the label-name prior still knows something
             sims = X @ self._label_vectors().T
             z = np.exp((sims - sims.max(axis=1, keepdims=True)) * 20.0)
             w = self.prior_weight / (self.prior_weight + head.n_train)
@@ -134,10 +143,13 @@ class Learner:
     # -- learning --------------------------------------------------------------------------------------------
     def observe(self, key: str, task: dict, result: list[dict]) -> None:
         """An answer for a task: learn its label (a re-submit replaces the earlier one)."""
-        label = next((item["value"]["choices"][0] for item in result
-                      if item.get("from_name") == self.control.name and item.get("value", {}).get("choices")), None)
+        chosen = next((item["value"]["choices"] for item in result
+                       if item.get("from_name") == self.control.name and item.get("value", {}).get("choices")), None)
+        picked = set(_flat(chosen or ()))
+        label = tuple(c for c in self.classes if c in picked) if self.multiple else (
+            (chosen[0],) if chosen and chosen[0] in self.classes else ())
         with self._lock:
-            if label is None or label not in self.classes:
+            if not label:
                 if self._labels.pop(key, None) is not None:
                     self._pending += 1
             else:
@@ -187,19 +199,26 @@ class Learner:
                 with self._lock:
                     self.error = f"Learner retrain failed: {type(exc).__name__}: {exc}"
 
-    def _fit(self, examples: list[tuple[str, str]]) -> Any:
-        labels = [label for _, label in examples]
-        present = sorted(set(labels), key=self.classes.index)
-        if len(present) < 2:
-            return None  # a classifier needs two classes: cold start (or nothing) until then
-        from sklearn.linear_model import LogisticRegression
+    def _fit(self, examples: list[tuple[str, tuple[str, ...]]]) -> Any:
         texts = [t for t, _ in examples]
+        if self.multiple:
+            Y = np.array([[c in labels for c in self.classes] for _, labels in examples], dtype=np.int8)
+            if len(examples) < 2 or not (Y.any(axis=0) & ~Y.all(axis=0)).any():
+                return None  # nothing discriminative yet
+            X = _sparse(texts) if self._encoder_arg is None else self.embed(texts)
+            return _MultiHead([self._classifier().fit(X, y) if 0 < y.sum() < len(y) else None for y in Y.T],
+                              (Y.sum(axis=0) + 0.5) / (len(Y) + 1.0), len(examples))
+        labels = [label[0] for _, label in examples]
+        if len(set(labels)) < 2:
+            return None  # a classifier needs two classes: cold start (or nothing) until then
         X = _sparse(texts) if self._encoder_arg is None else self.embed(texts)
         y = np.array([self.classes.index(label) for label in labels])
+        return _FullHead(self._classifier().fit(X, y), len(self.classes), len(examples))
+
+    def _classifier(self) -> Any:
+        from sklearn.linear_model import LogisticRegression
         # liblinear is an order of magnitude faster on the wide sparse matrix; lbfgs suits the dense embeddings
-        clf = LogisticRegression(C=self.C, max_iter=500, solver="liblinear" if self._encoder_arg is None else "lbfgs")
-        clf.fit(X, y)
-        return _FullHead(clf, len(self.classes), len(examples))
+        return LogisticRegression(C=self.C, max_iter=500, solver="liblinear" if self._encoder_arg is None else "lbfgs")
 
     def settle(self, timeout: float | None = None) -> None:
         """Wait for a due retrain (headless determinism)."""
@@ -224,6 +243,22 @@ class _FullHead:
         full = np.zeros((p.shape[0], self.n))
         full[:, self.clf.classes_] = p
         return full
+
+
+class _MultiHead:
+    """Independent per-class probabilities (multi-label): a fitted binary classifier per class, or its rate."""
+
+    def __init__(self, clfs: list, rates: np.ndarray, n_train: int) -> None:
+        self.clfs, self.rates, self.n_train = clfs, rates, n_train
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        n = X.shape[0]
+        return np.stack([clf.predict_proba(X)[:, 1] if clf is not None else np.full(n, rate)
+                         for clf, rate in zip(self.clfs, self.rates)], axis=1)
+
+
+def _flat(values: Any) -> list:
+    return [v for entry in values for v in (entry if isinstance(entry, list) else [entry])]
 
 
 def _sparse(texts: list[str]):

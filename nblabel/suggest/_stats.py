@@ -2,13 +2,16 @@
 
 Rule: an answer counts as *accepted* when every item of the shown suggestion came back with
 `origin: "prediction"` and nothing was added; anything else with a suggestion shown is *corrected*. Answers
-without a suggestion are not counted (there was nothing to accept). Session-only bookkeeping: the store keeps
-the origins, this keeps the order they happened in.
+without a suggestion are not counted (there was nothing to accept). A resumed Labeler rebuilds the log from the
+store (`resume`): answers with a `parent_prediction`, in the order they were last saved; there the rule is "every
+item has `origin: "prediction"`" (the store does not keep how many items the suggestion had, so a suggested item
+deleted before submitting counts as accepted only in a resumed log).
 """
 
 from __future__ import annotations
 
 import time
+from datetime import datetime
 
 import pandas as pd
 
@@ -27,6 +30,18 @@ class SuggestionLog:
         self.withdraw(key)  # a re-submit replaces the earlier answer's row
         self.rows.append({"task_key": key, "accepted": accepted, "score": shown.get("score"),
                           "model_version": shown.get("model_version"), "prediction_id": pid, "time": time.time()})
+
+    def resume(self, annotations) -> None:
+        """Rows for stored answers (a re-run or a resumed session), oldest first; `annotations` are store rows."""
+        for a in sorted(annotations, key=lambda a: a.updated_at):
+            if a.was_cancelled or a.parent_prediction is None:
+                continue
+            meta = a.prediction or {}
+            accepted = bool(a.result) and all(item.get("origin") == "prediction" for item in a.result)
+            self.withdraw(a.task_key)
+            self.rows.append({"task_key": a.task_key, "accepted": accepted, "score": meta.get("score"),
+                              "model_version": meta.get("model_version"), "prediction_id": a.parent_prediction,
+                              "time": _epoch(a.updated_at)})
 
     def withdraw(self, key: str) -> None:
         self.rows = [r for r in self.rows if r["task_key"] != key]
@@ -52,3 +67,10 @@ class SuggestionLog:
             line.append(round(sum(run[-_WINDOW:]) / len(run[-_WINDOW:]), 3))
         return {"accepted": accepted, "corrected": len(self.rows) - accepted, "window": _WINDOW,
                 "accuracy": line[-points:]}
+
+
+def _epoch(stamp: str) -> float:
+    try:
+        return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
+    except (TypeError, ValueError):
+        return time.time()
