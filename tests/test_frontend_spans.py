@@ -174,3 +174,14 @@ def test_relation_between_two_spans_and_per_region_text(fe_page):
                                     "labels": ["works_for"]}]
     assert by_type["textarea"] == [{"id": b["id"], "from_name": "note", "to_name": "text", "type": "textarea",
                                     "value": {"start": 19, "end": 28, "text": ["a company"]}}]
+
+
+def test_suggested_regions_show_their_own_scores(fe_page):
+    pre = [{"id": "s1", "score": 0.91, **span(0, 10, "Bill Gates", "PER")},
+           {"id": "s2", "score": 0.42, **span(19, 28, "Microsoft", "ORG")}]
+    mount(fe_page, NER, [task("a", {"text": SAMPLE}, prefill=pre, prefill_from="prediction",
+                              prediction={"id": 7, "model_version": "m1", "score": 0.6})])
+    scores = fe_page.locator(".nblabel-region-row .nblabel-chip-score")
+    assert scores.all_text_contents() == ["0.91", "0.42"]
+    result = submit(fe_page)  # accepting sends the regions back without scores (origins are Python's job)
+    assert [r["id"] for r in result] == ["s1", "s2"] and all("score" not in r for r in result)

@@ -19,6 +19,7 @@ import { h } from "./util.js";
  * @property {Record<string, any>} geom   object coordinates (e.g. {start, end} in UTF-16 units)
  * @property {string} text          the covered text, for lists and the `text` key
  * @property {Map<string, {type: string, value: Record<string, any>}>} per   per-region control values by control name
+ * @property {number} [score]    a suggested region's own score (shown in the region list; not submitted)
  */
 
 /**
@@ -139,7 +140,8 @@ export class RegionStore {
 				const labels = it.value?.[key];
 				if (!parsed) rest.push(it);
 				else this.items.push({ id: String(it.id), from_name: it.from_name, to_name: it.to_name, type: key,
-					labels: Array.isArray(labels) ? labels.map(String) : [], geom: parsed.geom, text: parsed.text, per: new Map() });
+					labels: Array.isArray(labels) ? labels.map(String) : [], geom: parsed.geom, text: parsed.text, per: new Map(),
+					score: typeof it.score === "number" && Number.isFinite(it.score) ? it.score : undefined });
 			} else if (perRegion.has(it.from_name) && it.id) later.push(it);
 			else rest.push(it);
 		}
@@ -178,7 +180,8 @@ export class RegionStore {
 	chip(r) {
 		const color = this.colors.get(r.labels[0]) ?? "#888";
 		const text = r.text.length > 60 ? `${r.text.slice(0, 57)}…` : r.text;
-		const chip = h("span", { class: "nblabel-chip" }, h("span", { class: "nblabel-swatch" }), h("b", null, r.labels.join(", ") || "(no label)"), " ", h("span", { class: "nblabel-chip-text" }, text));
+		const score = r.score === undefined ? null : h("span", { class: "nblabel-chip-score", title: "suggestion score" }, r.score.toFixed(2));
+		const chip = h("span", { class: "nblabel-chip" }, h("span", { class: "nblabel-swatch" }), h("b", null, r.labels.join(", ") || "(no label)"), " ", h("span", { class: "nblabel-chip-text" }, text), score);
 		chip.style.setProperty("--nbl-region", color);
 		return chip;
 	}
