@@ -34,6 +34,8 @@ export class Screen {
 		this.form = null;
 		/** @type {number} index into form.controls of the control digits go to; -1 = the default one */
 		this.active = -1;
+		/** did the task on screen come with an answer or suggestion to show? (else a late suggestion may replace it) */
+		this.paintedPrefill = false;
 		this.legendOpen = false;
 
 		this.progress = new ProgressBar();
@@ -81,7 +83,7 @@ export class Screen {
 			if (change.rebuild || !this.form) this.#rebuild();
 			this.#paintLegend();
 			buildButtons(this.buttons, this.keymap, (action) => this.run(action));
-			if (!change.keepDraft) this.paintTask();
+			if (!change.keepDraft || (false && this.#latePrefill())) this.paintTask();
 		} else if (change.kind === "task") {
 			this.paintTask();
 			return; // the session follows with a "status" once the answer is recorded and sent
@@ -89,9 +91,18 @@ export class Screen {
 		this.paintStatus();
 	}
 
+	/** A suggestion arrived for the task on screen, painted without one and still unanswered: show it (an empty
+	 * draft loses nothing; anything the annotator already did is kept). */
+	#latePrefill() {
+		const task = this.session.current;
+		if (!task || !this.form || this.paintedPrefill || !Array.isArray(task.prefill) || !task.prefill.length) return false;
+		return this.form.result().items.length === 0;
+	}
+
 	#rebuild() {
 		const config = this.session.config;
-		this.form = config ? new Form(config, this.scopeClass, () => this.setHint(""), (t) => this.setHint(t)) : null;
+		const fetchMedia = (/** @type {Record<string, any>} */ marker) => this.session.media.fetch(marker);
+		this.form = config ? new Form(config, this.scopeClass, () => this.setHint(""), (t) => this.setHint(t), fetchMedia) : null;
 		this.active = -1;
 	}
 
@@ -132,6 +143,7 @@ export class Screen {
 		}
 		if (this.body.firstChild !== this.form.el) this.body.replaceChildren(this.form.el);
 		this.form.load(task);
+		this.paintedPrefill = Boolean(task.draft ?? (Array.isArray(task.prefill) && task.prefill.length));
 		this.taskId.textContent = `Task ${formatId(task.id)}`;
 		this.#paintBadge(task);
 		this.active = -1;

@@ -8,6 +8,7 @@
 //   dropping keys still in the outbox; `nack` returns to the refused task with its result as a draft;
 // - undo / redo / back / goto are requests: the session is `pending` until the `state` that answers them.
 
+import { MediaCache } from "./media_cache.js";
 import { LIMIT, Outbox, uuid4 } from "./outbox.js";
 
 /** @typedef {import("./types.js").Task} Task */
@@ -35,6 +36,8 @@ export class Session {
 	constructor(model) {
 		this.model = model;
 		this.outbox = new Outbox();
+		/** local media of the window (blob URLs), see media_cache.js */
+		this.media = new MediaCache(model);
 		/** @type {ConfigNode|null} */
 		this.config = null;
 		this.configText = "";
@@ -75,10 +78,12 @@ export class Session {
 		if (this.resendTimer) clearInterval(this.resendTimer);
 		this.requestTimer = this.resendTimer = null;
 		this.views.clear();
+		this.media.dispose();
 	}
 
 	/** @param {Change} change */
 	emit(change) {
+		this.media.sync(this.window); // revoke media of tasks that left, prefetch the window's
 		for (const view of this.views) view(change);
 	}
 

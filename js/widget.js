@@ -18,7 +18,7 @@ import { SuggestPanel } from "./suggest_panel.js";
  * @typedef {object} Entry
  * @property {Session} session
  * @property {number} views
- * @property {(msg: any) => void} router
+ * @property {(msg: any, buffers?: any[]) => void} router
  * @property {Set<SuggestPanel>} panels  one per view; fed by the router, so a model has one listener
  */
 
@@ -28,8 +28,9 @@ const sessions = new WeakMap();
 /**
  * @param {Session} session
  * @param {any} msg  a custom message from Python
+ * @param {any[]} [buffers]  its binary buffers (media bytes)
  */
-export function route(session, msg) {
+export function route(session, msg, buffers) {
 	if (!msg || typeof msg !== "object") return;
 	switch (msg.type) {
 		case "state":
@@ -40,6 +41,8 @@ export function route(session, msg) {
 			return session.applyNack(msg);
 		case "notice":
 			return session.applyNotice(msg);
+		case "media":
+			return session.media.take(msg, buffers);
 	}
 }
 
@@ -50,7 +53,7 @@ function sessionFor(model) {
 		const session = new Session(model);
 		/** @type {Set<SuggestPanel>} */
 		const panels = new Set();
-		entry = { session, views: 0, panels, router: (msg) => { route(session, msg); for (const p of panels) p.take(msg); } };
+		entry = { session, views: 0, panels, router: (msg, buffers) => { route(session, msg, buffers); for (const p of panels) p.take(msg); } };
 		model.on("msg:custom", entry.router);
 		sessions.set(model, entry);
 	}

@@ -82,7 +82,20 @@ export class FakePython {
 		this.held = []; // submits waiting for flush() when autoAck is false
 		this.nextId = 1;
 		this.times = [];
+		// local media: "key|field|index|page" → {mime, base64} or {message} (a refused request), like nblabel/_media.py
+		this.media = opts.media ?? {};
 		model._onSend((msg) => this.receive(msg));
+	}
+
+	/** Answer a `media` request with the bytes as one DataView buffer (what ipywidgets hands to msg:custom). */
+	answerMedia(msg) {
+		const found = this.media[[msg.key, msg.field, msg.index ?? "", msg.page ?? ""].join("|")];
+		if (!found || found.message) {
+			this.send({ type: "media", rid: msg.rid, ok: false, message: found?.message ?? "not local media" });
+			return;
+		}
+		const bytes = Uint8Array.from(atob(found.base64), (c) => c.charCodeAt(0));
+		this.model._pySend({ type: "media", rid: msg.rid, ok: true, mime: found.mime, size: bytes.length }, [new DataView(bytes.buffer)]);
 	}
 
 	send(msg) {
@@ -96,6 +109,7 @@ export class FakePython {
 	receive(msg) {
 		this.received.push(msg);
 		if (msg.type === "hello") this.later(() => this.send(this.state()));
+		else if (msg.type === "media") this.later(() => this.answerMedia(msg));
 		else if (msg.type === "submit" || msg.type === "skip") {
 			if (this.autoAck) this.later(() => this.commit(msg));
 			else this.held.push(msg);

@@ -45,8 +45,9 @@ export function mediaError(message) {
 }
 
 /**
- * Fetches the bytes of local media (a `{"nblabel_media": {...}}` marker) from Python; wired by the widget.
- * @typedef {(marker: Record<string, any>) => Promise<Blob>} MediaFetcher
+ * A URL for local media (a `{"nblabel_media": {...}}` marker) whose bytes come from Python: a blob URL owned by the
+ * session's cache (js/media_cache.js), which revokes it when the task leaves the window — objects must not.
+ * @typedef {(marker: Record<string, any>) => Promise<string>} MediaFetcher
  */
 
 /**
@@ -59,9 +60,10 @@ export function mediaError(message) {
  */
 export async function resolveMedia(value, kind, fetcher) {
 	if (value && typeof value === "object" && "nblabel_media" in value) {
+		const marker = /** @type {any} */ (value).nblabel_media;
+		if (marker?.error) throw new Error(String(marker.error));
 		if (!fetcher) throw new Error("local media cannot be loaded here");
-		const blob = await fetcher(/** @type {any} */ (value).nblabel_media);
-		return URL.createObjectURL(blob);
+		return fetcher(marker);
 	}
 	const url = safeMediaUrl(value, kind);
 	if (url === null) throw new Error(typeof value === "string" && value.trim() ? `refused to load ${kind} from an unsafe URL` : `no ${kind} in this task`);

@@ -1,0 +1,131 @@
+// Local media of the task window (docs/DESIGN.md "Media"). Rules:
+// - a `{"nblabel_media": {...}}` marker in task data is fetched from Python with a `media` request (`rid` matches
+//   the answer, which carries the bytes as one message buffer) and becomes a blob URL;
+// - blob URLs are cached per (task key, field, index, page): the prefetched window is fetched ahead (small files
+//   only), and every URL of a task that left the window is revoked — objects never revoke them;
+// - a failed fetch stays failed for that task (no request storm); a request Python never answers rejects after
+//   ANSWER_TIMEOUT_MS so the object shows a `.nblabel-media-error` instead of waiting forever.
+
+/** @typedef {import("./types.js").Model} Model */
+/** @typedef {import("./types.js").Task} Task */
+
+const ANSWER_TIMEOUT_MS = 60000;
+/** Files above this are fetched only when an object asks (a long video is not prefetched five tasks ahead). */
+const PREFETCH_MAX_BYTES = 16 * 1024 * 1024;
+
+/**
+ * @typedef {object} Entry
+ * @property {string} key   task key
+ * @property {Promise<string>} url
+ * @property {string|null} blobUrl   to revoke
+ */
+
+export class MediaCache {
+	/** @param {Model} model */
+	constructor(model) {
+		this.model = model;
+		/** @type {Map<string, Entry>} */
+		this.entries = new Map();
+		/** @type {Map<string, {resolve: (b: Blob) => void, reject: (e: Error) => void, timer: ReturnType<typeof setTimeout>}>} */
+		this.waiting = new Map();
+		this.nextId = 0;
+		this.prefix = Math.random().toString(36).slice(2, 8);
+	}
+
+	/**
+	 * A blob URL for a marker's media (or its PDF page), fetched once per window.
+	 * @param {Record<string, any>} marker  the object inside `nblabel_media`
+	 * @returns {Promise<string>}
+	 */
+	fetch(marker) {
+		if (marker?.error) return Promise.reject(new Error(String(marker.error)));
+		const slot = slotOf(marker);
+		const hit = this.entries.get(slot);
+		if (hit) return hit.url;
+		/** @type {Entry} */
+		const entry = { key: String(marker.key), url: Promise.resolve(""), blobUrl: null };
+		entry.url = this.#request(marker).then((blob) => {
+			if (this.entries.get(slot) !== entry) throw new Error("the task left the window");
+			entry.blobUrl = URL.createObjectURL(blob);
+			return entry.blobUrl;
+		});
+		entry.url.catch(() => {}); // a prefetch nobody awaits must not be an unhandled rejection
+		this.entries.set(slot, entry);
+		return entry.url;
+	}
+
+	/** @param {Record<string, any>} marker @returns {Promise<Blob>} */
+	#request(marker) {
+		const rid = `${this.prefix}-${++this.nextId}`;
+		return new Promise((resolve, reject) => {
+			const timer = setTimeout(() => {
+				this.waiting.delete(rid);
+				reject(new Error("no answer from Python for this media (is the kernel busy or stopped?)"));
+			}, ANSWER_TIMEOUT_MS);
+			this.waiting.set(rid, { resolve, reject, timer });
+			const { key, field, index = null, page = null } = marker;
+			this.model.send({ type: "media", rid, key, field, index, page });
+		});
+	}
+
+	/**
+	 * Python's answer to a `media` request.
+	 * @param {any} msg
+	 * @param {any[]} [buffers]  DataView / ArrayBuffer
+	 */
+	take(msg, buffers) {
+		const w = this.waiting.get(msg?.rid);
+		if (!w) return;
+		this.waiting.delete(msg.rid);
+		clearTimeout(w.timer);
+		if (msg.ok && buffers?.length) w.resolve(new Blob([buffers[0]], { type: String(msg.mime ?? "") }));
+		else w.reject(new Error(String(msg.message ?? "Python sent no bytes for this media")));
+	}
+
+	/**
+	 * Keep the window's media, prefetch what is small, revoke what left.
+	 * @param {Task[]} window
+	 */
+	sync(window) {
+		const keys = new Set(window.map((t) => t.key));
+		for (const [slot, entry] of this.entries) {
+			if (keys.has(entry.key)) continue;
+			if (entry.blobUrl) URL.revokeObjectURL(entry.blobUrl);
+			this.entries.delete(slot);
+		}
+		for (const task of window) {
+			for (const marker of markersIn(task.data)) {
+				if (!marker.error && typeof marker.size === "number" && marker.size <= PREFETCH_MAX_BYTES && !marker.pages) {
+					this.fetch(marker);
+				}
+			}
+		}
+	}
+
+	dispose() {
+		for (const w of this.waiting.values()) clearTimeout(w.timer);
+		this.waiting.clear();
+		this.sync([]);
+	}
+}
+
+/** @param {Record<string, any>} m */
+function slotOf(m) {
+	return JSON.stringify([m.key, m.field, m.index ?? null, m.page ?? null]);
+}
+
+/**
+ * The markers in a task's data (top-level values and list items).
+ * @param {Record<string, any>|undefined} data
+ * @returns {Record<string, any>[]}
+ */
+export function markersIn(data) {
+	/** @type {Record<string, any>[]} */
+	const out = [];
+	for (const v of Object.values(data ?? {})) {
+		for (const item of Array.isArray(v) ? v : [v]) {
+			if (item && typeof item === "object" && item.nblabel_media && typeof item.nblabel_media === "object") out.push(item.nblabel_media);
+		}
+	}
+	return out;
+}
