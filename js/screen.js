@@ -83,7 +83,7 @@ export class Screen {
 			if (change.rebuild || !this.form) this.#rebuild();
 			this.#paintLegend();
 			buildButtons(this.buttons, this.keymap, (action) => this.run(action));
-			if (!change.keepDraft || (false && this.#latePrefill())) this.paintTask();
+			if (!change.keepDraft || this.#latePrefill()) this.paintTask();
 		} else if (change.kind === "task") {
 			this.paintTask();
 			return; // the session follows with a "status" once the answer is recorded and sent

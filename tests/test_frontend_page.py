@@ -465,6 +465,29 @@ def test_prefill_is_shown_marked_and_keeps_its_region_id(fe_page):
     assert "origin" not in second["result"][0]
 
 
+def test_a_late_suggestion_replaces_an_untouched_task_but_never_an_answer(fe_page):
+    pred = [{"id": "pred-late1", "from_name": "sentiment", "to_name": "text", "type": "choices",
+             "value": {"choices": ["Neutral"]}}]
+    mount(fe_page, SENTIMENT, [task("0", {"text": "t0"}), task("1", {"text": "t1"})])
+    assert option(fe_page, "Neutral").get_attribute("aria-checked") == "false"
+    late = """(pred) => { const py = window.__nb.python; const t = py.byKey.get('"0"') ?? py.all[0];
+        t.prefill = pred; t.prefill_from = 'prediction'; t.prediction = {id: 3, model_version: 'v1', score: 0.8};
+        py.send(py.state()); }"""
+    fe_page.evaluate(late, pred)  # the worker finished after the task was painted
+    fe_page.wait_for_function("() => document.querySelector('.nblabel-option[aria-checked=true]') !== null")
+    assert option(fe_page, "Neutral").get_attribute("aria-checked") == "true"
+    assert "is-suggested" in option(fe_page, "Neutral").get_attribute("class")
+    focus(fe_page)
+    fe_page.keyboard.press("Enter")
+    assert wait_received(fe_page, "submit", 1)[0]["result"] == pred
+    # the next task: the annotator answers first, then the suggestion arrives — the answer stays
+    fe_page.keyboard.press("1")
+    fe_page.evaluate(late.replace("py.byKey.get('\"0\"') ?? py.all[0]", "py.all[1]"), pred)
+    fe_page.evaluate("() => new Promise((r) => setTimeout(r, 50))")
+    assert option(fe_page, "Positive").get_attribute("aria-checked") == "true"
+    assert option(fe_page, "Neutral").get_attribute("aria-checked") == "false"
+
+
 # -- safety --------------------------------------------------------------------------------------------------
 
 PAYLOAD = '<img src=x onerror="window.__xss=1"><script>window.__xss=1</script>'
