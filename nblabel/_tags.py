@@ -29,7 +29,10 @@ class TagInfo:
 # Drawn by this version. Everything else parses but renders as "not supported yet".
 _RENDERED = {"View", "Header", "Style", "Text", "Choices", "Choice", "TextArea", "Rating", "Number",
              "Labels", "Label", "Relations", "Relation", "HyperText", "HyperTextLabels", "Paragraphs",
-             "ParagraphLabels", "Chat", "Table", "List", "Ranker", "Bucket", "Pairwise", "Taxonomy", "DateTime"}
+             "ParagraphLabels", "Chat", "Table", "List", "Ranker", "Bucket", "Pairwise", "Taxonomy", "DateTime",
+             "TimeSeries", "TimeSeriesLabels", "Channel",
+             "Audio", "AudioPlus",
+             "Video", "VideoRectangle", "TimelineLabels"}
 
 _VISUAL = (
     "View", "Header", "Style", "Collapse", "Panel", "Filter", "Dialog", "Markdown",

@@ -28,16 +28,21 @@ ORIGIN = "http://nblabel.test"
 # Mirrors nblabel/_tags.py for the tags these tests use: kind, and whether this version draws it.
 _KINDS = {
     "View": "visual", "Header": "visual", "Style": "visual",
-    "Text": "object", "Image": "object", "HyperText": "object", "Audio": "object",
+    "Text": "object", "Image": "object", "HyperText": "object", "Audio": "object", "AudioPlus": "object",
     "Choices": "control", "TextArea": "control", "Rating": "control", "Number": "control", "Labels": "control",
     "Choice": "option", "Label": "option", "Relations": "control", "Relation": "option",
     "HyperTextLabels": "control", "ParagraphLabels": "control", "Paragraphs": "object", "Chat": "object",
     "Table": "object", "List": "object", "Ranker": "control", "Bucket": "option", "Pairwise": "control",
     "Taxonomy": "control", "DateTime": "control",
+    "TimeSeries": "object", "TimeSeriesLabels": "control", "Channel": "option",
+    "Video": "object", "VideoRectangle": "control", "TimelineLabels": "control",
 }
 _RENDERED = {"View", "Header", "Style", "Text", "Choices", "Choice", "TextArea", "Rating", "Number", "Labels", "Label",
              "Relations", "Relation", "HyperTextLabels", "ParagraphLabels", "Paragraphs", "HyperText", "Chat", "Table",
-             "List", "Ranker", "Bucket", "Pairwise", "Taxonomy", "DateTime"}
+             "List", "Ranker", "Bucket", "Pairwise", "Taxonomy", "DateTime",
+             "TimeSeries", "TimeSeriesLabels", "Channel",
+             "Audio", "AudioPlus",
+             "Video", "VideoRectangle", "TimelineLabels"}
 
 LIGHT = {  # JupyterLab light theme values (layout-color0 == layout-color1: both white)
     "--jp-layout-color0": "#ffffff", "--jp-layout-color1": "#ffffff", "--jp-layout-color2": "#eeeeee",

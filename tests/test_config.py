@@ -24,6 +24,7 @@ needs_templates = pytest.mark.skipif(
 RENDERED = {"View", "Header", "Style", "Text", "Choices", "Choice", "TextArea", "Rating", "Number", "Labels", "Label",
             "Relations", "Relation", "HyperText", "HyperTextLabels", "Paragraphs", "ParagraphLabels", "Chat", "Table",
             "List", "Ranker", "Bucket", "Pairwise", "Taxonomy", "DateTime"}
+RENDERED |= {"Audio", "AudioPlus"}  # issue 4: media objects
 
 SENTIMENT = """<View>
   <Text name="text" value="$review_text"/>

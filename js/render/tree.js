@@ -6,6 +6,7 @@
 // RegionStore per form; per-region controls are drawn in the region panel and answer for the selected region.
 
 import { buildChoices } from "./choices.js";
+import { buildAudio } from "./audio.js";
 import { buildNumber } from "./number.js";
 import { buildRating } from "./rating.js";
 import { buildLabels } from "./labels.js";
@@ -18,9 +19,11 @@ import { buildPairwise, buildRanker } from "./ranker.js";
 import { buildChat, buildList, buildTable } from "./structure.js";
 import { buildDateTime, buildTaxonomy } from "./taxonomy.js";
 import { buildTextArea } from "./textarea.js";
+import { buildTimeSeries } from "./timeseries.js";
 import { resolveMedia } from "./media.js";
 import { attr, boolAttr, descendants, h, regionId } from "./util.js";
 import { buildHeader, buildStyle, buildView } from "./view.js";
+import { buildVideo, buildVideoRectangle } from "./video.js";
 
 /** @typedef {import("../types.js").ConfigNode} ConfigNode */
 /** @typedef {import("../types.js").Task} Task */
@@ -76,12 +79,17 @@ import { buildHeader, buildStyle, buildView } from "./view.js";
 const OBJECTS_AND_LAYOUT = {
 	View: buildView, Header: buildHeader, Style: buildStyle, Text: buildText, HyperText: buildHyperText,
 	Paragraphs: buildParagraphs, Chat: buildChat, Table: buildTable, List: buildList,
+	Video: buildVideo, VideoRectangle: buildVideoRectangle,
+	TimeSeries: buildTimeSeries,
+	Audio: buildAudio, AudioPlus: buildAudio,
 };
 /** @type {Record<string, (node: ConfigNode, ctx: BuildContext) => Control>} */
 const CONTROLS = {
 	Choices: buildChoices, TextArea: buildTextArea, Rating: buildRating, Number: buildNumber,
 	Labels: buildLabels, HyperTextLabels: buildLabels, ParagraphLabels: buildLabels,
 	Ranker: buildRanker, Pairwise: buildPairwise, Taxonomy: buildTaxonomy, DateTime: buildDateTime,
+	TimelineLabels: buildLabels,
+	TimeSeriesLabels: buildLabels,
 };
 
 export class Form {
@@ -288,6 +296,7 @@ export class Form {
 	#visible(node) {
 		const rule = (attr(node, "visibleWhen") ?? "").trim();
 		if (rule === "region-selected") return this.regions.selected !== null;
+		if (rule === "no-region-selected") return this.regions.selected === null;
 		if (rule !== "choice-selected" && rule !== "choice-unselected") return true;
 		const tagNames = (attr(node, "whenTagName") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 		const wanted = (attr(node, "whenChoiceValue") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
