@@ -17,9 +17,12 @@ import string
 from typing import Any
 
 from ._config import Config
+from ._geometry import check_geometry
 
 _ID_CHARS = string.ascii_letters + string.digits + "_-"
 _VALUE_KEY = {"textarea": "text", "pairwise": "selected"}  # result type → the key of its payload inside `value`, when not the type itself
+# Region types whose `value` is geometry only (Label Studio's split format: the label comes in a `labels` item).
+_NO_LABEL_KEY = {"rectangle", "polygon", "keypoint", "ellipse", "brush", "videorectangle", "magicwand"}
 
 
 def region_id() -> str:
@@ -90,11 +93,14 @@ def _check_item(i: int, item: dict, config: Config) -> None:
     if not isinstance(value, dict):
         raise ValueError(f"{where}: `value` must be a dict")
     _check_value(where, control, value)
+    check_geometry(where, item, control, config)
 
 
 def _check_value(where: str, control, value: dict) -> None:
     attrs = control.node.attrs
     key = _VALUE_KEY.get(control.type, control.type)
+    if control.type in _NO_LABEL_KEY:
+        return  # geometry only: checked by _geometry.check
     if key not in value:
         raise ValueError(f"{where}: value of <{control.tag} name=\"{control.name}\"> needs key {key!r}")
     payload = value[key]
@@ -108,7 +114,8 @@ def _check_value(where: str, control, value: dict) -> None:
             if unknown:
                 raise ValueError(f"{where}: {unknown[0]!r} is not an option of <{control.tag} name=\"{control.name}\"> "
                                  f"(options: {', '.join(control.options)})")
-        if control.type == "choices" and control.single and len(payload) > 1:
+        nested = any(isinstance(entry, list) for entry in payload)  # allowNested paths: a parent brings its children
+        if control.type == "choices" and control.single and len(payload) > 1 and not nested:
             raise ValueError(f"{where}: <Choices name=\"{control.name}\"> allows one choice, got {len(payload)}")
     elif control.type == "pairwise":
         if payload not in ("left", "right"):
