@@ -239,6 +239,40 @@ def test_choice_hotkey_and_alias(fe_page):
     assert msg["result"][0]["value"] == {"choices": ["PER"]}
 
 
+NESTED = """<View>
+  <Text name="text" value="$text"/>
+  <Choices name="topic" toName="text" choice="multiple" allowNested="true">
+    <Choice value="Animal"><Choice value="Cat"/><Choice value="Dog" alias="dog"/></Choice>
+    <Choice value="Plant"><Choice value="Tree"/></Choice>
+  </Choices>
+</View>"""
+
+
+def test_nested_choices_submit_paths_and_parents_follow_children(fe_page):
+    mount(fe_page, NESTED, [task(str(i), {"text": f"t{i}"}) for i in range(3)])
+    opts = fe_page.locator(".nblabel-option")
+    assert opts.all_text_contents()[:5] and opts.count() == 5  # Animal, Cat, Dog, Plant, Tree: depth-first
+    focus(fe_page)
+    fe_page.keyboard.press("2")  # Cat: Animal is now partly chosen
+    assert opts.nth(0).get_attribute("aria-checked") == "mixed"
+    fe_page.keyboard.press("3")  # Dog: both children → Animal is chosen too
+    assert opts.nth(0).get_attribute("aria-checked") == "true"
+    fe_page.keyboard.press("Enter")
+    first = wait_received(fe_page, "submit", 1)[0]["result"][0]["value"]
+    assert first == {"choices": [["Animal"], ["Animal", "Cat"], ["Animal", "dog"]]}
+    fe_page.keyboard.press("4")  # a parent picks all its children
+    fe_page.keyboard.press("Enter")
+    second = wait_received(fe_page, "submit", 2)[1]["result"][0]["value"]
+    assert second == {"choices": [["Plant"], ["Plant", "Tree"]]}
+    # a stored answer with paths loads back as the same selection
+    tree = config_tree(NESTED)
+    mount(fe_page, tree, [task("x", {"text": "x"}, prefill=[{"id": "n1", "from_name": "topic", "to_name": "text",
+                                                             "type": "choices", "value": first}],
+                               prefill_from="annotation")])
+    assert [o.get_attribute("aria-checked") for o in fe_page.locator(".nblabel-option").all()] == \
+        ["true", "true", "true", "false", "false"]
+
+
 def test_rating_and_number_results(fe_page):
     mount(fe_page, SCALES, text_tasks(3))
     focus(fe_page)

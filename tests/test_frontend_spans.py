@@ -185,3 +185,32 @@ def test_suggested_regions_show_their_own_scores(fe_page):
     assert scores.all_text_contents() == ["0.91", "0.42"]
     result = submit(fe_page)  # accepting sends the regions back without scores (origins are Python's job)
     assert [r["id"] for r in result] == ["s1", "s2"] and all("score" not in r for r in result)
+
+
+WHEN_LABEL = """<View>
+  <Labels name="label" toName="text"><Label value="PER"/><Label value="ORG"/></Labels>
+  <Text name="text" value="$text"/>
+  <TextArea name="role" toName="text" perRegion="true" rows="1" visibleWhen="region-selected" whenTagName="text"
+            whenLabelValue="PER"/>
+  <Choices name="overall" toName="text" visibleWhen="no-region-selected"><Choice value="Done"/></Choices>
+</View>"""
+
+
+def test_visible_when_region_selected_follows_the_regions_label(fe_page):
+    mount(fe_page, WHEN_LABEL, [task("a", {"text": SAMPLE})])
+    role = fe_page.locator(".nblabel-control[data-name=role]")
+    overall = fe_page.locator(".nblabel-control[data-name=overall]")
+    assert role.is_hidden() and overall.is_visible()
+    drag(fe_page, 0, 10)
+    fe_page.locator(".nblabel").focus()
+    fe_page.keyboard.press("1")  # PER
+    drag(fe_page, 19, 28)
+    fe_page.locator(".nblabel").focus()
+    fe_page.keyboard.press("2")  # ORG
+    rows = fe_page.locator(".nblabel-region-row")
+    rows.nth(0).click()  # the PER region: its per-region field shows, the task-level choice hides
+    assert role.is_visible() and overall.is_hidden()
+    rows.nth(1).click()  # the ORG region: no field for it
+    assert role.is_hidden() and overall.is_hidden()
+    rows.nth(1).click()  # deselect
+    assert role.is_hidden() and overall.is_visible()

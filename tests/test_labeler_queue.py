@@ -215,3 +215,17 @@ def test_id_column():
     df = pd.DataFrame({"uid": ["u1", "u2"], "text": ["a", "b"]})
     lab = nblabel.Labeler(df, CONFIG, store=":memory:", id_column="uid")
     assert lab.current["id"] == "u1"
+
+
+def test_nested_choice_paths_are_accepted_and_checked():
+    import nblabel
+    config = """<View><Text name="text" value="$text"/>
+    <Choices name="topic" toName="text" allowNested="true"><Choice value="Animal"><Choice value="Cat"/></Choice></Choices>
+    </View>"""
+    lab = nblabel.Labeler(pd.DataFrame({"text": ["a", "b"]}), config, store=":memory:", annotator="a")
+    value = {"choices": [["Animal"], ["Animal", "Cat"]]}  # a parent comes with its children, even choice="single"
+    lab.submit([{"from_name": "topic", "to_name": "text", "type": "choices", "value": value}])
+    assert lab.to_label_studio()[0]["annotations"][0]["result"][0]["value"] == value
+    with pytest.raises(ValueError, match="Dog"):
+        lab.submit([{"from_name": "topic", "to_name": "text", "type": "choices", "value": {"choices": [["Animal", "Dog"]]}}])
+    lab.close()

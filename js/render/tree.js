@@ -292,13 +292,20 @@ export class Form {
 		}
 	}
 
-	/** Label Studio `visibleWhen` (choice-selected / choice-unselected; region rules need regions). @param {ConfigNode} node */
+	/** Label Studio `visibleWhen`: choice-selected / choice-unselected (whenTagName, whenChoiceValue), region-selected
+	 * (whenTagName = the region's object, whenLabelValue), no-region-selected. @param {ConfigNode} node */
 	#visible(node) {
 		const rule = (attr(node, "visibleWhen") ?? "").trim();
-		if (rule === "region-selected") return this.regions.selected !== null;
-		if (rule === "no-region-selected") return this.regions.selected === null;
-		if (rule !== "choice-selected" && rule !== "choice-unselected") return true;
 		const tagNames = (attr(node, "whenTagName") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+		if (rule === "no-region-selected") return this.regions.selected === null;
+		if (rule === "region-selected") {
+			// whenTagName names the object the region is on, whenLabelValue one of its labels
+			const region = this.regions.byId(this.regions.selected);
+			const labels = (attr(node, "whenLabelValue") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+			return Boolean(region && (!tagNames.length || tagNames.includes(region.to_name))
+				&& (!labels.length || region.labels.some((l) => labels.includes(l))));
+		}
+		if (rule !== "choice-selected" && rule !== "choice-unselected") return true;
 		const wanted = (attr(node, "whenChoiceValue") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 		const sources = this.controls.filter((c) => c.selected && (!tagNames.length || tagNames.includes(c.name)));
 		const values = sources.flatMap((c) => c.selected?.() ?? []);
