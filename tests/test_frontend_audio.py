@@ -312,3 +312,32 @@ def test_prefilled_regions_survive_a_media_error(fe_page):
     ready(fe_page, "failed")
     assert fe_page.locator(".nblabel-region-row").count() == 1
     assert submit(fe_page) == prefill
+
+
+def test_timeline_when_the_file_plays_but_cannot_be_decoded_dark_theme(fe_page):
+    """A server the <audio> element can play from but fetch() cannot read (like one without CORS headers: the route
+    refuses the fetch) → a plain timeline with the duration, labeling works."""
+    from frontend_page import DARK
+
+    body = base64.b64decode(WAV.split(",", 1)[1])
+
+    def serve(route):
+        if route.request.resource_type == "media":
+            route.fulfill(status=200, content_type="audio/wav", body=body)
+        else:
+            route.abort("accessdenied")
+
+    fe_page.route("http://media.test/**", serve)
+    mount(fe_page, SEGMENTS, [task("a", {"audio": "http://media.test/clip.wav"})], theme=DARK)
+    ready(fe_page, "timeline")
+    fe_page.wait_for_function("() => document.querySelector('.nblabel-audio').dataset.duration === '2'")
+    assert "timeline only" in fe_page.locator(".nblabel-audio-note").text_content()
+    fe_page.locator(".nblabel-label", has_text="Noise").click()
+    x0, x1, width = drag(fe_page, 0.5, 0.75)
+    if ARTIFACTS.exists():
+        fe_page.locator(".nblabel").screenshot(path=str(ARTIFACTS / "audio_timeline_dark.png"))
+    result = submit(fe_page)
+    seconds_match(result[0]["value"], x0, x1, width)
+    assert strip_ids(result) == [{"original_length": 2.0, "from_name": "labels", "to_name": "audio", "type": "labels",
+                                  "value": {**result[0]["value"], "labels": ["Noise"]}}]
+    assert set(result[0]["value"]) == {"start", "end", "channel", "labels"}
