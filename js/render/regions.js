@@ -36,7 +36,8 @@ import { h } from "./util.js";
  * @property {string} name
  * @property {(regions: Region[], selected: string|null) => void} paint
  * @property {(geom: Record<string, any>) => Record<string, any>} toValue     geometry → LS value keys (+ text)
- * @property {(value: Record<string, any>, item?: ResultItem) => {geom: Record<string, any>, text: string}|null} fromValue   `item`: the whole result item (top-level keys such as `original_length`)
+ * @property {(value: Record<string, any>, item?: ResultItem) => {geom: Record<string, any>, text: string, as?: Partial<Region>}|null} fromValue   `item`: the whole result item (top-level keys such as `original_length`); `as`: fields of the region that differ from the item's (Video: a `videorectangle` item is kept under its Labels control)
+ * @property {(region: Region, item: ResultItem) => ResultItem} [asResult]   the item Label Studio writes for a region, given the default one (Video: Labels merged into the VideoRectangle result)
  * @property {(geom: Record<string, any>) => Record<string, any>} [topLevel]   keys written beside `value` on every item of the region (e.g. `original_length`)
  * @property {() => {object: string, geom: Record<string, any>, text: string}|null} [takePending]
  * @property {(e: KeyboardEvent) => boolean} [nav]   keyboard selection keys
@@ -141,7 +142,7 @@ export class RegionStore {
 				if (!parsed) rest.push(it);
 				else this.items.push({ id: String(it.id), from_name: it.from_name, to_name: it.to_name, type: key,
 					labels: Array.isArray(labels) ? labels.map(String) : [], geom: parsed.geom, text: parsed.text, per: new Map(),
-					score: typeof it.score === "number" && Number.isFinite(it.score) ? it.score : undefined });
+					score: typeof it.score === "number" && Number.isFinite(it.score) ? it.score : undefined, ...parsed.as });
 			} else if (perRegion.has(it.from_name) && it.id) later.push(it);
 			else rest.push(it);
 		}
@@ -163,7 +164,8 @@ export class RegionStore {
 			if (!obj) continue;
 			const geomValue = obj.toValue(r.geom);
 			const top = obj.topLevel?.(r.geom) ?? {};
-			out.push({ ...top, id: r.id, from_name: r.from_name, to_name: r.to_name, type: r.type, value: { ...geomValue, [r.type]: r.labels } });
+			const item = { ...top, id: r.id, from_name: r.from_name, to_name: r.to_name, type: r.type, value: { ...geomValue, [r.type]: r.labels } };
+			out.push(obj.asResult?.(r, item) ?? item);
 			const { text, ...where } = geomValue;
 			for (const [name, v] of r.per) out.push({ ...top, id: r.id, from_name: name, to_name: r.to_name, type: v.type, value: { ...where, ...v.value } });
 		}
