@@ -87,8 +87,6 @@ export function buildAudio(node, ctx) {
 	let loadId = 0;
 	/** @type {AbortController|null} */
 	let aborter = null;
-	/** @type {string|null} blob URL this object made (revoked on the next task) */
-	let ownUrl = null;
 	let raf = 0;
 
 	const ready = () => duration > 0;
@@ -407,8 +405,6 @@ export function buildAudio(node, ctx) {
 			if (!audio.paused) audio.pause();
 			if (raf) cancelAnimationFrame(raf);
 			raf = 0;
-			if (ownUrl) URL.revokeObjectURL(ownUrl);
-			ownUrl = null;
 			duration = NaN;
 			peaks = null;
 			pending = null;
@@ -431,7 +427,6 @@ export function buildAudio(node, ctx) {
 			ctx.media(value, "audio").then(
 				(url) => {
 					if (id !== loadId) return;
-					if (url.startsWith("blob:") && value && typeof value === "object") ownUrl = url;
 					audio.src = url;
 					decodePeaks(url, signal).then(
 						(r) => {
