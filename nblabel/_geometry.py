@@ -63,7 +63,7 @@ def _rect(where: str, value: dict) -> None:
     if _rotation(where, value) == 0 and (x + w > 100 + _EPS or y + h > 100 + _EPS):
         raise ValueError(f"{where}: the rectangle leaves the image (x + width = {x + w:g}, y + height = {y + h:g}; "
                          "percent, at most 100)")
-    if "pageIndex" in value:
+    if value.get("pageIndex") is not None:
         _need(where, value, "pageIndex", "a page index >= 0", lambda v: _integer(v) and v >= 0)
     if value.get("ocrtext") is not None and not isinstance(value["ocrtext"], str):
         raise ValueError(f"{where}: value['ocrtext'] must be a string")
