@@ -133,6 +133,15 @@ def go_to_frame(page, f: int) -> None:
     assert frame_text(page).startswith(f"frame {f} /")
 
 
+def seek(page, f: int) -> None:
+    """Click the timeline's scrub strip in the middle of frame f."""
+    frames = int(page.locator(".nblabel-video").get_attribute("data-frames"))
+    t = page.locator(".nblabel-video-scrub").bounding_box()
+    page.mouse.click(t["x"] + t["width"] * ((f - 0.5) / frames), t["y"] + t["height"] / 2)
+    assert frame_text(page).startswith(f"frame {f} /")
+    page.locator(".nblabel").focus()
+
+
 def box_style(page) -> dict:
     """The shown box (there is one) as % numbers from its inline style (CSS keeps ~6 significant digits)."""
     s = page.locator(".nblabel-video-box").evaluate("(e) => [e.style.left, e.style.top, e.style.width, e.style.height]")
@@ -187,7 +196,7 @@ def test_track_a_box_over_frames_exact_json(fe_page, clip):
     assert box_style(fe_page) == pytest.approx({k: k1[k] for k in ("x", "y", "width", "height")}, abs=1e-3)
 
     # frame 10: drag the box by its middle → a second keyframe
-    go_to_frame(fe_page, 10)
+    seek(fe_page, 10)
     grab = (ox + 80, oy + 70)
     to = (ox + 180, oy + 90)
     drag(fe_page, grab, to)
@@ -197,7 +206,7 @@ def test_track_a_box_over_frames_exact_json(fe_page, clip):
     k10 = {**k1, "frame": 10, "x": min(max(k1["x"] + dx, 0), 100 - k1["width"]),
            "y": min(max(k1["y"] + dy, 0), 100 - k1["height"]), "time": 10 / FPS}
     # frame 20: resize with the south-east corner handle → a third keyframe
-    go_to_frame(fe_page, 20)
+    seek(fe_page, 20)
     assert fe_page.locator(".nblabel-video-box.is-selected .nblabel-video-handle").count() == 4  # new boxes are selected
     h = fe_page.locator(".nblabel-video-handle[data-handle=se]").bounding_box()
     hx, hy = round(h["x"] + h["width"] / 2), round(h["y"] + h["height"] / 2)
@@ -209,18 +218,18 @@ def test_track_a_box_over_frames_exact_json(fe_page, clip):
     k20 = {**k10, "frame": 20, "width": x2 - k10["x"], "height": y2 - k10["y"], "time": 20 / FPS}
 
     # between keyframes the box is interpolated linearly, like Label Studio
-    go_to_frame(fe_page, 4)
+    seek(fe_page, 4)
     r = (4 - 1) / (10 - 1)
     assert box_style(fe_page) == pytest.approx({k: k1[k] + (k10[k] - k1[k]) * r for k in ("x", "y", "width", "height")}, abs=1e-3)
     assert "is-keyframe" not in fe_page.locator(".nblabel-video-box").get_attribute("class")
-    go_to_frame(fe_page, 15)
+    seek(fe_page, 15)
     r = (15 - 10) / (20 - 10)
     assert box_style(fe_page) == pytest.approx({k: k10[k] + (k20[k] - k10[k]) * r for k in ("x", "y", "width", "height")}, abs=1e-3)
     # after the last keyframe the box stays; `v` on frame 30 ends its lifespan there
-    go_to_frame(fe_page, 30)
+    seek(fe_page, 30)
     fe_page.keyboard.press("v")
     assert fe_page.locator(".nblabel-video-box").count() == 1  # still drawn on the keyframe itself
-    go_to_frame(fe_page, 31)
+    seek(fe_page, 31)
     assert fe_page.locator(".nblabel-video-box").count() == 0
     k30 = {**k20, "frame": 30, "enabled": False, "time": 30 / FPS}
     # the timeline shows one row: the lifespan 1..30 and four keyframes
@@ -369,3 +378,19 @@ def test_unreachable_video_is_a_media_error_and_choices_still_submit(fe_page):
     fe_page.keyboard.press("2")
     assert strip_ids(submit(fe_page, 2)) == [{"from_name": "choice", "to_name": "video", "type": "choices",
                                               "value": {"choices": ["Sharp"]}}]
+
+
+@pytest.mark.parametrize("xml", [TRACKING, FRAMES, CLASSIFY], ids=["tracking", "frames", "classify"])
+def test_sdk_sample_annotations_come_back_unchanged(fe_page, clip, xml):
+    """`LabelInterface.generate_sample_annotation` (random frames in any order, `labels: null`, a bare `labels` item on
+    the video, ranges with extra keys): prefilled, submitted untouched → the same items."""
+    from label_studio_sdk.label_interface import LabelInterface
+
+    sample = LabelInterface(xml).generate_sample_annotation()["result"]
+    tasks = [task("a", {"video": clip}, prefill=sample, prefill_from="annotation"),
+             task("b", {"video": "/static/samples/opossum_snow.mp4"}, prefill=sample, prefill_from="annotation")]
+    mount(fe_page, xml, tasks)
+    ready(fe_page)
+    assert submit(fe_page) == sample
+    fe_page.wait_for_selector(".nblabel-media-error")  # task b: the video cannot load, the regions still go back
+    assert submit(fe_page, 2) == sample

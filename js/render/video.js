@@ -53,9 +53,9 @@ function clock(s) {
 /** @param {Record<string, any>} g */
 function describe(g) {
 	if (g.kind === "range") return g.ranges.map((/** @type {any} */ r) => (r.start === r.end ? `frame ${r.start}` : `frames ${r.start}–${r.end}`)).join(", ");
-	const seq = g.sequence;
-	const n = seq.length;
-	return `box, frame ${seq[0].frame}${n > 1 ? `–${seq[n - 1].frame}` : ""}, ${n} keyframe${n === 1 ? "" : "s"}`;
+	const frames = g.sequence.map((/** @type {any} */ kf) => kf.frame);
+	const n = frames.length;
+	return `box, frame ${Math.min(...frames)}${n > 1 ? `–${Math.max(...frames)}` : ""}, ${n} keyframe${n === 1 ? "" : "s"}`;
 }
 
 /**
@@ -122,7 +122,8 @@ export function buildVideo(node, ctx) {
 	const boxLabels = () => makers("labels")[0] ?? null;
 	const rangeTool = () => makers("timelinelabels")[0] ?? null;
 	/** @param {Region} r */
-	const firstFrame = (r) => (r.geom.kind === "box" ? r.geom.sequence[0].frame : Number(r.geom.ranges[0]?.start) || 1);
+	const firstFrame = (r) =>
+		r.geom.kind === "box" ? Math.min(...r.geom.sequence.map((/** @type {any} */ kf) => kf.frame)) : r.geom.kind === "range" ? Number(r.geom.ranges[0]?.start) || 1 : 1;
 	const emit = joinSync(store, name, syncWith, (kind, time, rate) => {
 		if (kind === "rate") video.playbackRate = rate;
 		else if (kind === "play") {
@@ -227,7 +228,7 @@ export function buildVideo(node, ctx) {
 		let n = 1;
 		for (const r of shown) {
 			if (r.geom.kind === "box") n = Math.max(n, Number(r.geom.framesCount) || 0, ...r.geom.sequence.map((/** @type {any} */ kf) => kf.frame));
-			else for (const rg of r.geom.ranges) n = Math.max(n, Number(rg.end) || 0, Number(rg.start) || 0);
+			else if (r.geom.kind === "range") for (const rg of r.geom.ranges) n = Math.max(n, Number(rg.end) || 0, Number(rg.start) || 0);
 		}
 		return n;
 	}
@@ -455,6 +456,7 @@ export function buildVideo(node, ctx) {
 		},
 		toValue(g) {
 			const { kind, extra, ...rest } = g;
+			if (kind === "raw") return { ...rest.value };
 			if (kind === "range") return { ...extra, ranges: rest.ranges };
 			/** @type {Record<string, any>} */
 			const v = { ...extra };
@@ -472,14 +474,21 @@ export function buildVideo(node, ctx) {
 				return { geom, text: describe(geom) };
 			}
 			const seq = parseSequence(value.sequence);
-			if (!seq) return null;
+			if (!seq) {
+				// not a video shape (e.g. a bare `labels` item an SDK generator wrote on the video): kept, sent back as is
+				const key = item?.type ?? "";
+				const { [key]: _k, ...rest } = value;
+				return { geom: { kind: "raw", value: rest }, text: "(kept as it came)" };
+			}
 			const { sequence: _s, framesCount, duration: d, labels, ...extra } = value;
+			if (labels !== undefined && !Array.isArray(labels)) extra.labels = labels; // e.g. `null`: written back as it came
 			const geom = { kind: "box", sequence: seq, framesCount, duration: d, extra };
 			const lab = boxLabels();
 			const as = { labels: Array.isArray(labels) ? labels.map(String) : [] };
 			return { geom, text: describe(geom), as: lab && item?.type === "videorectangle" ? { ...as, from_name: lab, type: "labels" } : as };
 		},
 		asResult(r, item) {
+			if (r.geom.kind === "raw") return item;
 			if (r.geom.kind === "box") {
 				const tool = boxTool();
 				/** @type {Record<string, any>} */

@@ -128,7 +128,7 @@ export class VideoTimeline {
 						dot.style.left = `${this.#pct(kf.frame + 0.5)}%`;
 						row.append(dot);
 					}
-				} else {
+				} else if (r.geom.kind === "range") {
 					for (const rg of r.geom.ranges) {
 						const bar = h("div", { class: "nblabel-video-span is-range", "data-region": r.id, title: `${r.labels.join(", ")}: frames ${rg.start}–${rg.end}` });
 						this.#place(bar, Number(rg.start) || 1, Number(rg.end) || 1);

@@ -14,6 +14,11 @@
 
 export const SHAPE_PROPS = /** @type {const} */ (["x", "y", "width", "height", "rotation"]);
 
+/** The keyframes in frame order (a prefill may list them in any order; it is kept as it came until edited). @param {Keyframe[]} seq */
+function ordered(seq) {
+	return seq.every((kf, i) => i === 0 || seq[i - 1].frame <= kf.frame) ? seq : [...seq].sort((a, b) => a.frame - b.frame);
+}
+
 /** @param {Keyframe} kf @returns {Shape} */
 function only(kf) {
 	return { x: kf.x, y: kf.y, width: kf.width, height: kf.height, rotation: kf.rotation ?? 0 };
@@ -27,7 +32,7 @@ function only(kf) {
 export function shapeAt(seq, frame) {
 	/** @type {Keyframe|undefined} */
 	let prev;
-	for (const kf of seq) {
+	for (const kf of ordered(seq)) {
 		if (kf.frame === frame) return only(kf);
 		if (kf.frame > frame) {
 			if (!prev) return null;
@@ -47,6 +52,7 @@ export function shapeAt(seq, frame) {
  * @param {Keyframe[]} seq @param {number} frame @param {boolean} [onlyPrevious]
  */
 export function closestKeyframe(seq, frame, onlyPrevious = false) {
+	seq = ordered(seq);
 	const before = seq.filter((kf) => kf.frame <= frame);
 	return before[before.length - 1] ?? (onlyPrevious ? undefined : seq.find((kf) => kf.frame >= frame));
 }
@@ -70,6 +76,7 @@ export function visibleShape(seq, frame) {
  * @returns {Keyframe[]}
  */
 export function setShape(seq, shape, frame, fps) {
+	seq = ordered(seq);
 	const time = frame / fps;
 	const ruling = closestKeyframe(seq, frame);
 	const index = seq.findIndex((kf) => kf.frame >= frame);
@@ -111,6 +118,7 @@ export function toggleLifespan(seq, frame, fps) {
  * @param {Keyframe[]} seq @param {number} last @returns {[number, number][]}
  */
 export function lifespans(seq, last) {
+	seq = ordered(seq);
 	/** @type {[number, number][]} */
 	const out = [];
 	seq.forEach((kf, i) => {
@@ -125,7 +133,7 @@ export function lifespans(seq, last) {
 }
 
 /**
- * A keyframe list from a Label Studio `sequence`, sorted by frame; null when it is not one. Keyframes keep every key
+ * A keyframe list from a Label Studio `sequence`, in its own order; null when it is not one. Keyframes keep every key
  * they came with (a missing `enabled` counts as true, a missing `rotation` as 0), so an untouched track is sent back
  * exactly as it came.
  * @param {unknown} v @returns {Keyframe[]|null}
@@ -140,5 +148,5 @@ export function parseSequence(v) {
 		if (![frame, x, y, width, height].every((n) => typeof n === "number" && Number.isFinite(n))) return null;
 		seq.push(/** @type {Keyframe} */ ({ ...kf }));
 	}
-	return seq.sort((a, b) => a.frame - b.frame);
+	return seq;
 }
