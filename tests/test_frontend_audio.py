@@ -86,6 +86,12 @@ def drag(page, f0: float, f1: float) -> tuple[float, float, float]:
     return x0 - box["x"], x1 - box["x"], box["width"]
 
 
+def shot(page, name: str) -> None:
+    """A screenshot of the widget to look at (test-artifacts/, git-ignored)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator(".nblabel").screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
 def submit(page, n: int = 1) -> list[dict]:
     page.locator(".nblabel").focus()
     page.keyboard.press("Enter")
@@ -125,8 +131,7 @@ def test_waveform_draws_tone_then_silence(fe_page):
     }""")
     assert left > 20 * right > 0
     assert fe_page.locator(".nblabel-error, .nblabel-media-error").count() == 0
-    ARTIFACTS.mkdir(exist_ok=True)
-    fe_page.locator(".nblabel").screenshot(path=str(ARTIFACTS / "audio_waveform.png"))
+    shot(fe_page, "audio_waveform")
 
 
 def test_mouse_segment_with_armed_label_and_transcription(fe_page):
@@ -138,8 +143,7 @@ def test_mouse_segment_with_armed_label_and_transcription(fe_page):
     # select the region (click in the list), transcribe it in the per-region TextArea
     fe_page.locator(".nblabel-region-row").click()
     fe_page.locator(".nblabel-per-region textarea").fill("hello there")
-    fe_page.locator(".nblabel-audio-region").screenshot(path=str(ARTIFACTS / "audio_region.png")) if ARTIFACTS.exists() else None
-    fe_page.locator(".nblabel").screenshot(path=str(ARTIFACTS / "audio_segments.png")) if ARTIFACTS.exists() else None
+    shot(fe_page, "audio_segments")
     result = submit(fe_page)
     assert len(result) == 2 and result[0]["id"] == result[1]["id"]
     value = result[0]["value"]
@@ -204,13 +208,52 @@ def test_keyboard_segment_at_the_playhead(fe_page):
     fe_page.keyboard.press("Alt+ArrowRight")
     fe_page.keyboard.press("]")
     fe_page.keyboard.press("1")
+    # keyboard edit of the first segment: select it (list), playhead to 0.5 s, [ moves its start there
+    fe_page.locator(".nblabel-region-row").first.click()
+    fe_page.evaluate("() => { document.querySelector('.nblabel-audio-element').currentTime = 0.5; }")
+    fe_page.keyboard.press("[")
     result = submit(fe_page)
     assert strip_ids(result) == [
         {"original_length": 2.0, "from_name": "labels", "to_name": "audio", "type": "labels",
-         "value": {"start": 0, "end": 1, "channel": 0, "labels": ["Noise"]}},
+         "value": {"start": 0.5, "end": 1, "channel": 0, "labels": ["Noise"]}},
         {"original_length": 2.0, "from_name": "labels", "to_name": "audio", "type": "labels",
          "value": {"start": head, "end": 2, "channel": 0, "labels": ["Speech"]}},
     ]
+
+
+INTENT = """<View>
+  <Labels name="labels" toName="audio"><Label value="Segment"/></Labels>
+  <Audio name="audio" value="$audio"/>
+  <Choices name="intent" toName="audio" perRegion="true" required="true">
+    <Choice value="Question"/><Choice value="Request"/>
+  </Choices>
+  <Rating name="clarity" toName="audio" perRegion="true" maxRating="5"/>
+  <Rating name="overall" toName="audio" maxRating="5"/>
+</View>"""
+
+
+def test_per_region_choices_and_rating_on_a_segment(fe_page):
+    mount(fe_page, INTENT, [task("a", {"audio": WAV})])
+    ready(fe_page)
+    x0, x1, width = drag(fe_page, 0.3, 0.6)
+    fe_page.keyboard.press("1")  # Segment
+    fe_page.locator(".nblabel-audio-region").click()  # select (and play) it: its per-region controls show
+    fe_page.locator(".nblabel-per-region .nblabel-option", has_text="Request").click()
+    fe_page.locator(".nblabel-rating[data-name=clarity] .nblabel-star").nth(3).click()
+    fe_page.locator(".nblabel-rating[data-name=overall] .nblabel-star").nth(1).click()
+    result = submit(fe_page)
+    v = result[1]["value"]
+    seconds_match(v, x0, x1, width)
+    where = {"start": v["start"], "end": v["end"], "channel": 0}
+    region = {"original_length": 2.0, "to_name": "audio"}
+    assert strip_ids(result) == [
+        {"from_name": "overall", "to_name": "audio", "type": "rating", "value": {"rating": 2}},
+        {**region, "from_name": "labels", "type": "labels", "value": {**where, "labels": ["Segment"]}},
+        {**region, "from_name": "intent", "type": "choices", "value": {**where, "choices": ["Request"]}},
+        {**region, "from_name": "clarity", "type": "rating", "value": {**where, "rating": 4}},
+    ]
+    assert len({r["id"] for r in result[1:]}) == 1
+    validate(INTENT, result)
 
 
 def test_prefill_round_trip_unchanged(fe_page):
@@ -229,8 +272,7 @@ def test_prefill_round_trip_unchanged(fe_page):
     assert fe_page.locator(".nblabel-audio-region").count() == 2
     assert fe_page.locator(".nblabel-region-row").first.text_content().startswith("Speech")
     assert submit(fe_page) == prefill
-    # a resize by its edge changes only that region's seconds (original_length stays the prefill's)
-    
+
 
 def test_resize_by_edge_and_click_plays_the_region(fe_page):
     prefill = [{"id": "r1", "from_name": "labels", "to_name": "audio", "type": "labels", "original_length": 2.0,
@@ -334,8 +376,7 @@ def test_timeline_when_the_file_plays_but_cannot_be_decoded_dark_theme(fe_page):
     assert "timeline only" in fe_page.locator(".nblabel-audio-note").text_content()
     fe_page.locator(".nblabel-label", has_text="Noise").click()
     x0, x1, width = drag(fe_page, 0.5, 0.75)
-    if ARTIFACTS.exists():
-        fe_page.locator(".nblabel").screenshot(path=str(ARTIFACTS / "audio_timeline_dark.png"))
+    shot(fe_page, "audio_timeline_dark")
     result = submit(fe_page)
     seconds_match(result[0]["value"], x0, x1, width)
     assert strip_ids(result) == [{"original_length": 2.0, "from_name": "labels", "to_name": "audio", "type": "labels",

@@ -10,7 +10,7 @@
 // - mouse: drag selects [start, end] (with an armed label it becomes a region), a click seeks, a click on a region
 //   selects it and plays it, the edges of the selected region resize it, Ctrl+wheel zooms;
 // - keys (legend): Space play / pause, [ and ] mark a segment's start / end at the playhead, Alt+← / Alt+→ seek 1 s,
-//   + / − zoom.
+//   + / − zoom; with a region selected, [ and ] move its start / end to the playhead.
 
 import { registerKeys } from "../legend.js";
 import { mediaError } from "./media.js";
@@ -25,7 +25,7 @@ import { AXIS_PX, decodePeaks, drawTimeline, formatTime } from "./waveform.js";
 
 registerKeys("Audio", [
 	["Space", "Audio: play / pause"],
-	["[ / ]", "Audio: mark a segment's start / end at the playhead (then a label key)"],
+	["[ / ]", "Audio: mark a segment's start / end at the playhead (then a label key); with a segment selected: move its start / end there"],
 	["Alt+← / Alt+→", "Audio: seek 1 s back / forward"],
 	["+ / −", "Audio: zoom in / out (also Ctrl+wheel)"],
 	["Drag / click", "Audio: select a segment / seek; click a segment to select and play it"],
@@ -279,7 +279,12 @@ export function buildAudio(node, ctx) {
 				}
 			} else if (!moved) {
 				if (regionEl) clickRegion(regionEl.getAttribute("data-region") ?? "");
-				else seek(t0);
+				else {
+					pending = null; // a click drops the pending selection (not the [ mark: click, then ]) and the selected region
+					paintPending();
+					if (store.byId(store.selected)?.to_name === name) store.select(null);
+					seek(t0);
+				}
 			} else {
 				const t = timeAt(ev.clientX);
 				propose([Math.min(t0, t), Math.max(t0, t)]);
@@ -326,6 +331,17 @@ export function buildAudio(node, ctx) {
 			return true;
 		}
 		if (e.altKey) return false;
+		const region = store.byId(store.selected);
+		if ((e.key === "[" || e.key === "]") && region?.to_name === name) {
+			// a selected region: its start / end moves to the playhead
+			const t = audio.currentTime;
+			const other = e.key === "[" ? region.geom.end : region.geom.start;
+			if (t === other) return true;
+			region.geom = { ...region.geom, start: Math.min(t, other), end: Math.max(t, other) };
+			region.text = rangeText(region.geom.start, region.geom.end);
+			store.changed();
+			return true;
+		}
 		if (e.key === "[") {
 			mark = audio.currentTime;
 			pending = null;
