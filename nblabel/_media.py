@@ -49,6 +49,10 @@ class MediaError(ValueError):
     """A media value that cannot be served (missing file, unreadable, not an image); the message is shown."""
 
 
+class _NoPdfium(MediaError):
+    """pypdfium2 is not installed: local PDFs go to the browser's viewer as bytes instead of page images."""
+
+
 # --------------------------------------------------------------------------------------------- what is local
 def _pil_image(value: Any) -> bool:
     return type(value).__module__.startswith("PIL.") and hasattr(value, "save") and hasattr(value, "mode")
@@ -199,7 +203,7 @@ def _pdf(value: Any):
     try:
         import pypdfium2 as pdfium
     except ImportError:
-        raise MediaError("local PDFs need pypdfium2: pip install 'nblabel[pdf]'") from None
+        raise _NoPdfium("PDF pages need pypdfium2: pip install 'nblabel[pdf]'") from None
     source = os.fspath(value) if isinstance(value, (str, PurePath)) else bytes(value)
     if isinstance(source, str) and not os.path.isfile(source):
         raise MediaError(f"file not found: {source}")
@@ -284,6 +288,8 @@ class MediaServer:
                                                       os.fspath(value).lower().endswith(".pdf"))):
             try:
                 marker["pages"] = self._cached(("pages", key, field, index, id(value)), lambda: pdf_pages(value))
+            except _NoPdfium:
+                pass  # no page images: the browser shows the PDF bytes in its own viewer
             except MediaError as exc:
                 marker["error"] = str(exc)
         return {"nblabel_media": marker}
