@@ -156,8 +156,7 @@ def test_json_columns_render_channels_and_a_dragged_range_becomes_the_exact_resu
     x0, x1 = client_x(p, 0.31), client_x(p, 0.57)
     drag(fe_page, x0, x1)
     assert fe_page.locator(".nblabel-ts-pending").count() == 1
-    fe_page.locator(".nblabel").focus()
-    fe_page.keyboard.press("1")  # select, then label
+    fe_page.keyboard.press("1")  # select, then label (the drag gave the widget the keys)
     start, end = time_at(p, x0, TIMES), time_at(p, x1, TIMES)
     assert 0 < start < end
     assert fe_page.locator(".nblabel-ts-main .nblabel-ts-region").count() == 1
@@ -329,10 +328,16 @@ def test_per_region_choice_on_a_new_range(fe_page):
     assert result[0]["id"] == result[1]["id"]
 
 
-def test_unreachable_csv_is_a_media_error_and_choices_still_submit(fe_page):
-    mount(fe_page, FORECAST_CFG, [task("a", {"csv": "http://127.0.0.1:9/missing.csv"})])
+@pytest.mark.parametrize("url, why", [
+    ("http://127.0.0.1:9/missing.csv", "http://127.0.0.1:9/missing.csv: Failed to fetch"),
+    # the template samples' relative URL: this page's server answers with HTML
+    ("/samples/time-series.csv?time=time&values=velocity", "got a web page, not a CSV"),
+    ("javascript:alert(1)", "refused to load csv from an unsafe URL"),
+])
+def test_unreachable_csv_is_a_media_error_and_choices_still_submit(fe_page, url, why):
+    mount(fe_page, FORECAST_CFG, [task("a", {"csv": url})])
     fe_page.wait_for_selector(".nblabel-timeseries[data-state=error] .nblabel-media-error")
-    assert "missing.csv" in fe_page.locator(".nblabel-media-error").inner_text()
+    assert why in fe_page.locator(".nblabel-media-error").inner_text()
     assert fe_page.locator(".nblabel-error").count() == 0
     fe_page.locator(".nblabel-option", has_text="Down").click()
     assert strip_ids(submit(fe_page)) == [{"from_name": "trend_forecast", "to_name": "stock", "type": "choices",

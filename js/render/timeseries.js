@@ -25,6 +25,7 @@ registerKeys("TimeSeries", [
 	["[ / ]", "Time series: selection starts / ends at the cursor"],
 	["+ / − · Ctrl+wheel", "Time series: zoom in / out"],
 	[", / . · ⇧+wheel", "Time series: pan left / right"],
+	["Del / ⌫", "Delete the selected region (click a region to select it)"],
 ]);
 
 /** @typedef {import("../types.js").ConfigNode} ConfigNode */
@@ -92,6 +93,7 @@ export function buildTimeSeries(node, ctx) {
 	/** @type {Series|null} */
 	let series = null;
 	let token = 0;
+	let loadStart = 0;
 	/** @type {typeof configured} */
 	let channels = configured;
 	let v0 = 0;
@@ -101,6 +103,8 @@ export function buildTimeSeries(node, ctx) {
 	/** @type {string|null} */
 	let selected = null;
 	let width = 0;
+	/** @type {{series: Series|null, width: number, lines: SVGElement[]}} the overview's lines, kept across paints */
+	const overview = { series: null, width: 0, lines: [] };
 	/** geometry of the last paint, for pointer → time */
 	const geo = { top: 0, bottom: 0, x: scale(0, 1, LEFT, LEFT + 1) };
 
@@ -237,14 +241,19 @@ export function buildTimeSeries(node, ctx) {
 		const x = scale(t[0], t[t.length - 1], LEFT, LEFT + plotW);
 		const names = channels.filter((c) => overviewNames.includes(c.column.toLowerCase()) || overviewNames.includes(c.legend.toLowerCase()));
 		const list = names.length ? names : channels.slice(0, 1);
-		/** @type {SVGElement[]} */
-		const kids = [svg("rect", { class: "nblabel-ts-band", x: LEFT, y: 1, width: plotW, height: OVERVIEW - 2 })];
-		for (const ch of list) {
-			const values = series.values(ch.column);
-			if (!values) continue;
-			const [lo, hi] = extent(values, 0, t.length);
-			kids.push(svg("path", { class: "nblabel-ts-line", d: linePath(t, values, 0, t.length, x, scale(lo, hi, OVERVIEW - 4, 4)), stroke: ch.color, "stroke-width": 1 }));
+		if (overview.series !== series || overview.width !== plotW) {
+			// the whole series at this width: the same on every zoom / pan, so drawn once
+			overview.series = series;
+			overview.width = plotW;
+			overview.lines = list.flatMap((ch) => {
+				const values = series?.values(ch.column);
+				if (!values) return [];
+				const [lo, hi] = extent(values, 0, t.length);
+				return [svg("path", { class: "nblabel-ts-line", d: linePath(t, values, 0, t.length, x, scale(lo, hi, OVERVIEW - 4, 4)), stroke: ch.color, "stroke-width": 1 })];
+			});
 		}
+		/** @type {SVGElement[]} */
+		const kids = [svg("rect", { class: "nblabel-ts-band", x: LEFT, y: 1, width: plotW, height: OVERVIEW - 2 }), ...overview.lines];
 		for (const r of shown) kids.push(regionShape(r, x(r.geom.start), x(r.geom.end), 1, OVERVIEW - 1, false));
 		const a = x(v0);
 		const b = x(v1);
@@ -304,6 +313,7 @@ export function buildTimeSeries(node, ctx) {
 		}));
 		body.replaceChildren(main, over);
 		el.dataset.state = "ready";
+		el.dataset.loadMs = (performance.now() - loadStart).toFixed(1); // fetch + parse + first paint (bench)
 		v0 = series.times[0];
 		v1 = series.times[series.times.length - 1];
 		fit();
@@ -362,6 +372,7 @@ export function buildTimeSeries(node, ctx) {
 		el,
 		update(task) {
 			const mine = ++token;
+			loadStart = performance.now();
 			series = null;
 			shown = [];
 			input.reset();
@@ -379,21 +390,26 @@ export function buildTimeSeries(node, ctx) {
 				}
 				return;
 			}
+			/** @type {string|null} what was fetched, for the message */
+			let where = null;
 			ctx.media(value, "csv")
-				.then((url) => fetch(url))
+				.then((url) => {
+					where = url.startsWith("data:") ? "the data: URL" : url.startsWith("blob:") ? "the local file" : url.slice(0, 200);
+					return fetch(url);
+				})
 				.then((res) => {
 					if (!res.ok) throw new Error(`${res.status} ${res.statusText}`.trim());
+					if (/^text\/html/i.test(res.headers.get("content-type") ?? "")) throw new Error("got a web page, not a CSV");
 					return res.text();
 				})
 				.then((text) => {
 					if (mine !== token) return;
 					ready(text.trimStart().startsWith("{") ? jsonColumns(text) : parseCSV(text, attr(node, "sep") ?? ","));
-					ctx.regions.changed();
 				})
 				.catch((err) => {
 					if (mine !== token) return;
 					const msg = err instanceof Error ? err.message : String(err);
-					fail(/fetch|network/i.test(msg) ? `could not load ${typeof value === "string" ? value.slice(0, 200) : "the CSV"} (${msg})` : msg);
+					fail(where ? `${where}: ${msg}` : msg);
 				});
 		},
 	};

@@ -71,7 +71,8 @@ export class TsInput {
 		};
 		main.addEventListener("pointerdown", (e) => {
 			if (e.button !== 0 || !host.series || !inPlot(localX(e))) return;
-			e.preventDefault();
+			e.preventDefault(); // no text selection / drag image; so keys keep working, the widget takes the focus
+			focusRoot(main);
 			main.setPointerCapture?.(e.pointerId);
 			drag = { x0: localX(e), moved: false };
 		});
@@ -128,6 +129,7 @@ export class TsInput {
 			const x = this.overviewScale;
 			if (e.button !== 0 || !x || !host.series) return;
 			e.preventDefault();
+			focusRoot(over);
 			over.setPointerCapture?.(e.pointerId);
 			const [a, b] = host.view();
 			const px = overX(e);
@@ -234,4 +236,10 @@ export class TsInput {
 		this.pending = { start: s.times[Math.min(i, j)], end: s.times[Math.max(i, j)] };
 		this.host.propose(this.pending, false);
 	}
+}
+
+/** Give the keys to the widget after a mouse gesture on the plot (preventDefault keeps the browser from doing it). @param {Element} el */
+function focusRoot(el) {
+	const root = el.closest(".nblabel");
+	if (root instanceof HTMLElement && !root.contains(document.activeElement)) root.focus({ preventScroll: true });
 }
