@@ -20,6 +20,7 @@ _REASON = missing_reason()
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(_REASON is not None, reason=_REASON or "")]
 
 RLE_JS = ROOT / "js" / "render" / "rle.js"
+ARTIFACTS = ROOT / "test-artifacts"
 RNG = np.random.default_rng(4)
 
 
@@ -30,6 +31,18 @@ def load_codec(page) -> None:
     }""", RLE_JS.read_text())
 
 
+def b64(a: np.ndarray) -> str:
+    import base64
+
+    return base64.b64encode(np.ascontiguousarray(a, np.uint8).tobytes()).decode()
+
+
+def unb64(s: str) -> np.ndarray:
+    import base64
+
+    return np.frombuffer(base64.b64decode(s), np.uint8)
+
+
 def _masks():
     yield np.zeros((5, 6), np.uint8)
     yield np.full((4, 3), 255, np.uint8)
@@ -37,26 +50,26 @@ def _masks():
         h, w = (int(x) for x in RNG.integers(1, 80, 2))
         yield ((RNG.random((h, w)) < RNG.random()) * 255).astype(np.uint8)
     yield RNG.integers(0, 256, (37, 29)).astype(np.uint8)
-    yy, xx = np.mgrid[:300, :500]
-    yield (((yy - 150) ** 2 + (xx - 200) ** 2 < 120**2) * 255).astype(np.uint8)
-    long_runs = np.zeros((400, 400), np.uint8)  # runs longer than 65536 bytes, split like the SDK
-    long_runs[200:, :] = 255
+    yy, xx = np.mgrid[:90, :140]
+    yield (((yy - 45) ** 2 + (xx - 60) ** 2 < 35**2) * 255).astype(np.uint8)
+    long_runs = np.full((130, 130), 255, np.uint8)  # a run longer than 65536 bytes: split like the SDK
+    long_runs[0, :] = 0
     yield long_runs
 
 
 def test_js_codec_equals_python_and_sdk(fe_page):
     load_codec(fe_page)
     masks = list(_masks())
-    got = fe_page.evaluate("""(masks) => masks.map(([flat, w, h, rle]) => {
-      const enc = window.rle.encodeMask(Uint8Array.from(flat));
-      const dec = Array.from(window.rle.rleToAlpha(rle, w, h));
-      return [enc, dec];
-    })""", [[m.ravel().tolist(), m.shape[1], m.shape[0], sdk_brush.mask2rle(m)] for m in masks])
+    got = fe_page.evaluate("""(masks) => masks.map(([b64, w, h, rle]) => {
+      const flat = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const dec = window.rle.rleToAlpha(rle, w, h);
+      return [window.rle.encodeMask(flat), btoa(String.fromCharCode(...dec))];
+    })""", [[b64(m), m.shape[1], m.shape[0], sdk_brush.mask2rle(m)] for m in masks])
     for m, (enc, dec) in zip(masks, got):
         h, w = m.shape
         assert enc == _rle.mask_to_rle(m) == sdk_brush.mask2rle(m)  # JS writes the SDK's bytes
         np.testing.assert_array_equal(_rle.rle_to_mask(enc, h, w), m)  # Python reads what JS wrote
-        np.testing.assert_array_equal(np.array(dec, np.uint8).reshape(h, w), m)  # JS reads what the SDK wrote
+        np.testing.assert_array_equal(unb64(dec).reshape(h, w), m)  # JS reads what the SDK wrote
 
 
 def test_js_decodes_literal_blocks_and_refuses_junk(fe_page):
@@ -90,3 +103,206 @@ def test_js_image_data_round_trip(fe_page):
       return window.rle.encodeMask(window.rle.alphaOf(g.getImageData(0, 0, w, h)));
     }""", [mask.ravel().tolist(), 24, 16])
     assert enc == sdk_brush.mask2rle(mask)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The brush tool on an Image (built bundle, fake model)
+
+SEG = """<View>
+  <Image name="image" value="$image" zoom="true"/>
+  <BrushLabels name="tag" toName="image">
+    <Label value="Airplane" background="rgba(255, 0, 0, 0.7)"/>
+    <Label value="Car" background="rgba(0, 0, 255, 0.7)"/>
+  </BrushLabels>
+</View>"""  # Label Studio's "Semantic Segmentation with Masks" template
+
+W, H = 200, 120
+
+
+def png_data_url(w: int = W, h: int = H) -> str:
+    import base64
+    import io
+
+    from PIL import Image
+
+    yy, xx = np.mgrid[:h, :w]
+    rgb = np.stack([(xx * 255 // w), (yy * 255 // h), np.full_like(xx, 160)], -1).astype(np.uint8)
+    buf = io.BytesIO()
+    Image.fromarray(rgb).save(buf, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+
+
+def mount_seg(page, prefill=None, xml=SEG, theme=None):
+    from frontend_page import mount, task
+
+    mount(page, xml, [task("a", {"image": png_data_url()}, prefill=prefill, prefill_from="annotation" if prefill else None)],
+          theme=theme)
+    page.wait_for_function("() => { const c = document.querySelector('canvas.nblabel-brush-layer');"
+                           " return c && c.width > 0; }")
+
+
+def stage_box(page) -> dict:
+    return page.evaluate("""() => { const r = document.querySelector('.nblabel-image-stage').getBoundingClientRect();
+      return {left: r.left, top: r.top, width: r.width, height: r.height}; }""")
+
+
+def client_point(box: dict, nx: float, ny: float) -> tuple[int, int]:
+    """Whole client pixels over natural pixel (nx, ny)."""
+    return (round(box["left"] + (nx + 0.5) * box["width"] / W), round(box["top"] + (ny + 0.5) * box["height"] / H))
+
+
+def natural_pixel(box: dict, cx: int, cy: int) -> tuple[int, int]:
+    """What the Image's toNatural (snapped: Math.round) and the brush (edge → last pixel) make of a client point."""
+    import math
+
+    x = min(max((cx - box["left"]) / (box["width"] or 1) * W, 0), W)
+    y = min(max((cy - box["top"]) / (box["height"] or 1) * H, 0), H)
+    return min(math.floor(x + 0.5), W - 1), min(math.floor(y + 0.5), H - 1)
+
+
+def stroke(page, pts: list[tuple[float, float]]) -> list[tuple[int, int]]:
+    """Drag the real mouse through natural points `pts`; returns the natural pixels the page saw."""
+    box = stage_box(page)
+    client = [client_point(box, x, y) for x, y in pts]
+    page.mouse.move(*client[0])
+    page.mouse.down()
+    for c in client[1:]:
+        page.mouse.move(*c)
+    page.mouse.up()
+    return [natural_pixel(box, *c) for c in client]
+
+
+def capsules(pixels: list[tuple[int, int]], r: float, w: int = W, h: int = H) -> np.ndarray:
+    """The stamp rule of js/render/brush.js: pixels within r of the polyline (a disk for one point)."""
+    yy, xx = np.mgrid[:h, :w]
+    out = np.zeros((h, w), bool)
+    for a, b in [(pixels[0], pixels[0]), *zip(pixels, pixels[1:])]:
+        dx, dy = b[0] - a[0], b[1] - a[1]
+        len2 = dx * dx + dy * dy
+        t = np.clip(((xx - a[0]) * dx + (yy - a[1]) * dy) / len2, 0, 1) if len2 else 0
+        qx = xx - (a[0] + t * dx)
+        qy = yy - (a[1] + t * dy)
+        out |= qx * qx + qy * qy <= r * r
+    return out
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator(".nblabel").screenshot(path=str(ARTIFACTS / name))
+
+
+def brush_size(page) -> int:
+    return int(page.locator(".nblabel-brush-size").get_attribute("data-size"))
+
+
+def submit(page, n: int = 1) -> list[dict]:
+    from frontend_page import wait_received
+
+    page.locator(".nblabel").focus()
+    page.keyboard.press("Enter")
+    return wait_received(page, "submit", n)[-1]["result"]
+
+
+def layer_alpha(page) -> np.ndarray:
+    flat = page.evaluate("""() => { const c = document.querySelector('canvas.nblabel-brush-layer');
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      const a = []; for (let i = 3; i < d.length; i += 4) a.push(d[i]); return a; }""")
+    return np.array(flat, np.uint8).reshape(H, W)
+
+
+def test_paint_erase_and_sizes_submit_the_painted_pixels(fe_page):
+    mount_seg(fe_page)
+    fe_page.locator(".nblabel").focus()
+    fe_page.keyboard.press("1")  # arm Airplane
+    size0 = brush_size(fe_page)
+    fe_page.keyboard.press("]")
+    fe_page.keyboard.press("]")
+    size = brush_size(fe_page)
+    assert size > size0
+    seen = stroke(fe_page, [(20, 30), (60, 35), (100, 60), (110, 90)])
+    expected = capsules(seen, size / 2)
+    seen2 = stroke(fe_page, [(150, 20), (170, 25)])  # same label: the same region
+    expected |= capsules(seen2, size / 2)
+    fe_page.keyboard.press("[")
+    small = brush_size(fe_page)
+    assert small < size
+    fe_page.keyboard.press("e")  # erase the last painted region
+    assert fe_page.locator(".nblabel-brush-erase").get_attribute("aria-pressed") == "true"
+    erased = stroke(fe_page, [(50, 20), (60, 50)])
+    expected &= ~capsules(erased, small / 2)
+    assert fe_page.locator(".nblabel-region-row").count() == 1
+    # what the layer shows is what gets saved
+    np.testing.assert_array_equal(layer_alpha(fe_page) > 0, expected)
+    ring = fe_page.locator(".nblabel-brush-cursor .is-inner")  # the brush outline follows the pointer
+    assert ring.is_visible() and float(ring.get_attribute("r")) == small / 2
+    shot(fe_page, "brush_paint_erase.png")
+    result = submit(fe_page)
+    assert len(result) == 1
+    item = result[0]
+    assert {k: v for k, v in item.items() if k not in ("id", "value")} == {
+        "from_name": "tag", "to_name": "image", "type": "brushlabels",
+        "original_width": W, "original_height": H, "image_rotation": 0}
+    assert item["value"]["format"] == "rle" and item["value"]["brushlabels"] == ["Airplane"]
+    assert list(item["value"]) == ["format", "rle", "brushlabels"]
+    mask = _rle.rle_to_mask(item["value"]["rle"], H, W)
+    np.testing.assert_array_equal(mask, expected.astype(np.uint8) * 255)
+    assert item["value"]["rle"] == sdk_brush.mask2rle(expected.astype(np.uint8) * 255)
+    # Label Studio's own converter reads it
+    layers = sdk_brush.decode_from_annotation("tag", [{**item, **item["value"]}])
+    np.testing.assert_array_equal(layers["tag-Airplane-0"], mask)
+
+
+def test_two_labels_make_two_regions_and_unlabelled_stroke_waits(fe_page):
+    from frontend_page import DARK
+
+    mount_seg(fe_page, theme=DARK)
+    size = brush_size(fe_page)
+    seen = stroke(fe_page, [(30, 30), (40, 40)])  # no label armed: a pending grey stroke
+    assert fe_page.locator(".nblabel-region-row").count() == 0
+    fe_page.locator(".nblabel").focus()
+    fe_page.keyboard.press("2")  # labels the pending stroke Car
+    assert fe_page.locator(".nblabel-region-row").count() == 1
+    fe_page.keyboard.press("1")  # arm Airplane
+    seen_a = stroke(fe_page, [(120, 60), (160, 100)])
+    assert fe_page.locator(".nblabel-region-row").count() == 2
+    shot(fe_page, "brush_two_labels_dark.png")
+    result = submit(fe_page)
+    by_label = {r["value"]["brushlabels"][0]: _rle.rle_to_mask(r["value"]["rle"], H, W) for r in result}
+    np.testing.assert_array_equal(by_label["Car"] > 0, capsules(seen, size / 2))
+    np.testing.assert_array_equal(by_label["Airplane"] > 0, capsules(seen_a, size / 2))
+    assert len({r["id"] for r in result}) == 2
+
+
+def _prefill_item(mask: np.ndarray, rid: str = "pre1", label: str = "Car") -> dict:
+    return {"id": rid, "from_name": "tag", "to_name": "image", "type": "brushlabels",
+            "value": {"format": "rle", "rle": sdk_brush.mask2rle(mask.astype(np.uint8) * 255), "brushlabels": [label]},
+            "original_width": W, "original_height": H, "image_rotation": 0}
+
+
+def test_prefill_paints_back_and_submits_identical_rle(fe_page):
+    yy, xx = np.mgrid[:H, :W]
+    mask = ((yy - 60) ** 2 + (xx - 80) ** 2 < 30**2) | ((xx > 150) & (yy < 20))
+    pre = [_prefill_item(mask)]
+    mount_seg(fe_page, prefill=pre)
+    fe_page.wait_for_function("() => { const c = document.querySelector('canvas.nblabel-brush-layer');"
+                              " return c.getContext('2d').getImageData(80, 60, 1, 1).data[3] > 0; }")
+    np.testing.assert_array_equal(layer_alpha(fe_page) > 0, mask)
+    assert submit(fe_page) == pre
+
+
+def test_prefill_selected_then_painted_and_junk_rle_kept(fe_page):
+    yy, xx = np.mgrid[:H, :W]
+    mask = (yy - 60) ** 2 + (xx - 80) ** 2 < 20**2
+    junk = {"id": "junk", "from_name": "tag", "to_name": "image", "type": "brushlabels",
+            "value": {"format": "rle", "rle": [177, 39, 137], "brushlabels": ["Airplane"]},
+            "original_width": W, "original_height": H, "image_rotation": 0}  # generate_sample_annotation()'s filler
+    pre = [_prefill_item(mask), junk]
+    mount_seg(fe_page, prefill=pre)
+    fe_page.locator(".nblabel-region-row").first.click()  # select the Car region: strokes extend it
+    size = brush_size(fe_page)
+    seen = stroke(fe_page, [(150, 100), (180, 110)])
+    assert fe_page.locator(".nblabel-region-row").count() == 2
+    result = submit(fe_page)
+    car = next(r for r in result if r["id"] == "pre1")
+    np.testing.assert_array_equal(_rle.rle_to_mask(car["value"]["rle"], H, W) > 0, mask | capsules(seen, size / 2))
+    assert next(r for r in result if r["id"] == "junk") == junk
