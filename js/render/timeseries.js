@@ -10,12 +10,11 @@
 // - the DOM is built once per config; a task swaps the data and repaints (a paint is O(visible rows), see ts_plot).
 
 import { mediaError } from "./media.js";
-import { Series, jsonColumns, parseCSV } from "./ts_data.js";
-import { numberFormatter, timeFormatter, timeParser } from "./ts_format.js";
+import { Series, readValue } from "./ts_data.js";
+import { channel, readTsConfig } from "./ts_config.js";
 import { drawXAxis, drawYAxis, extent, linePath, scale, svg, visibleRows } from "./ts_plot.js";
 import { TsInput } from "./ts_input.js";
-import { PALETTE } from "./regions.js";
-import { attr, descendants, h, numAttr, resolve } from "./util.js";
+import { h, resolve } from "./util.js";
 import { registerKeys } from "../legend.js";
 
 registerKeys("TimeSeries", [
@@ -45,29 +44,10 @@ const OVERVIEW = 34;
  * @returns {Built}
  */
 export function buildTimeSeries(node, ctx) {
-	const name = attr(node, "name") ?? "";
-	const valueAttr = attr(node, "value");
-	const valueType = (attr(node, "valueType") ?? "url").toLowerCase();
-	const timeColumn = attr(node, "timeColumn") ?? "";
-	const timeFormat = attr(node, "timeFormat") ?? "";
-	const display = attr(node, "timeDisplayFormat") ?? "";
-	const isDate = Boolean(timeFormat) || /^[a-z]/i.test(display);
-	const opts = { timeColumn, timeFormat, isDate };
-	const formatTime = isDate
-		? timeFormatter(display && display !== "date" && display.includes("%") ? display : timeFormat || "%Y-%m-%d %H:%M:%S")
-		: display ? numberFormatter(display) : (/** @type {number} */ t) => String(+t.toPrecision(12));
-	const outFormat = timeFormat && timeColumn ? timeFormatter(timeFormat) : null;
-	const inParse = timeFormat && timeColumn ? timeParser(timeFormat) : null;
-	const configured = descendants(node, "Channel").map((c, i) => ({
-		column: attr(c, "column") ?? "",
-		legend: attr(c, "legend") ?? attr(c, "column") ?? "",
-		units: attr(c, "units") ?? "",
-		color: attr(c, "strokeColor") ?? PALETTE[(i + 2) % PALETTE.length],
-		stroke: numAttr(c, "strokeWidth", 1.25),
-		height: Math.max(40, Math.min(400, numAttr(c, "height", 110))),
-		format: numberFormatter(attr(c, "displayFormat") ?? ".1f"),
-	}));
-	const overviewNames = (attr(node, "overviewChannels") ?? "").toLowerCase().split(",").map((s) => s.trim()).filter(Boolean);
+	const cfg = readTsConfig(node);
+	const { name, formatTime, isDate } = cfg;
+	const configured = cfg.channels;
+	const overviewNames = cfg.overview;
 
 	const readout = h("span", { class: "nblabel-ts-readout", "aria-live": "off" });
 	const legend = h("span", { class: "nblabel-ts-legend" });
@@ -302,10 +282,10 @@ export function buildTimeSeries(node, ctx) {
 
 	/** @param {{columns: Record<string, any[]>, headers: string[]}} raw */
 	function ready(raw) {
-		series = new Series(raw, opts);
+		series = new Series(raw, cfg.series);
 		const timeKey = series.timeKey;
 		channels = configured.length ? configured
-			: raw.headers.filter((k) => k !== timeKey).map((k, i) => ({ ...configuredDefault(i), column: k, legend: k }));
+			: raw.headers.filter((k) => k !== timeKey).map((k, i) => channel(i, { column: k, legend: k }));
 		legend.replaceChildren(...channels.map((ch) => {
 			const sw = h("span", { class: "nblabel-swatch" });
 			sw.style.background = ch.color;
@@ -332,17 +312,8 @@ export function buildTimeSeries(node, ctx) {
 			selected = sel;
 			paint();
 		},
-		toValue(g) {
-			const out = (/** @type {number} */ t, /** @type {any} */ src) => (src !== undefined ? src : outFormat ? outFormat(t) : t);
-			return { start: out(g.start, g.src?.start), end: out(g.end, g.src?.end), instant: Boolean(g.instant) };
-		},
-		fromValue(v) {
-			const s = toTime(v.start);
-			const e = toTime(v.end ?? v.start);
-			if (s === null || e === null) return null;
-			const instant = typeof v.instant === "boolean" ? v.instant : s === e;
-			return { geom: { start: Math.min(s, e), end: Math.max(s, e), instant, src: { start: v.start, end: v.end ?? v.start } }, text: describe(s, e, instant) };
-		},
+		toValue: (g) => cfg.toValue(g),
+		fromValue: (v) => cfg.fromValue(v),
 		takePending() {
 			const p = input.pending;
 			input.pending = null;
@@ -350,23 +321,9 @@ export function buildTimeSeries(node, ctx) {
 			paint();
 			if (!p) return null;
 			const instant = p.start === p.end;
-			return { object: name, geom: { start: p.start, end: p.end, instant }, text: describe(p.start, p.end, instant) };
+			return { object: name, geom: { start: p.start, end: p.end, instant }, text: cfg.describe(p.start, p.end, instant) };
 		},
 	});
-
-	/** @param {unknown} x @returns {number|null} */
-	function toTime(x) {
-		if (typeof x === "number") return Number.isFinite(x) ? x : null;
-		if (typeof x !== "string" || !x.trim()) return null;
-		if (inParse) return inParse(x);
-		const n = +x;
-		return Number.isFinite(n) ? n : null;
-	}
-
-	/** @param {number} s @param {number} e @param {boolean} instant */
-	function describe(s, e, instant) {
-		return instant ? `at ${formatTime(s)}` : `${formatTime(s)} – ${formatTime(e)}`;
-	}
 
 	return {
 		el,
@@ -379,45 +336,18 @@ export function buildTimeSeries(node, ctx) {
 			el.dataset.state = "loading";
 			help.hidden = !ctx.regions.objectTargeted(name);
 			body.replaceChildren(h("div", { class: "nblabel-muted nblabel-ts-loading" }, "loading the time series…"));
-			const value = valueAttr === undefined ? task.data : resolve(valueAttr, task.data);
-			const marker = value !== null && typeof value === "object" && "nblabel_media" in value;
-			const inline = valueType === "json" || (!marker && value !== null && typeof value === "object") || (typeof value === "string" && value.includes("\n"));
-			if (inline) {
-				try {
-					ready(typeof value === "string" && valueType !== "json" ? parseCSV(value, attr(node, "sep") ?? ",") : jsonColumns(value));
-				} catch (err) {
-					fail(err instanceof Error ? err.message : err);
-				}
-				return;
+			const value = cfg.value === undefined ? task.data : resolve(cfg.value, task.data);
+			/** @param {unknown} err */
+			const failed = (err) => mine === token && fail(err instanceof Error ? err.message : String(err));
+			try {
+				const raw = readValue(value, cfg.valueType, cfg.sep, ctx.media);
+				if (raw instanceof Promise) raw.then((r) => mine === token && ready(r)).catch(failed);
+				else ready(raw);
+			} catch (err) {
+				failed(err);
 			}
-			/** @type {string|null} what was fetched, for the message */
-			let where = null;
-			ctx.media(value, "csv")
-				.then((url) => {
-					where = url.startsWith("data:") ? "the data: URL" : url.startsWith("blob:") ? "the local file" : url.slice(0, 200);
-					return fetch(url);
-				})
-				.then((res) => {
-					if (!res.ok) throw new Error(`${res.status} ${res.statusText}`.trim());
-					if (/^text\/html/i.test(res.headers.get("content-type") ?? "")) throw new Error("got a web page, not a CSV");
-					return res.text();
-				})
-				.then((text) => {
-					if (mine !== token) return;
-					ready(text.trimStart().startsWith("{") ? jsonColumns(text) : parseCSV(text, attr(node, "sep") ?? ","));
-				})
-				.catch((err) => {
-					if (mine !== token) return;
-					const msg = err instanceof Error ? err.message : String(err);
-					fail(where ? `${where}: ${msg}` : msg);
-				});
 		},
 	};
 }
 
 let clips = 0;
-
-/** @param {number} i */
-function configuredDefault(i) {
-	return { column: "", legend: "", units: "", color: PALETTE[(i + 2) % PALETTE.length], stroke: 1.25, height: 110, format: numberFormatter(".1f") };
-}

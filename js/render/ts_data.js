@@ -112,6 +112,40 @@ export function jsonColumns(value) {
 	return { columns, headers: Object.keys(columns) };
 }
 
+/** @typedef {{columns: Record<string, any[]>, headers: string[]}} Columns */
+
+/**
+ * The columns of a task's TimeSeries value: JSON columns or CSV text in the task are read now; a URL (or a local file
+ * Python serves, through `media`) is fetched. Errors name what was fetched.
+ * @param {unknown} value
+ * @param {string} valueType  "url" | "json"
+ * @param {string} sep
+ * @param {(value: unknown, kind: "csv") => Promise<string>} media
+ * @returns {Columns|Promise<Columns>}
+ */
+export function readValue(value, valueType, sep, media) {
+	const marker = value !== null && typeof value === "object" && "nblabel_media" in value;
+	if (valueType === "json" || (!marker && value !== null && typeof value === "object")) return jsonColumns(value);
+	if (typeof value === "string" && value.includes("\n")) return parseCSV(value, sep); // CSV text in the cell
+	/** @type {string|null} */
+	let where = null;
+	return media(value, "csv")
+		.then((url) => {
+			where = url.startsWith("data:") ? "the data: URL" : url.startsWith("blob:") ? "the local file" : url.slice(0, 200);
+			return fetch(url);
+		})
+		.then((res) => {
+			if (!res.ok) throw new Error(`${res.status} ${res.statusText}`.trim());
+			if (/^text\/html/i.test(res.headers.get("content-type") ?? "")) throw new Error("got a web page, not a CSV");
+			return res.text();
+		})
+		.then((text) => (text.trimStart().startsWith("{") ? jsonColumns(text) : parseCSV(text, sep)))
+		.catch((err) => {
+			const msg = err instanceof Error ? err.message : String(err);
+			throw new Error(where ? `${where}: ${msg}` : msg);
+		});
+}
+
 /**
  * A column by name (exact, then any case) or by index into the headers.
  * @param {Record<string, any[]>} columns @param {string[]} headers @param {string} name
