@@ -388,3 +388,52 @@ def test_100k_rows_draw_a_decimated_path_and_dark_theme(fe_page):
     fe_page.locator(".nblabel").screenshot(path=str(ARTIFACTS / "timeseries_100k_dark.png"))
     rows = range(n)
     assert strip_ids(submit(fe_page)) == [tsl(time_at(q, x0, rows), time_at(q, x1, rows), "Run")]
+
+
+TEMPLATES = Path("/work/shared/data/label-studio")
+
+
+def _template(slug: str) -> tuple[str, dict]:
+    import json
+    xml = (TEMPLATES / "templates" / f"{slug}.xml").read_text()
+    sample = json.loads((TEMPLATES / "template-samples" / f"{slug}.sample.json").read_text())
+    return xml, sample
+
+
+@pytest.mark.skipif(not TEMPLATES.exists(), reason="Label Studio templates not available")
+def test_template_sample_offline_keeps_its_regions_unchanged(fe_page):
+    """activity-recognition as shipped: its sample CSV URL cannot load here; the sample's regions stay listed and
+    come back unchanged, and a new label control answer still goes through."""
+    xml, sample = _template("time-series-analysis__activity-recognition")
+    pre = sample["annotations"][0]["result"]
+    mount(fe_page, xml, [task("a", sample["data"], prefill=pre, prefill_from="annotation")])
+    fe_page.wait_for_selector(".nblabel-timeseries[data-state=error] .nblabel-media-error")
+    assert fe_page.locator(".nblabel-region-row").count() == 3
+    assert "2020-01-04 – 2020-01-11" in fe_page.locator(".nblabel-region-row").first.inner_text()
+    assert submit(fe_page) == pre
+
+
+@pytest.mark.skipif(not TEMPLATES.exists(), reason="Label Studio templates not available")
+def test_signal_quality_template_per_region_rating_and_choices(fe_page):
+    xml, _ = _template("time-series-analysis__signal-quality")
+    text = "time,signal_1,signal_2\n" + "\n".join(f"{i},{math.sin(i / 4):.3f},{math.cos(i / 9) * 2:.3f}" for i in range(60))
+    mount(fe_page, xml, [task("a", {"csv": data_url(text)})])
+    ready(fe_page)
+    p = plot(fe_page)
+    x0, x1 = client_x(p, 0.2), client_x(p, 0.45)
+    drag(fe_page, x0, x1)
+    fe_page.keyboard.press("1")
+    fe_page.mouse.click(client_x(p, 0.3), p["y"] + 40)  # select: the label palette hides, per-region controls show
+    assert fe_page.locator(".nblabel-labels").is_hidden()
+    fe_page.locator(".nblabel-per-region .nblabel-star").nth(7).click()
+    fe_page.locator(".nblabel-per-region .nblabel-option", has_text="Good").click()
+    fe_page.locator(".nblabel").screenshot(path=str(ARTIFACTS / "timeseries_signal_quality.png"))
+    rows = list(range(60))
+    where = {"start": time_at(p, x0, rows), "end": time_at(p, x1, rows), "instant": False}
+    result = submit(fe_page)
+    assert strip_ids(result) == [
+        tsl(where["start"], where["end"], "Region"),
+        {"from_name": "rating", "to_name": "ts", "type": "rating", "value": {**where, "rating": 8}},
+        {"from_name": "choices", "to_name": "ts", "type": "choices", "value": {**where, "choices": ["Good"]}},
+    ]
+    assert len({r["id"] for r in result}) == 1
