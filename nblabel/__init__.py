@@ -10,6 +10,7 @@ from ._errors import ConfigError, QueueEmpty, TaskChanged
 from ._labeler import Labeler
 from .formats import export, read_label_studio
 from .suggest import Learner, prelabel
+from . import label_studio  # push / pull a project to a Label Studio server (the SDK loads on first use)
 
 __all__ = [
     "Config", "ConfigError", "Labeler", "Learner", "prelabel", "QueueEmpty", "TaskChanged", "export", "parse_config", "read_label_studio",
