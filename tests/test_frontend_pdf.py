@@ -31,13 +31,14 @@ def supported(xml: str) -> dict:
 
 
 def make_pdf(tmp_path):
-    pdfium = pytest.importorskip("pypdfium2")
-    doc = pdfium.PdfDocument.new()
-    for size in ((200, 300), (300, 200)):
-        doc.new_page(*size)
+    """Two visible pages (200x300 and 300x200 pt), written by Pillow."""
+    import numpy as np
+    from PIL import Image
+
+    pytest.importorskip("pypdfium2")
+    pages = [Image.fromarray(np.full((h, w, 3), c, np.uint8)) for (w, h), c in (((200, 300), 60), ((300, 200), 180))]
     path = tmp_path / "doc.pdf"
-    doc.save(str(path))
-    doc.close()
+    pages[0].save(path, save_all=True, append_images=pages[1:], resolution=72)
     return path
 
 

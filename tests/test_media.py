@@ -245,3 +245,20 @@ def test_unencodable_array_is_an_error_marker():
     server = MediaServer(parse_config(IMAGE))
     m = server.markers("0", {"image": np.zeros((4, 4), dtype=complex), "text": "t"})["image"]["nblabel_media"]
     assert m["error"].startswith("cannot encode this ndarray as an image")
+
+
+def test_without_pypdfium2_a_local_pdf_goes_to_the_viewer_as_bytes(tmp_path, monkeypatch):
+    import sys
+
+    path = make_pdf(tmp_path / "doc.pdf")
+    monkeypatch.setitem(sys.modules, "pypdfium2", None)  # `import pypdfium2` now raises ImportError
+    lab = nblabel.Labeler([{"pdf": str(path)}], PDF, store=":memory:")
+    b = Browser(lab)
+    state, _ = b.say({"type": "hello"})
+    m = state["tasks"][0]["data"]["pdf"]["nblabel_media"]
+    assert "pages" not in m and "error" not in m and m["mime"] == "application/pdf"
+    reply, bufs = b.media(state["tasks"][0]["data"]["pdf"])
+    assert reply["ok"] and bufs[0] == path.read_bytes()
+    reply, _ = b.media(state["tasks"][0]["data"]["pdf"], page=0)
+    assert reply["ok"] is False and "pypdfium2" in reply["message"]
+    lab.close()

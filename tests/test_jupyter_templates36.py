@@ -1,0 +1,118 @@
+"""Issue 4 proof in real JupyterLab: the 36 media Label Studio templates (Image, Audio, AudioPlus, Video, Pdf,
+TimeSeries), ten widgets per notebook cell, each with its sample data: every widget renders, none shows
+`.nblabel-error`, the page raises nothing. The samples point at remote media that cannot load offline: an in-place
+`.nblabel-media-error` is fine. A last cell labels local media made in the kernel (a numpy image, a WAV written with
+the standard library, a PDF made with pypdfium2): their bytes cross the real comm as message buffers and load.
+Screenshots of each widget land in test-artifacts/templates36/ for a human look."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from jupyter_harness import cell_text, open_notebook, run_cells
+from templates36 import TEMPLATES, slugs
+
+pytestmark = [pytest.mark.jupyter, pytest.mark.skipif(not TEMPLATES.exists(), reason="templates not found")]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "templates36"
+TESTS = Path(__file__).resolve().parent
+
+# Templates whose tags this version cannot draw yet, with the reason; they are still rendered (a not-supported
+# `.nblabel-error` in place is expected for them only). Shrinks as objects land (nblabel/_tags.py `_RENDERED`).
+NOT_YET_RENDERED: dict[str, str] = {}
+
+LOCAL = """
+import numpy as np, wave, struct, math, tempfile, os
+from PIL import Image
+tmp = tempfile.mkdtemp()
+wav = os.path.join(tmp, "tone.wav")
+with wave.open(wav, "wb") as w:
+    w.setnchannels(1); w.setsampwidth(2); w.setframerate(8000)
+    w.writeframes(b"".join(struct.pack("<h", int(8000 * math.sin(i / 8))) for i in range(8000)))
+pdf = os.path.join(tmp, "doc.pdf")
+image = (np.indices((120, 160)).sum(axis=0) % 256).astype(np.uint8)
+pages = [Image.fromarray(np.full((300, 200, 3), c, np.uint8)) for c in ((40, 90, 160), (200, 120, 40))]
+for p in pages:
+    p.paste(Image.fromarray(image), (20, 40))
+pages[0].save(pdf, save_all=True, append_images=pages[1:], resolution=72)  # a 2-page PDF, 200x300 pt
+local = {"computer-vision__object-detection-with-bounding-boxes": {"image": image},
+         "audio-speech-processing__speaker-segmentation": {"audio": wav},
+         "computer-vision__pdf_ocr": {"pdf": pdf}}
+for s, data in local.items():
+    xml, _ = template(s)
+    labs["local " + s] = nblabel.Labeler([data], xml, store=':memory:', annotator='e2e')
+    display(labs["local " + s])
+"""
+
+
+def _cells(chunks: list[list[str]]) -> list[str]:
+    setup = (f"import sys\nsys.path.insert(0, {str(TESTS)!r})\n"
+             "from IPython.display import display\nimport nblabel\nfrom templates36 import template\n"
+             "labs = {}\n"
+             "def show(slugs):\n"
+             "    for s in slugs:\n"
+             "        xml, data = template(s)\n"
+             "        labs[s] = nblabel.Labeler([data], xml, store=':memory:', annotator='e2e')\n"
+             "        display(labs[s])\n"
+             "print('ok')")
+    return [setup] + [f"show({chunk!r})" for chunk in chunks] + [LOCAL]
+
+
+def _check(root, slug: str) -> None:
+    errors = root.locator(".nblabel-error")
+    if slug in NOT_YET_RENDERED:
+        assert all("not supported yet" in t for t in errors.all_text_contents()), (slug, errors.all_text_contents())
+    else:
+        assert errors.count() == 0, (slug, errors.all_text_contents())
+    expect(root.locator(".nblabel-canvas")).to_have_count(1)
+    root.scroll_into_view_if_needed()
+    root.screenshot(path=str(ARTIFACTS / f"{slug}.png"))
+
+
+def test_36_templates_render_in_jupyterlab(lab_server, page):
+    all_slugs = slugs()
+    assert len(all_slugs) == 36
+    chunks = [all_slugs[i:i + 10] for i in range(0, len(all_slugs), 10)]
+    name = lab_server.write_notebook("templates36.ipynb", _cells(chunks))
+    open_notebook(page, lab_server, name, workspace="templates36")
+    run_cells(page, 0)
+    assert cell_text(page, 0).strip() == "ok"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    seen = 0
+    for i, chunk in enumerate(chunks, start=1):
+        run_cells(page, i)
+        cell = page.locator(".jp-Notebook .jp-Cell").nth(i)
+        roots = cell.locator(".nblabel")
+        expect(roots).to_have_count(len(chunk), timeout=60_000)
+        expect(cell.locator(".nblabel-loading")).to_have_count(0, timeout=30_000)
+        for k, slug in enumerate(chunk):
+            _check(roots.nth(k), slug)
+            seen += 1
+        assert cell_text(page, i) == ""  # no traceback, nothing printed
+    assert seen == 36
+
+    # local media made in the kernel: bytes over the real comm
+    last = len(chunks) + 1
+    run_cells(page, last)
+    cell = page.locator(".jp-Notebook .jp-Cell").nth(last)
+    roots = cell.locator(".nblabel")
+    expect(roots).to_have_count(3, timeout=60_000)
+    image, audio, pdf = (roots.nth(k) for k in range(3))
+    expect(image.locator("img")).to_have_count(1)
+    page.wait_for_function("(el) => { const i = el.querySelector('img'); return i && i.complete && i.naturalWidth; }",
+                           arg=image.element_handle(), timeout=30_000)
+    assert image.locator("img").evaluate("i => [i.naturalWidth, i.naturalHeight, i.src.slice(0, 5)]") == [160, 120, "blob:"]
+    page.wait_for_function("(el) => el.querySelector('audio')?.src.startsWith('blob:')", arg=audio.element_handle(),
+                           timeout=30_000)
+    page.wait_for_function("(el) => { const i = el.querySelector('.nblabel-pdf img'); return i && i.complete && "
+                           "i.naturalWidth === 417; }", arg=pdf.element_handle(), timeout=30_000)
+    for root, slug in zip((image, audio, pdf), ("local-image", "local-audio", "local-pdf")):
+        assert root.locator(".nblabel-error").count() == 0
+        assert root.locator(".nblabel-media-error:visible").count() == 0, root.locator(".nblabel-media-error").all_text_contents()
+        root.scroll_into_view_if_needed()
+        root.screenshot(path=str(ARTIFACTS / f"{slug}.png"))
+    assert cell_text(page, last) == ""
+    errors = [m for m in page.console_log if m.startswith("pageerror")]
+    assert errors == []
