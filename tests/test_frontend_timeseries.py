@@ -437,3 +437,24 @@ def test_signal_quality_template_per_region_rating_and_choices(fe_page):
         {"from_name": "choices", "to_name": "ts", "type": "choices", "value": {**where, "choices": ["Good"]}},
     ]
     assert len({r["id"] for r in result}) == 1
+
+
+def test_local_csv_arrives_as_bytes_from_python(fe_page):
+    """A local CSV path in the cell travels as a marker; the bytes Python sends are what the plot reads."""
+    import base64
+    csv = "time;velocity;acceleration\n" + "\n".join(f"{i};{i % 5};{i % 3}" for i in range(30))
+    marker = {"nblabel_media": {"key": "a", "field": "csv", "index": None, "mime": "text/csv", "size": len(csv),
+                                "name": "run.csv"}}
+    cfg = CSV_CFG.replace('value="$timeseriesUrl" sep=","', 'value="$csv" sep=";"').replace(
+        'timeFormat="%Y-%m-%d %H:%M:%S.%f" timeDisplayFormat="%Y-%m-%d" ', "")
+    mount(fe_page, cfg, [task("a", {"csv": marker})],
+          media={"a|csv||": {"mime": "text/csv", "base64": base64.b64encode(csv.encode()).decode()}})
+    ready(fe_page)
+    assert [m["field"] for m in wait_received(fe_page, "media", 1)] == ["csv"]
+    p = plot(fe_page)
+    assert (p["v0"], p["v1"]) == (0, 29)
+    x0, x1 = client_x(p, 0.5), client_x(p, 0.8)
+    drag(fe_page, x0, x1)
+    fe_page.keyboard.press("2")
+    rows = list(range(30))
+    assert strip_ids(submit(fe_page)) == [tsl(time_at(p, x0, rows), time_at(p, x1, rows), "Walk")]
