@@ -247,9 +247,12 @@ def test_paint_erase_and_sizes_submit_the_painted_pixels(fe_page):
     mask = _rle.rle_to_mask(item["value"]["rle"], H, W)
     np.testing.assert_array_equal(mask, expected.astype(np.uint8) * 255)
     assert item["value"]["rle"] == sdk_brush.mask2rle(expected.astype(np.uint8) * 255)
-    # Label Studio's own converter reads it
+    # Label Studio's own converter reads it, its LabelInterface accepts it
     layers = sdk_brush.decode_from_annotation("tag", [{**item, **item["value"]}])
     np.testing.assert_array_equal(layers["tag-Airplane-0"], mask)
+    from label_studio_sdk.label_interface import LabelInterface
+
+    assert LabelInterface(SEG).validate_region(item)
 
 
 def test_two_labels_make_two_regions_and_unlabelled_stroke_waits(fe_page):
@@ -306,3 +309,28 @@ def test_prefill_selected_then_painted_and_junk_rle_kept(fe_page):
     car = next(r for r in result if r["id"] == "pre1")
     np.testing.assert_array_equal(_rle.rle_to_mask(car["value"]["rle"], H, W) > 0, mask | capsules(seen, size / 2))
     assert next(r for r in result if r["id"] == "junk") == junk
+
+
+def test_plain_brush_tool_and_legend(fe_page):
+    mount_seg(fe_page, xml="""<View><Image name="image" value="$image"/><Brush name="brush" toName="image"/></View>""")
+    fe_page.locator(".nblabel").focus()
+    fe_page.keyboard.press("?")
+    assert "Erase mode on / off" in fe_page.locator(".nblabel").text_content()
+    fe_page.keyboard.press("Escape")
+    size = brush_size(fe_page)
+    a = stroke(fe_page, [(10, 10), (60, 60)])
+    b = stroke(fe_page, [(190, 110), (150, 100)])  # the same tool, no labels: the same region
+    fe_page.keyboard.press("+")  # zoomed in: strokes still land on natural pixels
+    fe_page.keyboard.press("+")
+    fe_page.wait_for_function("() => document.querySelector('.nblabel-image-view').classList.contains('is-zoomed')")
+    c = stroke(fe_page, [(95, 55), (105, 57), (110, 66)])
+    assert fe_page.locator(".nblabel-region-row").count() == 1
+    result = submit(fe_page)
+    assert len(result) == 1
+    item = result[0]
+    assert {k: v for k, v in item.items() if k not in ("id", "value")} == {
+        "from_name": "brush", "to_name": "image", "type": "brush",
+        "original_width": W, "original_height": H, "image_rotation": 0}
+    assert list(item["value"]) == ["format", "rle"]
+    expected = capsules(a, size / 2) | capsules(b, size / 2) | capsules(c, size / 2)
+    np.testing.assert_array_equal(_rle.rle_to_mask(item["value"]["rle"], H, W), expected.astype(np.uint8) * 255)
