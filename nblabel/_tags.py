@@ -31,7 +31,9 @@ _RENDERED = {"View", "Header", "Style", "Text", "Choices", "Choice", "TextArea",
              "Labels", "Label", "Relations", "Relation", "HyperText", "HyperTextLabels", "Paragraphs",
              "ParagraphLabels", "Chat", "Table", "List", "Ranker", "Bucket", "Pairwise", "Taxonomy", "DateTime",
              "TimeSeries", "TimeSeriesLabels", "Channel",
-             "Audio", "AudioPlus",
+             "Audio", "AudioPlus", "Pdf",
+             "Image", "RectangleLabels", "Rectangle", "PolygonLabels", "Polygon", "KeyPointLabels", "KeyPoint",
+             "EllipseLabels", "Ellipse", "OcrLabels", "BrushLabels", "Brush",
              "Video", "VideoRectangle", "TimelineLabels"}
 
 _VISUAL = (

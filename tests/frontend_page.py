@@ -35,13 +35,18 @@ _KINDS = {
     "Table": "object", "List": "object", "Ranker": "control", "Bucket": "option", "Pairwise": "control",
     "Taxonomy": "control", "DateTime": "control",
     "TimeSeries": "object", "TimeSeriesLabels": "control", "Channel": "option",
-    "Video": "object", "VideoRectangle": "control", "TimelineLabels": "control",
+    "Video": "object", "VideoRectangle": "control", "TimelineLabels": "control", "Pdf": "object",
+    "RectangleLabels": "control", "Rectangle": "control", "PolygonLabels": "control", "Polygon": "control",
+    "KeyPointLabels": "control", "KeyPoint": "control", "EllipseLabels": "control", "Ellipse": "control",
+    "OcrLabels": "control", "BrushLabels": "control", "Brush": "control",
 }
 _RENDERED = {"View", "Header", "Style", "Text", "Choices", "Choice", "TextArea", "Rating", "Number", "Labels", "Label",
              "Relations", "Relation", "HyperTextLabels", "ParagraphLabels", "Paragraphs", "HyperText", "Chat", "Table",
              "List", "Ranker", "Bucket", "Pairwise", "Taxonomy", "DateTime",
              "TimeSeries", "TimeSeriesLabels", "Channel",
-             "Audio", "AudioPlus",
+             "Audio", "AudioPlus", "Pdf",
+             "Image", "RectangleLabels", "Rectangle", "PolygonLabels", "Polygon", "KeyPointLabels", "KeyPoint",
+             "EllipseLabels", "Ellipse", "OcrLabels", "BrushLabels", "Brush",
              "Video", "VideoRectangle", "TimelineLabels"}
 
 LIGHT = {  # JupyterLab light theme values (layout-color0 == layout-color1: both white)

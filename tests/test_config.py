@@ -25,6 +25,8 @@ RENDERED = {"View", "Header", "Style", "Text", "Choices", "Choice", "TextArea", 
             "Relations", "Relation", "HyperText", "HyperTextLabels", "Paragraphs", "ParagraphLabels", "Chat", "Table",
             "List", "Ranker", "Bucket", "Pairwise", "Taxonomy", "DateTime"}
 RENDERED |= {"Audio", "AudioPlus"}  # issue 4: media objects
+RENDERED |= {"Image", "RectangleLabels", "Rectangle", "PolygonLabels", "Polygon", "KeyPointLabels", "KeyPoint",
+             "EllipseLabels", "Ellipse", "OcrLabels"}  # issue 4: the Image object and its vector tools
 
 SENTIMENT = """<View>
   <Text name="text" value="$review_text"/>

@@ -39,7 +39,9 @@ import { h } from "./util.js";
  * @property {(value: Record<string, any>, item?: ResultItem) => {geom: Record<string, any>, text: string, as?: Partial<Region>}|null} fromValue   `item`: the whole result item (top-level keys such as `original_length`); `as`: fields of the region that differ from the item's (Video: a `videorectangle` item is kept under its Labels control)
  * @property {(region: Region, item: ResultItem) => ResultItem} [asResult]   the item Label Studio writes for a region, given the default one (Video: Labels merged into the VideoRectangle result)
  * @property {(geom: Record<string, any>) => Record<string, any>} [topLevel]   keys written beside `value` on every item of the region (e.g. `original_length`)
- * @property {() => {object: string, geom: Record<string, any>, text: string}|null} [takePending]
+ * @property {(control?: string) => {object: string, geom: Record<string, any>, text: string}|null} [takePending]   `control`: the label control asking (an Image refuses a shape of another tool)
+ * @property {(region: Region) => void} [adopt]   adjust a region a label control is adding on this object (Image: split format)
+ * @property {(e: KeyboardEvent) => boolean} [key]   keys taken before the key map (Image: arrows nudge the selected region)
  * @property {(e: KeyboardEvent) => boolean} [nav]   keyboard selection keys
  */
 
@@ -87,6 +89,7 @@ export class RegionStore {
 
 	/** @param {Region} region */
 	add(region) {
+		this.objects.get(region.to_name)?.adopt?.(region);
 		this.items.push(region);
 		this.selected = null;
 		this.changed();
@@ -136,7 +139,9 @@ export class RegionStore {
 			const obj = this.objects.get(it.to_name);
 			const key = this.makers.get(it.from_name);
 			if (it.type === "relation") this.relations.push(toRelation(it));
-			else if (key && obj && it.type === key && it.id) {
+			else if (key && obj && it.type === key && it.id && this.byId(String(it.id))?.to_name === it.to_name) {
+				joinSplit(/** @type {Region} */ (this.byId(String(it.id))), it, key);
+			} else if (key && obj && it.type === key && it.id) {
 				const parsed = obj.fromValue(it.value ?? {}, it);
 				const labels = it.value?.[key];
 				if (!parsed) rest.push(it);
@@ -164,7 +169,7 @@ export class RegionStore {
 			if (!obj) continue;
 			const geomValue = obj.toValue(r.geom);
 			const top = obj.topLevel?.(r.geom) ?? {};
-			const item = { ...top, id: r.id, from_name: r.from_name, to_name: r.to_name, type: r.type, value: { ...geomValue, [r.type]: r.labels } };
+			const item = { ...top, id: r.id, from_name: r.from_name, to_name: r.to_name, type: r.type, value: r.type.endsWith("labels") ? { ...geomValue, [r.type]: r.labels } : geomValue };
 			out.push(obj.asResult?.(r, item) ?? item);
 			const { text, ...where } = geomValue;
 			for (const [name, v] of r.per) out.push({ ...top, id: r.id, from_name: name, to_name: r.to_name, type: v.type, value: { ...where, ...v.value } });
@@ -187,6 +192,20 @@ export class RegionStore {
 		chip.style.setProperty("--nbl-region", color);
 		return chip;
 	}
+}
+
+/**
+ * Label Studio's split format (`<Rectangle>` + `<Labels>` on an Image): two items share a region id, a tool item
+ * (`rectangle`, no label key) and a `labels` item. The region is kept under its labels item (so the Labels control
+ * relabels it like any region) and the tool item rides along in `per`, written back beside it unchanged.
+ * @param {Region} region  made from the first item of the id @param {ResultItem} it  the second @param {string} key
+ */
+function joinSplit(region, it, key) {
+	const labels = Array.isArray(it.value?.[key]) ? it.value?.[key].map(String) : [];
+	if (key.endsWith("labels") && !region.type.endsWith("labels")) {
+		region.per.set(region.from_name, { type: region.type, value: {} });
+		Object.assign(region, { from_name: it.from_name, type: key, labels });
+	} else region.per.set(it.from_name, { type: it.type, value: key.endsWith("labels") ? { [key]: labels } : {} });
 }
 
 /** @param {ResultItem} it @returns {Relation} */

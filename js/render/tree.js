@@ -14,6 +14,10 @@ import { RegionList } from "./regionlist.js";
 import { RegionStore } from "./regions.js";
 import { buildText } from "./text.js";
 import { buildHyperText } from "./hypertext.js";
+import { buildImage } from "./image.js";
+import { buildPdf } from "./pdf.js";
+import { buildShapeLabels, buildShapeTool } from "./shapes/tools.js";
+import "./brush.js"; // registers the brush tool (BrushLabels / Brush) with the Image
 import { buildParagraphs } from "./paragraphs.js";
 import { buildPairwise, buildRanker } from "./ranker.js";
 import { buildChat, buildList, buildTable } from "./structure.js";
@@ -68,6 +72,7 @@ import { buildVideo, buildVideoRectangle } from "./video.js";
  * @property {RegionStore} regions
  * @property {(text: string) => void} hint
  * @property {(object: string) => boolean} selectionMade   true when an armed label turned it into a region
+ * @property {(object: string) => string|null} armedMaker   name of the region maker with an armed label on `object` (Image tools)
  * @property {(control: string) => any} pendingSelection   the pending selection on an object the control labels
  * @property {(id: string) => void} regionClicked
  * @property {(fn: (task: Task) => void) => void} onTask   run before controls load (dynamic options)
@@ -79,6 +84,7 @@ import { buildVideo, buildVideoRectangle } from "./video.js";
 const OBJECTS_AND_LAYOUT = {
 	View: buildView, Header: buildHeader, Style: buildStyle, Text: buildText, HyperText: buildHyperText,
 	Paragraphs: buildParagraphs, Chat: buildChat, Table: buildTable, List: buildList,
+	Image: buildImage, Pdf: buildPdf,
 	Video: buildVideo, VideoRectangle: buildVideoRectangle,
 	TimeSeries: buildTimeSeries,
 	Audio: buildAudio, AudioPlus: buildAudio,
@@ -88,6 +94,10 @@ const CONTROLS = {
 	Choices: buildChoices, TextArea: buildTextArea, Rating: buildRating, Number: buildNumber,
 	Labels: buildLabels, HyperTextLabels: buildLabels, ParagraphLabels: buildLabels,
 	Ranker: buildRanker, Pairwise: buildPairwise, Taxonomy: buildTaxonomy, DateTime: buildDateTime,
+	RectangleLabels: buildShapeLabels, PolygonLabels: buildShapeLabels, KeyPointLabels: buildShapeLabels,
+	EllipseLabels: buildShapeLabels, OcrLabels: buildShapeLabels,
+	Rectangle: buildShapeTool, Polygon: buildShapeTool, KeyPoint: buildShapeTool, Ellipse: buildShapeTool,
+	BrushLabels: buildShapeLabels, Brush: buildShapeTool,
 	TimelineLabels: buildLabels,
 	TimeSeriesLabels: buildLabels,
 };
@@ -126,16 +136,17 @@ export class Form {
 			selectionMade: (object) => {
 				const maker = this.controls.find((c) => c.armed?.() && this.regions.targets.get(c.name)?.includes(object));
 				const create = maker?.armed?.();
-				const sel = create ? this.regions.objects.get(object)?.takePending?.() : null;
+				const sel = create && maker ? this.regions.objects.get(object)?.takePending?.(maker.name) : null;
 				return Boolean(create && sel && (create(sel) || true));
 			},
 			pendingSelection: (control) => {
 				for (const t of this.regions.targets.get(control) ?? []) {
-					const sel = this.regions.objects.get(t)?.takePending?.();
+					const sel = this.regions.objects.get(t)?.takePending?.(control);
 					if (sel) return sel;
 				}
 				return null;
 			},
+			armedMaker: (object) => this.controls.find((c) => c.armed?.() && this.regions.targets.get(c.name)?.includes(object))?.name ?? null,
 			regionClicked: (id) => this.regionList.clicked(id),
 			media: (value, kind) => resolveMedia(value, kind, fetchMedia),
 			onKey: (el, fn) => this.objectKeys.push({ el, fn }),

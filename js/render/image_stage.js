@@ -1,0 +1,239 @@
+// The picture part of an Image: fit, zoom, pan and the pointer. Rules:
+// - the image is fitted once per load (and when the cell's width changes) into the available width and ~70% of the
+//   window height; zoom and pan are one CSS transform on the stage (`translate · scale`), never a re-layout, and
+//   panning stays inside the image;
+// - everything stacked on the stage (the `<img>`, canvas layers, the SVG shape layer) is in natural pixels of the
+//   image, so `toNatural` is the only conversion a tool needs (snapped to whole pixels and clamped to the image);
+// - Ctrl/⌘+wheel zooms at the pointer, the wheel pans once zoomed (otherwise it scrolls the notebook), the middle
+//   button or Alt+drag pans; a left press goes to the Image (`onPointer`), which keeps the pointer until release.
+
+import { clamp, s } from "./shapes/registry.js";
+import { h } from "./util.js";
+
+const MAX_ZOOM = 16;
+
+export class ImageStage {
+	/** @param {string} name @param {string} alt */
+	constructor(name, alt) {
+		this.img = h("img", { class: "nblabel-image-img", alt, draggable: "false" });
+		this.layers = h("div", { class: "nblabel-image-layers" });
+		this.svg = s("svg", { class: "nblabel-image-svg", preserveAspectRatio: "none", "aria-hidden": "true" });
+		this.stage = h("div", { class: "nblabel-image-stage" }, this.img, this.layers, this.svg);
+		this.status = h("div", { class: "nblabel-image-status" }, "loading image…");
+		this.view = h("div", { class: "nblabel-image-view", "data-name": name }, this.stage, this.status);
+		this.level = h("span", { class: "nblabel-image-zoom-level", title: "zoom" }, "100%");
+		const out = button("−", "zoom out (-)", () => this.zoomBy(0.8));
+		const inn = button("+", "zoom in (+)", () => this.zoomBy(1.25));
+		const fit = button("⤢", "fit to view (f)", () => this.fit());
+		this.zoomBar = h("span", { class: "nblabel-image-zoom" }, out, this.level, inn, fit);
+		this.size = { width: 0, height: 0 };
+		this.fitScale = 1;
+		this.z = 1;
+		this.tx = 0;
+		this.ty = 0;
+		/** @type {() => void} */
+		this.onLayout = () => {};
+		/** @type {{down: (e: PointerEvent, pt: {x: number, y: number}) => boolean, move: (e: PointerEvent, pt: {x: number, y: number}) => void, up: (e: PointerEvent, pt: {x: number, y: number}) => void}|null} */
+		this.onPointer = null;
+		/** @type {ResizeObserver|null} */
+		this.observer = null;
+		this.#listen();
+	}
+
+	#listen() {
+		const v = this.view;
+		/** @type {{x: number, y: number}|null} */
+		let pan = null;
+		let holding = false;
+		this.img.addEventListener("dragstart", (e) => e.preventDefault());
+		v.addEventListener("pointerdown", (e) => {
+			if (!this.size.width) return;
+			/** @type {HTMLElement|null} */ (v.closest(".nblabel"))?.focus({ preventScroll: true }); // keys follow the pointer
+			const zoomedNoTool = e.button === 0 && !v.classList.contains("has-tool") && this.z > 1;
+			if (e.button === 1 || (e.button === 0 && e.altKey) || zoomedNoTool) {
+				e.preventDefault();
+				pan = { x: e.clientX, y: e.clientY };
+				v.setPointerCapture(e.pointerId);
+				return;
+			}
+			if (e.button !== 0 || !this.onPointer) return;
+			if (this.onPointer.down(e, this.toNatural(e.clientX, e.clientY, true))) {
+				holding = true;
+				v.setPointerCapture(e.pointerId);
+			}
+		});
+		v.addEventListener("pointermove", (e) => {
+			if (pan) {
+				this.panBy(e.clientX - pan.x, e.clientY - pan.y);
+				pan = { x: e.clientX, y: e.clientY };
+			} else if (this.size.width && this.onPointer) this.onPointer.move(e, this.toNatural(e.clientX, e.clientY, true));
+		});
+		const end = (/** @type {PointerEvent} */ e) => {
+			if (pan) pan = null;
+			else if (holding) {
+				holding = false;
+				this.onPointer?.up(e, this.toNatural(e.clientX, e.clientY, true));
+			}
+			if (v.hasPointerCapture(e.pointerId)) v.releasePointerCapture(e.pointerId);
+		};
+		v.addEventListener("pointerup", end);
+		v.addEventListener("pointercancel", end);
+		v.addEventListener(
+			"wheel",
+			(e) => {
+				if (!this.size.width) return;
+				if (e.ctrlKey || e.metaKey) {
+					e.preventDefault();
+					const r = v.getBoundingClientRect();
+					this.zoomBy(Math.exp(-e.deltaY * 0.002), e.clientX - r.left, e.clientY - r.top);
+				} else if (this.z > 1) {
+					e.preventDefault();
+					this.panBy(-e.deltaX, -e.deltaY);
+				}
+			},
+			{ passive: false },
+		);
+	}
+
+	/** Load `url`; resolves with the natural size. @param {string} url @returns {Promise<{width: number, height: number}>} */
+	show(url) {
+		return new Promise((resolve, reject) => {
+			const done = () => {
+				this.size = { width: this.img.naturalWidth, height: this.img.naturalHeight };
+				this.svg.setAttribute("viewBox", `0 0 ${this.size.width} ${this.size.height}`);
+				for (const c of this.layers.querySelectorAll("canvas")) Object.assign(c, this.size);
+				this.view.hidden = false;
+				this.status.hidden = true;
+				this.stage.style.visibility = "";
+				this.layout();
+				resolve(this.size);
+			};
+			this.img.onload = () => (this.img.naturalWidth ? done() : reject(new Error("empty image")));
+			this.img.onerror = () => reject(new Error("load failed"));
+			if (this.img.getAttribute("src") === url && this.img.complete && this.img.naturalWidth) done();
+			else this.img.src = url;
+		});
+	}
+
+	loading() {
+		this.size = { width: 0, height: 0 };
+		this.view.hidden = false;
+		this.status.hidden = false;
+		this.stage.style.visibility = "hidden";
+		this.observe();
+	}
+
+	hide() {
+		this.size = { width: 0, height: 0 };
+		this.img.removeAttribute("src");
+		this.view.hidden = true;
+	}
+
+	reset() {
+		this.z = 1;
+		this.tx = 0;
+		this.ty = 0;
+		this.apply();
+	}
+
+	observe() {
+		const parent = this.view.parentElement;
+		if (this.observer || !parent || typeof ResizeObserver === "undefined") return;
+		let width = 0;
+		this.observer = new ResizeObserver(() => {
+			if (parent.clientWidth !== width && this.size.width) this.layout();
+			width = parent.clientWidth;
+		});
+		this.observer.observe(parent);
+	}
+
+	/** Fit the natural size into the available width and ~70% of the window height. */
+	layout() {
+		const { width: W, height: H } = this.size;
+		if (!W || !H) return;
+		const avail = this.view.parentElement?.clientWidth || 900;
+		const maxH = Math.max(240, (globalThis.innerHeight || 800) * 0.7);
+		this.fitScale = Math.min(avail / W, maxH / H);
+		const w = `${W * this.fitScale}px`;
+		const hgt = `${H * this.fitScale}px`;
+		Object.assign(this.view.style, { width: w, height: hgt });
+		Object.assign(this.stage.style, { width: w, height: hgt });
+		this.#clampPan();
+		this.apply();
+		this.onLayout();
+	}
+
+	/** Screen px per natural px. */
+	scale() {
+		return this.fitScale * this.z;
+	}
+
+	/** Client coordinates → natural px of the image (snapped to whole pixels, clamped). @param {number} cx @param {number} cy @param {boolean} snap */
+	toNatural(cx, cy, snap) {
+		const r = this.stage.getBoundingClientRect();
+		const { width: W, height: H } = this.size;
+		let x = clamp(((cx - r.left) / (r.width || 1)) * W, 0, W);
+		let y = clamp(((cy - r.top) / (r.height || 1)) * H, 0, H);
+		if (snap) [x, y] = [Math.round(x), Math.round(y)];
+		return { x, y };
+	}
+
+	/** @param {number} factor @param {number} [cx] @param {number} [cy]  view px the zoom keeps still (default: centre) */
+	zoomBy(factor, cx, cy) {
+		const w = this.size.width * this.fitScale;
+		const hh = this.size.height * this.fitScale;
+		const px = cx ?? w / 2;
+		const py = cy ?? hh / 2;
+		const z = clamp(this.z * factor, 1, MAX_ZOOM);
+		this.tx = px - ((px - this.tx) * z) / this.z;
+		this.ty = py - ((py - this.ty) * z) / this.z;
+		this.z = z;
+		this.#clampPan();
+		this.apply();
+		this.onLayout();
+	}
+
+	fit() {
+		this.reset();
+		this.onLayout();
+	}
+
+	/** @param {number} dx @param {number} dy */
+	panBy(dx, dy) {
+		this.tx += dx;
+		this.ty += dy;
+		this.#clampPan();
+		this.apply();
+	}
+
+	#clampPan() {
+		const w = this.size.width * this.fitScale;
+		const hh = this.size.height * this.fitScale;
+		this.tx = clamp(this.tx, w - w * this.z, 0);
+		this.ty = clamp(this.ty, hh - hh * this.z, 0);
+	}
+
+	apply() {
+		this.stage.style.transform = `translate(${this.tx}px, ${this.ty}px) scale(${this.z})`;
+		this.level.textContent = `${Math.round(this.z * 100)}%`;
+		this.view.classList.toggle("is-zoomed", this.z > 1);
+	}
+
+	/** A canvas layer of natural size over the image, under the shapes (brush masks). @param {string} cls */
+	layer(cls) {
+		let c = /** @type {HTMLCanvasElement|null} */ (this.layers.querySelector(`canvas.${CSS.escape(cls)}`));
+		if (!c) {
+			c = h("canvas", { class: cls });
+			this.layers.append(c);
+		}
+		if (c.width !== this.size.width || c.height !== this.size.height) Object.assign(c, this.size);
+		return c;
+	}
+}
+
+/** @param {string} text @param {string} title @param {() => void} fn */
+function button(text, title, fn) {
+	const b = h("button", { type: "button", class: "nblabel-button nblabel-image-zoom-button", tabindex: "-1", title, "aria-label": title }, text);
+	b.addEventListener("click", fn);
+	return b;
+}
