@@ -21,8 +21,6 @@ from test_frontend_page import fe_browser, fe_context, fe_page  # noqa: F401  (f
 _REASON = missing_reason()
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(_REASON is not None, reason=_REASON or "")]
 
-TEMPLATES = ROOT.parent / "shared" / "data" / "label-studio" / "templates"
-
 # the official templates' configs (minus their sample comments), written out so the test needs no shared/ checkout
 TRACKING = """<View>
    <Labels name="videoLabels" toName="video" allowEmpty="true">
@@ -394,3 +392,43 @@ def test_sdk_sample_annotations_come_back_unchanged(fe_page, clip, xml):
     assert submit(fe_page) == sample
     fe_page.wait_for_selector(".nblabel-media-error")  # task b: the video cannot load, the regions still go back
     assert submit(fe_page, 2) == sample
+
+
+def serve_ranges(route, body: bytes, mime: str) -> None:
+    """Answer like a file server: byte ranges (206), without which a browser cannot seek in a media file."""
+    rng = route.request.headers.get("range", "")
+    if not rng.startswith("bytes="):
+        route.fulfill(status=200, body=body, headers={"content-type": mime, "accept-ranges": "bytes"})
+        return
+    a, _, b = rng[6:].partition("-")
+    start, end = int(a or 0), int(b) if b else len(body) - 1
+    route.fulfill(status=206, body=body[start:end + 1], headers={
+        "content-type": mime, "accept-ranges": "bytes", "content-range": f"bytes {start}-{end}/{len(body)}"})
+
+
+def test_video_and_audio_in_sync(fe_page, clip):
+    """The timeline-segmentation template: `<Video sync="audio">` + `<Audio sync="video">` on the same file — seeking
+    or playing the video moves the audio (the video is muted: the audio plays the sound)."""
+    xml = """<View>
+  <Header value="Video timeline segmentation via Audio sync trick"/>
+  <Video name="video" value="$video_url" sync="audio"/>
+  <Labels name="tricks" toName="audio" choice="multiple">
+    <Label value="Kickflip" background="#1BB500"/>
+    <Label value="360 Flip" background="#FFA91D"/>
+    <Label value="Trick" background="#358EF3"/>
+  </Labels>
+  <Audio name="audio" value="$video_url" sync="video" speed="false"/>
+</View>"""
+    # served over http (a data: URL of a video is refused as audio: data: URLs must be of the object's own kind)
+    body = base64.b64decode(clip.split(",", 1)[1])
+    fe_page.route("http://nblabel.test/media/clip.webm", lambda route: serve_ranges(route, body, "video/webm"))
+    mount(fe_page, xml, [task("a", {"video_url": "http://nblabel.test/media/clip.webm"})])
+    ready(fe_page)
+    fe_page.wait_for_function("() => document.querySelector('audio').readyState >= 1")
+    assert fe_page.evaluate("() => document.querySelector('video').muted")
+    seek(fe_page, 25)  # 25 / 24 s (the template sets no frameRate: 24)
+    fe_page.wait_for_function("() => Math.abs(document.querySelector('audio').currentTime - 25 / 24) < 0.06")
+    fe_page.keyboard.press(" ")
+    fe_page.wait_for_function("() => !document.querySelector('video').paused && !document.querySelector('audio').paused")
+    fe_page.keyboard.press(" ")
+    fe_page.wait_for_function("() => document.querySelector('video').paused && document.querySelector('audio').paused")
