@@ -187,6 +187,7 @@ def test_track_a_box_over_frames_exact_json(fe_page, clip):
     a, b = (ox + 40, oy + 30), (ox + 120, oy + 110)
     drag(fe_page, a, b)
     assert fe_page.locator(".nblabel-region-row").count() == 1
+    assert fe_page.locator(".nblabel-video-box.is-selected").count() == 0  # labelled on creation: digits keep arming
     x0, y0 = pct(box, *a)
     x1, y1 = pct(box, *b)
     k1 = {"frame": 1, "enabled": True, "rotation": 0, "x": x0, "y": y0, "width": x1 - x0, "height": y1 - y0,
@@ -205,7 +206,7 @@ def test_track_a_box_over_frames_exact_json(fe_page, clip):
            "y": min(max(k1["y"] + dy, 0), 100 - k1["height"]), "time": 10 / FPS}
     # frame 20: resize with the south-east corner handle → a third keyframe
     seek(fe_page, 20)
-    assert fe_page.locator(".nblabel-video-box.is-selected .nblabel-video-handle").count() == 4  # new boxes are selected
+    assert fe_page.locator(".nblabel-video-box.is-selected .nblabel-video-handle").count() == 4  # selected by the drag
     h = fe_page.locator(".nblabel-video-handle[data-handle=se]").bounding_box()
     hx, hy = round(h["x"] + h["width"] / 2), round(h["y"] + h["height"] / 2)
     drag(fe_page, (hx, hy), (hx + 30, hy + 20))

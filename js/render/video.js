@@ -270,8 +270,9 @@ export function buildVideo(node, ctx) {
 			if (!tool) return;
 			store.add({ id: regionId(), from_name: labels ?? tool, to_name: name, type: labels ? "labels" : "videorectangle", labels: [], geom, text: describe(geom), per: new Map() });
 		}
+		// a box drawn without a label is selected, so the next digit labels it (a labelled one is not: digits keep arming)
 		const made = store.items.find((r) => !before.has(r.id) && r.to_name === name);
-		if (made && kind === "box") store.select(made.id);
+		if (made && kind === "box" && !made.labels.length) store.select(made.id);
 		else paint();
 		if (pending) ctx.hint("Now press a label key (or click a label) to label the range.");
 	}
