@@ -52,9 +52,14 @@ def connect(url: str, api_key: str) -> Any:
     """A `label_studio_sdk.LabelStudio` client. `api_key`: a legacy token (Account & Settings → Legacy Token) or a
     personal access token (a JWT refresh token; the SDK exchanges it for short-lived access tokens)."""
     try:
-        from label_studio_sdk import LabelStudio
+        # The base client: `label_studio_sdk.LabelStudio` adds project helpers whose imports (jsonschema's
+        # rfc3987 grammar) take seconds; push and pull need only the authenticated HTTP client.
+        from label_studio_sdk.base_client import LabelStudioBase as LabelStudio
     except ImportError:
-        raise ImportError("nblabel.label_studio needs the Label Studio SDK: pip install 'nblabel[ls]'") from None
+        try:
+            from label_studio_sdk import LabelStudio
+        except ImportError:
+            raise ImportError("nblabel.label_studio needs the Label Studio SDK: pip install 'nblabel[ls]'") from None
     if not isinstance(url, str) or not re.match(r"^https?://", url):
         raise ValueError(f"url={url!r}: expected the server's address, e.g. 'http://localhost:8080'")
     if not api_key or not isinstance(api_key, str):
