@@ -114,6 +114,12 @@ def mask_to_rle(mask: np.ndarray) -> list[int]:
     return _encode_runs(lengths * 4, vals, m.size * 4)
 
 
+class _CountMismatch(ValueError):
+    def __init__(self, num: int, count: int) -> None:
+        super().__init__(f"the RLE holds {num} values, expected {count}")
+        self.num = num
+
+
 class _Bits:
     """MSB-first reader over bytes."""
 
@@ -134,15 +140,17 @@ class _Bits:
         return (chunk >> ((-(p + n)) & 7)) & ((1 << n) - 1)
 
 
-def decode(rle: Sequence[int] | bytes | np.ndarray) -> np.ndarray:
+def decode(rle: Sequence[int] | bytes | np.ndarray, count: int | None = None) -> np.ndarray:
     """The flat array an RLE stores (``label_studio_sdk``'s ``decode_rle``; any ``rle-pack`` stream).
 
-    Returns uint8 (word size up to 8 bits), uint16 or uint32 values, like ``rle-pack``'s decoder."""
+    Returns uint8 (word size up to 8 bits), uint16 or uint32 values, like ``rle-pack``'s decoder. With `count`, an
+    RLE that announces another number of values is refused before anything is decoded (a few bytes can announce
+    billions). Raises ValueError on data that is not an RLE."""
     if isinstance(rle, bytes):
         data = rle
     else:
-        arr = np.asarray(rle, dtype=np.int64)
-        if arr.ndim != 1 or (arr.size and (arr.min() < 0 or arr.max() > 255)):
+        arr = np.asarray(rle)
+        if arr.ndim != 1 or (arr.size and (not np.issubdtype(arr.dtype, np.integer) or arr.min() < 0 or arr.max() > 255)):
             raise ValueError("an RLE is a flat list of bytes 0..255")
         data = arr.astype(np.uint8).tobytes()
     bits = _Bits(data)
@@ -150,20 +158,41 @@ def decode(rle: Sequence[int] | bytes | np.ndarray) -> np.ndarray:
     num = read(32)
     word = read(5) + 1
     sizes = [read(4) + 1 for _ in range(4)]
+    if count is not None and num != count:
+        raise _CountMismatch(num, count)
     dtype = np.uint8 if word < 9 else np.uint16 if word < 17 else np.uint32
     # blocks in stream order as (length, word): a run is one entry, a literal block one entry per word
     lengths: list[int] = []
     words: list[int] = []
+    buf = bits.data
+    end = bits.end
+    pos = bits.pos
+    wmask = (1 << word) - 1
+    from_bytes = int.from_bytes
     i = 0
     while i < num:
-        flag = read(1)
-        n = 1 + read(sizes[read(2)])
-        if flag:
+        # one 32-bit look covers a block's head, its length and (runs of words up to 13 bits) its word
+        b = pos >> 3
+        v = (from_bytes(buf[b : b + 5], "big") >> (8 - (pos & 7))) & 0xFFFFFFFF
+        size = sizes[(v >> 29) & 3]
+        n = ((v >> (29 - size)) & ((1 << size) - 1)) + 1
+        pos += 3 + size
+        if v >> 31:
+            if 3 + size + word <= 32:
+                w = (v >> (29 - size - word)) & wmask
+            else:
+                bits.pos = pos
+                w = read(word)
+            pos += word
             lengths.append(n)
-            words.append(read(word))
+            words.append(w)
         else:
-            lengths.extend([1] * n)
+            bits.pos = pos
             words.extend([read(word) for _ in range(n)])
+            lengths.extend([1] * n)
+            pos = bits.pos
+        if pos > end:
+            raise ValueError("RLE data ends early")
         i += n
     # rle-pack decodes into a typed array of `num` values: whatever a last block writes past the end is dropped
     return np.repeat(np.array(words, dtype=dtype), np.array(lengths, dtype=np.int64))[:num]
@@ -173,7 +202,9 @@ def rle_to_mask(rle: Sequence[int] | bytes | np.ndarray, height: int, width: int
     """The (height, width) uint8 alpha mask of a Label Studio ``value.rle`` (0 = not painted, 255 = painted; other
     values are the editor's anti-aliased edges). Raises ValueError when the RLE is not a ``height × width`` RGBA
     image (the ``original_height`` / ``original_width`` of the result)."""
-    flat = decode(rle)
-    if flat.size != height * width * 4:
-        raise ValueError(f"RLE holds {flat.size} values, a {width}x{height} RGBA image has {height * width * 4}")
+    n = height * width * 4
+    try:
+        flat = decode(rle, count=n)
+    except _CountMismatch as err:
+        raise ValueError(f"the RLE holds {err.num} values, a {width}x{height} RGBA image has {n}") from None
     return flat.reshape(height, width, 4)[:, :, 3].astype(np.uint8, copy=False)

@@ -143,10 +143,14 @@ def test_decode_other_word_sizes():
 
 
 def test_errors():
-    with pytest.raises(ValueError, match="RGBA"):
+    with pytest.raises(ValueError, match="the RLE holds 48 values, a 4x4 RGBA image has 64"):
         _rle.rle_to_mask(_rle.mask_to_rle(np.zeros((3, 4), bool)), 4, 4)
     with pytest.raises(ValueError, match="ends early"):
         _rle.decode([0, 0, 1, 0, 57])  # 256 values announced, no blocks
+    with pytest.raises(ValueError, match="a 1000x1000 RGBA image has 4000000"):
+        _rle.rle_to_mask([255, 255, 255, 255, 57, 27, 254], 1000, 1000)  # 4 billion announced: refused at once
+    with pytest.raises(ValueError, match="expected 12"):
+        _rle.decode(_rle.encode([1, 2, 3]), count=12)
     with pytest.raises(ValueError, match="ends early"):
         _rle.decode([177, 39, 137])  # label_studio_sdk's generate_sample_annotation() filler
     with pytest.raises(ValueError, match="0..255"):

@@ -151,9 +151,10 @@ export function alphaOf(img) {
  * The flat array an RLE stores (label_studio_sdk `decode_rle`; any rle-pack stream). Throws an Error when the data
  * ends before the announced count (e.g. filler bytes that are not an RLE).
  * @param {ArrayLike<number>} rle  bytes 0..255
+ * @param {number} [expected]  refuse (before decoding) an RLE that announces another count
  * @returns {Uint8Array|Uint16Array|Uint32Array}
  */
-export function decodeRLE(rle) {
+export function decodeRLE(rle, expected) {
 	const bytes = Uint8Array.from(rle, (b) => {
 		if (!Number.isInteger(b) || b < 0 || b > 255) throw new Error("an RLE is a list of bytes 0..255");
 		return b;
@@ -170,6 +171,7 @@ export function decodeRLE(rle) {
 	const num = read(32);
 	const word = read(5) + 1;
 	const sizes = [0, 0, 0, 0].map(() => read(4) + 1);
+	if (expected !== undefined && num !== expected) throw new RangeError(String(num));
 	// guard before allocating: every block costs at least 3 bits + one word, and a run covers at most 2^16 values
 	const maxBlocks = Math.floor((end - pos) / (3 + sizes[0] + word)) + 1;
 	if (num > maxBlocks * 2 ** Math.max(...sizes)) throw new Error("RLE data ends early");
@@ -200,9 +202,14 @@ export function decodeRLE(rle) {
  * @returns {Uint8Array}
  */
 export function rleToAlpha(rle, width, height) {
-	const flat = decodeRLE(rle);
-	if (flat.length !== width * height * 4) {
-		throw new Error(`the RLE holds ${flat.length} values, a ${width}×${height} RGBA image has ${width * height * 4}`);
+	const n = width * height * 4;
+	/** @type {Uint8Array|Uint16Array|Uint32Array} */
+	let flat;
+	try {
+		flat = decodeRLE(rle, n);
+	} catch (err) {
+		if (!(err instanceof RangeError)) throw err;
+		throw new Error(`the RLE holds ${err.message} values, a ${width}×${height} RGBA image has ${n}`);
 	}
 	const a = new Uint8Array(width * height);
 	for (let i = 0, k = 3; i < a.length; i++, k += 4) a[i] = flat[k];
