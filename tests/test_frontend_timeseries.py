@@ -458,3 +458,30 @@ def test_local_csv_arrives_as_bytes_from_python(fe_page):
     fe_page.keyboard.press("2")
     rows = list(range(30))
     assert strip_ids(submit(fe_page)) == [tsl(time_at(p, x0, rows), time_at(p, x1, rows), "Walk")]
+
+
+def test_correct_a_suggested_region_by_edge_drag_and_keyboard(fe_page):
+    """A suggested range is corrected in place: drag its end edge, move its start to the cursor with `[`; the moved
+    sides are written afresh, an untouched side keeps the text it came with."""
+    pre = [{"id": "p1", **tsl("2020-01-10 00:00:00.000000", "2020-01-20 00:00:00.000000", "Run")},
+           {"id": "p2", **tsl("2020-02-10 00:00:00.000000", "2020-02-20 00:00:00.000000", "Walk")}]
+    mount(fe_page, CSV_CFG, [task("a", {"timeseriesUrl": data_url(csv_text())}, prefill=pre, prefill_from="prediction")])
+    ready(fe_page)
+    p = plot(fe_page)
+    times = [T0_MS + i * DAY_MS for i in range(90)]
+
+    def x_of(ms: float) -> float:
+        return p["x"] + p["left"] + (ms - p["v0"]) / (p["v1"] - p["v0"]) * p["width"]
+
+    fe_page.mouse.click(x_of(T0_MS + 15 * DAY_MS), p["y"] + 40)  # select the first region
+    assert fe_page.locator(".nblabel-region-row.is-selected").count() == 1
+    end_x, to_x = x_of(T0_MS + 19 * DAY_MS), client_x(p, 0.4)
+    fe_page.mouse.move(end_x, p["y"] + 40)
+    fe_page.mouse.down()
+    fe_page.mouse.move((end_x + to_x) / 2, p["y"] + 40, steps=2)
+    fe_page.mouse.move(to_x, p["y"] + 40, steps=2)
+    fe_page.mouse.up()
+    fe_page.keyboard.press("Alt+ArrowRight")  # the cursor: row 2 (a 50th of 90 rows per step)
+    fe_page.keyboard.press("[")  # the selected region starts there
+    result = submit(fe_page)
+    assert result == [{"id": "p1", **tsl(fmt_ms(times[2]), fmt_ms(time_at(p, to_x, times)), "Run")}, pre[1]]

@@ -21,7 +21,8 @@ registerKeys("TimeSeries", [
 	["Drag / click", "Time series: select a range / with a label armed, mark an instant"],
 	["Alt+← / Alt+→", "Time series: move the cursor (Alt+⇧: one data point)"],
 	["⇧← / ⇧→", "Time series: extend the selection from the cursor"],
-	["[ / ]", "Time series: selection starts / ends at the cursor"],
+	["[ / ]", "Time series: selection starts / ends at the cursor (a selected region: its start / end moves there)"],
+	["Drag an edge", "Time series: resize the selected region (an instant: move it)"],
 	["+ / − · Ctrl+wheel", "Time series: zoom in / out"],
 	[", / . · ⇧+wheel", "Time series: pan left / right"],
 	["Del / ⌫", "Delete the selected region (click a region to select it)"],
@@ -62,7 +63,7 @@ export function buildTimeSeries(node, ctx) {
 	const body = h("div", { class: "nblabel-ts-body" });
 	const clipId = `nblabel-ts-clip-${++clips}`;
 	const help = h("div", { class: "nblabel-ts-help nblabel-muted" },
-		"Drag: select a range · click with a label armed: an instant · Ctrl+wheel or + −: zoom · ⇧+wheel or the strip below: pan · ? lists the keys");
+		"Drag: select a range · click with a label armed: an instant · click a region, drag its edges: resize · Ctrl+wheel or + −: zoom · ⇧+wheel or the strip below: pan · ? lists the keys");
 	const el = h("div", { class: "nblabel-timeseries", "data-name": name, "data-state": "empty" },
 		h("div", { class: "nblabel-ts-head" }, legend, readout,
 			h("span", { class: "nblabel-ts-buttons" },
@@ -104,6 +105,8 @@ export function buildTimeSeries(node, ctx) {
 		},
 		hitRegion,
 		clickRegion: (id) => ctx.regionClicked(id),
+		edgeAt,
+		setEdge,
 		paint,
 		hover: paintHover,
 	});
@@ -117,6 +120,42 @@ export function buildTimeSeries(node, ctx) {
 		});
 		hits.sort((p, q) => p.geom.end - p.geom.start - (q.geom.end - q.geom.start));
 		return hits;
+	}
+
+	/** The selected region of this object, if any. */
+	function selectedRegion() {
+		return shown.find((r) => r.id === selected) ?? null;
+	}
+
+	/** @param {number} px @returns {import("./ts_input.js").Edge|null} */
+	function edgeAt(px) {
+		const r = selectedRegion();
+		if (!r) return null;
+		const a = geo.x(r.geom.start);
+		const b = geo.x(r.geom.end);
+		if (r.geom.instant) return Math.abs(px - a) <= 4 ? "both" : null;
+		if (Math.abs(px - a) <= 4 && Math.abs(px - a) <= Math.abs(px - b)) return "start";
+		return Math.abs(px - b) <= 4 ? "end" : null;
+	}
+
+	/** Move an edge of the selected region to time `t` (a data point); the moved side is written afresh. @param {import("./ts_input.js").Edge} edge @param {number} t */
+	function setEdge(edge, t) {
+		const r = selectedRegion();
+		if (!r) return false;
+		/** @type {Record<string, any>} */
+		const g = { ...r.geom, src: { ...(r.geom.src ?? {}) } };
+		if (g.instant || edge === "both") {
+			g.start = g.end = t;
+			g.src.start = g.src.end = undefined;
+		} else {
+			g[edge] = t;
+			g.src[edge] = undefined;
+			if (g.start > g.end) [g.start, g.end, g.src.start, g.src.end] = [g.end, g.start, g.src.end, g.src.start];
+		}
+		r.geom = g;
+		r.text = cfg.describe(g.start, g.end, g.instant);
+		ctx.regions.changed();
+		return true;
 	}
 
 	/** @param {number} a @param {number} b */

@@ -8,11 +8,14 @@
 // - keys (passed in by the form while a TimeSeriesLabels control is active): Alt+←/→ move the cursor (a 50th of the
 //   view; Alt+Shift: one data point), Shift+←/→ extend the selection from where it started, `[` marks the start (an
 //   instant until `]` marks the end), + / − zoom around the cursor, , / . pan half a view. A keyboard selection only
-//   becomes a region when a label is picked, so growing it step by step never creates half-made regions.
+//   becomes a region when a label is picked, so growing it step by step never creates half-made regions;
+// - a selected region is corrected in place (e.g. a suggestion): drag its edges (an instant: drag it), or put the
+//   cursor somewhere and press `[` / `]` to move its start / end there.
 
 import { lowerBound } from "./ts_data.js";
 
 /** @typedef {{start: number, end: number}} Selection */
+/** @typedef {"start"|"end"|"both"} Edge   "both": an instant moves as a whole */
 
 /**
  * @typedef {object} TsHost
@@ -24,6 +27,8 @@ import { lowerBound } from "./ts_data.js";
  * @property {(sel: Selection|null, label: boolean) => void} propose   label: let an armed label turn it into a region
  * @property {(px: number) => {id: string}[]} hitRegion
  * @property {(id: string) => void} clickRegion
+ * @property {(px: number) => Edge|null} edgeAt   an edge of the selected region under pixel `px`
+ * @property {(edge: Edge, t: number) => boolean} setEdge   move an edge of the selected region (false: none selected)
  * @property {() => void} paint
  * @property {(px: number|null) => void} hover
  */
@@ -63,7 +68,7 @@ export class TsInput {
 		const host = this.host;
 		/** @param {PointerEvent|WheelEvent} e */
 		const localX = (e) => e.clientX - main.getBoundingClientRect().left;
-		/** @type {{x0: number, moved: boolean}|null} */
+		/** @type {{x0: number, moved: boolean, edge: Edge|null}|null} */
 		let drag = null;
 		const inPlot = (/** @type {number} */ px) => {
 			const [a, b] = host.view();
@@ -74,16 +79,22 @@ export class TsInput {
 			e.preventDefault(); // no text selection / drag image; so keys keep working, the widget takes the focus
 			focusRoot(main);
 			main.setPointerCapture?.(e.pointerId);
-			drag = { x0: localX(e), moved: false };
+			drag = { x0: localX(e), moved: false, edge: host.edgeAt(localX(e)) };
 		});
 		main.addEventListener("pointermove", (e) => {
 			const px = localX(e);
 			if (!drag) {
 				host.hover(inPlot(px) ? px : null);
+				main.style.cursor = host.series && host.edgeAt(px) ? "ew-resize" : "";
 				return;
 			}
 			if (Math.abs(px - drag.x0) > 3) drag.moved = true;
 			if (!drag.moved) return;
+			if (drag.edge) {
+				const s = host.series;
+				if (s) host.setEdge(drag.edge, s.times[s.nearest(host.geo.x.invert(px))]);
+				return;
+			}
 			this.pending = this.#range(drag.x0, px);
 			this.schedule();
 		});
@@ -92,6 +103,7 @@ export class TsInput {
 			const d = drag;
 			drag = null;
 			const px = localX(e);
+			if (d.edge && d.moved) return; // an edge drag ends where it was last painted
 			if (d.moved) {
 				const sel = this.#range(d.x0, px);
 				if (!sel || !host.series) return;
@@ -196,6 +208,7 @@ export class TsInput {
 			host.setView(a + (k === "," ? -dt : dt), b + (k === "," ? -dt : dt));
 		} else if (!e.altKey && (k === "[" || k === "]")) {
 			const c = this.#ensureCursor();
+			if (host.setEdge(k === "[" ? "start" : "end", s.times[c])) return true; // a selected region: move its edge
 			if (k === "[") this.anchor = c;
 			const from = this.anchor ?? c;
 			this.#select(from, c);
