@@ -16,6 +16,8 @@ import tempfile
 import pytest
 
 from frontend_page import DARK, ROOT, missing_reason, mount, task, wait_received
+from nblabel._config import parse_config
+from nblabel._results import normalize_result
 from test_frontend_page import fe_browser, fe_context, fe_page  # noqa: F401  (fixtures)
 
 _REASON = missing_reason()
@@ -246,6 +248,7 @@ def test_track_a_box_over_frames_exact_json(fe_page, clip):
     from label_studio_sdk.label_interface import LabelInterface
 
     assert LabelInterface(TRACKING).validate_annotation({"result": result})
+    assert normalize_result(result, parse_config(TRACKING), {"video": clip}) == result  # what Python's submit() takes
 
 
 def test_unlabeled_box_relabel_keyframe_key_and_delete(fe_page, clip, tmp_path):
@@ -334,6 +337,7 @@ def test_timeline_ranges_by_drag_and_keys_exact_json(fe_page, clip, tmp_path):
     from label_studio_sdk.label_interface import LabelInterface
 
     assert LabelInterface(FRAMES).validate_annotation({"result": result})
+    assert normalize_result(result, parse_config(FRAMES), {"video": clip}) == result
 
 
 def test_prefill_round_trip_unchanged(fe_page, clip):
