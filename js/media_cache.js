@@ -95,7 +95,8 @@ export class MediaCache {
 		}
 		for (const task of window) {
 			for (const marker of markersIn(task.data)) {
-				if (!marker.error && typeof marker.size === "number" && marker.size <= PREFETCH_MAX_BYTES && !marker.pages) {
+				// size null: an in-memory image Python encodes on request (always image-sized): prefetch it too
+				if (!marker.error && (marker.size ?? 0) <= PREFETCH_MAX_BYTES && !marker.pages) {
 					this.fetch(marker);
 				}
 			}
