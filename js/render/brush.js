@@ -184,6 +184,7 @@ function brushInstance(view) {
 	/** @type {HTMLCanvasElement|null} the stroke's own canvas while drawing a new region */
 	let draft = null;
 	let warned = "";
+	let frame = 0;
 
 	// the brush's size and mode, in the Image's bar
 	const sizeEl = h("span", { class: "nblabel-brush-size", title: "brush size in image pixels ([ / ])" });
@@ -333,7 +334,11 @@ function brushInstance(view) {
 			/** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d")).clearRect(box[0], box[1], box[2] - box[0] + 1, box[3] - box[1] + 1);
 			tint(canvas, stroke.alpha, w, box, stroke.color);
 		} else if (draft) tint(draft, stroke.alpha, w, box, DRAFT_COLOR);
-		paint();
+		// pointer moves come faster than frames: repaint the layer once per frame while drawing
+		if (!frame) frame = requestAnimationFrame(() => {
+			frame = 0;
+			if (stroke) paint();
+		});
 	}
 
 	/** A finished stroke: the edited region gets the new mask, or a new region is proposed and joins its group. */
