@@ -303,7 +303,7 @@ def test_timeline_ranges_by_drag_and_keys_exact_json(fe_page, clip, tmp_path):
     ready(fe_page)
     frames = int(fe_page.locator(".nblabel-video").get_attribute("data-frames"))
     fe_page.locator(".nblabel").focus()
-    fe_page.keyboard.press("1")  # arm Movement, drag frames 5..12 on the timeline
+    fe_page.keyboard.press("1")  # arm Movement, drag frames 5..12 on the timeline (then resized to 5..15)
     t = fe_page.locator(".nblabel-video-rows").bounding_box()
     at = lambda f: (t["x"] + t["width"] * ((f - 0.5) / frames), t["y"] + t["height"] / 2)  # noqa: E731
     fe_page.mouse.move(*at(5))
@@ -312,6 +312,17 @@ def test_timeline_ranges_by_drag_and_keys_exact_json(fe_page, clip, tmp_path):
     fe_page.mouse.move(*at(12), steps=3)
     fe_page.mouse.up()
     assert fe_page.locator(".nblabel-region-row").count() == 1
+    # select it on the timeline (shows its first frame), drag its end edge to frame 15, deselect
+    fe_page.locator(".nblabel-video-span.is-range").click()
+    assert frame_text(fe_page).startswith("frame 5 /")
+    e = fe_page.locator(".nblabel-video-edge[data-edge=end]").bounding_box()
+    fe_page.mouse.move(e["x"] + e["width"] / 2, e["y"] + e["height"] / 2)
+    fe_page.mouse.down()
+    fe_page.mouse.move(*at(14), steps=2)
+    fe_page.mouse.move(*at(15), steps=2)
+    fe_page.mouse.up()
+    fe_page.locator(".nblabel-video-span.is-range").click()
+    assert fe_page.locator(".nblabel-video-row.is-selected").count() == 0
     # keyboard: no label armed → [ at 20, ] at 26 makes a pending range, then 2 labels it Still
     fe_page.locator(".nblabel").focus()
     fe_page.keyboard.press("1")  # disarm
@@ -333,7 +344,7 @@ def test_timeline_ranges_by_drag_and_keys_exact_json(fe_page, clip, tmp_path):
     result = submit(fe_page)
     item = lambda s, e, label: {"from_name": "videoLabels", "to_name": "video", "type": "timelinelabels",  # noqa: E731
                                 "value": {"ranges": [{"start": s, "end": e}], "timelinelabels": [label]}}
-    assert strip_ids(result) == [item(5, 12, "Movement"), item(20, 26, "Still"), item(40, 40, "Slow Motion")]
+    assert strip_ids(result) == [item(5, 15, "Movement"), item(20, 26, "Still"), item(40, 40, "Slow Motion")]
     from label_studio_sdk.label_interface import LabelInterface
 
     assert LabelInterface(FRAMES).validate_annotation({"result": result})

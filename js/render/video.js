@@ -91,6 +91,11 @@ export function buildVideo(node, ctx) {
 		seek: (f) => goTo(f, true),
 		range: null,
 		region: (id) => ctx.regionClicked(id), // selecting a region shows its first frame (see paint)
+		resize: (id, i, start, end) => {
+			const r = store.byId(id);
+			if (r?.geom.kind !== "range") return;
+			edit(r, { ...r.geom, ranges: r.geom.ranges.map((/** @type {any} */ rg, /** @type {number} */ j) => (j === i ? { ...rg, start, end } : rg)) });
+		},
 		color: (r) => store.colors.get(r.labels[0]) ?? "#888",
 	});
 	const el = h("div", { class: "nblabel-video", "data-name": name }, bar, h("div", { class: "nblabel-video-view" }, stage, errorSlot), timeline.el);
@@ -277,9 +282,9 @@ export function buildVideo(node, ctx) {
 		if (pending) ctx.hint("Now press a label key (or click a label) to label the range.");
 	}
 
-	/** Replace a region's geometry after an edit (keeps the live framesCount / duration). @param {Region} r @param {Record<string, any>} geom */
+	/** Replace a region's geometry after an edit (a box takes the live framesCount / duration). @param {Region} r @param {Record<string, any>} geom */
 	function edit(r, geom) {
-		r.geom = ready() ? { ...geom, framesCount: length, duration } : geom;
+		r.geom = ready() && geom.kind === "box" ? { ...geom, framesCount: length, duration } : geom;
 		r.text = describe(r.geom);
 		store.changed();
 	}

@@ -15,6 +15,7 @@ import { lifespans } from "./video_track.js";
  * @property {(frame: number) => void} seek               a click or a drag without ranges
  * @property {((a: number, b: number) => void)|null} range  a drag selected frames a..b (null: no TimelineLabels)
  * @property {(id: string) => void} region                 a region's bar was clicked
+ * @property {(id: string, index: number, start: number, end: number) => void} resize   an edge of a selected range was dragged
  * @property {(r: Region) => string} color
  */
 
@@ -62,6 +63,11 @@ export class VideoTimeline {
 		if (e.button !== 0) return;
 		const t = e.target instanceof Element ? e.target.closest("[data-region]") : null;
 		e.preventDefault(); // keep the keyboard focus on the widget root, no text selection
+		const edge = e.target instanceof Element ? e.target.closest("[data-edge]") : null;
+		if (edge && t) {
+			this.#resize(t.getAttribute("data-region") ?? "", Number(edge.getAttribute("data-index")), edge.getAttribute("data-edge") === "start", t);
+			return;
+		}
 		if (t) {
 			this.hooks.region(t.getAttribute("data-region") ?? "");
 			return;
@@ -86,6 +92,29 @@ export class VideoTimeline {
 				const f = this.frameAt(m.clientX);
 				ranged(Math.min(f0, f), Math.max(f0, f));
 			} else this.hooks.seek(f0);
+		};
+		window.addEventListener("mousemove", move);
+		window.addEventListener("mouseup", up);
+	}
+
+	/**
+	 * Drag one edge of range `index` of region `id` (its bar is `bar`); the other edge stays.
+	 * @param {string} id @param {number} index @param {boolean} start @param {Element} bar
+	 */
+	#resize(id, index, start, bar) {
+		const from = Number(bar.getAttribute("data-start"));
+		const to = Number(bar.getAttribute("data-end"));
+		let a = from;
+		let b = to;
+		const move = (/** @type {MouseEvent} */ m) => {
+			const f = this.frameAt(m.clientX);
+			[a, b] = start ? [Math.min(f, to), Math.max(f, to)] : [Math.min(from, f), Math.max(from, f)];
+			this.#place(/** @type {HTMLElement} */ (bar), a, b);
+		};
+		const up = () => {
+			window.removeEventListener("mousemove", move);
+			window.removeEventListener("mouseup", up);
+			if (a !== from || b !== to) this.hooks.resize(id, index, a, b);
 		};
 		window.addEventListener("mousemove", move);
 		window.addEventListener("mouseup", up);
@@ -129,11 +158,16 @@ export class VideoTimeline {
 						row.append(dot);
 					}
 				} else if (r.geom.kind === "range") {
-					for (const rg of r.geom.ranges) {
-						const bar = h("div", { class: "nblabel-video-span is-range", "data-region": r.id, title: `${r.labels.join(", ")}: frames ${rg.start}–${rg.end}` });
-						this.#place(bar, Number(rg.start) || 1, Number(rg.end) || 1);
+					r.geom.ranges.forEach((/** @type {any} */ rg, /** @type {number} */ i) => {
+						const s = Number(rg.start) || 1;
+						const e = Number(rg.end) || 1;
+						const bar = h("div", { class: "nblabel-video-span is-range", "data-region": r.id, "data-start": s, "data-end": e, title: `${r.labels.join(", ")}: frames ${rg.start}–${rg.end}` });
+						this.#place(bar, s, e);
+						if (r.id === selected) {
+							for (const edge of ["start", "end"]) bar.append(h("span", { class: "nblabel-video-edge", "data-edge": edge, "data-index": i, title: `drag to move the ${edge} frame` }));
+						}
 						row.append(bar);
-					}
+					});
 				}
 				return row;
 			}),
