@@ -368,7 +368,9 @@ def test_100k_rows_draw_a_decimated_path_and_dark_theme(fe_page):
     cfg = JSON_CFG.replace('valueType="json" value="$ts"', 'valueType="url" value="$csv"')
     text = "time,velocity,acc\n" + "\n".join(
         f"{i},{math.sin(i / 500) + (1 if i % 9973 == 0 else 0):.4f},{(i * 7919) % 1000 / 1000}" for i in range(n))
-    mount(fe_page, cfg, [task("a", {"csv": data_url(text)})], theme=DARK)
+    # served over http by the page's router (an ordinary CSV URL, text/csv)
+    fe_page.route("**/big.csv", lambda route: route.fulfill(status=200, content_type="text/csv", body=text))
+    mount(fe_page, cfg, [task("a", {"csv": "http://nblabel.test/data/big.csv"})], theme=DARK)
     ready(fe_page)
     p = plot(fe_page)
     assert (p["v0"], p["v1"]) == (0, n - 1)
