@@ -182,6 +182,7 @@ export function buildVideo(node, ctx) {
 		timeText.textContent = ready() ? `${clock(frame / fps)} / ${clock(duration)} · ${fps} fps` : "";
 		play.textContent = video.paused ? "▶" : "❚❚";
 		const box = shown.find((r) => r.id === selected && r.geom.kind === "box");
+		keyBtn.hidden = hideBtn.hidden = !boxTool() && !shown.some((r) => r.geom.kind === "box");
 		keyBtn.disabled = !box || !ready();
 		hideBtn.disabled = !box || !ready();
 		keyBtn.classList.toggle("is-on", Boolean(box?.geom.sequence.some((/** @type {any} */ kf) => kf.frame === frame)));
