@@ -169,6 +169,8 @@ def test_non_json_data_never_breaks_current_submit_store_pandas_or_exports(files
     exported = json.loads((tmp_path / "o.json").read_text())
     assert exported[0]["data"]["image"] == images[0] and exported[3]["data"]["image"] == images[3]
     assert json.loads((tmp_path / "o.min.json").read_text())[1]["image"] == images[1]
+    cells = pd.read_csv(tmp_path / "o.csv")["image"].tolist()
+    assert cells == images  # CSV cells: the same path / data: URIs as the JSON export
     lab.close()
     # the same content in new objects resumes (served-task hash by content, not by object identity)
     again = pd.DataFrame({"image": [arr.copy(), Image.fromarray(arr.copy()), png_bytes(arr), folder / "cat.png"],

@@ -15,6 +15,7 @@ from typing import Any
 from ._frame import Frame
 from ._items import annotator, iter_items, prettify
 from ._jsonio import dumps_cell
+from .._media import _exportable, export_value
 
 _ALWAYS = ("annotator", "annotation_id", "created_at", "updated_at", "lead_time")
 
@@ -28,6 +29,8 @@ def _row(item: Any, colliding: set) -> dict:
         row[name] = pretty if isinstance(pretty, str) else dumps_cell(pretty)
     for key, value in item.data.items():
         column = f"_data_{key}" if key in colliding else key
+        if _exportable(value):  # a Path / bytes / PIL / numpy image: its path or a data: URI, as in JSON
+            value = export_value(value)
         row[column] = dumps_cell(value) if isinstance(value, (dict, list)) else value
     a = item.annotation
     row["annotator"] = annotator(a)
