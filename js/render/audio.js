@@ -438,7 +438,7 @@ export function buildAudio(node, ctx) {
 			delete el.dataset.duration;
 			paintHead();
 			paintPending();
-			drawTimeline(canvas, { peaks: null, duration: 0, t0: 0, t1: 0 });
+			canvas.getContext("2d")?.clearRect(0, 0, canvas.width, canvas.height); // no layout read on the per-task path
 			const value = resolve(valueAttr, task.data);
 			ctx.media(value, "audio").then(
 				(url) => {

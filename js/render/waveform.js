@@ -94,16 +94,16 @@ export function drawTimeline(canvas, { peaks, duration, t0, t1 }) {
 	if (canvas.height !== hgt) canvas.height = hgt;
 	const g = canvas.getContext("2d");
 	if (!g) return;
-	const css = getComputedStyle(canvas);
-	const color = (/** @type {string} */ name, /** @type {string} */ fallback) => css.getPropertyValue(name).trim() || fallback;
 	g.setTransform(1, 0, 0, 1, 0, 0);
 	g.clearRect(0, 0, w, hgt);
+	const span = t1 - t0;
+	if (!(duration > 0) || !(span > 0)) return; // a new task: cleared without a style read (hot path)
+	const css = getComputedStyle(canvas);
+	const color = (/** @type {string} */ name, /** @type {string} */ fallback) => css.getPropertyValue(name).trim() || fallback;
 	g.scale(dpr, dpr);
 	const cw = w / dpr;
 	const waveH = hgt / dpr - AXIS_PX;
 	const mid = waveH / 2;
-	const span = t1 - t0;
-	if (!(duration > 0) || !(span > 0)) return;
 	g.fillStyle = color("--nbl-wave-line", "#999");
 	g.fillRect(0, Math.floor(mid), cw, 1);
 	if (peaks && peaks.length) {
