@@ -10,7 +10,7 @@ percentages are `px / size * 100` like Label Studio's.
 from __future__ import annotations
 
 import base64
-import math
+import functools
 import struct
 import zlib
 from pathlib import Path
@@ -27,6 +27,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.skipif(_REASON is not None, reaso
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
+@functools.lru_cache(maxsize=None)
 def png(width: int, height: int) -> str:
     """A data: URL of a width×height RGB PNG (a soft gradient with a grid, so screenshots show where shapes sit)."""
     rows = bytearray()
@@ -60,6 +61,9 @@ SHAPES = """<View>
   <RectangleLabels name="box" toName="image"><Label value="Car" background="#e11d48"/></RectangleLabels>
   <Image name="image" value="$image"/>
   <TextArea name="note" toName="image" perRegion="true" rows="1"/>
+  <Choices name="quality" toName="image" perRegion="true" showInline="true">
+    <Choice value="clear"/><Choice value="occluded"/>
+  </Choices>
 </View>"""
 
 OCR = """<View>
@@ -282,10 +286,13 @@ def test_polygon_vertex_drag_and_ellipse_radius_handle(fe_page):
     drag(fe_page, (130, 80), (140, 100))  # the third vertex (handles edit even with a label armed)
     fe_page.locator(".nblabel-region-row", has_text="Wheel").click()
     drag(fe_page, (340, 130), (360, 130))  # the east radius handle: radiusX 40
+    fe_page.locator(".nblabel-per-region .nblabel-option", has_text="occluded").click()  # per-region Choices
     result = submit(fe_page)
+    wheel = {"x": 80.0, "y": 65.0, "radiusX": 10.0, "radiusY": 15.0, "rotation": 0}
     assert strip_ids(result) == approx([
         item("poly", "polygonlabels", {"points": [[25.0, 10.0], [40.0, 10.0], [35.0, 50.0]], "closed": True, "polygonlabels": ["Roof"]}),
-        item("ell", "ellipselabels", {"x": 80.0, "y": 65.0, "radiusX": 10.0, "radiusY": 15.0, "rotation": 0, "ellipselabels": ["Wheel"]}),
+        item("ell", "ellipselabels", {**wheel, "ellipselabels": ["Wheel"]}),
+        item("quality", "choices", {**wheel, "choices": ["occluded"]}),
     ])
 
 
@@ -409,23 +416,28 @@ SVG_PAYLOAD = ("<svg xmlns='http://www.w3.org/2000/svg' width='50' height='50' o
                "<script>window.__pwned=2</script><rect width='50' height='50'/></svg>")
 
 
-@pytest.mark.parametrize("url", [
+UNSAFE = [
     "javascript:window.__pwned=3",
     "JaVaScRiPt:window.__pwned=3//.png",
     "data:image/svg+xml;base64," + base64.b64encode(SVG_PAYLOAD.encode()).decode(),
-    "data:image/svg+xml," + SVG_PAYLOAD.replace("#", "%23"),
+    "data:image/svg+xml," + SVG_PAYLOAD,
     "data:text/html,<script>window.__pwned=4</script>",
-])
-def test_unsafe_image_urls_run_nothing_and_show_the_media_error(fe_page, url):
+]
+
+
+def test_unsafe_image_urls_run_nothing_and_show_the_media_error(fe_page):
     config = """<View><Image name="image" value="$image"/>
       <Choices name="c" toName="image"><Choice value="yes"/></Choices></View>"""
-    mount(fe_page, config, [task("a", {"image": url})])
-    fe_page.locator(".nblabel-media-error").wait_for()
-    assert fe_page.evaluate("window.__pwned") is None
-    assert fe_page.locator(".nblabel-image-img").get_attribute("src") in (None, "")
-    focus(fe_page)
-    fe_page.keyboard.press("1")
-    assert strip_ids(submit(fe_page)) == [{"from_name": "c", "to_name": "image", "type": "choices", "value": {"choices": ["yes"]}}]
+    mount(fe_page, config, [task(str(i), {"image": url}) for i, url in enumerate(UNSAFE)])
+    for i, url in enumerate(UNSAFE):
+        fe_page.wait_for_function("(k) => document.querySelector('.nblabel-media-error') && "
+                                  "window.__nb.python.received.filter(m => m.type === 'submit').length === k", arg=i)
+        assert fe_page.evaluate("window.__pwned") is None, url
+        assert fe_page.locator(".nblabel-image-img").get_attribute("src") in (None, ""), url
+        focus(fe_page)
+        fe_page.keyboard.press("1")  # labeling goes on
+        assert strip_ids(submit(fe_page, i + 1)) == [{"from_name": "c", "to_name": "image", "type": "choices",
+                                                      "value": {"choices": ["yes"]}}]
     assert fe_page.evaluate("window.__pwned") is None
 
 
@@ -446,8 +458,8 @@ def test_unreachable_remote_image_is_a_media_error_and_labeling_goes_on(fe_page)
 
 # -- looks -----------------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("theme", ["light", "dark"])
-def test_screenshot(fe_page, theme):
+def test_screenshot(fe_page):
+    """Light and dark theme screenshots (test-artifacts/image-light.png, image-dark.png): look at them."""
     mount(fe_page, SHAPES, [task("a", {"image": png(640, 400)}, prefill=[
         item("box", "rectanglelabels", {**rect_value(60, 60, 200, 120, 0, size=(640, 400)), "rectanglelabels": ["Car"]},
              size=(640, 400)) | {"id": "s1"},
@@ -456,10 +468,11 @@ def test_screenshot(fe_page, theme):
         item("ell", "ellipselabels", {"x": 80, "y": 75, "radiusX": 8, "radiusY": 12, "rotation": 20, "ellipselabels": ["Wheel"]},
              size=(640, 400)) | {"id": "s3"},
         item("kp", "keypointlabels", {"x": 20, "y": 80, "width": 0.5, "keypointlabels": ["Nose"]}, size=(640, 400)) | {"id": "s4"},
-    ], prefill_from="annotation")], theme=LIGHT if theme == "light" else DARK)
+    ], prefill_from="annotation")], theme=LIGHT)
     loaded(fe_page)
     fe_page.locator(".nblabel-region-row", has_text="Car").click()
+    assert fe_page.locator(".nblabel-handle").count() == 5  # four corners and the rotation handle
     ARTIFACTS.mkdir(exist_ok=True)
-    fe_page.locator("#host").screenshot(path=str(ARTIFACTS / f"image-{theme}.png"))
-    assert fe_page.locator(".nblabel-handle").count() == 5
-    assert not math.isnan(stage_box(fe_page)["w"])
+    fe_page.locator("#host").screenshot(path=str(ARTIFACTS / "image-light.png"))
+    fe_page.evaluate("(t) => { for (const [k, v] of Object.entries(t)) document.documentElement.style.setProperty(k, v); }", DARK)
+    fe_page.locator("#host").screenshot(path=str(ARTIFACTS / "image-dark.png"))

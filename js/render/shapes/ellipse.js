@@ -27,10 +27,11 @@ registerVector({
 	fromPx: (p, { width: W, height: H }, old) => ({ ...old, x: pct(p.cx, W), y: pct(p.cy, H), radiusX: pct(p.rx, W), radiusY: pct(p.ry, H), rotation: p.rot }),
 	element: (p) => s("ellipse", { cx: p.cx, cy: p.cy, rx: p.rx, ry: p.ry, transform: p.rot ? `rotate(${p.rot} ${p.cx} ${p.cy})` : null }),
 	handles(p, k) {
+		/** @type {{id: string, x: number, y: number, stem?: {x: number, y: number}}[]} */
 		const out = Object.entries(HANDLES).map(([id, [u, v]]) => ({ id, ...at(p, u, v) }));
 		const top = at(p, 0, -1);
 		const [dx, dy] = turn(0, -22 * k, p.rot);
-		out.push({ id: "rot", x: top.x + dx, y: top.y + dy });
+		out.push({ id: "rot", x: top.x + dx, y: top.y + dy, stem: top });
 		return out;
 	},
 	drag(p, id, pt, e) {

@@ -23,5 +23,5 @@ registerVector({
 	bbox: (p) => [p.x, p.y, p.x, p.y],
 	box: (a, _b, k) => ({ x: a.x, y: a.y, w: k }),
 	describe: (g) => `point ${Math.round(g.x)}, ${Math.round(g.y)}%`,
-	anchor: (p) => ({ x: p.x + 6, y: p.y }),
+	anchor: (p) => ({ x: p.x, y: p.y, dx: 7 }),
 });

@@ -35,10 +35,11 @@ registerVector({
 	fromPx: (p, { width: W, height: H }, old) => ({ ...old, x: pct(p.x, W), y: pct(p.y, H), width: pct(p.w, W), height: pct(p.h, H), rotation: p.rot }),
 	element: (p) => s("rect", { x: p.x, y: p.y, width: p.w, height: p.h, transform: p.rot ? `rotate(${p.rot} ${p.x} ${p.y})` : null }),
 	handles(p, k) {
+		/** @type {{id: string, x: number, y: number, stem?: {x: number, y: number}}[]} */
 		const out = Object.entries(CORNERS).map(([id, [u, v]]) => ({ id, ...at(p, u, v) }));
 		const [dx, dy] = turn(0, -22 * k, p.rot);
 		const top = at(p, 0.5, 0);
-		out.push({ id: "rot", x: top.x + dx, y: top.y + dy });
+		out.push({ id: "rot", x: top.x + dx, y: top.y + dy, stem: top });
 		return out;
 	},
 	drag(p, id, pt, e) {

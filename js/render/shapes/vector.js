@@ -24,14 +24,14 @@ import { clamp, registerTool, s } from "./registry.js";
  * @property {(geom: Geom, size: Size) => any} toPx
  * @property {(p: any, size: Size, old: Geom) => Geom} fromPx
  * @property {(p: any, k: number) => SVGElement} element     `k`: natural px per screen px (for sizes that stay on screen)
- * @property {(p: any, k: number) => {id: string, x: number, y: number}[]} handles
+ * @property {(p: any, k: number) => {id: string, x: number, y: number, stem?: Pt}[]} handles   `stem`: a line to the shape (rotation)
  * @property {(p: any, id: string, pt: Pt, e: PointerEvent) => any} drag
  * @property {(p: any, dx: number, dy: number) => any} shift
  * @property {(p: any) => [number, number, number, number]} bbox   natural px
  * @property {(a: Pt, b: Pt, k: number) => any} [box]       box / click drawing: the shape from two corners (click: a = b)
  * @property {(p: any, deg: number) => any} [turnBy]
  * @property {(geom: Geom) => string} describe
- * @property {(p: any) => Pt} anchor                        where the label text goes
+ * @property {(p: any) => Pt & {dx?: number}} anchor       where the label text goes (`dx`: screen px to the right)
  */
 
 /** @param {VectorSpec} spec */
@@ -99,7 +99,7 @@ function vectorInstance(spec, view) {
 			out.push(el);
 			if (r.labels.length) {
 				const a = spec.anchor(p);
-				const t = s("text", { x: a.x, y: a.y - 4 * kk, class: "nblabel-shape-label", "font-size": 11 * kk });
+				const t = s("text", { x: a.x + (a.dx ?? 0) * kk, y: a.y - 4 * kk, class: "nblabel-shape-label", "font-size": 11 * kk });
 				t.textContent = r.labels.join(", ");
 				t.style.setProperty("--nbl-region", view.store.colors.get(r.labels[0]) ?? "var(--nbl-accent)");
 				out.push(t);
@@ -108,6 +108,7 @@ function vectorInstance(spec, view) {
 		const sel = shown.find((r) => r.id === selected);
 		if (sel) {
 			for (const hd of spec.handles(spec.toPx(sel.geom, size()), kk)) {
+				if (hd.stem) out.push(s("line", { x1: hd.stem.x, y1: hd.stem.y, x2: hd.x, y2: hd.y, class: "nblabel-handle-stem" }));
 				const c = s("circle", { cx: hd.x, cy: hd.y, r: 5 * kk, class: `nblabel-handle${hd.id === "rot" ? " is-rotate" : ""}`, "data-region": sel.id, "data-handle": hd.id });
 				out.push(c);
 			}
