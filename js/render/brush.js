@@ -5,9 +5,10 @@
 //   them to whole pixels; a point on the right / bottom edge is the last pixel); pixel (x, y) is painted when its
 //   distance to a segment p(i)p(i+1) (or to p0 for a click) is at most size / 2 — a union of capsules;
 // - a stroke extends the selected brush region; otherwise it joins the stroke group of its label (one region per
-//   label and control, like Label Studio's semantic segmentation) until `n` starts a new group; an unlabelled
-//   stroke waits, grey, for a digit like any pending shape; erasing works on the selected region, else on the region
-//   last painted, and a region erased to nothing is removed;
+//   label and control, like Label Studio's semantic segmentation) until `n` starts a new group; unlabelled strokes
+//   add up to one grey pending mask that waits for a digit like any pending shape; a stroke shows in the armed
+//   label's colour while drawn; erasing works on the selected region, else on the region last painted, and a region
+//   erased to nothing is removed;
 // - the RLE is encoded once per stroke (`geom.rle`); a prefilled region keeps its original bytes until it is
 //   painted on, so an untouched prefill submits the identical RLE (also one that cannot be decoded: it is kept as
 //   it came, not painted, and a hint says why).
@@ -266,6 +267,13 @@ function brushInstance(view) {
 
 	/** @param {Region} r */
 	const colorOf = (r) => store.colors.get(r.labels[0]) ?? DRAFT_COLOR;
+	/** The colour of the label armed on the current brush control (a new stroke shows in it), else grey. */
+	function armedColor() {
+		const tool = view.el.querySelector('.nblabel-image-tool[aria-pressed="true"]')?.getAttribute("data-tool");
+		const form = view.el.closest(".nblabel-canvas");
+		const opt = tool && form ? form.querySelector(`.nblabel-labels[data-name="${CSS.escape(tool)}"] .nblabel-label.is-selected`) : null;
+		return (opt instanceof HTMLElement && opt.style.getPropertyValue("--nbl-region")) || DRAFT_COLOR;
+	}
 
 	/** The tinted canvas of a region's mask (rebuilt when its mask or colour changes). @param {Uint8Array} alpha @param {string} color */
 	function canvasOf(alpha, color) {
@@ -333,7 +341,7 @@ function brushInstance(view) {
 			const canvas = canvasOf(stroke.alpha, stroke.color);
 			/** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d")).clearRect(box[0], box[1], box[2] - box[0] + 1, box[3] - box[1] + 1);
 			tint(canvas, stroke.alpha, w, box, stroke.color);
-		} else if (draft) tint(draft, stroke.alpha, w, box, DRAFT_COLOR);
+		} else if (draft) tint(draft, stroke.alpha, w, box, stroke.color);
 		// pointer moves come faster than frames: repaint the layer once per frame while drawing
 		if (!frame) frame = requestAnimationFrame(() => {
 			frame = 0;
@@ -360,6 +368,9 @@ function brushInstance(view) {
 			view.update(st.target.id, { ...st.target.geom, ...geom }, true);
 			return;
 		}
+		// strokes drawn before a label was picked add up (the pending grey mask grows)
+		const pend = pending ? maskOf(pending, w, hh) : null;
+		if (pend) for (let i = 0; i < pend.length; i++) if (pend[i]) st.alpha[i] = 255;
 		const geom = maskGeom(st.alpha, w, hh, view.page());
 		if (geom._px === 0) return paint();
 		view.propose(geom);
@@ -367,7 +378,8 @@ function brushInstance(view) {
 		if (!made) return; // pending: waits for a label
 		const key = `${made.from_name}\u0000${made.labels.join("\u0000")}`;
 		const into = store.byId(groups.get(key) ?? null);
-		if (into && into.to_name === made.to_name && (into.geom.page ?? 0) === view.page() && maskOf(into.geom, w, hh)) {
+		const same = into && into.from_name === made.from_name && into.labels.join("\u0000") === made.labels.join("\u0000");
+		if (into && same && into.to_name === made.to_name && (into.geom.page ?? 0) === view.page() && maskOf(into.geom, w, hh)) {
 			const union = Uint8Array.from(/** @type {Uint8Array} */ (maskOf(into.geom, w, hh)));
 			for (let i = 0; i < union.length; i++) if (st.alpha[i]) union[i] = 255;
 			store.remove(made.id);
@@ -401,7 +413,7 @@ function brushInstance(view) {
 				return false;
 			}
 			const alpha = base ? Uint8Array.from(base) : new Uint8Array(w * hh);
-			stroke = { alpha, target: t, erase, at: pixel(pt), color: t ? colorOf(t) : DRAFT_COLOR };
+			stroke = { alpha, target: t, erase, at: pixel(pt), color: t ? colorOf(t) : armedColor() };
 			if (!t) {
 				draft = document.createElement("canvas");
 				draft.width = w;
