@@ -236,6 +236,9 @@ def test_track_a_box_over_frames_exact_json(fe_page, clip):
     # the timeline shows one row: the lifespan 1..30 and four keyframes
     assert fe_page.locator(".nblabel-video-row .nblabel-video-kf").count() == 4
     assert fe_page.locator(".nblabel-video-row .nblabel-video-span").count() == 1
+    fe_page.locator(".nblabel-video-kf").nth(1).click()  # a keyframe's diamond goes to its frame
+    assert frame_text(fe_page).startswith("frame 10 /")
+    assert box_style(fe_page) == pytest.approx({k: k10[k] for k in ("x", "y", "width", "height")}, abs=1e-3)
 
     result = submit(fe_page)
     assert strip_ids(result) == [{

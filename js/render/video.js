@@ -91,6 +91,10 @@ export function buildVideo(node, ctx) {
 		seek: (f) => goTo(f, true),
 		range: null,
 		region: (id) => ctx.regionClicked(id), // selecting a region shows its first frame (see paint)
+		keyframe: (id, f) => {
+			if (store.selected !== id) ctx.regionClicked(id);
+			goTo(f, true);
+		},
 		resize: (id, i, start, end) => {
 			const r = store.byId(id);
 			if (r?.geom.kind !== "range") return;

@@ -15,6 +15,7 @@ import { lifespans } from "./video_track.js";
  * @property {(frame: number) => void} seek               a click or a drag without ranges
  * @property {((a: number, b: number) => void)|null} range  a drag selected frames a..b (null: no TimelineLabels)
  * @property {(id: string) => void} region                 a region's bar was clicked
+ * @property {(id: string, frame: number) => void} keyframe   a keyframe's diamond was clicked
  * @property {(id: string, index: number, start: number, end: number) => void} resize   an edge of a selected range was dragged
  * @property {(r: Region) => string} color
  */
@@ -66,6 +67,11 @@ export class VideoTimeline {
 		const edge = e.target instanceof Element ? e.target.closest("[data-edge]") : null;
 		if (edge && t) {
 			this.#resize(t.getAttribute("data-region") ?? "", Number(edge.getAttribute("data-index")), edge.getAttribute("data-edge") === "start", t);
+			return;
+		}
+		const kf = e.target instanceof Element ? e.target.closest("[data-frame]") : null;
+		if (kf && t) {
+			this.hooks.keyframe(t.getAttribute("data-region") ?? "", Number(kf.getAttribute("data-frame")));
 			return;
 		}
 		if (t) {
@@ -153,7 +159,7 @@ export class VideoTimeline {
 						row.append(bar);
 					}
 					for (const kf of r.geom.sequence) {
-						const dot = h("div", { class: `nblabel-video-kf${kf.enabled === false ? " is-off" : ""}`, "data-region": r.id, title: `keyframe ${kf.frame}` });
+						const dot = h("div", { class: `nblabel-video-kf${kf.enabled === false ? " is-off" : ""}`, "data-region": r.id, "data-frame": kf.frame, title: `keyframe ${kf.frame}${kf.enabled === false ? " (hidden after it)" : ""}: click to go there` });
 						dot.style.left = `${this.#pct(kf.frame + 0.5)}%`;
 						row.append(dot);
 					}
