@@ -231,6 +231,9 @@ def test_keyboard_cursor_marks_a_range(fe_page):
     fe_page.keyboard.press("Alt+ArrowLeft")
     fe_page.keyboard.press("[")
     fe_page.keyboard.press("1")
+    fe_page.keyboard.press("?")  # the legend lists the time-series keys
+    assert "Time series: move the cursor" in fe_page.locator(".nblabel-legend").inner_text()
+    fe_page.keyboard.press("?")
     assert strip_ids(submit(fe_page)) == [
         tsl(TIMES[8], TIMES[11], "Walk"), tsl(TIMES[11], TIMES[19], "Run"), tsl(TIMES[15], TIMES[15], "Run", instant=True)]
 

@@ -202,7 +202,7 @@ export function buildTimeSeries(node, ctx) {
 			const band = svg("g", { class: "nblabel-ts-channel", "data-column": ch.column });
 			band.append(svg("rect", { class: "nblabel-ts-band", x: LEFT, y: top, width: plotW, height: ch.height }));
 			if (values) {
-				const [lo, hi] = extent(values, i0, i1);
+				const [lo, hi] = cfg.fixedScale ? extent(values, 0, values.length) : extent(values, i0, i1);
 				const y = scale(lo, hi, top + ch.height - 6, top + 6);
 				drawYAxis(band, { lo, hi, left: LEFT, width: plotW, top, height: ch.height, format: ch.format }, y);
 				const path = svg("path", { class: "nblabel-ts-line", d: linePath(series.times, values, i0, i1, x, y), stroke: ch.color, "stroke-width": ch.stroke });

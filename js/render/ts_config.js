@@ -8,7 +8,7 @@
 
 import { PALETTE } from "./regions.js";
 import { numberFormatter, timeFormatter, timeParser } from "./ts_format.js";
-import { attr, descendants, numAttr } from "./util.js";
+import { attr, boolAttr, descendants, numAttr } from "./util.js";
 
 /** @typedef {import("../types.js").ConfigNode} ConfigNode */
 
@@ -58,6 +58,7 @@ export function readTsConfig(node) {
 		value: attr(node, "value"),
 		valueType: (attr(node, "valueType") ?? "url").toLowerCase(),
 		sep: attr(node, "sep") ?? ",",
+		fixedScale: boolAttr(node, "fixedScale"), // y fits all rows, not only those in view
 		series: { timeColumn, timeFormat, isDate },
 		isDate,
 		formatTime,
