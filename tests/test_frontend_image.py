@@ -303,6 +303,7 @@ def test_ocr_split_format_with_transcription(fe_page):
     loaded(fe_page)
     focus(fe_page)
     fe_page.keyboard.press("1")  # Text (generic Labels, the first control)
+    assert "draw on the image" in fe_page.locator(".nblabel-hint").text_content()
     drag(fe_page, (40, 40), (200, 80))  # the Rectangle tool is current
     area = fe_page.locator(".nblabel-per-region textarea")
     area.wait_for(state="visible")  # the new region is selected: its transcription field shows
@@ -337,6 +338,27 @@ def test_plain_rectangle_tool_writes_no_label_key(fe_page):
     drag(fe_page, (0.4, 0.4), (399.6, 199.6))  # the whole image, snapped to whole pixels
     result = submit(fe_page)
     assert strip_ids(result) == [item("bbox", "rectangle", {"x": 0.0, "y": 0.0, "width": 100.0, "height": 100.0, "rotation": 0})]
+
+
+def test_labels_from_the_task_value_attribute(fe_page):
+    """Inventory-tracking template: `<PolygonLabels value="$objects">` takes its labels from each task."""
+    config = """<View><PolygonLabels name="objects" toName="image" value="$objects"/><Image name="image" value="$image"/></View>"""
+    shelf = [{"value": "CocaCola", "html": "<img src=x onerror='window.__pwned=1'>"}, {"value": "RedBull"}]
+    mount(fe_page, config, [task("a", {"image": IMG, "objects": shelf}), task("b", {"image": IMG, "objects": ["Burn"]})])
+    loaded(fe_page)
+    assert fe_page.locator(".nblabel-label").all_text_contents() == ["CocaCola1", "RedBull2"]
+    focus(fe_page)
+    fe_page.keyboard.press("2")
+    for p in [(100, 100), (140, 100), (120, 140)]:
+        click(fe_page, *p)
+    focus(fe_page)
+    fe_page.keyboard.press("Enter")
+    result = submit(fe_page)
+    assert strip_ids(result) == approx([item("objects", "polygonlabels", {"points": [[25.0, 50.0], [35.0, 50.0], [30.0, 70.0]],
+                                                                          "closed": True, "polygonlabels": ["RedBull"]})])
+    fe_page.locator(".nblabel-label", has_text="Burn").wait_for()
+    assert fe_page.locator(".nblabel-label").count() == 1
+    assert fe_page.evaluate("window.__pwned") is None
 
 
 # -- prefill round trips ---------------------------------------------------------------------------------------

@@ -281,6 +281,7 @@ export function buildImage(node, ctx, opts = {}) {
 
 	store.objects.set(name, {
 		name,
+		verb: "draw on the image",
 		paint(regions, sel) {
 			shown = regions;
 			const changed = sel !== selected;

@@ -8,7 +8,7 @@
 
 import { digitLabel, matches, parseBinding } from "../keys.js";
 import { PALETTE } from "./regions.js";
-import { applyStyle, attr, boolAttr, descendants, firstToName, h, numAttr, regionId } from "./util.js";
+import { applyStyle, attr, boolAttr, descendants, firstToName, h, numAttr, regionId, resolve } from "./util.js";
 
 /** @typedef {import("../types.js").ConfigNode} ConfigNode */
 /** @typedef {import("./tree.js").BuildContext} BuildContext */
@@ -34,7 +34,8 @@ export function buildLabels(node, ctx) {
 	const list = h("div", { class: `nblabel-options${inline ? " is-inline" : ""}`, role: "toolbar", "aria-label": name });
 	el.append(list);
 
-	const options = descendants(node, "Label").map((opt, i) => {
+	/** @param {ConfigNode} opt @param {number} i */
+	const makeOption = (opt, i) => {
 		const value = attr(opt, "value") ?? opt.text ?? "";
 		const out = attr(opt, "alias") ?? value;
 		const color = attr(opt, "background") ?? PALETTE[i % PALETTE.length];
@@ -50,7 +51,22 @@ export function buildLabels(node, ctx) {
 		item.addEventListener("click", () => pick(i));
 		list.append(item);
 		return { value, out, el: item, max: numAttr(opt, "maxUsages", 0), binding: hotkey ? parseBinding(hotkey) : null };
-	});
+	};
+	const statics = descendants(node, "Label");
+	let options = statics.map(makeOption);
+	const dynamic = attr(node, "value");
+	if (dynamic?.trim().startsWith("$")) {
+		// labels from the task (`value="$objects"`): strings or {value, background?, hint?} (an `html` preview is not
+		// shown: task HTML never becomes markup here), rebuilt for every task after the config's own <Label>s
+		ctx.onTask((task) => {
+			const got = resolve(dynamic, task.data);
+			const extra = (Array.isArray(got) ? got : []).map((o) => labelNode(o && typeof o === "object" ? o : { value: o }));
+			list.replaceChildren();
+			armed = null;
+			options = statics.concat(extra).map(makeOption);
+			control.optionCount = options.length;
+		});
+	}
 
 	/** @type {number|null} */
 	let armed = null;
@@ -98,7 +114,7 @@ export function buildLabels(node, ctx) {
 		}
 		armed = armed === i ? null : i;
 		paint();
-		ctx.hint(armed === null ? "" : `${options[i].value}: now select text to label it.`);
+		ctx.hint(armed === null ? "" : `${options[i].value}: now ${store.objects.get(toName)?.verb ?? "select text"} to label it.`);
 		return true;
 	}
 
@@ -127,4 +143,12 @@ export function buildLabels(node, ctx) {
 		empty: () => store.usages(name, "") === 0,
 	};
 	return control;
+}
+
+/** A task's dynamic label as a `<Label>` node (only plain attributes are taken). @param {Record<string, any>} o @returns {ConfigNode} */
+function labelNode(o) {
+	/** @type {Record<string, string>} */
+	const attrs = { value: String(o.value ?? o.title ?? "") };
+	for (const k of ["background", "hint", "alias"]) if (typeof o[k] === "string") attrs[k] = o[k];
+	return { tag: "Label", kind: "option", attrs, text: null, children: [], supported: true };
 }

@@ -42,6 +42,7 @@ import { h } from "./util.js";
  * @property {(control?: string) => {object: string, geom: Record<string, any>, text: string}|null} [takePending]   `control`: the label control asking (an Image refuses a shape of another tool)
  * @property {(region: Region) => void} [adopt]   adjust a region a label control is adding on this object (Image: split format)
  * @property {(e: KeyboardEvent) => boolean} [key]   keys taken before the key map (Image: arrows nudge the selected region)
+ * @property {string} [verb]   what the user does to make a region here, for hints ("draw on the image"; default "select text")
  * @property {(e: KeyboardEvent) => boolean} [nav]   keyboard selection keys
  */
 
