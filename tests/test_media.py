@@ -268,3 +268,27 @@ def test_without_pypdfium2_a_local_pdf_goes_to_the_viewer_as_bytes(tmp_path, mon
     reply, _ = b.media(state["tasks"][0]["data"]["pdf"], page=0)
     assert reply["ok"] is False and "pypdfium2" in reply["message"]
     lab.close()
+
+
+TS = """<View><TimeSeries name="ts" value="$csv" valueType="url" timeColumn="t"><Channel column="v"/></TimeSeries>
+<TimeSeriesLabels name="l" toName="ts"><Label value="Run"/></TimeSeriesLabels></View>"""
+VIDEO = """<View><Video name="video" value="$video"/><Choices name="c" toName="video"><Choice value="x"/></Choices></View>"""
+
+
+@pytest.mark.parametrize("config, field, name, mime", [
+    (TS, "csv", "series.csv", "text/csv"), (VIDEO, "video", "clip.mp4", "video/mp4"),
+    (VIDEO, "video", "clip.webm", "video/webm"), (AUDIO, "audio", "speech.mp3", "audio/mpeg"),
+    (AUDIO, "audio", "speech.flac", "audio/flac"), (IMAGE, "image", "photo.JPG", "image/jpeg"),
+])
+def test_local_files_of_every_object_keep_their_type(tmp_path, config, field, name, mime):
+    path = tmp_path / name
+    path.write_bytes(b"t,v\n0,1\n1,2\n" if name.endswith(".csv") else b"\x00" * 64)
+    data = {field: str(path), "text": "t"} if config is IMAGE else {field: str(path)}
+    lab = nblabel.Labeler([data], config, store=":memory:")
+    b = Browser(lab)
+    state, _ = b.say({"type": "hello"})
+    m = state["tasks"][0]["data"][field]["nblabel_media"]
+    assert (m["mime"], m["size"], m["name"]) == (mime, path.stat().st_size, name)
+    reply, bufs = b.media(state["tasks"][0]["data"][field])
+    assert reply["ok"] and reply["mime"] == mime and bufs[0] == path.read_bytes()
+    lab.close()
