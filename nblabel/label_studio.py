@@ -326,6 +326,7 @@ def push(source: Any, url: str, api_key: str, project: Any, *, config: Any = Non
     new = []
     for task, key in zip(tasks, keys):
         task.pop("id", None)  # the server numbers its own tasks
+        task.pop("_copied", None)
         meta = {k: v for k, v in task.get("meta", {}).items() if k not in ("nblabel_sent",)}
         local_anns = [a for a in task.get("annotations") or [] if isinstance(a, dict)]
         local_preds = [p for p in task.get("predictions") or [] if isinstance(p, dict)] if predictions else []
@@ -362,6 +363,8 @@ def _place_media(api: _Api, pid: int, tasks: list[dict], keys: list[str], spots:
     put the server's URL in the task data; `meta.nblabel_media` remembers digest → URL per field."""
     for pos, field, index in spots:
         task = tasks[pos]
+        if not task.get("_copied"):  # the caller's dicts (a list of tasks) are never written to
+            task["data"], task["meta"], task["_copied"] = dict(task["data"]), dict(task["meta"]), True
         value = task["data"][field] if index is None else task["data"][field][index]
         data, mime, name = _media_bytes(value)
         digest = hashlib.sha256(data).hexdigest()[:32]
@@ -411,26 +414,28 @@ def _update_task(api: _Api, found: dict, data: dict, meta: dict, anns: list[dict
     server_meta = found.get("meta") if isinstance(found.get("meta"), dict) else {}
     sent = dict(server_meta.get("nblabel_sent") or {})
     server_anns = [a for a in found.get("annotations") or [] if isinstance(a, dict)]
+    # Content is counted, not just seen: two annotators may well submit the same labels.
     by_fp: dict[str, list[int]] = {}
     for a in server_anns:
         by_fp.setdefault(_ann_fp(a), []).append(a["id"])
-    present = set(by_fp)
-    for ann in anns:
-        fp = _ann_fp(ann)
-        lk = _local_key(ann)
+    pending = []
+    for ann in anns:  # sent before and unchanged: nothing to do
+        fp, lk = _ann_fp(ann), _local_key(ann)
+        if lk is not None and sent.get(lk) == fp and by_fp.get(fp):
+            by_fp[fp].pop()
+        else:
+            pending.append((ann, fp, lk))
+    for ann, fp, lk in pending:
         old = sent.get(lk) if lk is not None else None
-        if fp in present:  # this content is on the server already (sent before, or pulled from there)
-            if lk is not None:
-                sent[lk] = fp
-            continue
-        if old is not None and by_fp.get(old):  # sent before, changed here since: update it in place
+        if by_fp.get(fp):  # this content is on the server already (e.g. a pulled frame pushed back)
+            by_fp[fp].pop()
+        elif old is not None and by_fp.get(old):  # sent before, changed here since: update it in place
             target = by_fp[old].pop(0)
             api("PATCH", f"api/annotations/{target}", json=_ann_payload(ann))
             summary["annotations_updated"] += 1
         else:
             api("POST", f"api/tasks/{tid}/annotations", json=_ann_payload(ann))
             summary["annotations_created"] += 1
-        present.add(fp)
         if lk is not None:
             sent[lk] = fp
     server_preds = {_pred_fp(p) for p in found.get("predictions") or [] if isinstance(p, dict)}

@@ -33,6 +33,7 @@ _OFFLINE = ("Failed to establish a new connection", "Temporary failure in name r
             "Network is unreachable", "No matching distribution found for label-studio", "ProxyError",
             "ConnectTimeoutError", "Read timed out", "Could not fetch URL", "connection refused")
 TIMINGS: dict[str, float] = {}
+RUN = time.strftime("%H%M%S")  # project titles differ between runs on a reused server (NBLABEL_LS_TEST_URL)
 # The SDK's token refresh calls a pydantic-1 method; not ours to fix.
 pytestmark = pytest.mark.filterwarnings("ignore:The `parse_obj` method is deprecated:DeprecationWarning")
 
@@ -196,11 +197,11 @@ def test_ner_emoji_round_trip(server):
     df.attrs["nblabel"] = {"config": NER, "data_columns": ["text"]}
 
     t0 = time.perf_counter()
-    first = ls.push(df, server["url"], server["pat"], project="nblabel NER 👋")
+    first = ls.push(df, server["url"], server["pat"], project=f"nblabel NER 👋 {RUN}")
     TIMINGS["ner_push_s"] = time.perf_counter() - t0
     assert (first["tasks_created"], first["annotations_created"], first["predictions_created"]) == (3, 2, 1)
 
-    again = ls.push(df, server["url"], server["pat"], project="nblabel NER 👋")
+    again = ls.push(df, server["url"], server["pat"], project=f"nblabel NER 👋 {RUN}")
     assert again["project"] == first["project"]
     assert {k: v for k, v in again.items() if k not in ("project", "url")} == dict.fromkeys(
         ("tasks_created", "tasks_updated", "annotations_created", "annotations_updated", "predictions_created",
@@ -231,9 +232,12 @@ def test_ner_emoji_round_trip(server):
     changed.at["t1", "annotations"] = [{**df.at["t1", "annotations"][0], "result": results[0][:2]}]
     changed.at["t3", "annotations"] = [{"id": 9, "unique_id": "u9", "result": [_span(texts[2], "Carol", "PER", "g")],
                                         "was_cancelled": False}]
+    bob = {**df.at["t2", "annotations"][0], "id": 10, "unique_id": "u10", "completed_by": {"email": "bob@x.org"}}
+    changed.at["t2", "annotations"] = [df.at["t2", "annotations"][0], bob]  # same labels, another annotator
     summary = ls.push(changed, server["url"], server["pat"], project=first["project"])
-    assert (summary["annotations_updated"], summary["annotations_created"], summary["tasks_created"]) == (1, 1, 0)
-    final = ls.pull(server["url"], server["pat"], project="nblabel NER 👋")
+    assert (summary["annotations_updated"], summary["annotations_created"], summary["tasks_created"]) == (1, 2, 0)
+    assert ls.push(changed, server["url"], server["pat"], project=first["project"])["annotations_created"] == 0
+    final = ls.pull(server["url"], server["pat"], project=f"nblabel NER 👋 {RUN}")
     assert _results(final) == _results(changed)
 
 
@@ -256,12 +260,12 @@ def test_boxes_round_trip_from_a_labeler(server):
     lab.submit([_box("b1", 10.0, "cat"), _box("b2", 55.5, "dog")])
     lab.submit([_box("b3", 33.3333, "dog")])
     lab.skip()
-    first = ls.push(lab, server["url"], server["legacy"], project="nblabel boxes")
+    first = ls.push(lab, server["url"], server["legacy"], project=f"nblabel boxes {RUN}")
     assert (first["tasks_created"], first["annotations_created"]) == (4, 3)
-    again = ls.push(lab, server["url"], server["legacy"], project="nblabel boxes")
+    again = ls.push(lab, server["url"], server["legacy"], project=f"nblabel boxes {RUN}")
     assert (again["tasks_created"], again["annotations_created"], again["annotations_updated"]) == (0, 0, 0)
 
-    back = ls.pull(server["url"], server["pat"], project="nblabel boxes")
+    back = ls.pull(server["url"], server["pat"], project=f"nblabel boxes {RUN}")
     mine = lab.to_pandas()
     assert list(back.index) == [100, 101, 102, 103]
     assert back["image"].tolist() == df["image"].tolist()
@@ -270,9 +274,9 @@ def test_boxes_round_trip_from_a_labeler(server):
     assert back["box"].tolist() == mine["box"].tolist()
 
     lab.submit([_box("b4", 70.0, "cat")])  # labeled later in the notebook: only that one travels
-    later = ls.push(lab, server["url"], server["legacy"], project="nblabel boxes")
+    later = ls.push(lab, server["url"], server["legacy"], project=f"nblabel boxes {RUN}")
     assert (later["tasks_created"], later["annotations_created"]) == (0, 1)
-    assert _results(ls.pull(server["url"], server["pat"], project="nblabel boxes")) == _results(lab.to_pandas())
+    assert _results(ls.pull(server["url"], server["pat"], project=f"nblabel boxes {RUN}")) == _results(lab.to_pandas())
 
 
 def test_local_images_are_uploaded(server, tmp_path):
@@ -287,11 +291,11 @@ def test_local_images_are_uploaded(server, tmp_path):
     df.attrs["nblabel"] = {"config": BOXES, "data_columns": ["image"]}
 
     with pytest.raises(ValueError, match=r"task 'file', field 'image'.*upload=False"):
-        ls.push(df, server["url"], server["pat"], project="nblabel uploads", upload=False)
-    first = ls.push(df, server["url"], server["pat"], project="nblabel uploads")
+        ls.push(df, server["url"], server["pat"], project=f"nblabel uploads {RUN}", upload=False)
+    first = ls.push(df, server["url"], server["pat"], project=f"nblabel uploads {RUN}")
     assert first["files_uploaded"] == 2
-    assert ls.push(df, server["url"], server["pat"], project="nblabel uploads")["files_uploaded"] == 0
-    back = ls.pull(server["url"], server["pat"], project="nblabel uploads")
+    assert ls.push(df, server["url"], server["pat"], project=f"nblabel uploads {RUN}")["files_uploaded"] == 0
+    back = ls.pull(server["url"], server["pat"], project=f"nblabel uploads {RUN}")
     urls = back["image"].tolist()
     assert urls[0].startswith("/data/upload/") and urls[0].endswith("red.png") and urls[1].startswith("/data/upload/")
     assert urls[2] == "https://example.com/x.jpg"
@@ -307,8 +311,8 @@ def test_personal_access_token_when_legacy_tokens_are_off(server):
     df = pd.DataFrame({"text": ["🙂 Dana"]}, index=[("a", 1)])
     df["annotations"] = [[{"id": 1, "result": [_span("🙂 Dana", "Dana", "PER", "x")]}]]
     df.attrs["nblabel"] = {"config": NER, "data_columns": ["text"]}
-    assert ls.push(df, server["url"], server["pat"], project="nblabel PAT")["tasks_created"] == 1
-    back = ls.pull(server["url"], server["pat"], project="nblabel PAT")
+    assert ls.push(df, server["url"], server["pat"], project=f"nblabel PAT {RUN}")["tasks_created"] == 1
+    back = ls.pull(server["url"], server["pat"], project=f"nblabel PAT {RUN}")
     assert list(back.index) == [("a", 1)] and _results(back) == _results(df)
     with pytest.raises(ls.LabelStudioError, match="personal access token"):
-        ls.pull(server["url"], server["legacy"], project="nblabel PAT")
+        ls.pull(server["url"], server["legacy"], project=f"nblabel PAT {RUN}")
