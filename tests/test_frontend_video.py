@@ -451,3 +451,28 @@ def test_video_and_audio_in_sync(fe_page, clip):
     fe_page.wait_for_function("() => !document.querySelector('video').paused && !document.querySelector('audio').paused")
     fe_page.keyboard.press(" ")
     fe_page.wait_for_function("() => document.querySelector('video').paused && document.querySelector('audio').paused")
+
+
+
+def test_webm_without_duration_metadata(fe_page, clip):
+    """A WebM without a Duration element (what MediaRecorder writes): the element reports Infinity, the Video seeks
+    to the end once to learn the duration, then frames work as usual."""
+    data = bytearray(base64.b64decode(clip.split(",", 1)[1]))
+    at = data.find(bytes([0x44, 0x89, 0x88]))  # Segment/Info/Duration: 8-byte float
+    assert at > 0
+    data[at:at + 11] = bytes([0xEC, 0x89]) + bytes(9)  # → an EBML Void element of the same size
+    url = "data:video/webm;base64," + base64.b64encode(bytes(data)).decode()
+    reported = fe_page.evaluate("""async (src) => { const v = document.createElement('video'); v.src = src;
+        await new Promise((r) => (v.onloadedmetadata = r)); return v.duration; }""", url)
+    assert reported == float("inf")
+    mount(fe_page, BOXES_ONLY, [task("a", {"video": url, "fps": 25})])
+    ready(fe_page)
+    duration = fe_page.evaluate("() => document.querySelector('.nblabel-video video').duration")
+    assert duration == pytest.approx(2.0, abs=0.05)
+    frames = math.ceil(duration * 25)
+    assert fe_page.locator(".nblabel-video").get_attribute("data-frames") == str(frames)
+    assert frame_text(fe_page) == f"frame 1 / {frames}"
+    fe_page.wait_for_function("() => document.querySelector('.nblabel-video video').currentTime === 0")
+    fe_page.locator(".nblabel").focus()
+    fe_page.keyboard.press(".")
+    assert frame_text(fe_page) == f"frame 2 / {frames}"
