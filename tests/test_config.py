@@ -27,6 +27,7 @@ RENDERED = {"View", "Header", "Style", "Text", "Choices", "Choice", "TextArea", 
 RENDERED |= {"Audio", "AudioPlus"}  # issue 4: media objects
 RENDERED |= {"Image", "RectangleLabels", "Rectangle", "PolygonLabels", "Polygon", "KeyPointLabels", "KeyPoint",
              "EllipseLabels", "Ellipse", "OcrLabels"}  # issue 4: the Image object and its vector tools
+RENDERED |= {"TimeSeries", "TimeSeriesLabels", "Channel"}  # issue 4: time series
 
 SENTIMENT = """<View>
   <Text name="text" value="$review_text"/>
