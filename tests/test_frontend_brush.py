@@ -306,7 +306,15 @@ def test_prefill_selected_then_painted_and_junk_rle_kept(fe_page):
     size = brush_size(fe_page)
     seen = stroke(fe_page, [(150, 100), (180, 110)])
     assert fe_page.locator(".nblabel-region-row").count() == 2
+    fe_page.locator(".nblabel").focus()
+    fe_page.keyboard.press("n")  # unselect: the next stroke (Airplane armed) is a new region
+    fe_page.keyboard.press("1")
+    apart = stroke(fe_page, [(20, 20), (30, 25)])
+    assert fe_page.locator(".nblabel-region-row").count() == 3
     result = submit(fe_page)
+    new = next(r for r in result if r["id"] not in ("pre1", "junk"))
+    assert new["value"]["brushlabels"] == ["Airplane"]
+    np.testing.assert_array_equal(_rle.rle_to_mask(new["value"]["rle"], H, W) > 0, capsules(apart, size / 2))
     car = next(r for r in result if r["id"] == "pre1")
     np.testing.assert_array_equal(_rle.rle_to_mask(car["value"]["rle"], H, W) > 0, mask | capsules(seen, size / 2))
     assert next(r for r in result if r["id"] == "junk") == junk

@@ -32,7 +32,7 @@ const KEYS = [
 	["Drag", "Paint the mask (pick a label first; strokes of one label make one region)"],
 	["[ / ]", "Smaller / larger brush"],
 	["e", "Erase mode on / off (erases the selected region, else the last painted)"],
-	["n", "The next stroke starts a new region"],
+	["n", "The next stroke starts a new region (also unselects the selected one)"],
 ];
 registerKeys("BrushLabels", KEYS);
 registerKeys("Brush", KEYS);
@@ -448,6 +448,7 @@ function brushInstance(view) {
 			}
 			if (e.key === "n" || e.key === "N") {
 				groups.clear();
+				if (shown.some((r) => r.id === selected)) store.select(null); // a selected region would take the stroke
 				view.hint("The next stroke starts a new region.");
 				return true;
 			}
