@@ -28,6 +28,7 @@ RENDERED |= {"Audio", "AudioPlus"}  # issue 4: media objects
 RENDERED |= {"Image", "RectangleLabels", "Rectangle", "PolygonLabels", "Polygon", "KeyPointLabels", "KeyPoint",
              "EllipseLabels", "Ellipse", "OcrLabels"}  # issue 4: the Image object and its vector tools
 RENDERED |= {"TimeSeries", "TimeSeriesLabels", "Channel"}  # issue 4: time series
+RENDERED |= {"Pdf"}  # issue 4: Pdf (page images or the browser's viewer)
 
 SENTIMENT = """<View>
   <Text name="text" value="$review_text"/>
