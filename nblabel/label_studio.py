@@ -140,7 +140,8 @@ def _server_tasks(api: _Api, project_id: int) -> list[dict]:
         batch = body.get("tasks", []) if isinstance(body, dict) else body
         tasks += batch
         total = body.get("total") if isinstance(body, dict) else None
-        if not batch or len(batch) < _PAGE or (total is not None and len(tasks) >= total):
+        # `total` decides: a server may cap page_size below what was asked (TASK_API_PAGE_SIZE_MAX).
+        if not batch or (len(tasks) >= total if isinstance(total, int) else len(batch) < _PAGE):
             break
         page += 1
     tasks.sort(key=lambda t: t.get("id", 0))

@@ -53,8 +53,9 @@ def _ensure_venv() -> Path:
     t0 = time.perf_counter()
     _say(f"installing label-studio=={LS_VERSION} into {venv} (first run only; a few minutes)")
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    # --no-compile: byte-compiling ~1 GB of packages costs minutes of CPU; the server compiles what it imports.
     proc = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--progress-bar", "off",
-                           "--disable-pip-version-check", f"label-studio=={LS_VERSION}"],
+                           "--disable-pip-version-check", "--no-compile", f"label-studio=={LS_VERSION}"],
                           capture_output=True, text=True, timeout=1500)
     if proc.returncode != 0:
         out = proc.stdout + proc.stderr
