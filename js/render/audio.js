@@ -63,7 +63,9 @@ export function buildAudio(node, ctx) {
 	const markEl = h("div", { class: "nblabel-audio-mark", hidden: true });
 	const head = h("div", { class: "nblabel-audio-playhead" });
 	const track = h("div", { class: "nblabel-audio-track" }, layer, pendingEl, markEl, head);
-	const view = h("div", { class: "nblabel-audio-view", role: "group", "aria-label": `${name || "audio"} timeline` }, canvas, track);
+	const fills = h("div", { class: "nblabel-audio-regions" });
+	const under = h("div", { class: "nblabel-audio-under", "aria-hidden": "true" }, fills);
+	const view = h("div", { class: "nblabel-audio-view", role: "group", "aria-label": `${name || "audio"} timeline` }, under, canvas, track);
 	const audio = h("audio", { class: "nblabel-audio-element", preload: "auto" });
 	const errorSlot = h("div", { class: "nblabel-audio-error" });
 	const el = h("div", { class: "nblabel-audio", "data-name": name }, bar, view, errorSlot, audio);
@@ -112,7 +114,8 @@ export function buildAudio(node, ctx) {
 		const w = track.offsetWidth || 1;
 		const t0 = (view.scrollLeft / w) * duration;
 		const t1 = ((view.scrollLeft + view.clientWidth) / w) * duration;
-		drawTimeline(canvas, { peaks, duration, t0, t1 });
+		const spans = shown.map((r) => ({ start: r.geom.start, end: r.geom.end, color: store.colors.get(r.labels[0]) ?? "#888" }));
+		drawTimeline(canvas, { peaks, duration, t0, t1, spans });
 	}
 
 	function paintHead() {
@@ -182,7 +185,7 @@ export function buildAudio(node, ctx) {
 		const x = anchor ?? (headX >= vr.left && headX <= vr.right ? headX : vr.left + vr.width / 2);
 		const t = timeAt(x);
 		zoom = z;
-		track.style.width = `${zoom * 100}%`;
+		track.style.width = under.style.width = `${zoom * 100}%`;
 		zoomText.textContent = `${zoom}×`;
 		view.scrollLeft = (t / duration) * track.offsetWidth - (x - vr.left);
 		draw();
@@ -201,8 +204,21 @@ export function buildAudio(node, ctx) {
 	function paintRegions() {
 		if (!ready()) {
 			layer.replaceChildren();
+			fills.replaceChildren();
 			return;
 		}
+		// fills go under the waveform, which draws its part of a region in the region's colour; the boxes (borders,
+		// labels, edges, hit areas) go over it
+		draw();
+		fills.replaceChildren(
+			...shown.map((r) => {
+				const fill = h("div", { class: `nblabel-audio-fill${r.id === selected ? " is-selected" : ""}` });
+				fill.style.left = pct(r.geom.start);
+				fill.style.width = `calc(${pct(r.geom.end)} - ${pct(r.geom.start)})`;
+				fill.style.setProperty("--nbl-region", store.colors.get(r.labels[0]) ?? "#888");
+				return fill;
+			}),
+		);
 		layer.replaceChildren(
 			...shown.map((r) => {
 				const box = h("div", { class: "nblabel-audio-region", "data-region": r.id, title: `${r.labels.join(", ")} ${rangeText(r.geom.start, r.geom.end)}` },
@@ -427,7 +443,7 @@ export function buildAudio(node, ctx) {
 			mark = null;
 			stopAt = null;
 			zoom = 1;
-			track.style.width = "100%";
+			track.style.width = under.style.width = "100%";
 			zoomText.textContent = "1×";
 			view.scrollLeft = 0;
 			el.classList.remove("is-failed");

@@ -84,9 +84,10 @@ export const AXIS_PX = 16;
 /**
  * Draw the visible window [t0, t1] of the timeline on `canvas` (sized to its CSS box × devicePixelRatio).
  * @param {HTMLCanvasElement} canvas
- * @param {{peaks: Float32Array|null, duration: number, t0: number, t1: number}} view
+ * @param {{peaks: Float32Array|null, duration: number, t0: number, t1: number, spans?: {start: number, end: number, color: string}[]}} view
+ *   `spans`: regions whose part of the waveform is drawn in their own colour (the last one listed wins)
  */
-export function drawTimeline(canvas, { peaks, duration, t0, t1 }) {
+export function drawTimeline(canvas, { peaks, duration, t0, t1, spans = [] }) {
 	const dpr = window.devicePixelRatio || 1;
 	const w = Math.max(1, Math.round(canvas.clientWidth * dpr));
 	const hgt = Math.max(1, Math.round(canvas.clientHeight * dpr));
@@ -107,10 +108,15 @@ export function drawTimeline(canvas, { peaks, duration, t0, t1 }) {
 	g.fillStyle = color("--nbl-wave-line", "#999");
 	g.fillRect(0, Math.floor(mid), cw, 1);
 	if (peaks && peaks.length) {
-		g.fillStyle = color("--nbl-wave", "#1976d2");
+		const wave = color("--nbl-wave", "#1976d2");
 		const n = peaks.length;
 		const amp = mid - 3;
+		const visible = spans.filter((s) => s.end >= t0 && s.start <= t1);
 		for (let x = 0; x < cw; x++) {
+			const tm = t0 + ((x + 0.5) / cw) * span;
+			let fill = wave;
+			for (const s of visible) if (tm >= s.start && tm <= s.end) fill = s.color;
+			g.fillStyle = fill;
 			const a = ((t0 + (x / cw) * span) / duration) * n;
 			const b = ((t0 + ((x + 1) / cw) * span) / duration) * n;
 			let m = 0;
