@@ -542,6 +542,7 @@ export function buildVideo(node, ctx) {
 			stage.hidden = false;
 			errorSlot.replaceChildren();
 			video.removeAttribute("src");
+			video.load(); // drop the previous task's video now (no src: no error event)
 			paint();
 			ctx.media(resolve(valueAttr, task.data), "video").then(
 				(url) => {
