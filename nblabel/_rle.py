@@ -59,18 +59,26 @@ def _encode_runs(lengths: np.ndarray, values: np.ndarray, count: int) -> list[in
     width = 11 + nbits  # flag(1) + index(2) + length field + 8-bit word
     token = (flag << (10 + nbits)) | (idx << (8 + nbits)) | (n << 8) | values.astype(np.int64)
 
-    header = (count << 21) | (7 << 16) | sum((s - 1) << (12 - 4 * k) for k, s in enumerate(RLE_SIZES))
-    tokens = np.concatenate(([header], token))
-    widths = np.concatenate(([53], width))
+    # the header (53 bits) goes in as two fields: the 32-bit count, then word size and rle sizes (21 bits)
+    rest = (7 << 16) | sum((s - 1) << (12 - 4 * k) for k, s in enumerate(RLE_SIZES))
+    return _pack(np.concatenate(([count, rest], token)), np.concatenate(([32, 21], width)))
+
+
+def _pack(fields: np.ndarray, widths: np.ndarray) -> list[int]:
+    """Bit fields (each at most 32 bits) written MSB first, then the SDK's padding (1..8 zero bits)."""
+    fields = fields.astype(np.int64)
+    widths = widths.astype(np.int64)
+    offsets = np.cumsum(widths) - widths
     total = int(widths.sum())
-    pad = 8 - total % 8  # the SDK always pads, a whole zero byte when already aligned
-    # expand every token into its bits, MSB first
-    starts = np.cumsum(widths) - widths
-    owner = np.repeat(np.arange(widths.size), widths)
-    shift = (widths[owner] - 1) - (np.arange(total) - starts[owner])
-    bits = ((tokens[owner] >> shift) & 1).astype(np.uint8)
-    bits = np.concatenate((bits, np.zeros(pad, dtype=np.uint8)))
-    return np.packbits(bits).tolist()
+    nbytes = (total + 8 - total % 8) // 8  # the SDK always pads, a whole zero byte when already aligned
+    # each field lands in a 40-bit window starting at its first byte; fields never share a bit, so the bytes of all
+    # windows add up (bincount) to the stream
+    window = fields << (40 - widths - (offsets & 7))
+    first = offsets >> 3
+    out = np.zeros(nbytes + 5, dtype=np.int64)
+    for k in range(5):
+        out += np.bincount(first + k, weights=(window >> (32 - 8 * k)) & 0xFF, minlength=nbytes + 5).astype(np.int64)
+    return out[:nbytes].tolist()
 
 
 def encode(values: Sequence[int] | np.ndarray) -> list[int]:
