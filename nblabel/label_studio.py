@@ -323,6 +323,7 @@ def push(source: Any, url: str, api_key: str, project: Any, *, config: Any = Non
                "predictions_created": 0, "files_uploaded": 0}
 
     _place_media(api, pid, tasks, keys, spots, server, summary)
+    members = _members(api)
 
     new = []
     for task, key in zip(tasks, keys):
@@ -341,12 +342,12 @@ def push(source: Any, url: str, api_key: str, project: Any, *, config: Any = Non
             if sent:
                 meta["nblabel_sent"] = sent
             new.append({"data": task["data"], "meta": meta,
-                        "annotations": [_ann_payload(a) for a in local_anns],
+                        "annotations": [_ann_payload(a, members, False) for a in local_anns],
                         "predictions": [_pred_payload(p) for p in local_preds]})
             summary["annotations_created"] += len(local_anns)
             summary["predictions_created"] += len(local_preds)
         else:
-            _update_task(api, found, task["data"], meta, local_anns, local_preds, summary)
+            _update_task(api, found, task["data"], meta, local_anns, local_preds, members, summary)
     for start in range(0, len(new), _IMPORT_BATCH):
         batch = new[start:start + _IMPORT_BATCH]
         api("POST", f"api/projects/{pid}/import", json=batch, params={"commit_to_project": "true"})
@@ -389,15 +390,30 @@ def _place_media(api: _Api, pid: int, tasks: list[dict], keys: list[str], spots:
 _ANN_KEYS = ("result", "was_cancelled", "ground_truth", "lead_time", "completed_by")
 
 
-def _ann_payload(ann: dict) -> dict:
+def _ann_payload(ann: dict, members: dict, by_id: bool) -> dict:
+    """What the server takes for one annotation. `completed_by` keeps the annotator when the server knows them
+    (an organisation member with that email, or that user id); otherwise the server records the pushing user.
+    `by_id`: the annotation API wants a user id, the import an `{"email"}`."""
     out = {k: ann[k] for k in _ANN_KEYS if k in ann and ann[k] is not None}
     out.setdefault("result", [])
     out["was_cancelled"] = bool(ann.get("was_cancelled"))
     out["ground_truth"] = bool(ann.get("ground_truth"))  # the server's import would mark it ground truth
-    by = out.get("completed_by")
-    if isinstance(by, dict):
-        out.pop("completed_by")  # an email the server may not know: the server records the pushing user
+    by = out.pop("completed_by", None)
+    email = by.get("email") if isinstance(by, dict) else None
+    user = members.get(email) if email else (by if type(by) is int and by in members.values() else None)
+    if user is not None:
+        out["completed_by"] = user if by_id else {"email": next(e for e, i in members.items() if i == user)}
     return out
+
+
+def _members(api: _Api) -> dict[str, int]:
+    """email → user id of the server's users (annotators keep their names when they have an account)."""
+    try:
+        users = api("GET", "api/users")
+    except LabelStudioError:
+        return {}
+    users = users.get("results", []) if isinstance(users, dict) else users or []
+    return {u["email"]: u["id"] for u in users if isinstance(u, dict) and u.get("email") and "id" in u}
 
 
 def _pred_payload(pred: dict) -> dict:
@@ -410,7 +426,7 @@ def _pred_payload(pred: dict) -> dict:
 
 
 def _update_task(api: _Api, found: dict, data: dict, meta: dict, anns: list[dict], preds: list[dict],
-                 summary: dict) -> None:
+                 members: dict, summary: dict) -> None:
     tid = found["id"]
     server_meta = found.get("meta") if isinstance(found.get("meta"), dict) else {}
     sent = dict(server_meta.get("nblabel_sent") or {})
@@ -432,10 +448,12 @@ def _update_task(api: _Api, found: dict, data: dict, meta: dict, anns: list[dict
             by_fp[fp].pop()
         elif old is not None and by_fp.get(old):  # sent before, changed here since: update it in place
             target = by_fp[old].pop(0)
-            api("PATCH", f"api/annotations/{target}", json=_ann_payload(ann))
+            api("PATCH", f"api/annotations/{target}", json=_ann_payload(ann, members, True))
             summary["annotations_updated"] += 1
         else:
-            api("POST", f"api/tasks/{tid}/annotations", json=_ann_payload(ann))
+            payload = _ann_payload(ann, members, True)
+            api("POST", f"api/tasks/{tid}/annotations", json=payload,
+                params={"was_cancelled": "1"} if payload["was_cancelled"] else None)
             summary["annotations_created"] += 1
         if lk is not None:
             sent[lk] = fp
