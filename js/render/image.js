@@ -82,7 +82,8 @@ export function buildImage(node, ctx, opts = {}) {
 	pager.hidden = !multipage;
 	const stage = new ImageStage(name, attr(node, "alt") ?? name);
 	const errorSlot = h("div", { class: "nblabel-image-error" });
-	const bar = h("div", { class: "nblabel-image-bar" }, toolsEl, pager, stage.zoomBar);
+	const bar = h("div", { class: "nblabel-image-bar" }, toolsEl, pager);
+	bar.hidden = !multipage;
 	const el = h("div", { class: "nblabel-image", "data-name": name }, bar, stage.view, errorSlot);
 	ctx.watchVisibility(node, el);
 
@@ -124,7 +125,8 @@ export function buildImage(node, ctx, opts = {}) {
 		update(id, geom, done) {
 			const r = store.byId(id);
 			if (!r) return;
-			r.geom = geom;
+			const { _pre, ...edited } = geom; // an edited region is written like a new one (all top-level keys)
+			r.geom = edited;
 			r.text = TOOLS.get(geom.shape)?.describe(geom) ?? r.text;
 			if (done) store.changed();
 			else repaint();
@@ -153,6 +155,7 @@ export function buildImage(node, ctx, opts = {}) {
 			}),
 		);
 		toolsEl.hidden = tools.length === 0;
+		bar.hidden = !tools.length && !multipage;
 		current = tools[0] ?? null;
 		paintTools();
 	}
@@ -302,18 +305,24 @@ export function buildImage(node, ctx, opts = {}) {
 			const g = def?.fromValue(geomValue);
 			if (!def || !g) return null;
 			const at = pageKey === "item_index" ? item?.item_index : value.pageIndex;
-			const geom = { ...g, shape: def.kind, page: Number.isInteger(at) ? at : 0, _ow: item?.original_width, _oh: item?.original_height, _ir: item?.image_rotation };
+			const geom = { ...g, shape: def.kind, page: Number.isInteger(at) ? at : 0, _pre: true, _ii: item?.item_index, _ow: item?.original_width, _oh: item?.original_height, _ir: item?.image_rotation };
 			return { geom, text: def.describe(geom) };
 		},
 		topLevel(geom) {
-			const size = sizes.get(geom.page ?? 0);
 			/** @type {Record<string, any>} */
 			const top = {};
+			if (multipage && pageKey === "item_index" && (!geom._pre || geom._ii !== undefined)) top.item_index = geom.page ?? 0;
+			if (geom._pre) {
+				// an untouched prefilled region goes back with the top-level keys it came with
+				if (geom._ow !== undefined) Object.assign(top, { original_width: geom._ow, original_height: geom._oh });
+				if (geom._ir !== undefined) top.image_rotation = geom._ir;
+				return top;
+			}
+			const size = sizes.get(geom.page ?? 0);
 			const ow = size?.width ?? geom._ow;
 			const oh = size?.height ?? geom._oh;
 			if (ow && oh) Object.assign(top, { original_width: ow, original_height: oh });
 			top.image_rotation = geom._ir ?? 0;
-			if (multipage && pageKey === "item_index") top.item_index = geom.page ?? 0;
 			return top;
 		},
 		takePending(control) {

@@ -20,12 +20,13 @@ export class ImageStage {
 		this.svg = s("svg", { class: "nblabel-image-svg", preserveAspectRatio: "none", "aria-hidden": "true" });
 		this.stage = h("div", { class: "nblabel-image-stage" }, this.img, this.layers, this.svg);
 		this.status = h("div", { class: "nblabel-image-status" }, "loading image…");
-		this.view = h("div", { class: "nblabel-image-view", "data-name": name }, this.stage, this.status);
 		this.level = h("span", { class: "nblabel-image-zoom-level", title: "zoom" }, "100%");
 		const out = button("−", "zoom out (-)", () => this.zoomBy(0.8));
 		const inn = button("+", "zoom in (+)", () => this.zoomBy(1.25));
 		const fit = button("⤢", "fit to view (f)", () => this.fit());
 		this.zoomBar = h("span", { class: "nblabel-image-zoom" }, out, this.level, inn, fit);
+		// zoom buttons float in the picture's corner (shown on hover / when zoomed): no row of chrome per image
+		this.view = h("div", { class: "nblabel-image-view", "data-name": name }, this.stage, this.status, this.zoomBar);
 		this.size = { width: 0, height: 0 };
 		this.fitScale = 1;
 		this.z = 1;
@@ -47,7 +48,7 @@ export class ImageStage {
 		let holding = false;
 		this.img.addEventListener("dragstart", (e) => e.preventDefault());
 		v.addEventListener("pointerdown", (e) => {
-			if (!this.size.width) return;
+			if (!this.size.width || (e.target instanceof Element && e.target.closest(".nblabel-image-zoom"))) return;
 			/** @type {HTMLElement|null} */ (v.closest(".nblabel"))?.focus({ preventScroll: true }); // keys follow the pointer
 			const zoomedNoTool = e.button === 0 && !v.classList.contains("has-tool") && this.z > 1;
 			if (e.button === 1 || (e.button === 0 && e.altKey) || zoomedNoTool) {
