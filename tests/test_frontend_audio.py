@@ -256,6 +256,33 @@ def test_per_region_choices_and_rating_on_a_segment(fe_page):
     validate(INTENT, result)
 
 
+def test_keyboard_only_segments_and_transcription(fe_page):
+    """No mouse: mark two segments, step to the first with Alt+↓, Tab into its transcription, type, Ctrl+Enter."""
+    mount(fe_page, SEGMENTS, [task("a", {"audio": WAV})])
+    ready(fe_page)
+    kb = fe_page.keyboard
+    fe_page.locator(".nblabel").focus()
+    for key in ("[", "Alt+ArrowRight", "]", "1", "[", "Alt+ArrowRight", "]", "2"):  # [0, 1] Speech, [1, 2] Noise
+        kb.press(key)
+    kb.press("Alt+ArrowUp")  # playhead at 2 s, nothing selected: the previous segment starts at 1 s
+    assert fe_page.locator(".nblabel-audio-region.is-selected").text_content() == "Noise"
+    kb.press("Alt+ArrowUp")
+    assert fe_page.locator(".nblabel-audio-region.is-selected").text_content() == "Speech"
+    assert fe_page.evaluate("() => document.querySelector('.nblabel-audio-element').currentTime") == 0
+    kb.press("Tab")  # Labels → the selected segment's transcription
+    assert fe_page.evaluate("() => document.activeElement.closest('[data-name]')?.dataset.name") == "transcription"
+    kb.type("one two")
+    kb.press("Control+Enter")
+    result = wait_received(fe_page, "submit", 1)[0]["result"]
+    region = {"original_length": 2.0, "to_name": "audio"}
+    assert strip_ids(result) == [
+        {**region, "from_name": "labels", "type": "labels", "value": {"start": 0, "end": 1, "channel": 0, "labels": ["Speech"]}},
+        {**region, "from_name": "transcription", "type": "textarea",
+         "value": {"start": 0, "end": 1, "channel": 0, "text": ["one two"]}},
+        {**region, "from_name": "labels", "type": "labels", "value": {"start": 1, "end": 2, "channel": 0, "labels": ["Noise"]}},
+    ]
+
+
 def test_prefill_round_trip_unchanged(fe_page):
     prefill = [
         {"original_length": 3.77437641723356, "value": {"start": 0.9167245904503621, "end": 2.4340618436095824,

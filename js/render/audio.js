@@ -10,7 +10,8 @@
 // - mouse: drag selects [start, end] (with an armed label it becomes a region), a click seeks, a click on a region
 //   selects it and plays it, the edges of the selected region resize it, Ctrl+wheel zooms;
 // - keys (legend): Space play / pause, [ and ] mark a segment's start / end at the playhead, Alt+← / Alt+→ seek 1 s,
-//   + / − zoom; with a region selected, [ and ] move its start / end to the playhead.
+//   + / − zoom, Alt+↓ / Alt+↑ select the next / previous segment; with one selected, [ and ] move its start / end to
+//   the playhead (Tab then reaches its per-region controls).
 
 import { registerKeys } from "../legend.js";
 import { mediaError } from "./media.js";
@@ -27,6 +28,7 @@ registerKeys("Audio", [
 	["Space", "Audio: play / pause"],
 	["[ / ]", "Audio: mark a segment's start / end at the playhead (then a label key); with a segment selected: move its start / end there"],
 	["Alt+← / Alt+→", "Audio: seek 1 s back / forward"],
+	["Alt+↓ / Alt+↑", "Audio: select the next / previous segment (then Tab to its per-region fields)"],
 	["+ / −", "Audio: zoom in / out (also Ctrl+wheel)"],
 	["Drag / click", "Audio: select a segment / seek; click a segment to select and play it"],
 ]);
@@ -346,6 +348,10 @@ export function buildAudio(node, ctx) {
 			follow();
 			return true;
 		}
+		if (e.altKey && (e.key === "ArrowUp" || e.key === "ArrowDown")) {
+			stepRegion(e.key === "ArrowDown" ? 1 : -1);
+			return true;
+		}
 		if (e.altKey) return false;
 		const region = store.byId(store.selected);
 		if ((e.key === "[" || e.key === "]") && region?.to_name === name) {
@@ -375,6 +381,20 @@ export function buildAudio(node, ctx) {
 		if (z) setZoom(zoom * z);
 		return z !== 0;
 	});
+
+	/** Select the next / previous segment in time order (from the playhead when none is selected) and seek to it. @param {1|-1} dir */
+	function stepRegion(dir) {
+		const list = [...shown].sort((a, b) => a.geom.start - b.geom.start || a.geom.end - b.geom.end);
+		if (!list.length) return;
+		const at = list.findIndex((r) => r.id === selected);
+		const t = audio.currentTime;
+		const next = at >= 0
+			? list[clamp(at + dir, 0, list.length - 1)]
+			: dir > 0 ? (list.find((r) => r.geom.start >= t - 1e-6) ?? list[list.length - 1]) : ([...list].reverse().find((r) => r.geom.start < t - 1e-6) ?? list[0]);
+		if (next.id !== selected) ctx.regionClicked(next.id);
+		seek(next.geom.start);
+		follow();
+	}
 
 	/** @param {number} d */
 	function setDuration(d) {
