@@ -29,6 +29,7 @@ RENDERED |= {"Image", "RectangleLabels", "Rectangle", "PolygonLabels", "Polygon"
              "EllipseLabels", "Ellipse", "OcrLabels"}  # issue 4: the Image object and its vector tools
 RENDERED |= {"TimeSeries", "TimeSeriesLabels", "Channel"}  # issue 4: time series
 RENDERED |= {"Pdf"}  # issue 4: Pdf (page images or the browser's viewer)
+RENDERED |= {"BrushLabels", "Brush"}  # issue 4: brush masks (Label Studio RLE)
 
 SENTIMENT = """<View>
   <Text name="text" value="$review_text"/>
