@@ -260,7 +260,7 @@ class MediaServer:
     PNG encodings and PDF page counts are kept in a small LRU (keyed by task, field, index and the value's
     identity), so the prefetched window is encoded once, not on every ack."""
 
-    def __init__(self, config: Config, size: int = 32) -> None:
+    def __init__(self, config: Config, size: int = 12) -> None:
         self.fields = media_fields(config)
         self._cache: OrderedDict[tuple, Any] = OrderedDict()
         self._size = size

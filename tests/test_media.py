@@ -292,3 +292,15 @@ def test_local_files_of_every_object_keep_their_type(tmp_path, config, field, na
     reply, bufs = b.media(state["tasks"][0]["data"][field])
     assert reply["ok"] and reply["mime"] == mime and bufs[0] == path.read_bytes()
     lab.close()
+
+
+def test_ml_backend_traffic_carries_local_images_as_data_uris(files):
+    from nblabel.suggest._ml_backend import MLBackend
+
+    folder, arr = files
+    backend = MLBackend("http://127.0.0.1:9", parse_config(IMAGE))  # never contacted here
+    task = backend._ls_task({"id": 3, "data": {"image": arr, "text": "t"}})
+    json.dumps(task)
+    assert task["data"]["image"].startswith("data:image/png;base64,")
+    assert np.array_equal(decode(base64.b64decode(task["data"]["image"].split(",", 1)[1])), arr)
+    assert backend._ls_task({"id": 4, "data": {"image": folder / "cat.png"}})["data"]["image"] == str(folder / "cat.png")

@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from .._config import Config
+from .._media import export_data
 from .._offsets import convert_result
 
 
@@ -95,7 +96,8 @@ class MLBackend:
         annotations = [{**a, "result": convert_result(a.get("result", []), texts, to_utf16=True)}
                        for a in task.get("annotations", [])]
         tid = task.get("id")
-        return {"id": tid if isinstance(tid, int) else None, "data": task.get("data", {}), "meta": {},
+        data = export_data(task.get("data", {}))  # a local image as a data: URI, a Path as its text: JSON-safe
+        return {"id": tid if isinstance(tid, int) else None, "data": data, "meta": {},
                 "created_at": stamp, "updated_at": stamp, "is_labeled": bool(annotations), "overlap": 1,
                 "inner_id": tid if isinstance(tid, int) else None, "total_annotations": len(annotations),
                 "cancelled_annotations": 0, "total_predictions": 0, "comment_count": 0,
