@@ -72,7 +72,7 @@ def test_js_codec_equals_python_and_sdk(fe_page):
         np.testing.assert_array_equal(unb64(dec).reshape(h, w), m)  # JS reads what the SDK wrote
 
 
-def test_js_decodes_literal_blocks_and_refuses_junk(fe_page):
+def test_js_decodes_literal_blocks_word_sizes_and_refuses_junk(fe_page):
     from test_rle import _rle_pack
 
     load_codec(fe_page)
@@ -82,6 +82,10 @@ def test_js_decodes_literal_blocks_and_refuses_junk(fe_page):
     rle = _rle_pack(flat)
     got = fe_page.evaluate("(rle) => Array.from(window.rle.rleToAlpha(rle, 30, 20))", rle)
     np.testing.assert_array_equal(np.array(got, np.uint8).reshape(20, 30), alpha)
+    vals = RNG.integers(0, 1000, 200).tolist() + [999] * 40  # 10-bit words
+    assert fe_page.evaluate("(rle) => Array.from(window.rle.decodeRLE(rle))", _rle_pack(vals, word=10)) == vals
+    flat = np.repeat(RNG.integers(0, 5, 300), RNG.integers(1, 30, 300)).astype(np.uint8)
+    assert fe_page.evaluate("(v) => window.rle.encodeRLE(v)", flat.tolist()) == sdk_brush.encode_rle(flat)
     errors = fe_page.evaluate("""(cases) => cases.map(([rle, w, h]) => {
       try { window.rle.rleToAlpha(rle, w, h); return null; } catch (e) { return String(e.message); }
     })""", [[[177, 39, 137], 10, 10], [_rle.mask_to_rle(np.zeros((3, 4), bool)), 4, 4], [[0, 300], 1, 1]])
