@@ -409,3 +409,49 @@ def test_timeline_when_the_file_plays_but_cannot_be_decoded_dark_theme(fe_page):
     assert strip_ids(result) == [{"original_length": 2.0, "from_name": "labels", "to_name": "audio", "type": "labels",
                                   "value": {**result[0]["value"], "labels": ["Noise"]}}]
     assert set(result[0]["value"]) == {"start", "end", "channel", "labels"}
+
+
+_RECORD = """async () => {
+  const ac = new AudioContext(); await ac.resume();
+  const osc = ac.createOscillator(), dest = ac.createMediaStreamDestination(); osc.connect(dest); osc.start();
+  const rec = new MediaRecorder(dest.stream, {mimeType: 'audio/webm'}), chunks = [];
+  rec.ondataavailable = (e) => chunks.push(e.data);
+  const done = new Promise((r) => (rec.onstop = r));
+  rec.start(); await new Promise((r) => setTimeout(r, 600)); rec.stop(); await done;
+  const buf = new Uint8Array(await new Blob(chunks).arrayBuffer());
+  let s = ''; for (const b of buf) s += String.fromCharCode(b); return btoa(s);
+}"""
+
+
+def test_webm_without_duration_metadata(fe_page):
+    """A WebM whose Duration element is voided reports Infinity at first; when it cannot be decoded either (fetch
+    refused), the duration the element finds once buffered is taken, the timeline is drawn, segments are seconds."""
+    data = bytearray(base64.b64decode(fe_page.evaluate(_RECORD)))
+    at = data.find(bytes([0x44, 0x89]))  # Segment/Info/Duration: id, size byte (0x84 / 0x88), float
+    assert at > 0
+    size = data[at + 2] & 0x0F
+    data[at:at + 3 + size] = bytes([0xEC, 0x80 | (size + 1)]) + bytes(size + 1)  # an EBML Void of the same length
+    reported = fe_page.evaluate("""async (src) => { const a = new Audio(); a.src = src;
+        await new Promise((r) => (a.onloadedmetadata = r)); return a.duration; }""",
+                                "data:audio/webm;base64," + base64.b64encode(bytes(data)).decode())
+    assert reported == float("inf")
+
+    def serve(route):
+        if route.request.resource_type == "media":
+            route.fulfill(status=200, content_type="audio/webm", body=bytes(data))
+        else:
+            route.abort("accessdenied")
+
+    fe_page.route("http://media.test/**", serve)
+    mount(fe_page, SEGMENTS, [task("a", {"audio": "http://media.test/rec.webm"})])
+    ready(fe_page, "timeline")
+    fe_page.wait_for_function("() => document.querySelector('.nblabel-audio').dataset.duration")
+    duration = float(fe_page.locator(".nblabel-audio").get_attribute("data-duration"))
+    assert 0.3 < duration < 2
+    fe_page.locator(".nblabel-label", has_text="Speech").click()
+    x0, x1, width = drag(fe_page, 0.25, 0.75)
+    result = submit(fe_page)
+    value = result[0]["value"]
+    px = duration / width
+    assert abs(value["start"] - x0 / width * duration) <= px and abs(value["end"] - x1 / width * duration) <= px
+    assert result[0]["original_length"] == duration

@@ -326,6 +326,7 @@ export function buildAudio(node, ctx) {
 		if (Number.isFinite(audio.duration) && audio.duration > 0) setDuration(audio.duration);
 	});
 	audio.addEventListener("durationchange", () => {
+		// a WebM without a duration (what MediaRecorder may write) reports Infinity first, the real one once buffered
 		if (!ready() && Number.isFinite(audio.duration) && audio.duration > 0) setDuration(audio.duration);
 	});
 	audio.addEventListener("error", () => {
