@@ -9,6 +9,8 @@ Skipped, with the reason, only when the install fails for lack of network.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import shutil
@@ -43,13 +45,30 @@ def _say(message: str) -> None:
 
 
 # ------------------------------------------------------------------------------------------------ the server
+@contextlib.contextmanager
+def _cache_lock():
+    """One installer at a time: two pytest sessions may start on one machine."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    with open(CACHE / ".lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 def _ensure_venv() -> Path:
+    with _cache_lock():
+        return _install()
+
+
+def _install() -> Path:
     venv = CACHE / "venv"
     done = venv / ".nblabel-complete"
-    if done.exists():
+    if done.exists() and (venv / "bin" / "python").resolve().exists():  # (a removed base Python breaks a venv)
         return venv
-    shutil.rmtree(venv, ignore_errors=True)  # a half-finished install
-    venv.parent.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(venv, ignore_errors=True)  # a half-finished or broken install
+    shutil.rmtree(CACHE / "data-template", ignore_errors=True)
     t0 = time.perf_counter()
     _say(f"installing label-studio=={LS_VERSION} into {venv} (first run only; a few minutes)")
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
@@ -85,7 +104,7 @@ def _healthy(url: str) -> bool:
 
 def _snapshot(data_dir: Path, template: Path) -> None:
     """Keep the freshly migrated database (user, legacy token, organisation) for the next runs."""
-    tmp = template.with_name(template.name + ".tmp")
+    tmp = template.with_name(f"{template.name}.tmp{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     shutil.copy2(data_dir / ".env", tmp / ".env")  # SECRET_KEY: tokens are signed with it
@@ -94,8 +113,10 @@ def _snapshot(data_dir: Path, template: Path) -> None:
         src.backup(dst)
     src.close()
     dst.close()
-    shutil.rmtree(template, ignore_errors=True)
-    tmp.rename(template)
+    try:
+        tmp.rename(template)
+    except OSError:  # another session was quicker: its template is as good
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
