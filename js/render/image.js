@@ -13,6 +13,7 @@
 import { registerKeys } from "../legend.js";
 import { mediaError } from "./media.js";
 import { ImageStage } from "./image_stage.js";
+import { imageValues, scriptedSvg, shortUrl } from "./image_values.js";
 import { kindOfItem, TOOLS } from "./shapes/registry.js";
 import { attr, h, isEmptyValue, regionId, resolve } from "./util.js";
 import "./shapes/rect.js";
@@ -293,38 +294,7 @@ export function buildImage(node, ctx, opts = {}) {
 			if (r && multipage && (r.geom.page ?? 0) !== page) showPage(r.geom.page ?? 0);
 			repaint();
 		},
-		toValue(geom) {
-			const value = /** @type {any} */ (TOOLS.get(geom.shape))?.toValue(geom) ?? {};
-			for (const k of Object.keys(value)) if (k.startsWith("_")) delete value[k];
-			return multipage && pageKey === "pageIndex" ? { ...value, pageIndex: geom.page ?? 0 } : value;
-		},
-		fromValue(value, item) {
-			const kind = kindOfItem(item?.type ?? "", value);
-			const def = kind ? TOOLS.get(kind) : null;
-			const { [item?.type ?? ""]: _own, labels: _split, ...geomValue } = value; // the label key is the store's
-			const g = def?.fromValue(geomValue);
-			if (!def || !g) return null;
-			const at = pageKey === "item_index" ? item?.item_index : value.pageIndex;
-			const geom = { ...g, shape: def.kind, page: Number.isInteger(at) ? at : 0, _pre: true, _ii: item?.item_index, _ow: item?.original_width, _oh: item?.original_height, _ir: item?.image_rotation };
-			return { geom, text: def.describe(geom) };
-		},
-		topLevel(geom) {
-			/** @type {Record<string, any>} */
-			const top = {};
-			if (multipage && pageKey === "item_index" && (!geom._pre || geom._ii !== undefined)) top.item_index = geom.page ?? 0;
-			if (geom._pre) {
-				// an untouched prefilled region goes back with the top-level keys it came with
-				if (geom._ow !== undefined) Object.assign(top, { original_width: geom._ow, original_height: geom._oh });
-				if (geom._ir !== undefined) top.image_rotation = geom._ir;
-				return top;
-			}
-			const size = sizes.get(geom.page ?? 0);
-			const ow = size?.width ?? geom._ow;
-			const oh = size?.height ?? geom._oh;
-			if (ow && oh) Object.assign(top, { original_width: ow, original_height: oh });
-			top.image_rotation = geom._ir ?? 0;
-			return top;
-		},
+		...imageValues({ multipage, pageKey, size: (page) => sizes.get(page) }),
 		takePending(control) {
 			if (!pending) return null;
 			const kind = control ? kindOfItem(store.makers.get(control) ?? "", {}) : null;
@@ -403,28 +373,4 @@ export function buildImage(node, ctx, opts = {}) {
 			showPage(0);
 		},
 	};
-}
-
-/**
- * An SVG `data:` URL with script content. `<img>` never runs it anyway; refusing it keeps a hostile task visible as
- * what it is instead of an innocent-looking picture.
- * @param {string} url
- */
-function scriptedSvg(url) {
-	const m = /^data:image\/svg\+xml(;[^,]*)?,/i.exec(url);
-	if (!m) return false;
-	let text = url.slice(m[0].length);
-	try {
-		text = /;base64/i.test(m[1] ?? "") ? atob(text) : decodeURIComponent(text);
-	} catch {
-		return true; // undecodable: not worth the risk
-	}
-	return /<script|\son[a-z]+\s*=|javascript:|<foreignObject/i.test(text);
-}
-
-/** A URL short enough for a message (data: URLs are long and say nothing). @param {string} url */
-function shortUrl(url) {
-	if (url.startsWith("data:")) return "(data URL)";
-	if (url.startsWith("blob:")) return "(local file)";
-	return url.length > 80 ? `${url.slice(0, 77)}…` : url;
 }

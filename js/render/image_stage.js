@@ -15,7 +15,7 @@ const MAX_ZOOM = 16;
 export class ImageStage {
 	/** @param {string} name @param {string} alt */
 	constructor(name, alt) {
-		this.img = h("img", { class: "nblabel-image-img", alt, draggable: "false" });
+		this.img = h("img", { class: "nblabel-image-img", alt, draggable: "false", decoding: "async" }); // never block a frame on decode
 		this.layers = h("div", { class: "nblabel-image-layers" });
 		this.svg = s("svg", { class: "nblabel-image-svg", preserveAspectRatio: "none", "aria-hidden": "true" });
 		this.stage = h("div", { class: "nblabel-image-stage" }, this.img, this.layers, this.svg);

@@ -90,6 +90,9 @@ function vectorInstance(spec, view) {
 		const kk = k();
 		/** @type {SVGElement[]} */
 		const out = [];
+		// label text on the picture: for every region while they are few, else for the selected one (SVG text is the
+		// costly part of a repaint; the region list names them all)
+		const named = shown.length <= 12;
 		for (const r of shown) {
 			const p = spec.toPx(r.geom, size());
 			const el = spec.element(p, kk);
@@ -97,7 +100,7 @@ function vectorInstance(spec, view) {
 			el.setAttribute("class", `nblabel-shape${r.id === selected ? " is-selected" : ""}`);
 			el.style.setProperty("--nbl-region", view.store.colors.get(r.labels[0]) ?? "var(--nbl-accent)");
 			out.push(el);
-			if (r.labels.length) {
+			if (r.labels.length && (named || r.id === selected)) {
 				const a = spec.anchor(p);
 				const t = s("text", { x: a.x + (a.dx ?? 0) * kk, y: a.y - 4 * kk, class: "nblabel-shape-label", "font-size": 11 * kk });
 				t.textContent = r.labels.join(", ");
