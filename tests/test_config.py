@@ -30,6 +30,7 @@ RENDERED |= {"Image", "RectangleLabels", "Rectangle", "PolygonLabels", "Polygon"
 RENDERED |= {"TimeSeries", "TimeSeriesLabels", "Channel"}  # issue 4: time series
 RENDERED |= {"Pdf"}  # issue 4: Pdf (page images or the browser's viewer)
 RENDERED |= {"BrushLabels", "Brush"}  # issue 4: brush masks (Label Studio RLE)
+RENDERED |= {"Video", "VideoRectangle", "TimelineLabels"}  # issue 4: video
 
 SENTIMENT = """<View>
   <Text name="text" value="$review_text"/>
