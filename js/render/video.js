@@ -185,6 +185,7 @@ export function buildVideo(node, ctx) {
 		frameText.textContent = ready() ? `frame ${frame} / ${length}` : "";
 		timeText.textContent = ready() ? `${clock(frame / fps)} / ${clock(duration)} · ${fps} fps` : "";
 		play.textContent = video.paused ? "▶" : "❚❚";
+		play.disabled = back.disabled = fwd.disabled = !ready();
 		const box = shown.find((r) => r.id === selected && r.geom.kind === "box");
 		keyBtn.hidden = hideBtn.hidden = !boxTool() && !shown.some((r) => r.geom.kind === "box");
 		keyBtn.disabled = !box || !ready();
@@ -228,6 +229,8 @@ export function buildVideo(node, ctx) {
 		paintBar();
 		paintBoxes();
 		timeline.paint(timelineLength(), frame, shown, selected);
+		timeline.head.hidden = !ready();
+		timeline.el.hidden = !ready() && !shown.some((r) => r.geom.kind !== "raw"); // a failed video keeps its regions' rows
 		timeline.showPending(pending?.kind === "range" ? [pending.geom.ranges[0].start, pending.geom.ranges[0].end] : null);
 		timeline.showMark(mark);
 	}
