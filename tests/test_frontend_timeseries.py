@@ -490,3 +490,27 @@ def test_correct_a_suggested_region_by_edge_drag_and_keyboard(fe_page):
     fe_page.keyboard.press("[")  # the selected region starts there
     result = submit(fe_page)
     assert result == [{"id": "p1", **tsl(fmt_ms(times[2]), fmt_ms(time_at(p, to_x, times)), "Run")}, pre[1]]
+
+
+def test_dates_do_not_depend_on_the_browser_time_zone(fe_browser):
+    """Times are parsed and written in UTC: a browser in +05:30 writes the same strings as one in UTC."""
+    from frontend_page import open_page
+    context = fe_browser.new_context(viewport={"width": 1100, "height": 800}, timezone_id="Asia/Kolkata")
+    try:
+        page = open_page(context)
+        page.set_default_timeout(10_000)
+        assert page.evaluate("() => new Date(0).getTimezoneOffset()") == -330
+        pre = [{"id": "z1", **tsl("2020-01-10 00:00:00.000000", "2020-01-20 00:00:00.000000", "Run")}]
+        mount(page, CSV_CFG, [task("a", {"timeseriesUrl": data_url(csv_text())}, prefill=pre, prefill_from="annotation")])
+        ready(page)
+        p = plot(page)
+        assert p["v0"] == T0_MS  # 2020-01-01 00:00 read as UTC, not as Kolkata time
+        times = [T0_MS + i * DAY_MS for i in range(90)]
+        x0, x1 = client_x(p, 0.6), client_x(p, 0.7)
+        drag(page, x0, x1)
+        page.keyboard.press("2")
+        result = submit(page)
+        assert result[0] == pre[0]
+        assert strip_ids(result[1:]) == [tsl(fmt_ms(time_at(p, x0, times)), fmt_ms(time_at(p, x1, times)), "Walk")]
+    finally:
+        context.close()
