@@ -1,10 +1,12 @@
 """nblabel.label_studio against a real Label Studio server: push, push again, pull.
 
-The server is `label-studio` from PyPI in its own virtual environment, cached (with a migrated database, the slow
-part of a first start) under ~/.cache/nblabel-ls-venv/<version> — or $NBLABEL_LS_CACHE — so later runs only start
-it. It listens on 127.0.0.1 with a temporary data dir and SQLite. Authentication uses both flows Label Studio 1.23
-has: a legacy token (enabled for the test organisation) and a personal access token (a JWT refresh token).
-Skipped, with the reason, only when the install fails for lack of network.
+The server is `label-studio` from PyPI (installed with uv, itself from PyPI; pip if that fails) in its own virtual
+environment, cached with a migrated database (the slow part of a first start) under
+~/.cache/nblabel-ls-venv/<version> — or $NBLABEL_LS_CACHE — so later runs only start it. It listens on 127.0.0.1
+with a temporary data dir and SQLite. Authentication uses both flows Label Studio 1.23 has: a legacy token (enabled
+for the test organisation) and a personal access token (a JWT refresh token). Skipped, with the reason, only when
+the install fails for lack of network. To iterate against a server already running: NBLABEL_LS_TEST_URL,
+NBLABEL_LS_TEST_TOKEN (its legacy token) and NBLABEL_LS_TEST_PAT. Run with -s to see the timings.
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ USER, PASSWORD, TOKEN = "admin@nblabel.local", "nblabel-test-pw", "nblabeltestto
 CACHE = Path(os.environ.get("NBLABEL_LS_CACHE") or Path.home() / ".cache" / "nblabel-ls-venv") / LS_VERSION
 _OFFLINE = ("Failed to establish a new connection", "Temporary failure in name resolution", "Name or service not known",
             "Network is unreachable", "No matching distribution found for label-studio", "ProxyError",
-            "ConnectTimeoutError", "Read timed out", "Could not fetch URL", "connection refused")
+            "ConnectTimeoutError", "Read timed out", "Could not fetch URL", "connection refused",
+            "dns error", "error sending request", "Failed to fetch")
 TIMINGS: dict[str, float] = {}
 RUN = time.strftime("%H%M%S")  # project titles differ between runs on a reused server (NBLABEL_LS_TEST_URL)
 # The SDK's token refresh calls a pydantic-1 method; not ours to fix.
@@ -71,17 +74,38 @@ def _install() -> Path:
     shutil.rmtree(CACHE / "data-template", ignore_errors=True)
     t0 = time.perf_counter()
     _say(f"installing label-studio=={LS_VERSION} into {venv} (first run only; a few minutes)")
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    # --no-compile: byte-compiling ~1 GB of packages costs minutes of CPU; the server compiles what it imports.
-    proc = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--progress-bar", "off",
-                           "--disable-pip-version-check", "--no-compile", f"label-studio=={LS_VERSION}"],
-                          capture_output=True, text=True, timeout=1500)
-    if proc.returncode != 0:
-        out = proc.stdout + proc.stderr
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    # uv, itself from PyPI: parallel downloads and no byte-compiling make the ~1 GB install 4x faster than pip here
+    # (about 3.5 min against 15 on a busy 2-CPU machine). pip is the fallback.
+    uv = CACHE / "uv"
+    steps = []
+    if not (uv / "uv").is_dir():
+        steps.append([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--upgrade",
+                      "--target", str(uv), "uv"])
+    steps.append([sys.executable, "-m", "uv", "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"),
+                  f"label-studio=={LS_VERSION}"])
+    out = ""
+    for cmd in steps:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1500,
+                              env={**os.environ, "PYTHONPATH": str(uv)})
+        out += proc.stdout + proc.stderr
+        if proc.returncode != 0:
+            break
+    else:
+        proc = None
+    if proc is not None:  # uv failed: pip, as before
+        _say(f"uv failed ({out.strip()[-300:]}); trying pip")
         shutil.rmtree(venv, ignore_errors=True)
-        if any(s.lower() in out.lower() for s in _OFFLINE):
-            pytest.skip(f"cannot install label-studio=={LS_VERSION} from PyPI (no network): {out.strip()[-400:]}")
-        raise RuntimeError(f"pip install label-studio=={LS_VERSION} failed:\n{out[-3000:]}")
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        proc = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--progress-bar",
+                               "off", "--disable-pip-version-check", "--no-compile", f"label-studio=={LS_VERSION}"],
+                              capture_output=True, text=True, timeout=1800)
+        out += proc.stdout + proc.stderr
+        if proc.returncode != 0:
+            shutil.rmtree(venv, ignore_errors=True)
+            if any(s.lower() in out.lower() for s in _OFFLINE):
+                pytest.skip(f"cannot install label-studio=={LS_VERSION} from PyPI (no network): {out.strip()[-400:]}")
+            raise RuntimeError(f"installing label-studio=={LS_VERSION} failed:\n{out[-3000:]}")
     TIMINGS["install_s"] = time.perf_counter() - t0
     _say(f"installed in {TIMINGS['install_s']:.0f} s")
     done.write_text(LS_VERSION)
