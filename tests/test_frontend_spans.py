@@ -214,3 +214,13 @@ def test_visible_when_region_selected_follows_the_regions_label(fe_page):
     assert role.is_hidden() and overall.is_hidden()
     rows.nth(1).click()  # deselect
     assert role.is_hidden() and overall.is_visible()
+
+
+def test_empty_region_list_says_how_to_make_a_region_on_each_object(fe_page):
+    mount(fe_page, NER, [task("a", {"text": SAMPLE})])
+    assert "select text, then press a label key" in fe_page.locator(".nblabel-regions .nblabel-muted").first.text_content()
+    box = """<View><Image name="img" value="$image"/>
+      <RectangleLabels name="box" toName="img"><Label value="Car"/></RectangleLabels></View>"""
+    mount(fe_page, box, [task("b", {"image": "http://nblabel.test/missing.png"})])
+    hint = fe_page.locator(".nblabel-regions .nblabel-muted").first.text_content()
+    assert "draw on the image" in hint and "select text" not in hint

@@ -84,6 +84,9 @@ export class RegionList {
 	paint() {
 		const s = this.store;
 		this.empty.hidden = s.items.length > 0;
+		// what makes a region here: the verbs of the objects that label controls target ("draw on the image", …)
+		const verbs = [...new Set([...s.objects.values()].filter((o) => s.objectTargeted(o.name)).map((o) => o.verb ?? "select text"))];
+		this.empty.textContent = `No regions yet: ${verbs.join(" or ") || "select text"}, then press a label key (or pick a label first).`;
 		this.list.replaceChildren(
 			...s.items.map((r) => {
 				const del = h("button", { type: "button", class: "nblabel-remove", tabindex: "-1", title: "delete region (Delete)" }, "×");

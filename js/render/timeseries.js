@@ -353,6 +353,7 @@ export function buildTimeSeries(node, ctx) {
 		},
 		toValue: (g) => cfg.toValue(g),
 		fromValue: (v) => cfg.fromValue(v),
+		verb: "drag across the plot (or [ and ] at the cursor)",
 		takePending() {
 			const p = input.pending;
 			input.pending = null;

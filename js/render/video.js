@@ -459,6 +459,7 @@ export function buildVideo(node, ctx) {
 
 	store.objects.set(name, {
 		name,
+		verb: "draw a box on the video or drag on the timeline",
 		paint(regions, sel) {
 			const was = selected;
 			shown = regions;
