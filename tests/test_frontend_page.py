@@ -582,11 +582,11 @@ def test_style_tag_is_scoped_to_the_widget(fe_page):
 
 
 def test_unsupported_tag_shows_error_and_blocks_submit(fe_page):
-    xml = """<View><Image name="img" value="$image"/><Text name="text" value="$text"/>
+    xml = """<View><Object3D name="scene" value="$scene"/><Text name="text" value="$text"/>
       <Choices name="c" toName="text"><Choice value="A"/></Choices></View>"""
-    mount(fe_page, xml, [task("0", {"image": "x.png", "text": "hello"}), task("1", {"image": "y.png", "text": "b"})])
+    mount(fe_page, xml, [task("0", {"scene": "x.glb", "text": "hello"}), task("1", {"scene": "y.glb", "text": "b"})])
     err = fe_page.locator(".nblabel-error")
-    assert err.count() == 1 and err.text_content() == "<Image> is not supported yet"
+    assert err.count() == 1 and err.text_content() == "<Object3D> is not supported yet"
     focus(fe_page)
     fe_page.keyboard.press("1")
     fe_page.keyboard.press("Enter")
