@@ -138,6 +138,7 @@ def test_mouse_segment_with_armed_label_and_transcription(fe_page):
     mount(fe_page, SEGMENTS, [task("a", {"audio": WAV})])
     ready(fe_page)
     fe_page.locator(".nblabel-label", has_text="Speech").click()  # armed
+    assert "drag on the waveform" in fe_page.locator(".nblabel-hint").text_content()
     x0, x1, width = drag(fe_page, 0.1, 0.45)
     assert fe_page.locator(".nblabel-audio-region").count() == 1
     # select the region (click in the list), transcribe it in the per-region TextArea

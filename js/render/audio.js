@@ -419,6 +419,7 @@ export function buildAudio(node, ctx) {
 
 	store.objects.set(name, {
 		name,
+		verb: "drag on the waveform (or [ and ] at the playhead)",
 		paint(regions, sel) {
 			shown = regions;
 			selected = sel;
