@@ -57,7 +57,8 @@ registerKeys("Image", [
 	["← → ↑ ↓", "Move the selected image region one pixel (⇧: ten)"],
 	["[ / ]", "Rotate the selected box or ellipse (⇧: 15°)"],
 	["⏎ / ⌫", "Polygon: close it / remove the last point"],
-	["+ / − / f", "Zoom in / out / fit (Ctrl+wheel zooms, wheel pans when zoomed)"],
+	["+ / − / f", "Zoom in / out / fit (Ctrl+wheel zooms at the pointer; wheel, Alt+drag or middle-drag pans)"],
+	["⇧+drag", "Draw over an existing region (a plain drag on a region moves it)"],
 	["PgUp / PgDn", "Previous / next page of a multipage image"],
 ]);
 
@@ -207,7 +208,8 @@ export function buildImage(node, ctx, opts = {}) {
 	}
 
 	function repaint() {
-		const onPage = shown.filter((r) => (r.geom.page ?? 0) === page);
+		// nothing to draw before the page's picture has its size (the load repaints)
+		const onPage = stage.size.width ? shown.filter((r) => (r.geom.page ?? 0) === page) : [];
 		const pend = pending && pending.page === page ? pending : null;
 		for (const [kind, inst] of instances) inst.paint(onPage.filter((r) => r.geom.shape === kind), selected, pend?.shape === kind ? pend : null);
 	}
