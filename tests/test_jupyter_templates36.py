@@ -13,15 +13,11 @@ import pytest
 from playwright.sync_api import expect
 
 from jupyter_harness import cell_text, open_notebook, run_cells
+from template_cells import check_template_cells, chunked, template_cells
 from templates36 import TEMPLATES, slugs
 
 pytestmark = [pytest.mark.jupyter, pytest.mark.skipif(not TEMPLATES.exists(), reason="templates not found")]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "templates36"
-TESTS = Path(__file__).resolve().parent
-
-# Templates whose tags this version cannot draw yet, with the reason; they are still rendered (a not-supported
-# `.nblabel-error` in place is expected for them only). Shrinks as objects land (nblabel/_tags.py `_RENDERED`).
-NOT_YET_RENDERED: dict[str, str] = {}
 
 LOCAL = """
 import numpy as np, wave, struct, math, tempfile, os
@@ -47,51 +43,13 @@ for s, data in local.items():
 """
 
 
-def _cells(chunks: list[list[str]]) -> list[str]:
-    setup = (f"import sys\nsys.path.insert(0, {str(TESTS)!r})\n"
-             "from IPython.display import display\nimport nblabel\nfrom templates36 import template\n"
-             "labs = {}\n"
-             "def show(slugs):\n"
-             "    for s in slugs:\n"
-             "        xml, data = template(s)\n"
-             "        labs[s] = nblabel.Labeler([data], xml, store=':memory:', annotator='e2e')\n"
-             "        display(labs[s])\n"
-             "print('ok')")
-    return [setup] + [f"show({chunk!r})" for chunk in chunks] + [LOCAL]
-
-
-def _check(root, slug: str) -> None:
-    errors = root.locator(".nblabel-error")
-    if slug in NOT_YET_RENDERED:
-        assert all("not supported yet" in t for t in errors.all_text_contents()), (slug, errors.all_text_contents())
-    else:
-        assert errors.count() == 0, (slug, errors.all_text_contents())
-    expect(root.locator(".nblabel-canvas")).to_have_count(1)
-    root.scroll_into_view_if_needed()
-    root.screenshot(path=str(ARTIFACTS / f"{slug}.png"))
-
-
 def test_36_templates_render_in_jupyterlab(lab_server, page):
     all_slugs = slugs()
     assert len(all_slugs) == 36
-    chunks = [all_slugs[i:i + 10] for i in range(0, len(all_slugs), 10)]
-    name = lab_server.write_notebook("templates36.ipynb", _cells(chunks))
+    chunks = chunked(all_slugs)
+    name = lab_server.write_notebook("templates36.ipynb", template_cells("templates36", chunks) + [LOCAL])
     open_notebook(page, lab_server, name, workspace="templates36")
-    run_cells(page, 0)
-    assert cell_text(page, 0).strip() == "ok"
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    seen = 0
-    for i, chunk in enumerate(chunks, start=1):
-        run_cells(page, i)
-        cell = page.locator(".jp-Notebook .jp-Cell").nth(i)
-        roots = cell.locator(".nblabel")
-        expect(roots).to_have_count(len(chunk), timeout=60_000)
-        expect(cell.locator(".nblabel-loading")).to_have_count(0, timeout=30_000)
-        for k, slug in enumerate(chunk):
-            _check(roots.nth(k), slug)
-            seen += 1
-        assert cell_text(page, i) == ""  # no traceback, nothing printed
-    assert seen == 36
+    assert check_template_cells(page, chunks, ARTIFACTS) == 36
 
     # local media made in the kernel: bytes over the real comm
     last = len(chunks) + 1
