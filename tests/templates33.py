@@ -7,6 +7,7 @@ comment, else `LabelInterface.generate_sample_task()`. Used by the template test
 from __future__ import annotations
 
 import json
+import random
 import re
 import warnings
 from pathlib import Path
@@ -67,3 +68,19 @@ def template(slug: str) -> tuple[str, dict]:
         warnings.simplefilter("ignore")
         data = LabelInterface(xml).generate_sample_task()
     return xml, {k: data.get(k, f"sample {k}") for k in fields} | data
+
+
+def sdk_sample_annotation(slug: str, xml: str) -> dict | None:
+    """`LabelInterface.generate_sample_annotation()`, seeded by the slug (the SDK draws from `random`): the same
+    annotation on every run; retried a few times while it comes back without a result."""
+    from label_studio_sdk.label_interface import LabelInterface
+
+    ann = None
+    for attempt in range(10):
+        random.seed(f"{slug}{attempt}")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ann = LabelInterface(xml).generate_sample_annotation()
+        if ann is None or ann.get("result"):
+            break
+    return ann

@@ -7,15 +7,13 @@ know)."""
 from __future__ import annotations
 
 import copy
-import random
 import re
-import warnings
 
 import pytest
 
 import nblabel
 from nblabel._config import parse_config
-from templates33 import TEMPLATES, slugs, template
+from templates33 import TEMPLATES, sdk_sample_annotation, slugs, template
 
 pytestmark = pytest.mark.skipif(not TEMPLATES.exists(), reason=f"templates not found at {TEMPLATES}")
 SLUGS = slugs() if TEMPLATES.exists() else []
@@ -59,18 +57,9 @@ def _valid(item: dict, config, data: dict) -> dict:
 
 
 def sample_result(slug: str) -> tuple[str, dict, list[dict]]:
-    from label_studio_sdk.label_interface import LabelInterface
-
     xml, data = template(slug)
     config = parse_config(xml)
-    ann = None
-    for attempt in range(10):  # the SDK draws from `random`: seeded, the same annotation on every run
-        random.seed(f"{slug}{attempt}")
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            ann = LabelInterface(xml).generate_sample_annotation()
-        if ann is None or ann.get("result"):
-            break
+    ann = sdk_sample_annotation(slug, xml)
     result = [_valid(r, config, data) for r in (ann or {}).get("result", [])]
     for c in config.controls.values():
         if c.type == "pairwise":

@@ -7,14 +7,13 @@ Image exempt: the editor writes the region's geometry there, which SDK 2.1 model
 from __future__ import annotations
 
 import copy
-import random
-import warnings
 
 import numpy as np
 import pytest
 
 import nblabel
 from nblabel._config import parse_config
+from templates33 import sdk_sample_annotation
 from templates36 import TEMPLATES, slugs, template
 from test_templates import _valid as _valid_text
 
@@ -86,18 +85,9 @@ def _valid(item: dict, config, data: dict) -> dict | None:
 
 
 def sample_result(slug: str) -> tuple[str, dict, list[dict]]:
-    from label_studio_sdk.label_interface import LabelInterface
-
     xml, data = template(slug)
     config = parse_config(xml)
-    ann = None
-    for attempt in range(10):  # the SDK draws from `random`: seeded, the same annotation on every run
-        random.seed(f"{slug}{attempt}")
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            ann = LabelInterface(xml).generate_sample_annotation()
-        if ann is None or ann.get("result"):
-            break
+    ann = sdk_sample_annotation(slug, xml)
     result = [r for r in (_valid(copy.deepcopy(r), config, data) for r in (ann or {}).get("result", [])) if r]
     if not result:  # dynamic labels / choices: the SDK has no options to draw from; the editor writes these
         for c in config.controls.values():
