@@ -170,6 +170,12 @@ def _encode_image(value: Any, fast: bool) -> tuple[bytes, str]:
             # floats in [0, 1] are intensities; anything else is clipped to 0..255
             arr = (finite * 255 if finite.min(initial=0) >= 0 and top <= 1.0 else finite).clip(0, 255).astype(np.uint8)
         image = Image.fromarray(np.ascontiguousarray(arr))
+    elif _unloaded_file(value):
+        # an `Image.open(path)` the user keeps in the DataFrame: decode a copy, so the user's object stays unloaded
+        # (loading it would pin its pixels in memory for every image ever served)
+        with Image.open(value.filename) as opened:
+            opened.load()
+            return _encode_image(opened, fast)
     else:
         image = value
         if image.mode not in ("1", "L", "LA", "P", "RGB", "RGBA", "I;16"):
@@ -180,6 +186,13 @@ def _encode_image(value: Any, fast: bool) -> tuple[bytes, str]:
         return out.getvalue(), "image/bmp"
     image.save(out, format="PNG", compress_level=1)
     return out.getvalue(), "image/png"
+
+
+def _unloaded_file(value: Any) -> bool:
+    """A PIL image opened from a file whose pixels were not read yet (PIL loads lazily)."""
+    state = vars(value)
+    pixels = state["_im"] if "_im" in state else state.get("im")  # Pillow >= 11 keeps them in `_im`, older in `im`
+    return bool(getattr(value, "filename", "")) and pixels is None and os.path.isfile(value.filename)
 
 
 def _read(path: str) -> bytes:
@@ -215,6 +228,11 @@ def to_bytes(value: Any, fast: bool = False) -> tuple[bytes, str]:
     raise MediaError(f"not local media: {type(value).__name__}")
 
 
+# PDFium must never run in two threads at once, even on different documents (pypdfium2's docs: it would crash the
+# process); pages are rendered on the comm's subshell thread while state is built on the cell's thread.
+_PDFIUM = threading.Lock()
+
+
 def _pdf(value: Any):
     try:
         import pypdfium2 as pdfium
@@ -230,24 +248,26 @@ def _pdf(value: Any):
 
 
 def pdf_pages(value: Any) -> int:
-    doc = _pdf(value)
-    try:
-        return len(doc)
-    finally:
-        doc.close()
+    with _PDFIUM:
+        doc = _pdf(value)
+        try:
+            return len(doc)
+        finally:
+            doc.close()
 
 
 def pdf_page_png(value: Any, page: int) -> bytes:
     """One page of a local PDF as a PNG (150 dpi)."""
     from io import BytesIO
 
-    doc = _pdf(value)
-    try:
-        if not 0 <= page < len(doc):
-            raise MediaError(f"the PDF has {len(doc)} pages, not page {page + 1}")
-        image = doc[page].render(scale=PDF_SCALE).to_pil()
-    finally:
-        doc.close()
+    with _PDFIUM:
+        doc = _pdf(value)
+        try:
+            if not 0 <= page < len(doc):
+                raise MediaError(f"the PDF has {len(doc)} pages, not page {page + 1}")
+            image = doc[page].render(scale=PDF_SCALE).to_pil()
+        finally:
+            doc.close()
     out = BytesIO()
     image.save(out, format="PNG", compress_level=1)
     return out.getvalue()
@@ -265,6 +285,7 @@ class MediaServer:
         self._cache: OrderedDict[tuple, Any] = OrderedDict()
         self._size = size
         self._lock = threading.Lock()
+        self._pages: dict[tuple, int] = {}  # PDF page counts: tiny, asked on every message, never evicted by bytes
 
     def _cached(self, slot: tuple, make):
         with self._lock:
@@ -300,7 +321,10 @@ class MediaServer:
                                                      (isinstance(value, (str, PurePath)) and
                                                       os.fspath(value).lower().endswith(".pdf"))):
             try:
-                marker["pages"] = self._cached(("pages", key, field, index, id(value)), lambda: pdf_pages(value))
+                slot = (key, field, index, id(value))
+                if slot not in self._pages:
+                    self._pages[slot] = pdf_pages(value)
+                marker["pages"] = self._pages[slot]
             except _NoPdfium:
                 pass  # no page images: the browser shows the PDF bytes in its own viewer
             except MediaError as exc:
@@ -391,12 +415,19 @@ def digest(value: Any) -> str:
     h = hashlib.sha256()
     if isinstance(value, (bytes, bytearray, memoryview)):
         h.update(bytes(value))
+    elif _pil_image(value) and getattr(value, "filename", "") and os.path.isfile(value.filename):
+        # an image opened from a file: hashed by that file, loaded or not (reading the pixels would pin them in
+        # memory, and the hash must not change when the user's object gets loaded later)
+        stat = os.stat(value.filename)
+        h.update(f"{value.mode}{value.size}{os.path.abspath(value.filename)}{stat.st_size}{stat.st_mtime_ns}".encode())
     elif _pil_image(value):
         h.update(f"{value.mode}{value.size}".encode())
         h.update(value.tobytes())
     elif _array(value):
+        import numpy as np
+
         h.update(f"{value.dtype}{value.shape}".encode())
-        h.update(value.tobytes())
+        h.update(memoryview(np.ascontiguousarray(value)).cast("B"))  # no copy for the usual contiguous array
     else:
         return str(value)
     return "sha256:" + h.hexdigest()

@@ -304,3 +304,52 @@ def test_ml_backend_traffic_carries_local_images_as_data_uris(files):
     assert task["data"]["image"].startswith("data:image/png;base64,")
     assert np.array_equal(decode(base64.b64decode(task["data"]["image"].split(",", 1)[1])), arr)
     assert backend._ls_task({"id": 4, "data": {"image": folder / "cat.png"}})["data"]["image"] == str(folder / "cat.png")
+
+
+def _pixels(image) -> object:
+    state = vars(image)
+    return state["_im"] if "_im" in state else state.get("im")
+
+
+def test_images_opened_from_files_are_served_without_loading_the_users_object(files):
+    # a column of Image.open(path): serving and hashing must not pin every served picture's pixels in memory
+    folder, arr = files
+    opened = Image.open(folder / "cat.png")
+    lab = nblabel.Labeler([{"image": opened, "text": "a"}], IMAGE, store=":memory:")
+    b = Browser(lab)
+    state, _ = b.say({"type": "hello"})
+    reply, bufs = b.media(state["tasks"][0]["data"]["image"])
+    assert reply["ok"] and (decode(bufs[0]) == arr).all()
+    assert _pixels(opened) is None  # still lazy
+    lab.submit([{"from_name": "c", "to_name": "img", "type": "choices", "value": {"choices": ["cat"]}}])
+    opened.load()  # the user looks at it later: the task is still the same task
+    assert lab.goto(0)["data"]["image"] is opened
+    lab.close()
+
+
+def test_pdf_pages_from_two_threads_at_once(tmp_path):
+    # PDFium is not thread-safe: page counts (state on the cell's thread) and page renders (the comm's thread)
+    # must not overlap; a crash here would kill the kernel
+    path = make_pdf(tmp_path / "doc.pdf")
+    lab = nblabel.Labeler([{"pdf": path}], PDF, store=":memory:")
+    b = Browser(lab)
+    marker = b.say({"type": "hello"})[0]["tasks"][0]["data"]["pdf"]
+    from nblabel._media import pdf_pages
+
+    errors: list[BaseException] = []
+
+    def count():
+        try:
+            for _ in range(30):
+                assert pdf_pages(path) == 2
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    t = threading.Thread(target=count)
+    t.start()
+    for page in (0, 1, 0, 1):
+        reply, bufs = b.media(marker, page=page)
+        assert reply["ok"] and bufs[0][:4] == b"\x89PNG"
+    t.join()
+    assert errors == []
+    lab.close()

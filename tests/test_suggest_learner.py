@@ -205,3 +205,18 @@ def test_suggestion_stats_survive_a_restart(tmp_path):
     simulate(lab, truth, 2)  # new answers go on after the resumed ones
     assert len(lab.suggestion_stats()) == 6
     lab.close()
+
+
+def test_resumed_stats_are_built_in_one_pass():
+    from types import SimpleNamespace
+
+    from nblabel.suggest._stats import SuggestionLog
+
+    n = 20_000
+    rows = [SimpleNamespace(task_key=f"k{i % (n // 2)}", was_cancelled=False, parent_prediction=i, result=[
+        {"origin": "prediction" if i % 3 else "manual"}], prediction={"score": 0.5, "model_version": "v"},
+        updated_at=f"2026-01-01T00:00:{i % 60:02d}.{i:06d}Z") for i in range(n)]
+    log = SuggestionLog()
+    log.resume(rows)  # one dict pass (a withdraw per row made this quadratic: ~10 s for 20k rows)
+    assert len(log.rows) == n // 2  # one row per task: the later answer wins
+    assert [r["time"] for r in log.rows] == sorted(r["time"] for r in log.rows)

@@ -33,15 +33,18 @@ class SuggestionLog:
 
     def resume(self, annotations) -> None:
         """Rows for stored answers (a re-run or a resumed session), oldest first; `annotations` are store rows."""
+        rows: dict[str, dict] = {}  # one row per task (a live annotation per task and annotator): O(n)
         for a in sorted(annotations, key=lambda a: a.updated_at):
             if a.was_cancelled or a.parent_prediction is None:
                 continue
             meta = a.prediction or {}
             accepted = bool(a.result) and all(item.get("origin") == "prediction" for item in a.result)
-            self.withdraw(a.task_key)
-            self.rows.append({"task_key": a.task_key, "accepted": accepted, "score": meta.get("score"),
-                              "model_version": meta.get("model_version"), "prediction_id": a.parent_prediction,
-                              "time": _epoch(a.updated_at)})
+            rows.pop(a.task_key, None)
+            rows[a.task_key] = {"task_key": a.task_key, "accepted": accepted, "score": meta.get("score"),
+                                "model_version": meta.get("model_version"), "prediction_id": a.parent_prediction,
+                                "time": _epoch(a.updated_at)}
+        known = set(rows)
+        self.rows = [r for r in self.rows if r["task_key"] not in known] + list(rows.values())
 
     def withdraw(self, key: str) -> None:
         self.rows = [r for r in self.rows if r["task_key"] != key]
