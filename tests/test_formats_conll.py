@@ -10,7 +10,7 @@ import pytest
 
 import nblabel
 from nblabel.formats import _treebank
-from nblabel.formats._conll import bio_tags
+from nblabel.formats._conll import _general, bio_tags, clear_caches, sentence
 from test_formats_support import (  # noqa: F401
     LS, NER_CONFIG, TEXT_CONFIG, WNUT_CONFIG, converter, golden, needs_golden, needs_wnut, wnut_sentences,
     wnut_task,
@@ -123,6 +123,43 @@ def test_bio_walk_follows_the_converter():
     assert bio_tags(bounds, [span(0, 7, "A"), span(4, 15, "B")]) == ["B-A", "I-A", "B-B", "I-B"]  # overlap
     assert bio_tags(bounds, [span(0, 3, "A"), {"start": None, "end": 4}]) == ["O"] * 4  # a bad span: all O
     assert bio_tags(bounds, [{"start": 0, "end": 3, "labels": []}]) == ["O"] * 4
+
+
+@needs_wnut
+def test_cached_paths_equal_the_whole_text_walk():
+    """`sentence` takes shortcuts (pre-rendered chunks, whole-chunk spans); each must give what the whole-text
+    tokenizer + the converter's walk give, for spans at chunk edges, inside chunks, overlapping, unlabeled,
+    out of range, and on chunks of several tokens (`@user`, `it's`)."""
+    rng = random.Random(11)
+    texts = [" ".join(t for t, _ in s) for s in wnut_sentences(300)] + ["x", "Paris !", "( a )", "@a b"]
+
+    def spans_for(text: str) -> list:
+        out = []
+        starts = [0] + [i + 1 for i, c in enumerate(text) if c == " "]
+        ends = [i for i, c in enumerate(text) if c == " "] + [len(text)]
+        for _ in range(rng.choice((0, 1, 1, 2, 3))):
+            k = rng.randrange(len(starts))
+            j = min(len(ends) - 1, k + rng.choice((0, 0, 1, 2)))
+            start, end = starts[k], ends[j]
+            kind = rng.random()
+            if kind < 0.15:
+                start += 1  # inside a chunk
+            elif kind < 0.2:
+                end += 3  # past a chunk edge, maybe past the text
+            elif kind < 0.23:
+                start, end = None, end
+            labels = rng.choice((["LOC"], ["PER", "ORG"], [], ["ORG"]))
+            out.append({"start": start, "end": end, "labels": labels})
+        return out
+
+    cases = [(t, spans_for(t)) for t in texts for _ in range(3)]
+    clear_caches()
+    cold = [sentence(t, s) for t, s in cases]
+    warm = [sentence(t, s) for t, s in cases]
+    reference = [_general(t, s) for t, s in cases]
+    assert sum(1 for _, s in cases if s) > 500
+    assert cold == reference
+    assert warm == reference
 
 
 def test_conll_needs_labels_on_text(tmp_path):

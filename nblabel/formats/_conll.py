@@ -137,23 +137,22 @@ def _ends(chunks: list) -> tuple[str | None, str | None]:
     return first[chunks[0]], last[chunks[-1]]
 
 
-def _run(chunks: list, a: int, b: int, head: str, tail: str) -> str:
-    """All-O lines of chunks[a:b] of a single-spaced text: one C-level join over the middle chunks' cached
-    lines, the first and last chunk (other contexts) added around. Raises TypeError when a chunk needs the
-    whole-text path."""
-    n = len(chunks)
-    body = chunks[max(a, 1):min(b, n - 1)]
+def _o_lines(chunks: list) -> list | None:
+    """The O-tagged lines of every chunk of a single-spaced text, one string per chunk (None: a chunk needs the
+    whole-text path)."""
+    head, tail = _ends(chunks)
+    if head is None or tail is None:
+        return None
+    if len(chunks) == 1:
+        return [head]
+    body = chunks[1:-1]
     mid = _rendered[_MID]
     try:
-        lines = "".join(map(mid.__getitem__, body))
+        lines = [head, *map(mid.__getitem__, body), tail]
     except KeyError:
         _fill(_MID, body)
-        lines = "".join(map(mid.__getitem__, body))
-    if a == 0:
-        lines = head + lines
-    if b == n and n > 1:
-        lines += tail
-    return lines
+        lines = [head, *map(mid.__getitem__, body), tail]
+    return None if None in lines else lines
 
 
 def _single_spaced(text: str, chunks: list) -> bool:
@@ -162,10 +161,46 @@ def _single_spaced(text: str, chunks: list) -> bool:
     return gaps >= 0 and text.count(" ") == gaps and len(text) - gaps == sum(map(len, chunks))
 
 
+def _plain_spans(text: str, chunks: list, lines: list, spans: list) -> list | None:
+    """(first chunk, last chunk, label) per labeled span when the converter's walk reduces to whole chunks: spans
+    that start and end at chunk edges, do not overlap, and cover only one-token chunks. Then the walk tags the
+    first chunk B-, the others I-, and leaves every other token O. None: take the token-by-token walk."""
+    out = []
+    size = len(text)
+    last = -1
+    if len(spans) > 1:
+        try:
+            spans = sorted(spans, key=_START)
+        except (KeyError, TypeError):  # a span without a comparable start: the walk decides
+            return None
+    for span in spans:
+        start, end = span.get("start"), span.get("end")
+        if type(start) is not int or type(end) is not int or not 0 <= start < end <= size:
+            return None
+        if (start and text[start - 1] != " ") or (end < size and text[end] != " "):
+            return None
+        a = text.count(" ", 0, start)
+        b = a + text.count(" ", start, end)
+        if a <= last:
+            return None
+        last = b
+        labels = span.get("labels")
+        if not labels:
+            continue  # its tokens stay O, as in the walk
+        label = labels[0]
+        if type(label) is not str:
+            return None
+        for i in range(a, b + 1):
+            if len(lines[i]) != len(chunks[i]) + 9:  # not exactly one "<chunk> -X- _ O\n" line
+                return None
+        out.append((a, b, label))
+    return out
+
+
 def sentence(text: str, spans: list) -> str:
-    """The lines of one item. Texts with single-space separators take the cached path: O-tagged chunks come
-    pre-rendered, and only chunks a span touches are tagged token by token (a token no span touches is `O`
-    in the converter's walk too, and skipping it leaves the walk's state where it would have been)."""
+    """The lines of one item. Texts with single-space separators take the cached path: every chunk's O-tagged
+    lines come pre-rendered, and only chunks a span touches are tagged token by token (a token no span touches
+    is `O` in the converter's walk too, and skipping it leaves the walk's state where it would have been)."""
     chunks = text.split()
     if not spans and len(chunks) > 1 and _single_spaced(text, chunks):
         # The most common item, in one expression; a miss (or a chunk needing the whole text) falls through.
@@ -180,49 +215,47 @@ def sentence(text: str, spans: list) -> str:
         return ""
     if not _single_spaced(text, chunks):
         return _general(text, spans)
-    touched: set[int] = set()
-    if spans:
-        size = len(text)
-        for span in spans:
-            start, end = span.get("start"), span.get("end")
-            if type(start) is not int or type(end) is not int or not 0 <= start < end <= size:
-                return _general(text, spans)  # empty, reversed or out-of-range spans: the exact walk does them
-            # Single spaces: the chunk holding position p is the number of spaces before p.
-            touched.update(range(text.count(" ", 0, start + 1), text.count(" ", 0, end - 1) + 1))
-    head, tail = _ends(chunks)
-    n = len(chunks)
-    try:
-        if head is None or tail is None:
-            raise TypeError
-        if not touched:
-            return _run(chunks, 0, n, head, tail)
-        marked = sorted(touched)
-        # Token bounds of the marked chunks, then the converter's walk over just those tokens.
-        offsets = list(accumulate(map(len, chunks), initial=0))  # chunk i starts at offsets[i] + i
-        bounds = []
-        cuts = []
-        for i in marked:
-            cut = _cut(_ctx(i, n), chunks[i])
-            if cut is None:
-                raise TypeError
-            cuts.append(cut)
-            at = offsets[i] + i
-            for rel, tok in cut:
-                bounds.append((at + rel, at + rel + len(tok)))
-        tags = iter(bio_tags(bounds, spans))
-        parts = []
-        done = 0
-        for i, cut in zip(marked, cuts):
-            if done < i:
-                parts.append(_run(chunks, done, i, head, tail))
-            for _, tok in cut:
-                parts.append(f"{tok} -X- _ {next(tags)}\n")
-            done = i + 1
-        if done < n:
-            parts.append(_run(chunks, done, n, head, tail))
-        return "".join(parts)
-    except TypeError:  # a chunk that needs the whole-text tokenizer
+    lines = _o_lines(chunks)
+    if lines is None:
         return _general(text, spans)
+    if not spans:
+        return "".join(lines)
+    plain = _plain_spans(text, chunks, lines, spans)
+    if plain is not None:
+        for a, b, label in plain:
+            lines[a] = f"{chunks[a]} -X- _ B-{label}\n"
+            for i in range(a + 1, b + 1):
+                lines[i] = f"{chunks[i]} -X- _ I-{label}\n"
+        return "".join(lines)
+    touched: set[int] = set()
+    size = len(text)
+    for span in spans:
+        start, end = span.get("start"), span.get("end")
+        if type(start) is not int or type(end) is not int or not 0 <= start < end <= size:
+            return _general(text, spans)  # empty, reversed or out-of-range spans: the exact walk does them
+        # Single spaces: the chunk holding position p is the number of spaces before p.
+        touched.update(range(text.count(" ", 0, start + 1), text.count(" ", 0, end - 1) + 1))
+    n = len(chunks)
+    marked = sorted(touched)
+    # Token bounds of the marked chunks, then the converter's walk over just those tokens.
+    offsets = list(accumulate(map(len, chunks), initial=0))  # chunk i starts at offsets[i] + i
+    bounds = []
+    cuts = []
+    for i in marked:
+        cut = _cut(_ctx(i, n), chunks[i])
+        if cut is None:
+            return _general(text, spans)
+        cuts.append(cut)
+        at = offsets[i] + i
+        for rel, tok in cut:
+            bounds.append((at + rel, at + rel + len(tok)))
+    tags = iter(bio_tags(bounds, spans))
+    for i, cut in zip(marked, cuts):
+        if len(cut) == 1:
+            lines[i] = f"{cut[0][1]} -X- _ {next(tags)}\n"
+        else:
+            lines[i] = "".join([f"{tok} -X- _ {tag}\n" for (_, tok), tag in zip(cut, tags)])
+    return "".join(lines)
 
 
 def _first_labels(schema: dict, result: list) -> list:
