@@ -16,6 +16,7 @@ import json
 import math
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -166,17 +167,46 @@ def read_frame(df: pd.DataFrame, config: Any = None, id_column: Any = None) -> F
     return Frame(_ids(df, id_column), data, annotations, predictions, meta, cfg)
 
 
+class _TaskFrame(Frame):
+    """A Frame over task dicts that are all dicts with a `data` dict, each column built when first read: a
+    CONLL2003 or JSON_MIN export reads two or three of the five."""
+
+    def __init__(self, tasks: list[dict], config: Config | None) -> None:  # noqa: D107 - no dataclass fields
+        self.tasks = tasks
+        self.config = config
+        self.utf16 = True
+
+    def __len__(self) -> int:
+        return len(self.tasks)
+
+    @cached_property
+    def ids(self) -> list:  # type: ignore[override]
+        return [t.get("id", pos) for pos, t in enumerate(self.tasks)]
+
+    @cached_property
+    def data(self) -> list[dict]:  # type: ignore[override]
+        return [t["data"] for t in self.tasks]
+
+    @cached_property
+    def annotations(self) -> list[list[dict]]:  # type: ignore[override]
+        return [t.get("annotations") or _EMPTY for t in self.tasks]
+
+    @cached_property
+    def predictions(self) -> list[list[dict]]:  # type: ignore[override]
+        return [t.get("predictions") or _EMPTY for t in self.tasks]
+
+    @cached_property
+    def meta(self) -> list[dict]:  # type: ignore[override]
+        return [m if type(m := t.get("meta")) is dict else _EMPTY_META for t in self.tasks]
+
+
 def frame_from_tasks(tasks: list[dict], config: Any = None) -> Frame:
     """A Frame straight from Label Studio task dicts (a JSON export), offsets left in UTF-16: file to file
     without a DataFrame in between. Lists are taken as they are (no copies): a quick export's prediction ids
     are skipped by the writers that read predictions."""
     cfg = resolve_config(None, config)
     if all(type(t) is dict and type(t.get("data")) is dict for t in tasks):
-        # The common case (every task a dict with a `data` dict), one C-level comprehension per column: this is
-        # a third of a file-to-file JSON_MIN export when done task by task.
-        return Frame([t.get("id", pos) for pos, t in enumerate(tasks)], [t["data"] for t in tasks],
-                     [t.get("annotations") or _EMPTY for t in tasks], [t.get("predictions") or _EMPTY for t in tasks],
-                     [m if type(m := t.get("meta")) is dict else _EMPTY_META for t in tasks], cfg, utf16=True)
+        return _TaskFrame(tasks, cfg)  # the common case: columns are C-level comprehensions, built on demand
     ids, data, annotations, predictions, meta = [], [], [], [], []
     for pos, task in enumerate(tasks):
         if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
