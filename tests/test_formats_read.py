@@ -183,3 +183,20 @@ def test_tuple_ids_round_trip(tmp_path, fmt):
         assert back["meta"].tolist() == [{"nblabel_id": ["a", 1]}, {"nblabel_id": ["b", 2]}]
     else:
         assert back.index.tolist() == [("a", 1), ("b", 2)] and back["text"].tolist() == ["x", "y"]
+
+
+def test_task_columns_read_as_label_studio_imports_them():
+    """File-to-file exports read task lists without a DataFrame: a missing id is the position, null or absent
+    annotations/predictions are none, a meta that is not a dict is none, and a flat dict is a task's data."""
+    from nblabel.formats._frame import frame_from_tasks
+
+    ann = [{"id": 1, "result": []}]
+    tasks = [{"id": 7, "data": {"t": "a"}, "annotations": ann, "predictions": None, "meta": {"m": 1}},
+             {"data": {"t": "b"}, "annotations": None, "meta": "x"},
+             {"id": None, "data": {"t": "c"}, "annotations": [], "predictions": [{"result": []}]}]
+    frame = frame_from_tasks(tasks)
+    assert (frame.ids, frame.data) == ([7, 1, None], [{"t": "a"}, {"t": "b"}, {"t": "c"}])
+    assert (frame.annotations, frame.predictions) == ([ann, [], []], [[], [], [{"result": []}]])
+    assert frame.meta == [{"m": 1}, {}, {}] and len(frame) == 3 and frame.utf16
+    flat = frame_from_tasks([{"t": "d"}, tasks[0]])  # a flat dict: wrapped, as Label Studio wraps it
+    assert (flat.ids, flat.data, flat.annotations) == ([0, 7], [{"t": "d"}, {"t": "a"}], [[], ann])

@@ -17,6 +17,7 @@ import math
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -168,36 +169,39 @@ def read_frame(df: pd.DataFrame, config: Any = None, id_column: Any = None) -> F
 
 
 class _TaskFrame(Frame):
-    """A Frame over task dicts that are all dicts with a `data` dict, each column built when first read: a
-    CONLL2003 or JSON_MIN export reads two or three of the five."""
+    """A Frame over task dicts that all have a `data` dict, each column built when first read (a CONLL2003 or
+    JSON_MIN export reads two or three of the five) with C-level `map`s of `dict.get`, no Python loop."""
 
-    def __init__(self, tasks: list[dict], config: Config | None) -> None:  # noqa: D107 - no dataclass fields
+    def __init__(self, tasks: list[dict], data: list[dict], config: Config | None) -> None:
         self.tasks = tasks
+        self.data = data
         self.config = config
         self.utf16 = True
 
     def __len__(self) -> int:
         return len(self.tasks)
 
-    @cached_property
-    def ids(self) -> list:  # type: ignore[override]
-        return [t.get("id", pos) for pos, t in enumerate(self.tasks)]
+    def _column(self, key: str, default: Any) -> list:
+        values = list(map(dict.get, self.tasks, repeat(key), repeat(default)))
+        if not all(values):  # a key holding null, [] or another falsy value: the default, as `or` gives it
+            values = [v or default for v in values]
+        return values
 
     @cached_property
-    def data(self) -> list[dict]:  # type: ignore[override]
-        return [t["data"] for t in self.tasks]
+    def ids(self) -> list:  # type: ignore[override]
+        return list(map(dict.get, self.tasks, repeat("id"), range(len(self.tasks))))  # position when no id
 
     @cached_property
     def annotations(self) -> list[list[dict]]:  # type: ignore[override]
-        return [t.get("annotations") or _EMPTY for t in self.tasks]
+        return self._column("annotations", _EMPTY)
 
     @cached_property
     def predictions(self) -> list[list[dict]]:  # type: ignore[override]
-        return [t.get("predictions") or _EMPTY for t in self.tasks]
+        return self._column("predictions", _EMPTY)
 
     @cached_property
     def meta(self) -> list[dict]:  # type: ignore[override]
-        return [m if type(m := t.get("meta")) is dict else _EMPTY_META for t in self.tasks]
+        return [m if type(m) is dict else _EMPTY_META for m in map(dict.get, self.tasks, repeat("meta"))]
 
 
 def frame_from_tasks(tasks: list[dict], config: Any = None) -> Frame:
@@ -205,8 +209,10 @@ def frame_from_tasks(tasks: list[dict], config: Any = None) -> Frame:
     without a DataFrame in between. Lists are taken as they are (no copies): a quick export's prediction ids
     are skipped by the writers that read predictions."""
     cfg = resolve_config(None, config)
-    if all(type(t) is dict and type(t.get("data")) is dict for t in tasks):
-        return _TaskFrame(tasks, cfg)  # the common case: columns are C-level comprehensions, built on demand
+    if set(map(type, tasks)) <= {dict}:
+        data = list(map(dict.get, tasks, repeat("data")))
+        if set(map(type, data)) <= {dict}:
+            return _TaskFrame(tasks, data, cfg)  # the common case
     ids, data, annotations, predictions, meta = [], [], [], [], []
     for pos, task in enumerate(tasks):
         if not isinstance(task, dict) or not isinstance(task.get("data"), dict):

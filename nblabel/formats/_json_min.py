@@ -14,25 +14,31 @@ from ._jsonio import dumps_records
 
 
 def records(frame: Frame) -> list[dict]:
-    # The item loop of `_items.iter_items`, flattened: this is the hot path of a JSON_MIN export.
+    # The item loop of `_items.iter_items`, flattened: this is the hot path of a JSON_MIN export. Keys are set
+    # one by one in the converter's order; a key already present (a data key named "id", or like a control)
+    # keeps its place and takes the later value, exactly as the converter's successive assignments.
     schema = control_tags(frame)
     out = []
     append = out.append
     for ident, data, chosen in chosen_annotations(frame, utf16=True):
         for a in chosen:
-            outputs, tags = outputs_of(a.get("result"), schema)
-            pretty = {name: values if tags[name] not in FLAT else prettify(values, tags[name])
-                      for name, values in outputs.items()}
+            record = {**data}
+            if ident is not None:
+                record["id"] = ident
+            result = a.get("result")
+            if result:
+                outputs, tags = outputs_of(result, schema)
+                for name, values in outputs.items():
+                    tag = tags[name]
+                    record[name] = values if tag not in FLAT else prettify(values, tag)
             who = a.get("completed_by", _NOBODY)
-            who = who.get("email") if type(who) is dict else (who if isinstance(who, int) else str(who))
-            tail = {"annotator": who, "annotation_id": a.get("id"), "created_at": a.get("created_at"),
-                    "updated_at": a.get("updated_at"), "lead_time": a.get("lead_time")}
-            # One dict display: a key already present (a data key named "id", or like a control) keeps its
-            # place and takes the later value, exactly as the converter's successive assignments.
-            if ident is None:
-                append({**data, **pretty, **tail})
-            else:
-                append({**data, "id": ident, **pretty, **tail})
+            record["annotator"] = who.get("email") if type(who) is dict else (
+                who if isinstance(who, int) else str(who))
+            record["annotation_id"] = a.get("id")
+            record["created_at"] = a.get("created_at")
+            record["updated_at"] = a.get("updated_at")
+            record["lead_time"] = a.get("lead_time")
+            append(record)
     return out
 
 

@@ -60,6 +60,7 @@ def dumps_records(records: list) -> bytes:
         body = json.dumps(records, ensure_ascii=False, indent=2, default=_default).encode()
     # Dumping the whole list indents every record by two more spaces; every newline in JSON output is structural
     # (newlines inside strings are escaped), so removing two spaces after each one dedents exactly one level.
+    # (One dump per record, joined, needs no dedent but costs twice as much in orjson calls.)
     return body.replace(b"\n  ", b"\n").replace(b"/", b"\\/")
 
 
