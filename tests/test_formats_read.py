@@ -198,5 +198,7 @@ def test_task_columns_read_as_label_studio_imports_them():
     assert (frame.ids, frame.data) == ([7, 1, None], [{"t": "a"}, {"t": "b"}, {"t": "c"}])
     assert (frame.annotations, frame.predictions) == ([ann, [], []], [[], [], [{"result": []}]])
     assert frame.meta == [{"m": 1}, {}, {}] and len(frame) == 3 and frame.utf16
+    assert list(frame_from_tasks(tasks).rows()) == list(zip(frame.ids, frame.data, frame.annotations))
     flat = frame_from_tasks([{"t": "d"}, tasks[0]])  # a flat dict: wrapped, as Label Studio wraps it
     assert (flat.ids, flat.data, flat.annotations) == ([0, 7], [{"t": "d"}, {"t": "a"}], [[], ann])
+    assert list(frame_from_tasks([{"t": "d"}, tasks[0]]).rows()) == [(0, {"t": "d"}, []), (7, {"t": "a"}, ann)]

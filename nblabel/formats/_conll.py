@@ -282,7 +282,7 @@ def write(frame: Frame, path: str) -> None:
     schema = control_tags(frame)
     fields = text_fields(frame.config) if frame.utf16 else None
     parts = ["-DOCSTART- -X- O\n"]
-    for data, annotations in zip(frame.data, frame.annotations):
+    for _, data, annotations in frame.rows():
         if len(annotations) == 1 and type(annotations[0]) is dict:  # the common case, inlined
             a = annotations[0]
             if a.get("was_cancelled") or a.get("skipped"):

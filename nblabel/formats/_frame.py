@@ -17,8 +17,7 @@ import math
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import repeat
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 import pandas as pd
@@ -68,6 +67,10 @@ class Frame:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def rows(self) -> Iterator[tuple[Any, dict, list[dict]]]:
+        """(id, data, annotations) per task: what most writers read, in one pass."""
+        return zip(self.ids, self.data, self.annotations)
 
 
 def resolve_config(df: pd.DataFrame | None, config: Any) -> Config | None:
@@ -169,62 +172,57 @@ def read_frame(df: pd.DataFrame, config: Any = None, id_column: Any = None) -> F
 
 
 class _TaskFrame(Frame):
-    """A Frame over task dicts that all have a `data` dict, each column built when first read (a CONLL2003 or
-    JSON_MIN export reads two or three of the five) with C-level `map`s of `dict.get`, no Python loop."""
+    """A Frame over Label Studio task dicts as a JSON export holds them. `rows()` reads each task once, in the
+    loop of the writer (a CONLL2003 or JSON_MIN export touches nothing else); the five columns are built on first
+    use, for the other writers. Tasks that are not `{"data": {...}, ...}` dicts are read as Label Studio
+    imports them: a flat dict (or any other value) is the data of a task without id or annotations."""
 
-    def __init__(self, tasks: list[dict], data: list[dict], config: Config | None) -> None:
+    def __init__(self, tasks: list, config: Config | None) -> None:
         self.tasks = tasks
-        self.data = data
         self.config = config
         self.utf16 = True
 
     def __len__(self) -> int:
         return len(self.tasks)
 
-    def _column(self, key: str, default: Any) -> list:
-        values = list(map(dict.get, self.tasks, repeat(key), repeat(default)))
-        if not all(values):  # a key holding null, [] or another falsy value: the default, as `or` gives it
-            values = [v or default for v in values]
-        return values
+    def rows(self) -> Iterator[tuple[Any, dict, list[dict]]]:
+        for pos, task in enumerate(self.tasks):
+            data = task.get("data") if type(task) is dict else None
+            if type(data) is dict:
+                yield task.get("id", pos), data, task.get("annotations") or _EMPTY
+            else:
+                yield self._task(pos, task)[:3]
+
+    @staticmethod
+    def _task(pos: int, task: Any) -> tuple[Any, dict, list, list, dict]:
+        if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
+            return pos, task, _EMPTY, _EMPTY, _EMPTY_META  # Label Studio wraps flat dicts on import
+        get = task.get
+        meta = get("meta")
+        return (get("id", pos), task["data"], get("annotations") or _EMPTY, get("predictions") or _EMPTY,
+                meta if type(meta) is dict else _EMPTY_META)
 
     @cached_property
-    def ids(self) -> list:  # type: ignore[override]
-        return list(map(dict.get, self.tasks, repeat("id"), range(len(self.tasks))))  # position when no id
+    def _columns(self) -> tuple[list, ...]:
+        columns: tuple[list, ...] = ([], [], [], [], [])
+        appends = [c.append for c in columns]
+        for pos, task in enumerate(self.tasks):
+            for append, value in zip(appends, self._task(pos, task)):
+                append(value)
+        return columns
 
-    @cached_property
-    def annotations(self) -> list[list[dict]]:  # type: ignore[override]
-        return self._column("annotations", _EMPTY)
-
-    @cached_property
-    def predictions(self) -> list[list[dict]]:  # type: ignore[override]
-        return self._column("predictions", _EMPTY)
-
-    @cached_property
-    def meta(self) -> list[dict]:  # type: ignore[override]
-        return [m if type(m) is dict else _EMPTY_META for m in map(dict.get, self.tasks, repeat("meta"))]
+    ids = property(lambda self: self._columns[0])  # type: ignore[assignment]
+    data = property(lambda self: self._columns[1])  # type: ignore[assignment]
+    annotations = property(lambda self: self._columns[2])  # type: ignore[assignment]
+    predictions = property(lambda self: self._columns[3])  # type: ignore[assignment]
+    meta = property(lambda self: self._columns[4])  # type: ignore[assignment]
 
 
 def frame_from_tasks(tasks: list[dict], config: Any = None) -> Frame:
     """A Frame straight from Label Studio task dicts (a JSON export), offsets left in UTF-16: file to file
     without a DataFrame in between. Lists are taken as they are (no copies): a quick export's prediction ids
     are skipped by the writers that read predictions."""
-    cfg = resolve_config(None, config)
-    if set(map(type, tasks)) <= {dict}:
-        data = list(map(dict.get, tasks, repeat("data")))
-        if set(map(type, data)) <= {dict}:
-            return _TaskFrame(tasks, data, cfg)  # the common case
-    ids, data, annotations, predictions, meta = [], [], [], [], []
-    for pos, task in enumerate(tasks):
-        if not isinstance(task, dict) or not isinstance(task.get("data"), dict):
-            task = {"data": task}  # Label Studio wraps flat dicts on import
-        get = task.get
-        ids.append(get("id", pos))
-        data.append(task["data"])
-        annotations.append(get("annotations") or _EMPTY)
-        predictions.append(get("predictions") or _EMPTY)
-        m = get("meta")
-        meta.append(m if type(m) is dict else _EMPTY_META)
-    return Frame(ids, data, annotations, predictions, meta, cfg, utf16=True)
+    return _TaskFrame(tasks, resolve_config(None, config))
 
 
 _EMPTY: list = []

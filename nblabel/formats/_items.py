@@ -95,7 +95,7 @@ def outputs_of(result: Any, schema: dict[str, str] | None) -> tuple[dict[str, li
 def chosen_annotations(frame: Frame, utf16: bool) -> Iterator[tuple[Any, dict, list]]:
     """(task id, data, annotations to export) per task, offsets converted as asked."""
     fields = text_fields(frame.config) if utf16 != frame.utf16 else None
-    for ident, data, annotations in zip(frame.ids, frame.data, frame.annotations):
+    for ident, data, annotations in frame.rows():
         if len(annotations) == 1 and type(annotations[0]) is dict:  # the common case, inlined
             a = annotations[0]
             if a.get("was_cancelled") or a.get("skipped"):
