@@ -15,6 +15,7 @@ whole-text chain and NLTK's alignment. Where NLTK would raise (a token it cannot
 from __future__ import annotations
 
 import re
+from itertools import accumulate
 from typing import Any
 
 # (pattern, replacement) in NLTK's order: STARTING_QUOTES, PUNCTUATION (as label_studio_sdk.converter.utils
@@ -24,27 +25,45 @@ from typing import Any
 # Each rule carries the substrings without which it cannot match (in the text as it is at that step; for the
 # case-insensitive contractions, in its lowercase): testing those is far cheaper than running the regex, and
 # substitutions only insert spaces or turn " into `` / '', so a trigger absent at a step stays absent.
-def _rules(table: tuple) -> list[tuple[tuple[str, ...], Any, str, bool]]:
-    return [(triggers, re.compile(p), r, p.startswith("(?i)")) for triggers, p, r in table]
+# Rules whose pattern is a fixed string or one character of a class, replaced by itself padded with spaces, are
+# written as (old, new) pairs for `str.replace`: leftmost non-overlapping matches of a fixed string are what the
+# regex finds, and padding one character never makes or breaks a match of another, so the result is the same.
+# Replacement templates (`\1 \2`) become functions: CPython 3.11 expands a template in Python code on every call,
+# several times slower than formatting the groups (an unmatched group gives "", as in a template).
+def _rules(table: tuple) -> list[tuple[tuple[str, ...], Any, Any, bool]]:
+    return [(triggers, None, p, False) if isinstance(p, list) else (triggers, re.compile(p), _filler(r),
+                                                                     p.startswith("(?i)"))
+            for triggers, p, r in table]
+
+
+def _filler(template: str) -> Any:
+    if "\\" not in template:
+        return template  # a literal replacement: re's own fast path
+    fmt = re.sub(r"\\(\d)", lambda m: "{%d}" % (int(m[1]) - 1), template.replace("{", "{{").replace("}", "}}"))
+    return lambda m: fmt.format(*m.groups(""))
+
+
+def _padded(*tokens: str) -> list[tuple[str, str]]:
+    return [(t, f" {t} ") for t in tokens]
 
 
 _BEFORE_PAD = _rules((
     (('"',), r'^"', "``"),
-    (("``",), r"(``)", r" \1 "),
+    (("``",), _padded("``"), None),  # (``) -> " \1 "
     (('"', "''"), r"([ \(\[{<])(\"|\'{2})", r"\1 `` "),
     ((":", ","), r"([:,])([^\d])", r" \1 \2"),
     ((":", ","), r"([:,])$", r" \1 "),
-    (("...",), r"\.\.\.", " ... "),
-    (tuple(";@#$/%&"), r"[;@#$/%&]", r" \g<0> "),
+    (("...",), _padded("..."), None),  # \.\.\. -> " ... "
+    (tuple(";@#$/%&"), _padded(*";@#$/%&"), None),  # [;@#$/%&] -> " \g<0> "
     ((".",), r'([^\.])(\.)([\]\)}>"\']*)\s*$', r"\1 \2\3 "),
-    (("?", "!"), r"[?!]", r" \g<0> "),
+    (("?", "!"), _padded("?", "!"), None),  # [?!] -> " \g<0> "
     (("' ",), r"([^'])' ", r"\1 ' "),
-    (tuple("[](){}<>"), r"[\]\[\(\)\{\}\<\>]", r" \g<0> "),
-    (("--",), r"--", " -- "),
+    (tuple("[](){}<>"), _padded(*"[](){}<>"), None),  # [\]\[\(\)\{\}\<\>] -> " \g<0> "
+    (("--",), _padded("--"), None),  # -- -> " -- "
 ))
 _AFTER_PAD = _rules((
-    (("''",), r"''", " '' "),
-    (('"',), r'"', " '' "),
+    (("''",), [("''", " '' ")], None),  # '' -> " '' "
+    (('"',), [('"', " '' ")], None),  # " -> " '' "
     (("'",), r"([^' ])('[sS]|'[mM]|'[dD]|') ", r"\1 \2 "),
     (("'",), r"([^' ])('ll|'LL|'re|'RE|'ve|'VE|n't|N'T) ", r"\1 \2 "),
     (("cannot",), r"(?i)\b(can)(not)\b", r" \1 \2 "),
@@ -76,6 +95,11 @@ def inert(chunk: str) -> bool:
 def treebank_tokens(text: str) -> list[str]:
     """The raw Treebank tokens (quotes converted to `` and ''), as `TreebankWordTokenizer.tokenize` gives them."""
     for triggers, rx, rep, _ in _BEFORE_PAD:
+        if rx is None:
+            for old, padded in rep:
+                if old in text:
+                    text = text.replace(old, padded)
+            continue
         for t in triggers:
             if t in text:
                 text = rx.sub(rep, text)
@@ -83,6 +107,12 @@ def treebank_tokens(text: str) -> list[str]:
     text = f" {text} "
     lower = None
     for triggers, rx, rep, fold in _AFTER_PAD:
+        if rx is None:
+            for old, padded in rep:
+                if old in text:
+                    text = text.replace(old, padded)
+                    lower = None
+            continue
         if fold:
             if lower is None:
                 # Contractions only insert spaces: one lowercase copy serves them all. `re`'s IGNORECASE also
@@ -143,7 +173,8 @@ def chunk_tokens(prev: str, chunk: str, after: str, last: bool) -> tuple | None:
     elif _CONTEXTUAL.search(chunk) is None:
         # Only `;@#$/%&` are active ("@user", "#tag"): the one rule for them splits each off, whatever the
         # context, so the cut is read off directly.
-        cut = tuple((m.start(), m.group()) for m in _SYMBOL_RUNS.finditer(chunk))
+        tokens = _SYMBOL_RUNS.findall(chunk)
+        cut = tuple(zip(accumulate(map(len, tokens), initial=0), tokens))
     else:
         # The miniature text: same neighbours; a non-space sentinel after a chunk that does not end the text
         # keeps the end-of-text rules from firing.
