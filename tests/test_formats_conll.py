@@ -132,11 +132,16 @@ def test_cached_paths_equal_the_whole_text_walk():
     out of range, and on chunks of several tokens (`@user`, `it's`)."""
     rng = random.Random(11)
     texts = [" ".join(t for t, _ in s) for s in wnut_sentences(300)] + ["x", "Paris !", "( a )", "@a b"]
+    # Whitespace other than single spaces: runs, tabs, newlines, NBSP, at the ends, nothing at all.
+    texts += [t.replace(" ", ws, 2) for t, ws in zip(texts[:60], ["  ", "\t", "\n", "\u00a0", " \u2003"] * 12)]
+    texts += [" " + texts[0], texts[1] + " ", "", " ", "a  b"]
 
     def spans_for(text: str) -> list:
         out = []
         starts = [0] + [i + 1 for i, c in enumerate(text) if c == " "]
         ends = [i for i, c in enumerate(text) if c == " "] + [len(text)]
+        if not text:
+            return []
         for _ in range(rng.choice((0, 1, 1, 2, 3))):
             k = rng.randrange(len(starts))
             j = min(len(ends) - 1, k + rng.choice((0, 0, 1, 2)))

@@ -14,6 +14,7 @@ of an unordered set of data keys, the same thing when the config reads one field
 
 from __future__ import annotations
 
+import re
 from itertools import accumulate
 from operator import itemgetter
 from typing import Any
@@ -74,6 +75,7 @@ def bio_tags(bounds: list[tuple[int, int]], spans: list[dict]) -> list[str]:
 # (character before, characters after, ends the text) for a middle, first, last and only chunk.
 _CONTEXTS = ((" ", " ", False), ("", " ", False), (" ", "", True), ("", "", True))
 _MID, _FIRST, _LAST, _ONLY = range(4)
+_WHITESPACE = re.compile(r"\s")  # what str.split() splits at (both use Py_UNICODE_ISSPACE)
 _cuts: tuple[dict, ...] = ({}, {}, {}, {})  # chunk -> ((relative start, token), ...) or None
 _rendered: tuple[dict, ...] = ({}, {}, {}, {})  # chunk -> its lines, all tagged O (or None: cut not known)
 
@@ -103,6 +105,11 @@ def _fill(ctx: int, chunks: list) -> None:
         _cuts[ctx].clear()
     for chunk in chunks:
         if chunk not in cache:
+            if not chunk or _WHITESPACE.search(chunk):
+                # Texts are cut at single spaces: an empty chunk is a run of spaces, one with other whitespace
+                # (tab, newline, NBSP) was not cut where the tokenizer cuts. Either way: the whole-text path.
+                cache[chunk] = None
+                continue
             if inert(chunk):  # most words: one token in any context
                 cache[chunk] = chunk + " -X- _ O\n"
                 continue
@@ -122,43 +129,25 @@ def _general(text: str, spans: list) -> str:
     return "".join(f"{text[a:b]} -X- _ {tag}\n" for (a, b), tag in zip(bounds, tags))
 
 
-def _ends(chunks: list) -> tuple[str | None, str | None]:
-    """O-tagged lines of the first and last chunk (their contexts differ from the middle ones)."""
+def _o_lines(chunks: list) -> list:
+    """The O-tagged lines of every chunk of a text cut at single spaces, one string per chunk; None for a chunk
+    that needs the whole-text path."""
     if len(chunks) == 1:
-        cache = _rendered[_ONLY]
-        if chunks[0] not in cache:
+        only = _rendered[_ONLY]
+        if chunks[0] not in only:
             _fill(_ONLY, chunks)
-        return cache[chunks[0]], ""
-    first, last = _rendered[_FIRST], _rendered[_LAST]
+        return [only[chunks[0]]]
+    first, mid, last = _rendered[_FIRST], _rendered[_MID], _rendered[_LAST]
     if chunks[0] not in first:
         _fill(_FIRST, chunks[:1])
     if chunks[-1] not in last:
         _fill(_LAST, chunks[-1:])
-    return first[chunks[0]], last[chunks[-1]]
-
-
-def _o_lines(chunks: list) -> list | None:
-    """The O-tagged lines of every chunk of a single-spaced text, one string per chunk (None: a chunk needs the
-    whole-text path)."""
-    head, tail = _ends(chunks)
-    if head is None or tail is None:
-        return None
-    if len(chunks) == 1:
-        return [head]
     body = chunks[1:-1]
-    mid = _rendered[_MID]
     try:
-        lines = [head, *map(mid.__getitem__, body), tail]
+        return [first[chunks[0]], *map(mid.__getitem__, body), last[chunks[-1]]]
     except KeyError:
         _fill(_MID, body)
-        lines = [head, *map(mid.__getitem__, body), tail]
-    return None if None in lines else lines
-
-
-def _single_spaced(text: str, chunks: list) -> bool:
-    """Chunks separated by exactly one space, nothing before or after (no join: counts only)."""
-    gaps = len(chunks) - 1
-    return gaps >= 0 and text.count(" ") == gaps and len(text) - gaps == sum(map(len, chunks))
+        return [first[chunks[0]], *map(mid.__getitem__, body), last[chunks[-1]]]
 
 
 def _plain_spans(text: str, chunks: list, lines: list, spans: list) -> list | None:
@@ -198,25 +187,23 @@ def _plain_spans(text: str, chunks: list, lines: list, spans: list) -> list | No
 
 
 def sentence(text: str, spans: list) -> str:
-    """The lines of one item. Texts with single-space separators take the cached path: every chunk's O-tagged
-    lines come pre-rendered, and only chunks a span touches are tagged token by token (a token no span touches
-    is `O` in the converter's walk too, and skipping it leaves the walk's state where it would have been)."""
-    chunks = text.split()
-    if not spans and len(chunks) > 1 and _single_spaced(text, chunks):
-        # The most common item, in one expression; a miss (or a chunk needing the whole text) falls through.
-        head = _rendered[_FIRST].get(chunks[0])
-        tail = _rendered[_LAST].get(chunks[-1])
-        if head is not None and tail is not None:
-            try:
-                return head + "".join(map(_rendered[_MID].__getitem__, chunks[1:-1])) + tail
-            except (KeyError, TypeError):
-                pass
-    if not chunks:
-        return ""
-    if not _single_spaced(text, chunks):
-        return _general(text, spans)
+    """The lines of one item. The text is cut at single spaces and every chunk's O-tagged lines come
+    pre-rendered (a chunk that is empty or holds other whitespace renders as None and sends the text down the
+    whole-text path); only chunks a span touches are tagged token by token (a token no span touches is `O` in the
+    converter's walk too, and skipping it leaves the walk's state where it would have been)."""
+    chunks = text.split(" ")
+    if not spans and len(chunks) > 1:
+        # The most common item, in one expression: a chunk not rendered yet (KeyError) falls through to be
+        # rendered, one that needs the whole text (None: TypeError) goes there.
+        try:
+            return (_rendered[_FIRST][chunks[0]] + "".join(map(_rendered[_MID].__getitem__, chunks[1:-1]))
+                    + _rendered[_LAST][chunks[-1]])
+        except KeyError:
+            pass
+        except TypeError:
+            return _general(text, spans)
     lines = _o_lines(chunks)
-    if lines is None:
+    if not all(lines):
         return _general(text, spans)
     if not spans:
         return "".join(lines)
