@@ -268,7 +268,9 @@ def write(frame: Frame, path: str) -> None:
     field = text_field(frame.config)
     schema = control_tags(frame)
     fields = text_fields(frame.config) if frame.utf16 else None
-    parts = ["-DOCSTART- -X- O\n"]
+    only_field = fields is not None and [f for _, f in fields] == [field]  # then an ASCII text needs no conversion
+    items = []  # one string of lines per item; the file puts a blank line after each
+    append = items.append
     for _, data, annotations in frame.rows():
         if len(annotations) == 1 and type(annotations[0]) is dict:  # the common case, inlined
             a = annotations[0]
@@ -280,11 +282,14 @@ def write(frame: Frame, path: str) -> None:
             if not chosen:
                 continue
         text = data.get(field)
-        text = text if isinstance(text, str) else ""
-        if fields is not None and chosen[0].get("result"):
+        if type(text) is not str:
+            text = text if isinstance(text, str) else ""
+        if fields is not None and chosen[0].get("result") and not (only_field and text.isascii()):
             chosen = convert_items(chosen, texts_for(data, fields), False)  # tag in code points
         for annotation in chosen:
-            parts.append(sentence(text, _first_labels(schema, annotation.get("result") or _NO_SPANS)))
-            parts.append("\n")
+            append(sentence(text, _first_labels(schema, annotation.get("result") or _NO_SPANS)))
     with open(path, "w", encoding="utf-8") as fh:
-        fh.write("".join(parts))
+        fh.write("-DOCSTART- -X- O\n")
+        if items:
+            fh.write("\n".join(items))
+            fh.write("\n")
