@@ -5,19 +5,20 @@
 // - geometry is seconds: a region is `{start, end, channel, length}` where `length` is the `original_length` written
 //   beside `value` (Label Studio: `{"original_length": 3.77, "value": {"start", "end", "channel": 0, "labels"}}`);
 //   keys a prefill did not have are not added, so an untouched region comes back exactly as it came;
-// - the timeline is a track of `zoom × 100%` width in a horizontally scrolling view: regions, the pending selection and
-//   the playhead are placed in % of the duration, so zooming never recomputes them; the canvas covers only the view;
-// - mouse: drag selects [start, end] (with an armed label it becomes a region), a click seeks, a click on a region
-//   selects it and plays it, the edges of the selected region resize it, Ctrl+wheel zooms;
+// - the timeline (zoom, scroll, segments, mouse) is audio_timeline.js, playback (segment play, sync) audio_player.js;
+//   this module owns the state (duration, the pending selection, the `[` mark, the selection) and answers the
+//   timeline's gestures: a drag with an armed label becomes a region, a click on a region selects it and plays it;
 // - keys (legend): Space play / pause, [ and ] mark a segment's start / end at the playhead, Alt+← / Alt+→ seek 1 s,
 //   + / − zoom, Alt+↓ / Alt+↑ select the next / previous segment; with one selected, [ and ] move its start / end to
 //   the playhead (Tab then reaches its per-region controls).
 
 import { registerKeys } from "../legend.js";
+import { AudioPlayer } from "./audio_player.js";
+import { AudioTimeline, clamp, rangeText } from "./audio_timeline.js";
 import { mediaError } from "./media.js";
 import { joinSync } from "./mediasync.js";
 import { attr, h, resolve } from "./util.js";
-import { AXIS_PX, decodePeaks, drawTimeline, formatTime } from "./waveform.js";
+import { decodePeaks, formatTime } from "./waveform.js";
 
 /** @typedef {import("../types.js").ConfigNode} ConfigNode */
 /** @typedef {import("./tree.js").BuildContext} BuildContext */
@@ -34,14 +35,6 @@ registerKeys("Audio", [
 ]);
 registerKeys("AudioPlus", []);
 
-const MAX_ZOOM = 64;
-
-/** @param {number} x @param {number} lo @param {number} hi */
-const clamp = (x, lo, hi) => Math.min(hi, Math.max(lo, x));
-
-/** @param {number} s @param {number} e */
-export const rangeText = (s, e) => `${formatTime(s)} – ${formatTime(e)}`;
-
 /**
  * @param {ConfigNode} node
  * @param {BuildContext} ctx
@@ -55,35 +48,45 @@ export function buildAudio(node, ctx) {
 	const play = h("button", { type: "button", class: "nblabel-button nblabel-audio-play", tabindex: "-1", title: "play / pause (Space)", "aria-label": "play" }, "▶");
 	const time = h("span", { class: "nblabel-audio-time" }, "");
 	const note = h("span", { class: "nblabel-audio-note nblabel-muted" }, "");
-	const zoomOut = h("button", { type: "button", class: "nblabel-button nblabel-audio-zoom-out", tabindex: "-1", title: "zoom out (−)" }, "−");
-	const zoomIn = h("button", { type: "button", class: "nblabel-button nblabel-audio-zoom-in", tabindex: "-1", title: "zoom in (+)" }, "+");
-	const zoomText = h("span", { class: "nblabel-audio-zoom" }, "1×");
-	const bar = h("div", { class: "nblabel-audio-bar" }, play, time, note, h("span", { class: "nblabel-audio-gap" }), zoomOut, zoomText, zoomIn);
-	const canvas = h("canvas", { class: "nblabel-audio-wave", "aria-hidden": "true" });
-	const layer = h("div", { class: "nblabel-audio-regions" });
-	const pendingEl = h("div", { class: "nblabel-audio-pending", hidden: true });
-	const markEl = h("div", { class: "nblabel-audio-mark", hidden: true });
-	const head = h("div", { class: "nblabel-audio-playhead" });
-	const track = h("div", { class: "nblabel-audio-track" }, layer, pendingEl, markEl, head);
-	const fills = h("div", { class: "nblabel-audio-regions" });
-	const under = h("div", { class: "nblabel-audio-under", "aria-hidden": "true" }, fills);
-	const view = h("div", { class: "nblabel-audio-view", role: "group", "aria-label": `${name || "audio"} timeline` }, under, canvas, track);
+	const timeline = new AudioTimeline(name, {
+		duration: () => duration,
+		time: () => audio.currentTime,
+		selectedRegion: () => store.byId(selected),
+		resize(region, start, end, done) {
+			if (done) {
+				region.text = rangeText(region.geom.start, region.geom.end);
+				store.changed();
+				return;
+			}
+			region.geom = { ...region.geom, start, end };
+			paintRegions();
+		},
+		dragging(range) {
+			pending = range;
+			mark = null;
+			paintPending();
+		},
+		dragged: (range) => propose(range),
+		click(t, id) {
+			if (id !== null) return clickRegion(id);
+			pending = null; // a click drops the pending selection (not the [ mark: click, then ]) and the selected region
+			paintPending();
+			if (store.byId(store.selected)?.to_name === name) store.select(null);
+			player.seek(t);
+		},
+		color: (r) => store.colors.get(r.labels[0]) ?? "#888",
+	});
+	const bar = h("div", { class: "nblabel-audio-bar" }, play, time, note, h("span", { class: "nblabel-audio-gap" }), ...timeline.zoomBar);
 	const audio = h("audio", { class: "nblabel-audio-element", preload: "auto" });
 	const errorSlot = h("div", { class: "nblabel-audio-error" });
-	const el = h("div", { class: "nblabel-audio", "data-name": name }, bar, view, errorSlot, audio);
-	view.style.setProperty("--nbl-axis", `${AXIS_PX}px`);
+	const el = h("div", { class: "nblabel-audio", "data-name": name }, bar, timeline.view, errorSlot, audio);
 	ctx.watchVisibility(node, el);
 
 	let duration = NaN;
-	/** @type {Float32Array|null} */
-	let peaks = null;
-	let zoom = 1;
 	/** @type {[number, number]|null} */
 	let pending = null;
 	/** @type {number|null} */
 	let mark = null;
-	/** @type {number|null} stop playing here (a region being played) */
-	let stopAt = null;
 	/** @type {Region[]} */
 	let shown = [];
 	/** @type {string|null} */
@@ -91,150 +94,20 @@ export function buildAudio(node, ctx) {
 	let loadId = 0;
 	/** @type {AbortController|null} */
 	let aborter = null;
-	let raf = 0;
 
 	const ready = () => duration > 0;
-	const pct = (/** @type {number} */ t) => `${(clamp(t / duration, 0, 1) * 100).toFixed(4)}%`;
-	/** Seconds under a viewport x (the track's box is the truth: zoom and scroll included). @param {number} clientX */
-	const timeAt = (clientX) => {
-		const r = track.getBoundingClientRect();
-		return clamp((clientX - r.left) / r.width, 0, 1) * duration;
-	};
+	const paintPending = () => timeline.paintPending(pending, mark);
+	const paintRegions = () => timeline.paintRegions(shown, selected);
 
-	const emit = joinSync(store, name, attr(node, "sync"), (kind, t, rate) => {
-		if (kind === "seek" && Math.abs(audio.currentTime - t) > 0.05) audio.currentTime = t;
-		if (kind === "play" && audio.paused) {
-			if (Math.abs(audio.currentTime - t) > 0.05) audio.currentTime = t;
-			startPlaying();
-		}
-		if (kind === "pause" && !audio.paused) audio.pause();
-		if (kind === "rate") audio.playbackRate = rate;
-	});
-
-	function draw() {
-		if (!ready()) return;
-		const w = track.offsetWidth || 1;
-		const t0 = (view.scrollLeft / w) * duration;
-		const t1 = ((view.scrollLeft + view.clientWidth) / w) * duration;
-		const spans = shown.map((r) => ({ start: r.geom.start, end: r.geom.end, color: store.colors.get(r.labels[0]) ?? "#888" }));
-		drawTimeline(canvas, { peaks, duration, t0, t1, spans });
-	}
+	const emit = joinSync(store, name, attr(node, "sync"), (kind, t, rate) => player.synced(kind, t, rate));
+	const player = new AudioPlayer(audio, emit, { duration: () => duration, paintHead, follow: () => timeline.follow(), hint: (m) => ctx.hint(m) });
 
 	function paintHead() {
 		const t = audio.currentTime || 0;
 		time.textContent = `${formatTime(t)} / ${formatTime(duration)}`;
-		head.style.left = ready() ? pct(t) : "0";
+		timeline.head.style.left = ready() ? timeline.pct(t) : "0";
 		play.textContent = audio.paused ? "▶" : "❚❚";
 		play.setAttribute("aria-label", audio.paused ? "play" : "pause");
-	}
-
-	/** Keep the playhead in view while playing (zoomed in). */
-	function follow() {
-		if (!ready() || zoom === 1) return;
-		const x = (audio.currentTime / duration) * track.offsetWidth;
-		if (x < view.scrollLeft || x > view.scrollLeft + view.clientWidth - 8) view.scrollLeft = Math.max(0, x - view.clientWidth * 0.1);
-	}
-
-	function tick() {
-		raf = 0;
-		if (stopAt !== null && audio.currentTime >= stopAt) {
-			audio.pause();
-			stopAt = null;
-		}
-		paintHead();
-		follow();
-		if (!audio.paused) raf = requestAnimationFrame(tick);
-	}
-
-	function startPlaying() {
-		audio.play().then(
-			() => {
-				if (!raf) raf = requestAnimationFrame(tick);
-			},
-			(e) => ctx.hint(`Audio cannot play: ${e instanceof Error ? e.message : e}`),
-		);
-	}
-
-	function toggle() {
-		if (!ready()) return;
-		if (audio.paused) {
-			stopAt = null;
-			if (audio.currentTime >= duration) audio.currentTime = 0;
-			startPlaying();
-			emit("play", audio.currentTime);
-		} else {
-			audio.pause();
-			paintHead();
-			emit("pause", audio.currentTime);
-		}
-	}
-
-	/** @param {number} t */
-	function seek(t) {
-		if (!ready()) return;
-		stopAt = null;
-		audio.currentTime = clamp(t, 0, duration);
-		paintHead();
-		emit("seek", audio.currentTime);
-	}
-
-	/** Zoom to `z`, keeping the time under viewport x `anchor` (default: the playhead, else the centre) in place. @param {number} z @param {number} [anchor] */
-	function setZoom(z, anchor) {
-		z = clamp(z, 1, MAX_ZOOM);
-		if (z === zoom || !ready()) return;
-		const vr = view.getBoundingClientRect();
-		const headX = vr.left + (audio.currentTime / duration) * track.offsetWidth - view.scrollLeft;
-		const x = anchor ?? (headX >= vr.left && headX <= vr.right ? headX : vr.left + vr.width / 2);
-		const t = timeAt(x);
-		zoom = z;
-		track.style.width = under.style.width = `${zoom * 100}%`;
-		zoomText.textContent = `${zoom}×`;
-		view.scrollLeft = (t / duration) * track.offsetWidth - (x - vr.left);
-		draw();
-	}
-
-	function paintPending() {
-		pendingEl.hidden = !pending || !ready();
-		if (pending && ready()) {
-			pendingEl.style.left = pct(pending[0]);
-			pendingEl.style.width = `calc(${pct(pending[1])} - ${pct(pending[0])})`;
-		}
-		markEl.hidden = mark === null || !ready();
-		if (mark !== null && ready()) markEl.style.left = pct(mark);
-	}
-
-	function paintRegions() {
-		if (!ready()) {
-			layer.replaceChildren();
-			fills.replaceChildren();
-			return;
-		}
-		// fills go under the waveform, which draws its part of a region in the region's colour; the boxes (borders,
-		// labels, edges, hit areas) go over it
-		draw();
-		fills.replaceChildren(
-			...shown.map((r) => {
-				const fill = h("div", { class: `nblabel-audio-fill${r.id === selected ? " is-selected" : ""}` });
-				fill.style.left = pct(r.geom.start);
-				fill.style.width = `calc(${pct(r.geom.end)} - ${pct(r.geom.start)})`;
-				fill.style.setProperty("--nbl-region", store.colors.get(r.labels[0]) ?? "#888");
-				return fill;
-			}),
-		);
-		layer.replaceChildren(
-			...shown.map((r) => {
-				const box = h("div", { class: "nblabel-audio-region", "data-region": r.id, title: `${r.labels.join(", ")} ${rangeText(r.geom.start, r.geom.end)}` },
-					h("span", { class: "nblabel-audio-region-label" }, r.labels.join(", ")));
-				box.style.left = pct(r.geom.start);
-				box.style.width = `calc(${pct(r.geom.end)} - ${pct(r.geom.start)})`;
-				box.style.setProperty("--nbl-region", store.colors.get(r.labels[0]) ?? "#888");
-				if (r.id === selected) {
-					box.classList.add("is-selected");
-					box.append(h("div", { class: "nblabel-audio-edge is-start", "data-edge": "start" }), h("div", { class: "nblabel-audio-edge is-end", "data-edge": "end" }));
-				}
-				return box;
-			}),
-		);
 	}
 
 	/** A finished selection: an armed label turns it into a region, else it waits for a label key. @param {[number, number]} range */
@@ -250,78 +123,12 @@ export function buildAudio(node, ctx) {
 	function clickRegion(id) {
 		ctx.regionClicked(id);
 		const r = store.byId(store.selected);
-		if (r && r.id === id && r.to_name === name) {
-			audio.currentTime = clamp(r.geom.start, 0, duration);
-			stopAt = r.geom.end;
-			startPlaying();
-			emit("play", audio.currentTime);
-		} else if (!audio.paused) {
-			audio.pause();
-			emit("pause", audio.currentTime);
-		}
+		if (r && r.id === id && r.to_name === name) player.playRange(r.geom.start, r.geom.end);
+		else player.pause();
 	}
 
-	view.addEventListener("mousedown", (e) => {
-		if (e.button !== 0 || !ready() || !(e.target instanceof Element)) return;
-		e.preventDefault(); // no text selection, no native drag; focus goes to the widget root instead
-		/** @type {HTMLElement|null} */ (el.closest(".nblabel"))?.focus({ preventScroll: true });
-		const edge = e.target.closest("[data-edge]")?.getAttribute("data-edge") ?? null;
-		const regionEl = e.target.closest("[data-region]");
-		const region = edge ? store.byId(selected) : null;
-		const x0 = e.clientX;
-		const t0 = timeAt(x0);
-		let moved = false;
-		/** @param {MouseEvent} ev */
-		const move = (ev) => {
-			if (!moved && Math.abs(ev.clientX - x0) < 3) return;
-			moved = true;
-			const t = timeAt(ev.clientX);
-			if (region) {
-				const other = edge === "start" ? region.geom.end : region.geom.start;
-				region.geom = { ...region.geom, start: Math.min(t, other), end: Math.max(t, other) };
-				paintRegions();
-			} else {
-				pending = [Math.min(t0, t), Math.max(t0, t)];
-				mark = null;
-				paintPending();
-			}
-		};
-		/** @param {MouseEvent} ev */
-		const up = (ev) => {
-			window.removeEventListener("mousemove", move);
-			window.removeEventListener("mouseup", up);
-			if (region) {
-				if (moved) {
-					region.text = rangeText(region.geom.start, region.geom.end);
-					store.changed();
-				}
-			} else if (!moved) {
-				if (regionEl) clickRegion(regionEl.getAttribute("data-region") ?? "");
-				else {
-					pending = null; // a click drops the pending selection (not the [ mark: click, then ]) and the selected region
-					paintPending();
-					if (store.byId(store.selected)?.to_name === name) store.select(null);
-					seek(t0);
-				}
-			} else {
-				const t = timeAt(ev.clientX);
-				propose([Math.min(t0, t), Math.max(t0, t)]);
-			}
-		};
-		window.addEventListener("mousemove", move);
-		window.addEventListener("mouseup", up);
-	});
-	view.addEventListener("wheel", (e) => {
-		if (!(e.ctrlKey || e.metaKey) || !ready()) return;
-		e.preventDefault();
-		setZoom(e.deltaY < 0 ? zoom * 2 : zoom / 2, e.clientX);
-	}, { passive: false });
-	view.addEventListener("scroll", draw);
-	new ResizeObserver(draw).observe(view);
-	for (const b of [play, zoomIn, zoomOut]) b.addEventListener("mousedown", (e) => e.preventDefault()); // keep focus on the root
-	play.addEventListener("click", toggle);
-	zoomIn.addEventListener("click", () => setZoom(zoom * 2));
-	zoomOut.addEventListener("click", () => setZoom(zoom / 2));
+	play.addEventListener("mousedown", (e) => e.preventDefault()); // keep focus on the root
+	play.addEventListener("click", () => player.toggle());
 	audio.addEventListener("loadedmetadata", () => {
 		if (Number.isFinite(audio.duration) && audio.duration > 0) setDuration(audio.duration);
 	});
@@ -333,20 +140,16 @@ export function buildAudio(node, ctx) {
 		if (!audio.getAttribute("src")) return;
 		failed(`Audio could not be loaded (offline, missing or not audio): ${shortUrl(audio.getAttribute("src") ?? "")}`);
 	});
-	for (const ev of ["play", "pause", "seeked", "timeupdate"]) audio.addEventListener(ev, () => {
-		paintHead();
-		if (ev === "play" && !raf) raf = requestAnimationFrame(tick);
-	});
 
 	ctx.onKey(el, (e) => {
 		if (!ready() || e.ctrlKey || e.metaKey) return false;
 		if (e.key === " " && !e.altKey) {
-			if (!e.repeat) toggle();
+			if (!e.repeat) player.toggle();
 			return true;
 		}
 		if (e.altKey && (e.key === "ArrowLeft" || e.key === "ArrowRight")) {
-			seek(audio.currentTime + (e.key === "ArrowLeft" ? -1 : 1));
-			follow();
+			player.seek(audio.currentTime + (e.key === "ArrowLeft" ? -1 : 1));
+			timeline.follow();
 			return true;
 		}
 		if (e.altKey && (e.key === "ArrowUp" || e.key === "ArrowDown")) {
@@ -379,7 +182,7 @@ export function buildAudio(node, ctx) {
 			return true;
 		}
 		const z = e.key === "+" || e.key === "=" ? 2 : e.key === "-" || e.key === "_" ? 0.5 : 0;
-		if (z) setZoom(zoom * z);
+		if (z) timeline.setZoom(timeline.zoom * z);
 		return z !== 0;
 	});
 
@@ -393,8 +196,8 @@ export function buildAudio(node, ctx) {
 			? list[clamp(at + dir, 0, list.length - 1)]
 			: dir > 0 ? (list.find((r) => r.geom.start >= t - 1e-6) ?? list[list.length - 1]) : ([...list].reverse().find((r) => r.geom.start < t - 1e-6) ?? list[0]);
 		if (next.id !== selected) ctx.regionClicked(next.id);
-		seek(next.geom.start);
-		follow();
+		player.seek(next.geom.start);
+		timeline.follow();
 	}
 
 	/** @param {number} d */
@@ -404,7 +207,7 @@ export function buildAudio(node, ctx) {
 		paintHead();
 		paintPending();
 		paintRegions();
-		draw();
+		timeline.draw();
 	}
 
 	/** @param {string} message */
@@ -456,18 +259,11 @@ export function buildAudio(node, ctx) {
 			aborter?.abort();
 			aborter = new AbortController();
 			const signal = aborter.signal;
-			if (!audio.paused) audio.pause();
-			if (raf) cancelAnimationFrame(raf);
-			raf = 0;
+			player.reset();
 			duration = NaN;
-			peaks = null;
 			pending = null;
 			mark = null;
-			stopAt = null;
-			zoom = 1;
-			track.style.width = under.style.width = "100%";
-			zoomText.textContent = "1×";
-			view.scrollLeft = 0;
+			timeline.reset();
 			el.classList.remove("is-failed");
 			errorSlot.replaceChildren();
 			audio.removeAttribute("src");
@@ -476,7 +272,6 @@ export function buildAudio(node, ctx) {
 			delete el.dataset.duration;
 			paintHead();
 			paintPending();
-			canvas.getContext("2d")?.clearRect(0, 0, canvas.width, canvas.height); // no layout read on the per-task path
 			const value = resolve(valueAttr, task.data);
 			ctx.media(value, "audio").then(
 				(url) => {
@@ -485,11 +280,11 @@ export function buildAudio(node, ctx) {
 					decodePeaks(url, signal).then(
 						(r) => {
 							if (id !== loadId) return;
-							peaks = r.peaks;
+							timeline.peaks = r.peaks;
 							note.textContent = "";
 							el.dataset.wave = "peaks";
 							if (!ready() && !el.classList.contains("is-failed")) setDuration(r.duration);
-							else draw();
+							else timeline.draw();
 						},
 						() => {
 							if (id !== loadId) return;
