@@ -14,6 +14,13 @@ Rules (MISSION "Export and interop", "Offsets"):
   updates the server annotation in place when the local one changed (found by its old fingerprint), and also
   skips any annotation whose content the task already holds (a pulled frame pushed back adds nothing).
   Predictions are added when the task holds no prediction with the same result, score and model version;
+- annotators: an annotation's `completed_by` (`{"email": ...}` from a Labeler, or a member's user id) becomes the
+  server user with that email (exact, else the one case-insensitive match); with `create_users=True` a missing
+  one is created (`POST /api/users`: an organisation member without a password). An annotator with no account is
+  attributed to the token's user, and the original `completed_by` is kept in the task's
+  `meta.nblabel_annotators` (server annotation id, or `import:<import_id>` for imported ones → original value),
+  which `pull` reads back: pulling gives every annotation the `completed_by` it was pushed with, and
+  `{"email": ...}` of the server user for annotations made in Label Studio;
 - authentication: `api_key` is a legacy token or a personal access token (a JWT refresh token, what Label Studio
   1.23 hands out by default); the SDK tells them apart and refreshes access tokens itself;
 - local media (paths, bytes, PIL images, numpy arrays, `data:` URIs) in media fields are uploaded to the project
@@ -39,7 +46,8 @@ __all__ = ["LabelStudioError", "connect", "pull", "push"]
 
 _PAGE = 500  # tasks per page when listing
 _IMPORT_BATCH = 1000  # tasks per import request (the server takes up to 250k / 200 MB)
-_INTERNAL = ("nblabel_id", "nblabel_sent", "nblabel_media")
+_INTERNAL = ("nblabel_id", "nblabel_sent", "nblabel_media", "nblabel_annotators")
+_SERVER_KEPT = ("nblabel_sent", "nblabel_annotators")  # bookkeeping the server's copy of a task owns
 _DATA_URI = re.compile(r"^data:([\w.+-]+/[\w.+-]+)?(;[\w=.+-]+)*;base64,", re.I)
 
 
@@ -285,15 +293,28 @@ def _upload(api: _Api, project_id: int, data: bytes, mime: str, name: str) -> st
 
 # ------------------------------------------------------------------------------------------------ push
 def push(source: Any, url: str, api_key: str, project: Any, *, config: Any = None, id_column: Any = None,
-         upload: bool = True, predictions: bool = True, client: Any = None) -> dict:
+         upload: bool = True, predictions: bool = True, create_users: bool = False, client: Any = None) -> dict:
     """Create or update a Label Studio project from a Labeler, a DataFrame (with an `annotations` column, e.g.
     `lab.to_pandas()` or `read_label_studio(...)`) or a list of Label Studio tasks.
 
     `project`: an id (int) or a title (str; created when no project has it). The labeling config comes from
     `config=`, else the Labeler / `df.attrs["nblabel"]`, else the server's project; a different config replaces
-    the project's (the server refuses one that would orphan existing labels). Returns a summary dict:
-    `{"project", "url", "tasks_created", "tasks_updated", "annotations_created", "annotations_updated",
-    "predictions_created", "files_uploaded"}`.
+    the project's (the server refuses one that would orphan existing labels).
+
+    Annotators: each annotation's `completed_by` (a Labeler writes `{"email": ...}`, see `annotator_emails=`)
+    is attributed to the server user with that email (exact match, else the only case-insensitive one) or that
+    member's user id. `create_users=True` first creates the missing ones (`POST /api/users`: organisation
+    members without a password, who cannot log in until an admin gives them one; the token's user must be
+    allowed to manage the organisation). Any other annotator's annotations are attributed to the token's user,
+    and their original `completed_by` is kept in the task's `meta.nblabel_annotators` (server annotation id,
+    or `import:<import_id>`, → original value) so that `pull` gives it back. A later push attributes them to
+    the right user once an account exists. Pushing again never duplicates an annotation: unchanged content by
+    the same annotator is not sent twice.
+
+    Returns a summary dict: `{"project", "url", "tasks_created", "tasks_updated", "annotations_created",
+    "annotations_updated", "predictions_created", "files_uploaded", "users_created", "annotators_unmatched"}`;
+    `annotators_unmatched` lists (sorted, as text) the annotators of what this push sent or re-attributed that
+    have no account and were kept in task meta.
     """
     from ._config import parse_config
     from ._media import media_fields
@@ -320,38 +341,31 @@ def push(source: Any, url: str, api_key: str, project: Any, *, config: Any = Non
             server.setdefault(_key(meta["nblabel_id"]), t)
     summary = {"project": pid, "url": f"{api.client._client_wrapper.get_base_url()}/projects/{pid}",
                "tasks_created": 0, "tasks_updated": 0, "annotations_created": 0, "annotations_updated": 0,
-               "predictions_created": 0, "files_uploaded": 0}
+               "predictions_created": 0, "files_uploaded": 0, "users_created": 0, "annotators_unmatched": []}
 
     _place_media(api, pid, tasks, keys, spots, server, summary)
-    members = _members(api)
+    users = _Users(api, create=create_users)
 
     new = []
     for task, key in zip(tasks, keys):
         task.pop("id", None)  # the server numbers its own tasks
         task.pop("_copied", None)
-        meta = {k: v for k, v in task.get("meta", {}).items() if k not in ("nblabel_sent",)}
+        meta = {k: v for k, v in task.get("meta", {}).items() if k not in _SERVER_KEPT}
         local_anns = [a for a in task.get("annotations") or [] if isinstance(a, dict)]
         local_preds = [p for p in task.get("predictions") or [] if isinstance(p, dict)] if predictions else []
         found = server.get(key)
         if found is None:
-            sent = {}
-            for ann in local_anns:
-                lk = _local_key(ann)
-                if lk is not None:
-                    sent[lk] = _ann_fp(ann)
-            if sent:
-                meta["nblabel_sent"] = sent
-            new.append({"data": task["data"], "meta": meta,
-                        "annotations": [_ann_payload(a, members, False) for a in local_anns],
-                        "predictions": [_pred_payload(p) for p in local_preds]})
+            new.append(_new_task(task["data"], meta, local_anns, local_preds, users))
             summary["annotations_created"] += len(local_anns)
             summary["predictions_created"] += len(local_preds)
         else:
-            _update_task(api, found, task["data"], meta, local_anns, local_preds, members, summary)
+            _update_task(api, found, task["data"], meta, local_anns, local_preds, users, summary)
     for start in range(0, len(new), _IMPORT_BATCH):
         batch = new[start:start + _IMPORT_BATCH]
         api("POST", f"api/projects/{pid}/import", json=batch, params={"commit_to_project": "true"})
         summary["tasks_created"] += len(batch)
+    summary["users_created"] = len(users.created)
+    summary["annotators_unmatched"] = sorted(users.unmatched)
     return summary
 
 
@@ -387,33 +401,169 @@ def _place_media(api: _Api, pid: int, tasks: list[dict], keys: list[str], spots:
         task["meta"].setdefault("nblabel_media", dict(known))[slot] = {"sha256": digest, "url": url}
 
 
-_ANN_KEYS = ("result", "was_cancelled", "ground_truth", "lead_time", "completed_by")
+_ANN_KEYS = ("result", "was_cancelled", "ground_truth", "lead_time")
 
 
-def _ann_payload(ann: dict, members: dict, by_id: bool) -> dict:
-    """What the server takes for one annotation. `completed_by` keeps the annotator when the server knows them
-    (an organisation member with that email, or that user id); otherwise the server records the pushing user.
-    `by_id`: the annotation API wants a user id, the import an `{"email"}`."""
+class _Users:
+    """The organisation's users (`GET /api/users`: the members of the token's active organisation) as push and
+    pull see them: who a `completed_by` is on the server, and what `pull` shows for a server user."""
+
+    def __init__(self, api: _Api, create: bool = False) -> None:
+        self.api, self.create = api, create
+        self.by_id: dict[int, str] = {}
+        self.by_email: dict[str, int] = {}
+        self.by_fold: dict[str, list[int]] = {}
+        self.created: list[str] = []
+        self.unmatched: set[str] = set()
+        self._refused: set[str] = set()
+        self._loaded = False
+
+    def _load(self) -> None:
+        """Listed on first use: a push without annotations asks nothing."""
+        if self._loaded:
+            return
+        self._loaded = True
+        try:
+            body = self.api("GET", "api/users")
+        except LabelStudioError:  # not allowed to list users: nobody is matched, every name is kept in meta
+            body = []
+        for u in body.get("results", []) if isinstance(body, dict) else body or []:
+            if isinstance(u, dict):
+                self._add(u.get("id"), u.get("email"))
+
+    def _add(self, uid: Any, email: Any) -> None:
+        # A removed member is listed with email "Deleted": only real addresses identify someone.
+        if type(uid) is int and isinstance(email, str) and "@" in email:
+            self.by_id[uid] = email
+            self.by_email.setdefault(email, uid)
+            self.by_fold.setdefault(email.casefold(), []).append(uid)
+
+    def resolve(self, by: Any) -> int | None:
+        """The server user id an annotator (`completed_by`) is, creating the user when asked; None if none."""
+        self._load()
+        email = by.get("email") if isinstance(by, dict) else None
+        if isinstance(email, str) and email:
+            uid = self.by_email.get(email)
+            if uid is None:
+                folded = self.by_fold.get(email.casefold(), [])
+                uid = folded[0] if len(folded) == 1 else None
+            if uid is None and self.create:
+                uid = self._create(email)
+            return uid
+        ident = by.get("id") if isinstance(by, dict) else by
+        return ident if type(ident) is int and ident in self.by_id else None
+
+    def _create(self, email: str) -> int | None:
+        if email in self._refused or not re.match(r"^[^@\s]+@[^@\s]+$", email):
+            return None
+        try:  # the server adds the new user to the token's organisation
+            user = self.api("POST", "api/users", json={"email": email, "username": email.split("@")[0]})
+        except LabelStudioError:  # e.g. an address the server finds invalid, or taken in another organisation
+            self._refused.add(email)
+            return None
+        self._add(user.get("id"), user.get("email"))
+        if user.get("id") in self.by_id:
+            self.created.append(email)
+            return user["id"]
+        return None
+
+    def shown(self, uid: Any) -> Any:
+        """What `pull` gives as `completed_by` for a server user id."""
+        self._load()
+        return {"email": self.by_id[uid]} if type(uid) is int and uid in self.by_id else uid
+
+    def pulled(self, ann: dict, records: dict) -> Any:
+        """The `completed_by` `pull` gives a server annotation: the one it was pushed with (task meta), else the
+        server user's `{"email": ...}`."""
+        found, value = _record(ann, records)
+        if found:
+            return value
+        by = ann.get("completed_by")
+        uid = by.get("id") if isinstance(by, dict) else by
+        self._load()
+        if type(uid) is int and uid in self.by_id:
+            return self.shown(uid)
+        if isinstance(by, dict) and by.get("email"):
+            return {"email": by["email"]}
+        return by
+
+    def attribution(self, by: Any) -> tuple[int | None, Any]:
+        """(server user id or None, the value to keep in task meta or None) for a local `completed_by`."""
+        if by is None:
+            return None, None
+        uid = self.resolve(by)
+        if uid is None:
+            self.unmatched.add(_display(by))
+        return uid, (by if uid is None or self.shown(uid) != by else None)
+
+
+def _display(by: Any) -> str:
+    email = by.get("email") if isinstance(by, dict) else None
+    return email if isinstance(email, str) and email else str(by)
+
+
+def _record_keys(ann: dict) -> list[str]:
+    keys = [str(ann.get("id"))]
+    if ann.get("import_id") is not None:
+        keys.append(f"import:{ann['import_id']}")
+    return keys
+
+
+def _record(ann: dict, records: dict) -> tuple[bool, Any]:
+    for k in _record_keys(ann):
+        if k in records:
+            return True, records[k]
+    return False, None
+
+
+def _who(by: Any) -> str | None:
+    return None if by is None else _key(by)
+
+
+def _ann_payload(ann: dict, users: _Users) -> tuple[dict, Any]:
+    """(what the server takes for one annotation, the annotator to keep in task meta or None). `completed_by`
+    is the server user the annotator is, if any (the import and the annotation API both take a member's id);
+    otherwise the server records the pushing user."""
     out = {k: ann[k] for k in _ANN_KEYS if k in ann and ann[k] is not None}
     out.setdefault("result", [])
     out["was_cancelled"] = bool(ann.get("was_cancelled"))
     out["ground_truth"] = bool(ann.get("ground_truth"))  # the server's import would mark it ground truth
-    by = out.pop("completed_by", None)
-    email = by.get("email") if isinstance(by, dict) else None
-    user = members.get(email) if email else (by if type(by) is int and by in members.values() else None)
-    if user is not None:
-        out["completed_by"] = user if by_id else {"email": next(e for e, i in members.items() if i == user)}
-    return out
+    uid, keep = users.attribution(ann.get("completed_by"))
+    if uid is not None:
+        out["completed_by"] = uid
+    return out, keep
 
 
-def _members(api: _Api) -> dict[str, int]:
-    """email → user id of the server's users (annotators keep their names when they have an account)."""
-    try:
-        users = api("GET", "api/users")
-    except LabelStudioError:
-        return {}
-    users = users.get("results", []) if isinstance(users, dict) else users or []
-    return {u["email"]: u["id"] for u in users if isinstance(u, dict) and u.get("email") and "id" in u}
+def _new_task(data: dict, meta: dict, anns: list[dict], preds: list[dict], users: _Users) -> dict:
+    """An import entry. Each annotation's `id` becomes the server's `import_id` (Label Studio's own "original
+    annotation id"): the local id when every one of the task's is a distinct int, else its position when an
+    annotator must be kept in meta, which then names it `import:<id>`."""
+    sent, payloads, keeps = {}, [], []
+    for ann in anns:
+        lk = _local_key(ann)
+        if lk is not None:
+            sent[lk] = _ann_fp(ann)
+        payload, keep = _ann_payload(ann, users)
+        payloads.append(payload)
+        keeps.append(keep)
+    ids = [a.get("id") for a in anns]
+    if all(type(i) is int for i in ids) and len(set(ids)) == len(ids):
+        import_ids = ids
+    elif any(k is not None for k in keeps):
+        import_ids = list(range(1, len(anns) + 1))
+    else:
+        import_ids = [None] * len(anns)
+    records = {}
+    for payload, keep, iid in zip(payloads, keeps, import_ids):
+        if iid is not None:
+            payload["id"] = iid
+        if keep is not None:
+            records[f"import:{iid}"] = keep
+    if sent:
+        meta["nblabel_sent"] = sent
+    if records:
+        meta["nblabel_annotators"] = records
+    return {"data": data, "meta": meta, "annotations": payloads, "predictions": [_pred_payload(p) for p in preds]}
 
 
 def _pred_payload(pred: dict) -> dict:
@@ -426,37 +576,70 @@ def _pred_payload(pred: dict) -> dict:
 
 
 def _update_task(api: _Api, found: dict, data: dict, meta: dict, anns: list[dict], preds: list[dict],
-                 members: dict, summary: dict) -> None:
+                 users: _Users, summary: dict) -> None:
     tid = found["id"]
     server_meta = found.get("meta") if isinstance(found.get("meta"), dict) else {}
     sent = dict(server_meta.get("nblabel_sent") or {})
-    server_anns = [a for a in found.get("annotations") or [] if isinstance(a, dict)]
-    # Content is counted, not just seen: two annotators may well submit the same labels.
-    by_fp: dict[str, list[int]] = {}
-    for a in server_anns:
-        by_fp.setdefault(_ann_fp(a), []).append(a["id"])
-    pending = []
-    for ann in anns:  # sent before and unchanged: nothing to do
-        fp, lk = _ann_fp(ann), _local_key(ann)
-        if lk is not None and sent.get(lk) == fp and by_fp.get(fp):
-            by_fp[fp].pop()
+    records = dict(server_meta.get("nblabel_annotators") or {})
+    # Content is counted, not just seen, and its annotator compared: two annotators may well submit the same
+    # labels. `who` is the `completed_by` pull would give the server annotation.
+    by_fp: dict[str, list[dict]] = {}
+    for a in found.get("annotations") or []:
+        if isinstance(a, dict):
+            by_fp.setdefault(_ann_fp(a), []).append(
+                {"ann": a, "who": _who(users.pulled(a, records)), "uid": _user_id(a.get("completed_by"))})
+
+    def take(fp: str, who: str | None, same_annotator: bool) -> dict | None:
+        entries = by_fp.get(fp) or []
+        for i, entry in enumerate(entries):
+            if who is None or entry["who"] == who:
+                return entries.pop(i)
+        return entries.pop(0) if entries and not same_annotator else None
+
+    pending, matched = [], []
+    for ann in anns:  # sent before and unchanged: nothing to send
+        fp, lk, who = _ann_fp(ann), _local_key(ann), _who(ann.get("completed_by"))
+        entry = take(fp, who, False) if lk is not None and sent.get(lk) == fp else None
+        if entry is not None:
+            matched.append((ann, entry))
         else:
-            pending.append((ann, fp, lk))
-    for ann, fp, lk in pending:
+            pending.append((ann, fp, lk, who))
+    for ann, fp, lk, who in pending:
         old = sent.get(lk) if lk is not None else None
-        if by_fp.get(fp):  # this content is on the server already (e.g. a pulled frame pushed back)
-            by_fp[fp].pop()
-        elif old is not None and by_fp.get(old):  # sent before, changed here since: update it in place
-            target = by_fp[old].pop(0)
-            api("PATCH", f"api/annotations/{target}", json=_ann_payload(ann, members, True))
+        entry = take(fp, who, True)
+        if entry is not None:  # this content by this annotator is on the server already (e.g. a pulled frame)
+            matched.append((ann, entry))
+        elif old is not None and (entry := take(old, who, False)) is not None:
+            # sent before, changed here since: update it in place
+            target = entry["ann"]
+            payload, keep = _ann_payload(ann, users)
+            api("PATCH", f"api/annotations/{target['id']}", json=payload)
+            _set_record(records, target, keep)
             summary["annotations_updated"] += 1
         else:
-            payload = _ann_payload(ann, members, True)
-            api("POST", f"api/tasks/{tid}/annotations", json=payload,
-                params={"was_cancelled": "1"} if payload["was_cancelled"] else None)
+            payload, keep = _ann_payload(ann, users)
+            created = api("POST", f"api/tasks/{tid}/annotations", json=payload,
+                          params={"was_cancelled": "1"} if payload["was_cancelled"] else None)
+            if isinstance(created, dict) and "id" in created:
+                _set_record(records, created, keep)
             summary["annotations_created"] += 1
         if lk is not None:
             sent[lk] = fp
+    for ann, entry in matched:  # on the server already: attributed as the local annotation says?
+        by = ann.get("completed_by")
+        held, value = _record(entry["ann"], records)
+        if by is None or (entry["who"] == _who(by) and not held):
+            continue  # the server's own user is this annotator
+        uid = users.resolve(by)  # an account may exist now (or be created with create_users=True)
+        if uid is not None and uid != entry["uid"]:
+            api("PATCH", f"api/annotations/{entry['ann']['id']}", json={"completed_by": uid})
+            entry["uid"] = uid
+            summary["annotations_updated"] += 1
+        keep = by if users.shown(entry["uid"]) != by else None
+        if (held, value) != (keep is not None, keep):
+            if keep is not None:
+                users.unmatched.add(_display(by))
+            _set_record(records, entry["ann"], keep)
     server_preds = {_pred_fp(p) for p in found.get("predictions") or [] if isinstance(p, dict)}
     for pred in preds:
         fp = _pred_fp(pred)
@@ -466,9 +649,24 @@ def _update_task(api: _Api, found: dict, data: dict, meta: dict, anns: list[dict
             summary["predictions_created"] += 1
     if sent:
         meta["nblabel_sent"] = sent
+    if records:
+        meta["nblabel_annotators"] = records
     if found.get("data") != data or server_meta != meta:
         api("PATCH", f"api/tasks/{tid}", json={"data": data, "meta": meta})
         summary["tasks_updated"] += 1
+
+
+def _user_id(by: Any) -> int | None:
+    uid = by.get("id") if isinstance(by, dict) else by
+    return uid if type(uid) is int else None
+
+
+def _set_record(records: dict, ann: dict, keep: Any) -> None:
+    """Keep (or forget, with None) the original annotator of a server annotation in the task's records."""
+    for k in _record_keys(ann):
+        records.pop(k, None)
+    if keep is not None:
+        records[str(ann["id"])] = keep
 
 
 # ------------------------------------------------------------------------------------------------ pull
@@ -476,12 +674,19 @@ def pull(url: str, api_key: str, project: Any, *, client: Any = None) -> pd.Data
     """A project's tasks, annotations and predictions as a DataFrame, like `read_label_studio` (offsets in code
     points, one simple column per control, `df.attrs["nblabel"]` with the project's config), indexed by
     `meta.nblabel_id` where a task has one (a task made in Label Studio keeps its server id).
-    `df.attrs["nblabel"]["label_studio"]` records the url, project id and each row's server task id."""
+    `df.attrs["nblabel"]["label_studio"]` records the url, project id and each row's server task id.
+
+    Annotators: an annotation pushed by `push` has the `completed_by` it was pushed with, also when its
+    annotator had no account and the server attributes it to the pushing user (the name is kept in the task's
+    `meta.nblabel_annotators`); any other annotation has `{"email": ...}` of its server user (the server's
+    user id when the token may not list users or the user has left). So a pushed Labeler or frame comes back
+    with the same annotators, and pushing the pulled frame back adds nothing."""
     from .formats import read_label_studio
 
     api = _Api(client if client is not None else connect(url, api_key))
     proj = _resolve_project(api, project, None, create=False)
     raw = _server_tasks(api, proj["id"])
+    users = _Users(api)
     tasks, index, server_ids = [], [], []
     for t in raw:
         meta = t.get("meta") if isinstance(t.get("meta"), dict) else {}
@@ -490,6 +695,10 @@ def pull(url: str, api_key: str, project: Any, *, client: Any = None) -> pd.Data
         server_ids.append(t["id"])
         rest = {k: v for k, v in meta.items() if k not in _INTERNAL}
         task = {k: v for k, v in t.items() if k not in ("meta",)}
+        if isinstance(task.get("annotations"), list):
+            records = meta.get("nblabel_annotators") if isinstance(meta.get("nblabel_annotators"), dict) else {}
+            task["annotations"] = [{**a, "completed_by": users.pulled(a, records)} if isinstance(a, dict) else a
+                                   for a in task["annotations"]]
         if rest:
             task["meta"] = rest
         tasks.append(task)

@@ -215,6 +215,12 @@ def _results(df: pd.DataFrame) -> dict:
     return {i: [a["result"] for a in anns] for i, anns in df["annotations"].items()}
 
 
+def _annotators(df: pd.DataFrame) -> dict:
+    """Each task's (annotator, result) pairs, in a stable order: the server lists annotations by its own ids."""
+    return {i: sorted((json.dumps(a.get("completed_by"), sort_keys=True), json.dumps(a["result"], sort_keys=True))
+                      for a in anns) for i, anns in df["annotations"].items()}
+
+
 # ------------------------------------------------------------------------------------------------ NER
 NER = """<View>
   <Text name="text" value="$text"/>
@@ -249,9 +255,9 @@ def test_ner_emoji_round_trip(server):
 
     again = ls.push(df, server["url"], server["pat"], project=f"nblabel NER 👋 {RUN}")
     assert again["project"] == first["project"]
-    assert {k: v for k, v in again.items() if k not in ("project", "url")} == dict.fromkeys(
+    assert {k: v for k, v in again.items() if k not in ("project", "url")} == {**dict.fromkeys(
         ("tasks_created", "tasks_updated", "annotations_created", "annotations_updated", "predictions_created",
-         "files_uploaded"), 0)
+         "files_uploaded", "users_created"), 0), "annotators_unmatched": []}
 
     # On the server: UTF-16 offsets, what the Label Studio editor writes; meta.nblabel_id identifies each task.
     raw = _raw_tasks(server, first["project"])
@@ -285,6 +291,10 @@ def test_ner_emoji_round_trip(server):
     assert ls.push(changed, server["url"], server["pat"], project=first["project"])["annotations_created"] == 0
     final = ls.pull(server["url"], server["pat"], project=f"nblabel NER 👋 {RUN}")
     assert _results(final) == _results(changed)
+    # Neither alice@nblabel.local nor bob@x.org has an account: the server holds the pushing user, pull the names.
+    by = {i: [a.get("completed_by") for a in anns] for i, anns in final["annotations"].items()}
+    assert _annotators(final.loc[["t1", "t2"]]) == _annotators(changed.loc[["t1", "t2"]])
+    assert by["t3"] == [{"email": USER}]  # pushed without an annotator: the pushing user's
 
 
 # ------------------------------------------------------------------------------------------------ boxes
@@ -348,6 +358,69 @@ def test_local_images_are_uploaded(server, tmp_path):
     req = urllib.request.Request(server["url"] + urls[0], headers={"Authorization": f"Token {server['legacy']}"})
     with urllib.request.urlopen(req, timeout=30) as r:
         assert r.read() == path.read_bytes()
+
+
+def test_annotators_keep_their_names(server, tmp_path):
+    """Two annotators on one store. alice has an account on the server: her annotations are hers there. bob has
+    none: the server attributes his to the pushing user and his name waits in task meta, which pull reads back.
+    create_users=True later makes bob's account and moves his annotations to it. (Uses the legacy token for its
+    checks: it comes before the test that turns legacy tokens off.)"""
+    url, title = server["url"], f"nblabel annotators {RUN}"
+    emails = {"alice": f"alice.{RUN}@example.com", "bob": f"bob.{RUN}@example.com"}
+    alice_id = _http(url, "POST", "/api/users", server["legacy"], {"email": emails["alice"], "username": "alice"})["id"]
+    admin_id = _http(url, "GET", "/api/current-user/whoami", server["legacy"])["id"]
+    texts = ["Alice met Bob in Paris", "Bob 🙂 met Carol", "Carol alone"]
+    df = pd.DataFrame({"text": texts}, index=["a", "b", "c"])
+    store = str(tmp_path / "two-annotators.nblabel.db")
+    alice = nblabel.Labeler(df, NER, annotator="alice", annotator_emails=emails, store=store)
+    bob = nblabel.Labeler(df, NER, annotator="bob", annotator_emails=emails, store=store)
+    try:
+        alice.submit([_span(texts[0], "Paris", "LOC", "p")])
+        alice.submit([_span(texts[1], "Carol", "PER", "c")])
+        alice.submit([_span(texts[2], "Carol", "PER", "c")])
+        bob.submit([_span(texts[0], "Paris", "LOC", "p")])  # the same labels as alice's: still his own annotation
+        bob.submit([_span(texts[1], "Bob", "PER", "b")])
+        mine = alice.to_pandas()  # every annotator's annotations in the store
+        assert [sorted(a["completed_by"]["email"] for a in anns) for anns in mine["annotations"]] == [
+            sorted(emails.values()), sorted(emails.values()), [emails["alice"]]]
+
+        t0 = time.perf_counter()
+        first = ls.push(alice, url, server["pat"], project=title)
+        TIMINGS["annotators_push_s"] = time.perf_counter() - t0
+        assert (first["tasks_created"], first["annotations_created"], first["users_created"]) == (3, 5, 0)
+        assert first["annotators_unmatched"] == [emails["bob"]]
+        raw = _raw_tasks(server, first["project"])
+        assert [sorted(a["completed_by"] for a in t["annotations"]) for t in raw] == [
+            sorted([alice_id, admin_id]), sorted([alice_id, admin_id]), [alice_id]]
+        kept = [v for t in raw for v in (t["meta"].get("nblabel_annotators") or {}).values()]
+        assert kept == [{"email": emails["bob"]}] * 2  # visible on the server, in the task's meta
+
+        pid = first["project"]
+        again = ls.push(bob, url, server["pat"], project=pid)  # either Labeler: the same store
+        assert {k: v for k, v in again.items() if k not in ("project", "url")} == {**dict.fromkeys(
+            ("tasks_created", "tasks_updated", "annotations_created", "annotations_updated", "predictions_created",
+             "files_uploaded", "users_created"), 0), "annotators_unmatched": []}
+
+        t0 = time.perf_counter()
+        back = ls.pull(url, server["pat"], project=pid)
+        TIMINGS["annotators_pull_s"] = time.perf_counter() - t0
+        assert _annotators(back) == _annotators(mine)
+        assert "meta" not in back.columns
+        pushed_back = ls.push(back, url, server["pat"], project=pid)  # what pull gave is what is there
+        assert (pushed_back["annotations_created"], pushed_back["annotations_updated"]) == (0, 0)
+
+        made = ls.push(bob, url, server["pat"], project=pid, create_users=True)
+        assert (made["users_created"], made["annotations_updated"], made["annotations_created"]) == (1, 2, 0)
+        assert made["annotators_unmatched"] == []
+        users = {u["email"]: u["id"] for u in _http(url, "GET", "/api/users", server["legacy"])}
+        raw = _raw_tasks(server, pid)
+        assert [sorted(a["completed_by"] for a in t["annotations"]) for t in raw] == [
+            sorted([alice_id, users[emails["bob"]]]), sorted([alice_id, users[emails["bob"]]]), [alice_id]]
+        assert not any("nblabel_annotators" in t["meta"] for t in raw)  # nothing left to remember
+        assert _annotators(ls.pull(url, server["pat"], project=pid)) == _annotators(mine)
+    finally:
+        alice.close()
+        bob.close()
 
 
 def test_personal_access_token_when_legacy_tokens_are_off(server):
