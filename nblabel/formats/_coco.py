@@ -5,11 +5,13 @@ read from the image file when it can be opened, else taken from the first labele
 `original_height`; a task without annotations still gets an entry. Rectangles give `bbox` [x, y, w, h] in pixels
 and `area` = w·h with empty `segmentation`; polygons give `segmentation` [[x1, y1, ...]], their bounding box and
 shoelace area. Only the first label of a region counts. Layout: `json.dump(indent=2)` with `/` escaped and
-non-ASCII escaped (ujson defaults); an `images/` folder beside `result.json`.
+non-ASCII escaped (ujson defaults); an `images/` folder beside `result.json`. Keypoints (KeyPointLabels, which
+Label Studio exports to COCO only beside RectangleLabels): a "default" category and one keypoint annotation after
+an image's other regions, as `nblabel.formats._keypoints` describes.
 
-Deliberate difference: a rotated rectangle's bbox bounds its corners in pixels. The converter
-(`rotated_rectangle`) rotates in percent-of-image units, which stretches the box on non-square images; both agree
-on square images and on unrotated boxes.
+Deliberate differences: keypoints of different parent regions are kept apart (see `_keypoints`). A rotated
+rectangle's bbox bounds its corners in pixels; the converter (`rotated_rectangle`) rotates in percent-of-image
+units, which stretches the box on non-square images; both agree on square images and on unrotated boxes.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _keypoints
 from ._frame import Frame
 from ._images import categories, category_id, corners, image_field, image_name, image_size, output_values
 from ._items import annotator, iter_items
@@ -34,8 +37,12 @@ def _shoelace(xs: list[float], ys: list[float]) -> float:
 
 def build(frame: Frame, out_dir: str) -> dict:
     config = frame.config
+    _keypoints.check_offered(config, "COCO")
     field = image_field(config, "COCO")
     cats, ids = categories(config)
+    with_parents = _keypoints.has_keypoints(config)
+    if with_parents:
+        cats, ids = _keypoints.coco_categories(cats, ids, config)
     images: list[dict] = []
     annotations: list[dict] = []
     force_annotator = bool(os.getenv("LABEL_STUDIO_FORCE_ANNOTATOR_EXPORT"))
@@ -50,7 +57,9 @@ def build(frame: Frame, out_dir: str) -> dict:
             if not size:
                 images.append({"width": None, "height": None, "id": image_id, "file_name": path})
             continue
-        for label in output_values(item):
+        keypoints: list[tuple[dict, Any]] = []  # (keypoint, parentID): written after the item's other regions
+        found = _keypoints.regions(item) if with_parents else [(v, None, None, None) for v in output_values(item)]
+        for label, _tag, _rid, parent in found:
             name = next((label[k][0] for k in ("rectanglelabels", "polygonlabels", "keypointlabels", "labels")
                          if isinstance(label.get(k), list) and label[k]), None)
             if name is None:
@@ -86,10 +95,18 @@ def build(frame: Frame, out_dir: str) -> dict:
                          "bbox": [min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)],
                          "ignore": 0, "iscrowd": 0, "area": _shoelace(xs, ys)}
             else:
-                continue  # keypoints: refused earlier by image_field
+                if "keypointlabels" in label:
+                    keypoints.append((label, parent))
+                continue
             if force_annotator:
                 entry["annotator"] = annotator(item.annotation)
             annotations.append(entry)
+        if keypoints:
+            for entry in _keypoints.coco_annotations(keypoints, _keypoints.order(config), ids, image_id,
+                                                     len(annotations), width, height):
+                if force_annotator:
+                    entry["annotator"] = annotator(item.annotation)
+                annotations.append(entry)
     now = _dt.datetime.now()
     return {"images": images, "categories": cats, "annotations": annotations,
             "info": {"year": now.year, "version": "1.0", "description": "", "contributor": "Label Studio", "url": "",

@@ -29,8 +29,6 @@ def _unsupported(message: str) -> Exception:
 
 def image_field(config: Any, fmt: str, allowed: set[str] = GEOMETRY) -> str:
     """The data field of the Image that the first geometry control labels."""
-    if any(c.tag == "KeyPointLabels" for c in config.controls.values()):
-        raise _unsupported(f"format={fmt!r}: keypoint configs (KeyPointLabels) are not exported yet")
     for control in config.controls.values():
         if control.tag not in allowed:
             continue
@@ -43,7 +41,7 @@ def image_field(config: Any, fmt: str, allowed: set[str] = GEOMETRY) -> str:
                        "(Label Studio offers it only for such configs)")
 
 
-def _labels_of(node: Any) -> list[Any]:
+def labels_of(node: Any) -> list[Any]:
     """Label/Choice tags below a control, not entering nested controls (they own their labels)."""
     out = []
     stack = list(reversed(node.children))
@@ -62,7 +60,7 @@ def categories(config: Any) -> tuple[list[dict], dict[str, int]]:
     cats: list[dict] = []
     ids: dict[str, int] = {}
     for control in config.controls.values():
-        for tag in _labels_of(control.node):
+        for tag in labels_of(control.node):
             name = tag.attrs.get("alias") or tag.attrs.get("value")
             if not name:
                 continue

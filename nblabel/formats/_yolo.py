@@ -6,16 +6,19 @@ one line per label of each region (a region with two labels gives two lines): `c
 writes a rectangle's four corners `class x1 y1 ... x4 y4` (rotated about the top-left corner, in pixels, then
 normalised). The label file is named after the image (`images/dc308ec1__a.jpg` → `labels/dc308ec1__a.txt`); a
 task without annotations gets an empty file; when a task has several annotations the file is rewritten for each
-and the oldest wins, as in Label Studio. Numbers are printed with `str()`.
+and the oldest wins, as in Label Studio. Numbers are printed with `str()`. Configs with KeyPointLabels (offered
+by Label Studio only beside RectangleLabels) give YOLO pose files instead: the rectangle labels as classes, one
+`class xc yc w h` line per box followed by its keypoints, as `nblabel.formats._keypoints` describes.
 
-Deliberate difference: YOLO_OBB keeps rectangles that have no `rotation` key (rotation 0); the converter drops
-them silently.
+Deliberate differences: YOLO_OBB keeps rectangles that have no `rotation` key (rotation 0); the converter drops
+them silently. YOLO_OBB of a keypoint config writes OBB lines, not pose lines (see `_keypoints`).
 """
 
 from __future__ import annotations
 
 import os
 
+from . import _keypoints
 from ._frame import Frame
 from ._images import categories, category_id, corners, image_field, image_name, output_values
 from ._items import iter_items
@@ -51,8 +54,15 @@ def _lines(labels: list[dict], cats: list[dict], ids: dict[str, int], obb: bool)
 
 
 def write(frame: Frame, path: str, obb: bool = False) -> None:
-    field = image_field(frame.config, "YOLO_OBB" if obb else "YOLO")
-    cats, ids = categories(frame.config)
+    config = frame.config
+    _keypoints.check_offered(config, "YOLO_OBB" if obb else "YOLO")
+    field = image_field(config, "YOLO_OBB" if obb else "YOLO")
+    pose = _keypoints.has_keypoints(config)
+    if pose:
+        cats, ids = _keypoints.yolo_categories(config), {}
+        kp_order = _keypoints.order(config)
+    else:
+        cats, ids = categories(config)
     labels_dir = os.path.join(path, "labels")
     os.makedirs(labels_dir, exist_ok=True)
     os.makedirs(os.path.join(path, "images"), exist_ok=True)
@@ -64,7 +74,10 @@ def write(frame: Frame, path: str, obb: bool = False) -> None:
         if not values:
             files.setdefault(target, None)
             continue
-        files[target] = "".join(_lines(values, cats, ids, obb))
+        if pose:
+            files[target] = _keypoints.yolo_text(item, cats, kp_order, obb)
+        else:
+            files[target] = "".join(_lines(values, cats, ids, obb))
     for target, content in files.items():
         if content is None:
             if not os.path.exists(target):
