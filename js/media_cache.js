@@ -4,10 +4,20 @@
 // - blob URLs are cached per (task key, field, index, page): the prefetched window is fetched ahead (small files
 //   only), and every URL of a task that left the window is revoked — objects never revoke them;
 // - a failed fetch stays failed for that task (no request storm); a request Python never answers rejects after
-//   ANSWER_TIMEOUT_MS so the object shows a `.nblabel-media-error` instead of waiting forever.
+//   ANSWER_TIMEOUT_MS so the object shows a `.nblabel-media-error` instead of waiting forever;
+// - the first picture of every Image of the task on screen and the next AHEAD tasks is loaded and decoded ahead
+//   (render/image_cache.js, a few pictures at most), after the frame that showed the task: a key press then finds its
+//   picture ready. Each value goes through the checks the Image object applies (`resolveMedia`, `scriptedSvg`), so
+//   nothing is loaded here that the Image would refuse.
+
+import { AHEAD, ImageDecodeCache } from "./render/image_cache.js";
+import { scriptedSvg } from "./render/image_values.js";
+import { resolveMedia } from "./render/media.js";
+import { isEmptyValue, resolve } from "./render/util.js";
 
 /** @typedef {import("./types.js").Model} Model */
 /** @typedef {import("./types.js").Task} Task */
+/** @typedef {import("./types.js").ConfigNode} ConfigNode */
 
 const ANSWER_TIMEOUT_MS = 60000;
 /** Files above this are fetched only when an object asks (a long video is not prefetched five tasks ahead). */
@@ -30,6 +40,11 @@ export class MediaCache {
 		this.waiting = new Map();
 		this.nextId = 0;
 		this.prefix = Math.random().toString(36).slice(2, 8);
+		/** decoded pictures of the window's next tasks */
+		this.pictures = new ImageDecodeCache();
+		/** @type {ReturnType<typeof setTimeout>|null} */
+		this.pictureTimer = null;
+		this.pictureRound = 0;
 	}
 
 	/**
@@ -83,10 +98,11 @@ export class MediaCache {
 	}
 
 	/**
-	 * Keep the window's media, prefetch what is small, revoke what left.
+	 * Keep the window's media, prefetch what is small, revoke what left; decode the next pictures (after this frame).
 	 * @param {Task[]} window
+	 * @param {ConfigNode|null} [config]  where the Image objects are (none: no picture is prefetched)
 	 */
-	sync(window) {
+	sync(window, config = null) {
 		const keys = new Set(window.map((t) => t.key));
 		for (const [slot, entry] of this.entries) {
 			if (keys.has(entry.key)) continue;
@@ -101,13 +117,65 @@ export class MediaCache {
 				}
 			}
 		}
+		this.#schedulePictures(window.slice(0, 1 + AHEAD), config);
+	}
+
+	/** Coalesced, and after the current task (a key press paints first). @param {Task[]} tasks @param {ConfigNode|null} config */
+	#schedulePictures(tasks, config) {
+		if (this.pictureTimer) clearTimeout(this.pictureTimer);
+		this.pictureTimer = null;
+		const fields = imageFields(config);
+		const round = ++this.pictureRound;
+		if (!fields.length || !tasks.length) return this.pictures.want([]);
+		this.pictureTimer = setTimeout(() => {
+			this.pictureTimer = null;
+			const urls = tasks.flatMap((task) => fields.map((f) => this.#pictureUrl(f, task)));
+			Promise.all(urls).then((list) => round === this.pictureRound && this.pictures.want(list));
+		}, 0);
+	}
+
+	/**
+	 * The URL the Image object would load first for this task ("" when it would load none).
+	 * @param {{value: string|undefined, list: string|undefined}} field @param {Task} task @returns {Promise<string>}
+	 */
+	#pictureUrl(field, task) {
+		const data = task.data ?? {};
+		const raw = field.list ? resolve(field.list, data) : resolve(field.value, data);
+		const value = field.list && Array.isArray(raw) ? raw[0] : raw;
+		if (isEmptyValue(value)) return Promise.resolve("");
+		const marker = value && typeof value === "object" ? /** @type {any} */ (value).nblabel_media : null;
+		if (marker && (marker.error || (marker.size ?? 0) > PREFETCH_MAX_BYTES || marker.pages)) return Promise.resolve("");
+		return resolveMedia(value, "image", (m) => this.fetch(m)).then(
+			(url) => (scriptedSvg(url) ? "" : url),
+			() => "",
+		);
 	}
 
 	dispose() {
 		for (const w of this.waiting.values()) clearTimeout(w.timer);
 		this.waiting.clear();
 		this.sync([]);
+		this.pictures.dispose();
 	}
+}
+
+/** @type {WeakMap<ConfigNode, {value: string|undefined, list: string|undefined}[]>} */
+const FIELDS = new WeakMap();
+
+/** The Image objects' `value` / `valueList` attributes in a config. @param {ConfigNode|null} config */
+function imageFields(config) {
+	if (!config) return [];
+	let fields = FIELDS.get(config);
+	if (!fields) {
+		fields = [];
+		const walk = (/** @type {ConfigNode} */ node) => {
+			if (node.tag === "Image" && (node.attrs?.value || node.attrs?.valueList)) fields?.push({ value: node.attrs.value, list: node.attrs.valueList });
+			for (const c of node.children ?? []) walk(c);
+		};
+		walk(config);
+		FIELDS.set(config, fields);
+	}
+	return fields;
 }
 
 /** @param {Record<string, any>} m */

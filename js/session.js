@@ -83,7 +83,7 @@ export class Session {
 
 	/** @param {Change} change */
 	emit(change) {
-		this.media.sync(this.window); // revoke media of tasks that left, prefetch the window's
+		this.media.sync(this.window, this.config); // revoke media of tasks that left, prefetch the window's
 		for (const view of this.views) view(change);
 	}
 

@@ -11,7 +11,7 @@
 //   dashed, for a digit / label click — the same select-then-label flow as text spans.
 
 import { registerKeys } from "../legend.js";
-import { mediaError } from "./media.js";
+import { mediaError, safeMediaUrl } from "./media.js";
 import { ImageStage } from "./image_stage.js";
 import { imageValues, scriptedSvg, shortUrl } from "./image_values.js";
 import { kindOfItem, TOOLS } from "./shapes/registry.js";
@@ -218,13 +218,24 @@ export function buildImage(node, ctx, opts = {}) {
 	function showPage(i) {
 		page = Math.max(0, Math.min(values.length - 1, i));
 		for (const inst of instances.values()) inst.cancel?.();
-		pageNo.textContent = `${page + 1} / ${values.length}`;
+		const label = `${page + 1} / ${values.length}`;
+		if (pageNo.textContent !== label) pageNo.textContent = label; // unchanged text: no re-layout of the bar
 		prev.disabled = page <= 0;
 		next.disabled = page >= values.length - 1;
-		errorSlot.replaceChildren();
+		if (errorSlot.firstChild) errorSlot.replaceChildren();
 		const mine = ++token;
 		const v = values[page];
 		if (isEmptyValue(v)) return fail("no image in this task");
+		// a URL (checked as `ctx.media` checks it) whose picture the browser holds already — prefetched and decoded by
+		// media_cache.js — is shown now: the key's frame has the picture, and its regions are painted once, on it
+		const direct = typeof v === "string" ? safeMediaUrl(v, "image") : null;
+		if (direct && !scriptedSvg(direct)) {
+			const size = stage.showNow(direct);
+			if (size) {
+				sizes.set(page, size);
+				return repaint();
+			}
+		}
 		stage.loading();
 		ctx.media(v, "image").then(
 			(url) => {

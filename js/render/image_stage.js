@@ -38,6 +38,10 @@ export class ImageStage {
 		this.onPointer = null;
 		/** @type {ResizeObserver|null} */
 		this.observer = null;
+		/** the parent's width as the ResizeObserver last reported it (0: not yet) */
+		this.avail = 0;
+		/** the fitted CSS size last written */
+		this.fitted = "";
 		this.#listen();
 	}
 
@@ -96,24 +100,56 @@ export class ImageStage {
 		);
 	}
 
+	/**
+	 * Show `url` now if the browser holds the picture already (prefetched and decoded by image_cache.js, or the same
+	 * URL again): `src` is set and, complete at once, the picture is shown in this same task — the next frame has it
+	 * with its regions, and no load task follows. Else null, the load has begun and `show(url)` waits for it.
+	 * @param {string} url
+	 * @returns {{width: number, height: number}|null}
+	 */
+	showNow(url) {
+		const img = this.img;
+		img.onload = img.onerror = null;
+		if (img.getAttribute("src") !== url) img.src = url;
+		if (!img.complete || !img.naturalWidth) return null;
+		this.#shown();
+		return this.size;
+	}
+
 	/** Load `url`; resolves with the natural size. @param {string} url @returns {Promise<{width: number, height: number}>} */
 	show(url) {
 		return new Promise((resolve, reject) => {
-			const done = () => {
-				this.size = { width: this.img.naturalWidth, height: this.img.naturalHeight };
-				this.svg.setAttribute("viewBox", `0 0 ${this.size.width} ${this.size.height}`);
-				for (const c of this.layers.querySelectorAll("canvas")) Object.assign(c, this.size);
-				this.view.hidden = false;
-				this.status.hidden = true;
-				this.stage.style.visibility = "";
-				this.layout();
+			const img = this.img;
+			const settle = () => {
+				img.onload = img.onerror = null;
+				if (!img.naturalWidth) return reject(new Error("empty image"));
+				this.#shown();
 				resolve(this.size);
 			};
-			this.img.onload = () => (this.img.naturalWidth ? done() : reject(new Error("empty image")));
-			this.img.onerror = () => reject(new Error("load failed"));
-			if (this.img.getAttribute("src") === url && this.img.complete && this.img.naturalWidth) done();
-			else this.img.src = url;
+			img.onload = settle;
+			img.onerror = () => {
+				img.onload = img.onerror = null;
+				reject(new Error("load failed"));
+			};
+			// a load of this URL under way is waited for; a failed one is tried again
+			if (img.getAttribute("src") !== url || (img.complete && !img.naturalWidth)) img.src = url;
+			if (img.complete && img.naturalWidth) settle(); // in memory already: no wait for the load task
 		});
+	}
+
+	/** The picture in `img` is complete: take its size, fit it, show the stage. */
+	#shown() {
+		const W = this.img.naturalWidth;
+		const H = this.img.naturalHeight;
+		const box = `0 0 ${W} ${H}`;
+		if (this.svg.getAttribute("viewBox") !== box) this.svg.setAttribute("viewBox", box);
+		this.size = { width: W, height: H };
+		for (const c of this.layers.querySelectorAll("canvas")) if (c.width !== W || c.height !== H) Object.assign(c, this.size);
+		if (this.view.hidden) this.view.hidden = false;
+		if (!this.status.hidden) this.status.hidden = true;
+		if (this.stage.style.visibility) this.stage.style.visibility = "";
+		this.observe();
+		this.layout();
 	}
 
 	loading() {
@@ -140,10 +176,12 @@ export class ImageStage {
 	observe() {
 		const parent = this.view.parentElement;
 		if (this.observer || !parent || typeof ResizeObserver === "undefined") return;
-		let width = 0;
 		this.observer = new ResizeObserver(() => {
-			if (parent.clientWidth !== width && this.size.width) this.layout();
-			width = parent.clientWidth;
+			// read here, where layout is clean: `layout()` on a task switch then measures nothing (no forced layout)
+			const width = parent.clientWidth;
+			if (width === this.avail) return;
+			this.avail = width;
+			if (this.size.width) this.layout();
 		});
 		this.observer.observe(parent);
 	}
@@ -152,13 +190,17 @@ export class ImageStage {
 	layout() {
 		const { width: W, height: H } = this.size;
 		if (!W || !H) return;
-		const avail = this.view.parentElement?.clientWidth || 900;
-		const maxH = Math.max(240, (globalThis.innerHeight || 800) * 0.7);
+		// the width the observer last saw (no measuring on a task switch); measured once before it has reported
+		const avail = this.avail || this.view.parentElement?.clientWidth || 900;
+		const maxH = Math.max(240, viewportHeight() * 0.7);
 		this.fitScale = Math.min(avail / W, maxH / H);
 		const w = `${W * this.fitScale}px`;
 		const hgt = `${H * this.fitScale}px`;
-		Object.assign(this.view.style, { width: w, height: hgt });
-		Object.assign(this.stage.style, { width: w, height: hgt });
+		if (this.fitted !== `${w} ${hgt}`) {
+			this.fitted = `${w} ${hgt}`; // the same size as the last picture: no style write, no re-layout
+			Object.assign(this.view.style, { width: w, height: hgt });
+			Object.assign(this.stage.style, { width: w, height: hgt });
+		}
 		this.#clampPan();
 		this.apply();
 		this.onLayout();
@@ -215,8 +257,11 @@ export class ImageStage {
 	}
 
 	apply() {
-		this.stage.style.transform = `translate(${this.tx}px, ${this.ty}px) scale(${this.z})`;
-		this.level.textContent = `${Math.round(this.z * 100)}%`;
+		// written only when changed: a task switch (zoom reset at 100%) then touches no style and no text
+		const transform = `translate(${this.tx}px, ${this.ty}px) scale(${this.z})`;
+		if (this.stage.style.transform !== transform) this.stage.style.transform = transform;
+		const level = `${Math.round(this.z * 100)}%`;
+		if (this.level.textContent !== level) this.level.textContent = level;
 		this.view.classList.toggle("is-zoomed", this.z > 1);
 	}
 
@@ -230,6 +275,16 @@ export class ImageStage {
 		if (c.width !== this.size.width || c.height !== this.size.height) Object.assign(c, this.size);
 		return c;
 	}
+}
+
+/** `innerHeight`, read again only after a resize (reading it may lay the page out). */
+let viewport = 0;
+function viewportHeight() {
+	if (!viewport) {
+		viewport = globalThis.innerHeight || 800;
+		globalThis.addEventListener?.("resize", () => (viewport = 0), { once: true });
+	}
+	return viewport;
 }
 
 /** @param {string} text @param {string} title @param {() => void} fn */
