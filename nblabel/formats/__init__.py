@@ -68,17 +68,31 @@ def export(df: Any, path: str | os.PathLike, format: str = "JSON", config: Any =
             frame = read_frame(df, config, id_column=id_column)
         elif isinstance(df, (list, str, os.PathLike)):
             # Label Studio tasks (a list, or a JSON export file): converted file to file, offsets untouched.
-            frame = frame_from_tasks(df if isinstance(df, list) else _load_tasks(df, config), config)
+            frame = frame_from_tasks(df if isinstance(df, list) else _load_tasks(df, config, fmt), config)
         else:
             raise TypeError(f"export() takes a DataFrame (e.g. lab.to_pandas() or read_label_studio(...)), a list "
                             f"of Label Studio tasks or the path of a JSON export, not {type(df).__name__}")
         return _write(frame, fmt, os.fspath(path))
 
 
-def _load_tasks(src: str | os.PathLike, config: Any) -> list:
-    from ._frame import resolve_config
-    from ._read import _load, _tasks
+# Writers that read only ids, data and the annotations' records: a file for them is decoded narrowly (_narrow).
+_RECORD_WRITERS = ("JSON_MIN", "CONLL2003")
 
+
+def _load_tasks(src: str | os.PathLike, config: Any, fmt: str) -> list:
+    from ._frame import resolve_config
+    from ._read import _SPACE, _load, _tasks
+
+    if fmt in _RECORD_WRITERS:
+        from . import _narrow
+
+        with open(src, "rb") as fh:
+            raw = fh.read()
+        start = _SPACE.match(raw).end()  # type: ignore[union-attr]  # no lstrip(): it would copy the file
+        if raw[start:start + 1] == b"[":
+            tasks = _narrow.tasks(raw)
+            if tasks is not None:
+                return tasks
     content, kind = _load(src)
     return _tasks(content, kind, resolve_config(None, config))
 
