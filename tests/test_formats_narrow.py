@@ -85,3 +85,13 @@ def test_flat_dicts_export_as_the_full_decode(tmp_path, monkeypatch):
     narrow, full = _both(tmp_path, monkeypatch, _file(tmp_path, [{"text": "one"}, {"text": "two"}]), "JSON_MIN",
                          config)
     assert narrow == full and b"one" in narrow
+
+
+def test_shaped_rows_are_the_checked_rows():
+    from nblabel.formats._frame import frame_from_tasks
+
+    tasks = _narrow.tasks(json.dumps(_rich_tasks() + [{"data": {"text": "no id, no annotations"}}]).encode())
+    assert tasks is not None
+    shaped = list(frame_from_tasks(tasks, shaped=True).rows())
+    assert shaped == list(frame_from_tasks(tasks).rows())
+    assert shaped[-1] == (len(tasks) - 1, {"text": "no id, no annotations"}, [])

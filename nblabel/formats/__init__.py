@@ -68,7 +68,8 @@ def export(df: Any, path: str | os.PathLike, format: str = "JSON", config: Any =
             frame = read_frame(df, config, id_column=id_column)
         elif isinstance(df, (list, str, os.PathLike)):
             # Label Studio tasks (a list, or a JSON export file): converted file to file, offsets untouched.
-            frame = frame_from_tasks(df if isinstance(df, list) else _load_tasks(df, config, fmt), config)
+            tasks, shaped = (df, False) if isinstance(df, list) else _load_tasks(df, config, fmt)
+            frame = frame_from_tasks(tasks, config, shaped)
         else:
             raise TypeError(f"export() takes a DataFrame (e.g. lab.to_pandas() or read_label_studio(...)), a list "
                             f"of Label Studio tasks or the path of a JSON export, not {type(df).__name__}")
@@ -79,7 +80,8 @@ def export(df: Any, path: str | os.PathLike, format: str = "JSON", config: Any =
 _RECORD_WRITERS = ("JSON_MIN", "CONLL2003")
 
 
-def _load_tasks(src: str | os.PathLike, config: Any, fmt: str) -> list:
+def _load_tasks(src: str | os.PathLike, config: Any, fmt: str) -> tuple[list, bool]:
+    """The tasks of an export file, and whether their shape is known (see `frame_from_tasks`)."""
     from ._frame import resolve_config
     from ._read import _SPACE, _load, _tasks
 
@@ -92,9 +94,9 @@ def _load_tasks(src: str | os.PathLike, config: Any, fmt: str) -> list:
         if raw[start:start + 1] == b"[":
             tasks = _narrow.tasks(raw)
             if tasks is not None:
-                return tasks
+                return tasks, True
     content, kind = _load(src)
-    return _tasks(content, kind, resolve_config(None, config))
+    return _tasks(content, kind, resolve_config(None, config)), False
 
 
 def _write(frame: Any, fmt: str, path: str) -> str:

@@ -53,7 +53,8 @@ _decoder = msgspec.json.Decoder(list[_Task]) if msgspec is not None else None
 
 
 def tasks(raw: bytes) -> list[dict] | None:
-    """The tasks of a Label Studio JSON export with the keys record writers read, or None: decode in full."""
+    """The tasks of a Label Studio JSON export with the keys record writers read, or None: decode in full.
+    Every task returned is a dict with a `data` dict and, when it has any, a list of annotation dicts."""
     if _decoder is None:
         return None
     try:
