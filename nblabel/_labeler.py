@@ -14,6 +14,7 @@ import getpass
 import hashlib
 import json
 import os
+import re
 import threading
 import time
 import weakref
@@ -40,6 +41,7 @@ from ._tasks import ListSource, make_source
 
 DEFAULT_KEYS = {"submit": "Enter", "skip": "s", "undo": "z", "redo": "Shift+Z", "back": "ArrowLeft", "legend": "?"}
 _STATIC = Path(__file__).parent / "static"
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")  # name@domain.tld: used as it is
 _LIVE: dict[tuple[str, str], "weakref.ref[Labeler]"] = {}  # (store, annotator) → the Labeler a re-run supersedes
 
 
@@ -162,7 +164,11 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
                 self._emit(self._closed_state())
 
     def _email(self, annotator: str) -> str:
-        return self._emails.get(annotator, f"{annotator}@nblabel.local")
+        if annotator in self._emails:
+            return self._emails[annotator]
+        # An annotator named by an email keeps it (a Label Studio server matches users by email); any other name
+        # gets the placeholder domain, so `completed_by` is always an email.
+        return annotator if _EMAIL.fullmatch(annotator) else f"{annotator}@nblabel.local"
 
     # -- task lookup -----------------------------------------------------------------------------------------
     def _current_key(self) -> str | None:

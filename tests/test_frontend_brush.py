@@ -2,7 +2,7 @@
 the brush tool on an Image in the built front end (fake model): paint with the mouse, erase, sizes, prefill.
 
 Every tool test ends on the exact Label Studio result the fake Python receives, decoded in Python and compared
-with the disks the tool's stamp rule paints (`disk_union` below mirrors js/render/brush.js `stamp`)."""
+with the disks the tool's stamp rule paints (`disk_union` below mirrors js/render/brush_mask.js `stamp`)."""
 
 from __future__ import annotations
 
@@ -177,7 +177,7 @@ def stroke(page, pts: list[tuple[float, float]]) -> list[tuple[int, int]]:
 
 
 def capsules(pixels: list[tuple[int, int]], r: float, w: int = W, h: int = H) -> np.ndarray:
-    """The stamp rule of js/render/brush.js: pixels within r of the polyline (a disk for one point)."""
+    """The stamp rule of js/render/brush_mask.js: pixels within r of the polyline (a disk for one point)."""
     yy, xx = np.mgrid[:h, :w]
     out = np.zeros((h, w), bool)
     for a, b in [(pixels[0], pixels[0]), *zip(pixels, pixels[1:])]:

@@ -229,3 +229,12 @@ def test_nested_choice_paths_are_accepted_and_checked():
     with pytest.raises(ValueError, match="Dog"):
         lab.submit([{"from_name": "topic", "to_name": "text", "type": "choices", "value": {"choices": [["Animal", "Dog"]]}}])
     lab.close()
+
+
+def test_an_annotator_named_by_email_keeps_it(tmp_path):
+    df = pd.DataFrame({"text": ["a", "b"]})
+    emails = []
+    for who in ("alice@example.com", "bob"):
+        lab = nblabel.Labeler(df, CONFIG, store=tmp_path / "s.db", annotator=who)
+        emails.append(lab.submit(choice("Positive"))["completed_by"]["email"])
+    assert emails == ["alice@example.com", "bob@nblabel.local"]

@@ -7,7 +7,8 @@ Rule: every file written here is what Label Studio (its `label_studio_sdk.conver
 for the same annotations, byte for byte where the golden files allow checking, with text offsets in UTF-16. Where
 the converter is wrong, these writers are right and say so in their module docstring: CONLL2003 reads offsets
 as offsets into the text (the converter reads UTF-16 offsets as code points), COCO bounds rotated boxes in
-pixels (the converter in percent, wrong on non-square images), YOLO_OBB keeps boxes without a `rotation` key.
+pixels (the converter in percent, wrong on non-square images), YOLO_OBB keeps boxes without a `rotation` key;
+keypoints (`_keypoints`) keep one COCO annotation per parent box where the converter merges an image's.
 """
 
 from __future__ import annotations
