@@ -22,18 +22,14 @@ import pytest
 
 from frontend_page import missing_reason, mount, task
 from test_frontend_page import fe_browser, fe_context, fe_page  # noqa: F401  (fixtures)
+from test_frontend_image import BOXES
 
 _REASON = missing_reason()
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(_REASON is not None, reason=_REASON or "")]
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "http://pics.test"
-CONFIG = """<View>
-  <Image name="image" value="$image"/>
-  <RectangleLabels name="label" toName="image">
-    <Label value="Car" background="#e11d48"/><Label value="Person" background="#2563eb"/>
-  </RectangleLabels>
-</View>"""
+CONFIG = BOXES  # an Image with RectangleLabels
 
 
 def png_bytes(w: int, h: int, seed: int) -> bytes:
