@@ -16,12 +16,16 @@ pytestmark = pytest.mark.skipif(_narrow.msgspec is None, reason="msgspec not ins
 
 
 def _both(tmp_path, monkeypatch, src, fmt: str, config: str) -> tuple[bytes, bytes]:
-    """(narrow, full) bytes of one file-to-file export."""
-    narrow = nblabel.export(src, tmp_path / f"narrow.{fmt}", fmt, config=config)
+    """(narrow, full) bytes of one file-to-file export; JSON_MIN's two narrow decodes (structs, then dicts) must
+    agree as well."""
+    narrow = open(nblabel.export(src, tmp_path / f"narrow.{fmt}", fmt, config=config), "rb").read()
+    monkeypatch.setattr(_narrow, "_struct_decoder", None)
+    dicts = open(nblabel.export(src, tmp_path / f"dicts.{fmt}", fmt, config=config), "rb").read()
     monkeypatch.setattr(_narrow, "_decoder", None)  # as without msgspec
-    full = nblabel.export(src, tmp_path / f"full.{fmt}", fmt, config=config)
+    full = open(nblabel.export(src, tmp_path / f"full.{fmt}", fmt, config=config), "rb").read()
     monkeypatch.undo()
-    return open(narrow, "rb").read(), open(full, "rb").read()
+    assert dicts == full
+    return narrow, full
 
 
 def _file(tmp_path, tasks, name="tasks.json"):
@@ -37,6 +41,9 @@ def test_wnut_with_emoji_same_files(tmp_path, monkeypatch, fmt):
     for t in tasks[::7]:  # what a server export also carries: keys no record writer reads
         t.update(predictions=[{"result": [], "score": 0.5}], meta={"m": 1}, drafts=[], updated_by=3)
         t["annotations"][0].update(ground_truth=True, unique_id="u", prediction={})
+    del tasks[1]["id"], tasks[2]["annotations"], tasks[3]["annotations"][0]["completed_by"]  # absent keys
+    tasks[4]["annotations"].append({**tasks[4]["annotations"][0], "id": 9999, "created_at": "2030-01-01"})
+    tasks[5]["annotations"][0]["was_cancelled"] = True
     narrow, full = _both(tmp_path, monkeypatch, _file(tmp_path, tasks), fmt, WNUT_CONFIG)
     assert narrow == full and len(narrow) > 5000
 
@@ -95,3 +102,13 @@ def test_shaped_rows_are_the_checked_rows():
     shaped = list(frame_from_tasks(tasks, shaped=True).rows())
     assert shaped == list(frame_from_tasks(tasks).rows())
     assert shaped[-1] == (len(tasks) - 1, {"text": "no id, no annotations"}, [])
+
+
+def test_structs_read_absent_keys_as_dict_get():
+    tasks = _narrow.task_structs(b'[{"data": {"t": 1}, "annotations": [{"result": []}]}]')
+    assert tasks is not None and tasks[0].id is _narrow.UNSET
+    assert _narrow.as_dict(tasks[0].annotations[0]) == {
+        "id": None, "completed_by": {}, "result": [], "was_cancelled": False, "skipped": False,
+        "created_at": None, "updated_at": None, "lead_time": None}
+    for bad in (b'[{"text": "flat"}]', b'[{"data": {}, "annotations": null}]', b'{"tasks": []}', b"[1"):
+        assert _narrow.task_structs(bad) is None

@@ -69,8 +69,14 @@ def export(df: Any, path: str | os.PathLike, format: str = "JSON", config: Any =
             frame = read_frame(df, config, id_column=id_column)
         elif isinstance(df, (list, str, os.PathLike)):
             # Label Studio tasks (a list, or a JSON export file): converted file to file, offsets untouched.
-            tasks, shaped = (df, False) if isinstance(df, list) else _load_tasks(df, config, fmt)
-            frame = frame_from_tasks(tasks, config, shaped)
+            tasks, shape = (df, "dicts") if isinstance(df, list) else _load_tasks(df, config, fmt)
+            if shape == "structs":
+                from . import _json_min
+                from ._frame import resolve_config
+
+                _json_min.write_structs(tasks, resolve_config(None, config), _file_path(path))
+                return str(Path(path))
+            frame = frame_from_tasks(tasks, config, shape == "shaped")
         else:
             raise TypeError(f"export() takes a DataFrame (e.g. lab.to_pandas() or read_label_studio(...)), a list "
                             f"of Label Studio tasks or the path of a JSON export, not {type(df).__name__}")
@@ -81,8 +87,9 @@ def export(df: Any, path: str | os.PathLike, format: str = "JSON", config: Any =
 _RECORD_WRITERS = ("JSON_MIN", "CONLL2003")
 
 
-def _load_tasks(src: str | os.PathLike, config: Any, fmt: str) -> tuple[list, bool]:
-    """The tasks of an export file, and whether their shape is known (see `frame_from_tasks`)."""
+def _load_tasks(src: str | os.PathLike, config: Any, fmt: str) -> tuple[list, str]:
+    """The tasks of an export file and their shape: "structs" (`_narrow.task_structs`, for JSON_MIN), "shaped"
+    (dicts whose shape is known, see `frame_from_tasks`) or "dicts" (anything JSON holds)."""
     from ._frame import resolve_config
     from ._read import _SPACE, _load, _tasks
 
@@ -93,20 +100,30 @@ def _load_tasks(src: str | os.PathLike, config: Any, fmt: str) -> tuple[list, bo
             raw = fh.read()
         start = _SPACE.match(raw).end()  # type: ignore[union-attr]  # no lstrip(): it would copy the file
         if raw[start:start + 1] == b"[":
+            if fmt == "JSON_MIN":
+                structs = _narrow.task_structs(raw)
+                if structs is not None:
+                    return structs, "structs"
             tasks = _narrow.tasks(raw)
             if tasks is not None:
-                return tasks, True
+                return tasks, "shaped"
     content, kind = _load(src)
-    return _tasks(content, kind, resolve_config(None, config)), False
+    return _tasks(content, kind, resolve_config(None, config)), "dicts"
+
+
+def _file_path(path: str | os.PathLike) -> str:
+    """A single-file format's path, its folder made."""
+    path = os.fspath(path)
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    return path
 
 
 def _write(frame: Any, fmt: str, path: str) -> str:
     if fmt not in ("JSON", "JSON_MIN", "CSV", "TSV") and frame.config is None:
         raise UnsupportedFormat(f"format={fmt!r} needs the labeling config: pass config=<View>...</View> "
                                 "(a frame from Labeler.to_pandas() records it in df.attrs)")
-    parent = os.path.dirname(os.path.abspath(path))
     if FORMATS[fmt] == "file":
-        os.makedirs(parent, exist_ok=True)
+        path = _file_path(path)
     if fmt == "JSON":
         from . import _json
         _json.write(frame, path)

@@ -39,9 +39,14 @@ def _cancelled(annotation: dict) -> bool:
 
 
 def control_tags(frame: Frame) -> dict[str, str] | None:
-    if frame.config is None:
+    return schema_of(frame.config)
+
+
+def schema_of(config: Any) -> dict[str, str] | None:
+    """Control name -> tag, or None without a config."""
+    if config is None:
         return None
-    return {name: c.tag for name, c in frame.config.controls.items()}
+    return {name: c.tag for name, c in config.controls.items()}
 
 
 _NO_ANNOTATION: dict = {}

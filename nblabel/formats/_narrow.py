@@ -51,6 +51,29 @@ class _Task(TypedDict, total=False):
 
 _decoder = msgspec.json.Decoder(list[_Task]) if msgspec is not None else None
 
+# JSON_MIN reads tasks as structs (attributes, no hash lookups; `_json_min.struct_records`). A default stands for
+# an absent key and reads as `dict.get` would: None, False, no regions, no annotator ({}), no id (UNSET).
+UNSET = msgspec.UNSET if msgspec is not None else object()
+if msgspec is not None:
+    class AnnotationStruct(msgspec.Struct):
+        id: Any = None
+        completed_by: Any = msgspec.field(default_factory=dict)
+        result: list[_Region] = []
+        was_cancelled: Any = False
+        skipped: Any = False
+        created_at: Any = None
+        updated_at: Any = None
+        lead_time: Any = None
+
+    class TaskStruct(msgspec.Struct):
+        data: dict
+        id: Any = msgspec.UNSET
+        annotations: list[AnnotationStruct] = []
+
+    _struct_decoder = msgspec.json.Decoder(list[TaskStruct])
+else:  # pragma: no cover - exercised only without msgspec
+    _struct_decoder = None
+
 
 def tasks(raw: bytes) -> list[dict] | None:
     """The tasks of a Label Studio JSON export with the keys record writers read, or None: decode in full.
@@ -65,3 +88,18 @@ def tasks(raw: bytes) -> list[dict] | None:
     if out and not set(map(type, map(dict.get, out, repeat("data")))) <= {dict}:
         return None
     return out
+
+
+def task_structs(raw: bytes) -> list | None:
+    """The tasks of a Label Studio JSON export as `TaskStruct`s, or None: decode in full (as for `tasks`)."""
+    if _struct_decoder is None:
+        return None
+    try:
+        return _struct_decoder.decode(raw)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return None
+
+
+def as_dict(annotation: Any) -> dict:
+    """An `AnnotationStruct` as the annotation dict the general rules read (defaults read as absent keys)."""
+    return msgspec.structs.asdict(annotation)
