@@ -18,7 +18,7 @@ import pytest
 HERE = Path(__file__).parent
 
 CHILD = textwrap.dedent("""
-    import sys, json
+    import sys, json, time
     sys.path.insert(0, {tests!r})
     import nblabel
     from helpers import CONFIG, frame, choice
@@ -30,6 +30,8 @@ CHILD = textwrap.dedent("""
     while (cur := lab.current) is not None:
         ann = lab.submit(choice(labels[cur["id"] % 3]))
         print(json.dumps([cur["id"], ann["id"]]), flush=True)  # acknowledged: submit() returned
+        if {barrier!r}:
+            time.sleep(0.003)  # an annotator's pace: the other kernel, however late the scheduler starts it, gets work
     print("DONE", flush=True)
 """)
 
