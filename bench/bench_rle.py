@@ -1,5 +1,5 @@
 """Brush RLE speed: encode / decode of 1024 × 1024 masks in Python (nblabel/_rle.py, vs label_studio_sdk) and in
-the browser (js/render/rle.js in headless Chromium).
+the browser (js/render/image/rle.js in headless Chromium).
 
 Masks: "blobs" (a few painted disks, what a brush region looks like) and "noise" (every pixel random: the worst
 case, one run per pixel). Times are the median of `--repeat` runs, in milliseconds.
@@ -85,7 +85,7 @@ def main() -> None:
                 sdk_dec = median_ms(lambda: brush.decode_rle(rle), sdk_rep)
             js_enc = js_dec = float("nan")
             if page:
-                js_enc, js_dec, js_len = page.evaluate(JS, [(ROOT / "js/render/rle.js").read_text(), m.ravel().tolist(), n, rep])
+                js_enc, js_dec, js_len = page.evaluate(JS, [(ROOT / "js/render/image/rle.js").read_text(), m.ravel().tolist(), n, rep])
                 assert js_len == len(rle)
             print(f"{name:6} {len(rle):9d} {py_enc:8.1f} {py_dec:8.1f} {sdk_enc:8.1f} {sdk_dec:8.1f} {js_enc:8.1f} {js_dec:8.1f}")
         if browser:

@@ -6,12 +6,12 @@
 // - a failed fetch stays failed for that task (no request storm); a request Python never answers rejects after
 //   ANSWER_TIMEOUT_MS so the object shows a `.nblabel-media-error` instead of waiting forever;
 // - the first picture of every Image of the task on screen and the next AHEAD tasks is loaded and decoded ahead
-//   (render/image_cache.js, a few pictures at most), after the frame that showed the task: a key press then finds its
+//   (render/image/image_cache.js, a few pictures at most), after the frame that showed the task: a key press then finds its
 //   picture ready. Each value goes through the checks the Image object applies (`resolveMedia`, `scriptedSvg`), so
 //   nothing is loaded here that the Image would refuse.
 
-import { AHEAD, ImageDecodeCache } from "./render/image_cache.js";
-import { scriptedSvg } from "./render/image_values.js";
+import { AHEAD, ImageDecodeCache } from "./render/image/image_cache.js";
+import { scriptedSvg } from "./render/image/image_values.js";
 import { resolveMedia } from "./render/media.js";
 import { isEmptyValue, resolve } from "./render/util.js";
 

@@ -1,8 +1,8 @@
-"""Brush in the browser: the JS RLE codec (js/render/rle.js) against Python (nblabel/_rle.py, label_studio_sdk), and
+"""Brush in the browser: the JS RLE codec (js/render/image/rle.js) against Python (nblabel/_rle.py, label_studio_sdk), and
 the brush tool on an Image in the built front end (fake model): paint with the mouse, erase, sizes, prefill.
 
 Every tool test ends on the exact Label Studio result the fake Python receives, decoded in Python and compared
-with the disks the tool's stamp rule paints (`disk_union` below mirrors js/render/brush_mask.js `stamp`)."""
+with the disks the tool's stamp rule paints (`disk_union` below mirrors js/render/image/brush_mask.js `stamp`)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ RNG = np.random.default_rng(4)
 
 
 def load_codec(page) -> None:
-    """js/render/rle.js as a module (it imports nothing) on `window.rle`."""
+    """js/render/image/rle.js as a module (it imports nothing) on `window.rle`."""
     page.evaluate("""async (src) => {
       window.rle = await import(URL.createObjectURL(new Blob([src], {type: "text/javascript"})));
     }""", RLE_JS.read_text())
@@ -177,7 +177,7 @@ def stroke(page, pts: list[tuple[float, float]]) -> list[tuple[int, int]]:
 
 
 def capsules(pixels: list[tuple[int, int]], r: float, w: int = W, h: int = H) -> np.ndarray:
-    """The stamp rule of js/render/brush_mask.js: pixels within r of the polyline (a disk for one point)."""
+    """The stamp rule of js/render/image/brush_mask.js: pixels within r of the polyline (a disk for one point)."""
     yy, xx = np.mgrid[:h, :w]
     out = np.zeros((h, w), bool)
     for a, b in [(pixels[0], pixels[0]), *zip(pixels, pixels[1:])]:

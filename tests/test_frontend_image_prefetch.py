@@ -1,4 +1,4 @@
-"""Pictures of the next tasks are loaded and decoded before their key press (js/render/image_cache.js through
+"""Pictures of the next tasks are loaded and decoded before their key press (js/render/image/image_cache.js through
 js/media_cache.js), in the built front end with the fake model.
 
 - the next task's picture is requested and decoded while the current task is on screen, so the frame after Enter

@@ -5,29 +5,29 @@
 // change; controls inside hidden parts neither take keys nor contribute results. Regions (spans) live in one
 // RegionStore per form; per-region controls are drawn in the region panel and answer for the selected region.
 
-import { buildChoices } from "./choices.js";
-import { buildAudio } from "./audio.js";
-import { buildNumber } from "./number.js";
-import { buildRating } from "./rating.js";
-import { buildLabels } from "./labels.js";
+import { buildChoices } from "./controls/choices.js";
+import { buildAudio } from "./audio/audio.js";
+import { buildNumber } from "./controls/number.js";
+import { buildRating } from "./controls/rating.js";
+import { buildLabels } from "./controls/labels.js";
 import { RegionList } from "./regionlist.js";
 import { RegionStore } from "./regions.js";
-import { buildText } from "./text.js";
-import { buildHyperText } from "./hypertext.js";
-import { buildImage } from "./image.js";
-import { buildPdf } from "./pdf.js";
-import { buildShapeLabels, buildShapeTool } from "./shapes/tools.js";
-import "./brush.js"; // registers the brush tool (BrushLabels / Brush) with the Image
-import { buildParagraphs } from "./paragraphs.js";
-import { buildPairwise, buildRanker } from "./ranker.js";
-import { buildChat, buildList, buildTable } from "./structure.js";
-import { buildDateTime, buildTaxonomy } from "./taxonomy.js";
-import { buildTextArea } from "./textarea.js";
-import { buildTimeSeries } from "./timeseries.js";
+import { buildText } from "./text/text.js";
+import { buildHyperText } from "./text/hypertext.js";
+import { buildImage } from "./image/image.js";
+import { buildPdf } from "./image/pdf.js";
+import { buildShapeLabels, buildShapeTool } from "./image/shapes/tools.js";
+import "./image/brush.js"; // registers the brush tool (BrushLabels / Brush) with the Image
+import { buildParagraphs } from "./text/paragraphs.js";
+import { buildPairwise, buildRanker } from "./controls/ranker.js";
+import { buildChat, buildList, buildTable } from "./text/structure.js";
+import { buildDateTime, buildTaxonomy } from "./controls/taxonomy.js";
+import { buildTextArea } from "./controls/textarea.js";
+import { buildTimeSeries } from "./timeseries/timeseries.js";
 import { resolveMedia } from "./media.js";
 import { attr, boolAttr, descendants, h, regionId } from "./util.js";
 import { buildHeader, buildStyle, buildView } from "./view.js";
-import { buildVideo, buildVideoRectangle } from "./video.js";
+import { buildVideo, buildVideoRectangle } from "./video/video.js";
 
 /** @typedef {import("../types.js").ConfigNode} ConfigNode */
 /** @typedef {import("../types.js").Task} Task */

@@ -1,0 +1,135 @@
+// The HyperText object. Rule: the task's HTML is shown only after `sanitize` (DOMPurify); regions use Label Studio's
+// shape — XPaths of the start / end text nodes relative to the HTML root, `startOffset`/`endOffset` inside those
+// nodes, `globalOffsets` over the whole text — all counted in code points like every offset Python sees. A pristine
+// sanitised copy (`base`) is kept for XPaths; the shown copy gets highlight spans wrapped around text pieces.
+
+import { sanitize, xpathOf, nodeAt } from "../html.js";
+import { cpToU16, paintSpans, selectionIn, snap, u16ToCp } from "./spans.js";
+import { attr, displayText, h, resolve } from "../util.js";
+
+/** @typedef {import("../../types.js").ConfigNode} ConfigNode */
+/** @typedef {import("../tree.js").BuildContext} BuildContext */
+/** @typedef {import("../tree.js").Built} Built */
+/** @typedef {import("../regions.js").Region} Region */
+
+/** Text nodes of `root` with their [start, end) in UTF-16 units of root.textContent. @param {Node} root */
+function textNodes(root) {
+	/** @type {{node: Text, start: number, end: number}[]} */
+	const out = [];
+	const w = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+	let at = 0;
+	for (let n = w.nextNode(); n; n = w.nextNode()) {
+		const len = /** @type {Text} */ (n).data.length;
+		out.push({ node: /** @type {Text} */ (n), start: at, end: at + len });
+		at += len;
+	}
+	return out;
+}
+
+/**
+ * @param {ConfigNode} node
+ * @param {BuildContext} ctx
+ * @returns {Built}
+ */
+export function buildHyperText(node, ctx) {
+	const name = attr(node, "name") ?? "";
+	const value = attr(node, "value");
+	const el = h("div", { class: "nblabel-hypertext", "data-name": name });
+	ctx.watchVisibility(node, el);
+	let base = document.createElement("div");
+	let text = "";
+	/** @type {[number, number]|null} */
+	let pending = null;
+	/** @type {Region[]} */
+	let shown = [];
+	/** @type {string|null} */
+	let selected = null;
+
+	function repaint() {
+		const copy = /** @type {HTMLElement} */ (base.cloneNode(true));
+		const spans = shown.map((r) => ({ id: r.id, start: r.geom.start, end: r.geom.end, color: ctx.regions.colors.get(r.labels[0]) ?? "#888", labels: r.labels }));
+		if (spans.length || pending) {
+			for (const t of textNodes(copy)) {
+				const local = spans.filter((s) => s.start < t.end && s.end > t.start).map((s) => ({ ...s, start: Math.max(0, s.start - t.start), end: Math.min(t.end, s.end) - t.start }));
+				const p = pending && pending[0] < t.end && pending[1] > t.start ? /** @type {[number, number]} */ ([Math.max(0, pending[0] - t.start), Math.min(t.end, pending[1]) - t.start]) : null;
+				if (!local.length && !p) continue;
+				const tmp = document.createElement("span");
+				paintSpans(tmp, t.node.data, local.map((s) => ({ ...s, labels: s.end + t.start === spans.find((x) => x.id === s.id)?.end ? s.labels : [] })), selected, p);
+				tmp.querySelectorAll(".is-end").forEach((e) => { if (!(/** @type {HTMLElement} */ (e)).dataset.labels?.trim()) e.classList.remove("is-end"); });
+				t.node.replaceWith(...Array.from(tmp.childNodes));
+			}
+		}
+		el.replaceChildren(...Array.from(copy.childNodes));
+	}
+
+	el.addEventListener("mouseup", () => {
+		if (!ctx.regions.objectTargeted(name)) return;
+		const range = selectionIn(el);
+		if (!range) return;
+		window.getSelection()?.removeAllRanges();
+		const [s, e] = snap(text, range[0], range[1], false);
+		pending = s < e ? [s, e] : null;
+		if (pending && ctx.selectionMade(name)) pending = null;
+		repaint();
+		if (pending) ctx.hint("Now press a label key (or click a label) to label the selection.");
+	});
+	el.addEventListener("click", (e) => {
+		const t = e.target instanceof Element ? e.target.closest("[data-region]") : null;
+		if (t && !window.getSelection()?.toString()) ctx.regionClicked(t.getAttribute("data-region") ?? "");
+		if (e.target instanceof Element && e.target.closest("a") && ctx.regions.objectTargeted(name)) e.preventDefault();
+	});
+
+	/** @param {number} u  global UTF-16 offset @param {boolean} isEnd */
+	function locate(u, isEnd) {
+		const nodes = textNodes(base);
+		const t = nodes.find((n) => (isEnd ? n.start < u && u <= n.end : n.start <= u && u < n.end)) ?? nodes[nodes.length - 1];
+		return { path: xpathOf(base, t.node), offset: u16ToCp(t.node.data, u - t.start) };
+	}
+
+	ctx.regions.objects.set(name, {
+		name,
+		paint(regions, sel) {
+			shown = regions;
+			selected = sel;
+			repaint();
+		},
+		toValue(g) {
+			const a = locate(g.start, false);
+			const b = locate(g.end, true);
+			return { start: a.path, end: b.path, startOffset: a.offset, endOffset: b.offset,
+				globalOffsets: { start: u16ToCp(text, g.start), end: u16ToCp(text, g.end) }, text: text.slice(g.start, g.end) };
+		},
+		fromValue(v) {
+			let start = -1;
+			let end = -1;
+			if (v.globalOffsets && Number.isInteger(v.globalOffsets.start)) {
+				start = cpToU16(text, v.globalOffsets.start);
+				end = cpToU16(text, v.globalOffsets.end);
+			} else if (typeof v.start === "string") {
+				const nodes = textNodes(base);
+				const a = nodes.find((n) => n.node === nodeAt(base, v.start));
+				const b = nodes.find((n) => n.node === nodeAt(base, v.end));
+				if (a && b) [start, end] = [a.start + cpToU16(a.node.data, v.startOffset ?? 0), b.start + cpToU16(b.node.data, v.endOffset ?? 0)];
+			}
+			return start >= 0 && start < end && end <= text.length ? { geom: { start, end }, text: text.slice(start, end) } : null;
+		},
+		takePending() {
+			const p = pending;
+			pending = null;
+			repaint();
+			return p ? { object: name, geom: { start: p[0], end: p[1] }, text: text.slice(p[0], p[1]) } : null;
+		},
+	});
+
+	return {
+		el,
+		update(task) {
+			base = document.createElement("div");
+			base.append(sanitize(displayText(resolve(value, task.data))));
+			text = base.textContent ?? "";
+			pending = null;
+			shown = [];
+			repaint();
+		},
+	};
+}
