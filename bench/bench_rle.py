@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
-from nblabel import _rle  # noqa: E402
+from nblabel.results import _rle  # noqa: E402
 
 
 def masks(size: int) -> dict[str, np.ndarray]:

@@ -5,15 +5,15 @@
     lab.to_pandas()          # annotations back as a DataFrame (Label Studio JSON inside)
 """
 
-from ._config import Config, parse_config
 from ._errors import ConfigError, QueueEmpty, TaskChanged
-from ._labeler import Labeler
+from .config import Config, parse_config
+from .widget import Labeler
 from .formats import export, read_label_studio, to_datasets
 from .suggest import Learner, prelabel
-from . import label_studio  # push / pull a project to a Label Studio server (the SDK loads on first use)
+from . import brush, label_studio  # push / pull a project to a Label Studio server (the SDK loads on first use)
 
 __all__ = [
-    "Config", "ConfigError", "Labeler", "Learner", "prelabel", "QueueEmpty", "TaskChanged", "export", "parse_config", "read_label_studio",
+    "Config", "ConfigError", "brush", "Labeler", "Learner", "prelabel", "QueueEmpty", "TaskChanged", "export", "parse_config", "read_label_studio",
     "to_datasets",
 ]
 __version__ = "0.1.0"

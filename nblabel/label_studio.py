@@ -160,7 +160,7 @@ def _server_tasks(api: _Api, project_id: int) -> list[dict]:
 def _local_tasks(source: Any, config: Any, id_column: Any) -> tuple[list[dict], str | None]:
     """(LS task dicts with UTF-16 offsets and meta.nblabel_id, config XML or None) for a Labeler, a DataFrame or a
     list of Label Studio task dicts."""
-    from ._labeler import Labeler
+    from .widget._labeler import Labeler
     from .formats import _json
     from .formats._frame import frame_from_tasks, read_frame
 
@@ -178,7 +178,7 @@ def _local_tasks(source: Any, config: Any, id_column: Any) -> tuple[list[dict], 
 
 
 def _xml(config: Any) -> str:
-    from ._config import Config, parse_config
+    from .config._parse import Config, parse_config
 
     return config.xml if isinstance(config, Config) else parse_config(config).xml
 
@@ -214,7 +214,7 @@ def _local_key(ann: dict) -> str | None:
 
 # ------------------------------------------------------------------------------------------------ media
 def _is_local(value: Any) -> bool:
-    from ._media import is_local
+    from .tasks._media import is_local
 
     if isinstance(value, str):
         return bool(_DATA_URI.match(value)) or is_local(value)
@@ -223,7 +223,7 @@ def _is_local(value: Any) -> bool:
 
 def _media_bytes(value: Any) -> tuple[bytes, str, str]:
     """(bytes, mime, file name) of a local media value."""
-    from ._media import to_bytes
+    from .tasks._media import to_bytes
 
     if isinstance(value, str) and _DATA_URI.match(value):
         head, _, payload = value.partition(",")
@@ -316,8 +316,8 @@ def push(source: Any, url: str, api_key: str, project: Any, *, config: Any = Non
     `annotators_unmatched` lists (sorted, as text) the annotators of what this push sent or re-attributed that
     have no account and were kept in task meta.
     """
-    from ._config import parse_config
-    from ._media import media_fields
+    from .config._parse import parse_config
+    from .tasks._media import media_fields
 
     tasks, xml = _local_tasks(source, config, id_column)
     keys = [_key(t["meta"]["nblabel_id"]) for t in tasks]

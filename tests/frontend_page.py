@@ -92,7 +92,7 @@ def config_tree(xml: str) -> dict:
 
 def task(key: Any, data: dict, *, prefill: list | None = None, prefill_from: str | None = None,
          prediction: dict | None = None, annotation_id: int | None = None) -> dict:
-    """A task as Python sends it; `key` is the JSON text of the id, like nblabel._task_ids."""
+    """A task as Python sends it; `key` is the JSON text of the id, like nblabel.tasks._ids."""
     return {"key": json.dumps(key) if not isinstance(key, str) else key, "id": key, "data": data,
             "prefill": prefill, "prefill_from": prefill_from, "prediction": prediction, "annotation_id": annotation_id}
 

@@ -57,7 +57,7 @@ def template(slug: str) -> tuple[str, dict]:
     """(config xml, task data) for one template."""
     from label_studio_sdk.label_interface import LabelInterface
 
-    from nblabel._config import parse_config
+    from nblabel.config._parse import parse_config
 
     xml = (TEMPLATES / f"{slug}.xml").read_text()
     fields = set(parse_config(xml).fields)

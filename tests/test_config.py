@@ -1,4 +1,4 @@
-"""Tests for the Label Studio config parser (nblabel._config, _config_compat, _tags)."""
+"""Tests for the Label Studio config parser (nblabel.config._parse, _config_compat, _tags)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from xml.etree import ElementTree
 
 import pytest
 
-from nblabel._config import Config, ConfigError, check_compatible, parse_config
+from nblabel.config._parse import Config, ConfigError, check_compatible, parse_config
 from nblabel._errors import ConfigError as ErrorsConfigError
 from nblabel._errors import QueueEmpty, TaskChanged
-from nblabel._tags import TAGS, lookup, suggest
+from nblabel.config._tags import TAGS, lookup, suggest
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 TEMPLATES_DIR = DATA / "label-studio" / "templates"

@@ -151,8 +151,8 @@ def test_bad_inputs_are_clear():
 
 
 def test_simple_columns_are_to_pandas_simple_values():
-    from nblabel._config import parse_config
-    from nblabel._output import simple_value
+    from nblabel.config._parse import parse_config
+    from nblabel.widget._output import simple_value
     from nblabel.formats._read import simple_values
     config = parse_config("""<View><Text name="text" value="$text"/>
       <Choices name="one" toName="text"><Choice value="a"/><Choice value="b"/></Choices>

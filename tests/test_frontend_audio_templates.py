@@ -42,7 +42,7 @@ def sample_annotation(slug: str) -> list[dict]:
 
 @pytest.mark.parametrize("slug", SLUGS)
 def test_audio_template_renders_and_prefill_roundtrips(fe_page, slug):
-    from nblabel._config import parse_config
+    from nblabel.config._parse import parse_config
 
     errors: list[str] = []
     fe_page.on("pageerror", lambda e: errors.append(str(e)))

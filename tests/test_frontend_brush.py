@@ -13,7 +13,7 @@ import pytest
 from label_studio_sdk.converter import brush as sdk_brush
 
 from frontend_page import ROOT, missing_reason
-from nblabel import _rle
+from nblabel.results import _rle
 from test_frontend_page import fe_browser, fe_context, fe_page  # noqa: F401  (fixtures)
 
 _REASON = missing_reason()

@@ -32,8 +32,8 @@ def test_there_are_sixteen():
 
 @pytest.mark.parametrize("slug", SLUGS)
 def test_image_template_renders_and_prefill_roundtrips(fe_page, slug):
-    from nblabel._config import parse_config
-    from nblabel._tasks import json_safe
+    from nblabel.config._parse import parse_config
+    from nblabel.tasks._source import json_safe
     from test_templates36 import sample_result
 
     fe_page.route(re.compile(r"^(?!http://nblabel\.test/)(https?:)?//"), lambda route: route.abort())

@@ -52,7 +52,7 @@ def b64(data: bytes) -> str:
 
 
 def test_local_pdf_pages_take_ocr_boxes(fe_page, tmp_path):
-    from nblabel._media import pdf_page_png
+    from nblabel.tasks._media import pdf_page_png
 
     path = make_pdf(tmp_path)
     media = {f"0|pdf||{i}": {"mime": "image/png", "base64": b64(pdf_page_png(path, i))} for i in range(2)}

@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.skipif(_REASON is not None, reaso
 
 
 def tree(xml: str) -> dict:
-    from nblabel._config import parse_config
+    from nblabel.config._parse import parse_config
 
     return parse_config(xml).to_json()
 

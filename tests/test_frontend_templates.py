@@ -23,8 +23,8 @@ def _key(r: dict) -> str:
 
 @pytest.mark.parametrize("slug", SLUGS)
 def test_template_renders_and_prefill_roundtrips(fe_page, slug):
-    from nblabel._config import parse_config
-    from nblabel._tasks import json_safe
+    from nblabel.config._parse import parse_config
+    from nblabel.tasks._source import json_safe
 
     xml, data, result = sample_result(slug)
     config = parse_config(xml)

@@ -16,8 +16,8 @@ import tempfile
 import pytest
 
 from frontend_page import DARK, ROOT, missing_reason, mount, task, wait_received
-from nblabel._config import parse_config
-from nblabel._results import normalize_result
+from nblabel.config._parse import parse_config
+from nblabel.results._validate import normalize_result
 from test_frontend_page import fe_browser, fe_context, fe_page  # noqa: F401  (fixtures)
 
 _REASON = missing_reason()

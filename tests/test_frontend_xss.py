@@ -73,7 +73,7 @@ def test_corpus_executes_nothing(fe_page):
         "chat": [{"role": "user", "content": f"<img src=x onerror=\"{P}\">"}],
         "table": {f"<img src=x onerror={P}>": f"<script>{P}</script>"},
     }
-    from nblabel._config import parse_config
+    from nblabel.config._parse import parse_config
 
     mount(fe_page, parse_config(CONFIG).to_json(), [task("x", data)])
     fe_page.wait_for_timeout(500)  # give any handler (onerror of a broken image, onload, ontoggle) time to fire

@@ -16,8 +16,8 @@ import pytest
 from PIL import Image
 
 import nblabel
-from nblabel._media import MediaServer, is_local
-from nblabel._config import parse_config
+from nblabel.tasks._media import MediaServer, is_local
+from nblabel.config._parse import parse_config
 
 IMAGE = """<View><Image name="img" value="$image"/><Text name="t" value="$text"/>
 <Choices name="c" toName="img"><Choice value="cat"/><Choice value="dog"/></Choices></View>"""
@@ -334,7 +334,7 @@ def test_pdf_pages_from_two_threads_at_once(tmp_path):
     lab = nblabel.Labeler([{"pdf": path}], PDF, store=":memory:")
     b = Browser(lab)
     marker = b.say({"type": "hello"})[0]["tasks"][0]["data"]["pdf"]
-    from nblabel._media import pdf_pages
+    from nblabel.tasks._media import pdf_pages
 
     errors: list[BaseException] = []
 

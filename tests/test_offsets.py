@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from nblabel._offsets import codepoint_to_utf16, convert_result, utf16_to_codepoint
+from nblabel.results._offsets import codepoint_to_utf16, convert_result, utf16_to_codepoint
 
 SAMPLES = ["plain ascii", "café naïve", "a😀b", "👨‍👩‍👧 family", "🇫🇷🇩🇪 flags", "mixed 𝔘𝔫𝔦 and 中文 😀😀"]
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from label_studio_sdk.converter import brush
 
-from nblabel import _rle
+from nblabel.results import _rle
 
 RNG = np.random.default_rng(20261201)
 

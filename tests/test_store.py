@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import nblabel
-from nblabel._store import Store
+from nblabel.store._sqlite import Store
 from helpers import CONFIG, choice, frame, label_of
 
 
@@ -104,8 +104,8 @@ def test_two_annotators_have_their_own_queues(tmp_path):
 
 def test_two_sessions_of_one_annotator_never_share_a_task(tmp_path):
     """Leases in the store keep a second session (another kernel) off the tasks the first one holds."""
-    from nblabel._queue import Queue
-    from nblabel._tasks import make_source
+    from nblabel.widget._queue import Queue
+    from nblabel.tasks._source import make_source
     db = tmp_path / "s.db"
     one = nblabel.Labeler(frame(6), CONFIG, annotator="a", store=db)
     assert one.current["id"] == 0

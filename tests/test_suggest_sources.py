@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 import nblabel
-from nblabel._config import parse_config
+from nblabel.config._parse import parse_config
 from nblabel.suggest._sources import as_prediction_list, to_prediction
 
 CHOICES = """<View><Text name="text" value="$text"/>

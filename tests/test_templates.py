@@ -12,7 +12,7 @@ import re
 import pytest
 
 import nblabel
-from nblabel._config import parse_config
+from nblabel.config._parse import parse_config
 from templates33 import TEMPLATES, sdk_sample_annotation, slugs, template
 
 pytestmark = pytest.mark.skipif(not TEMPLATES.exists(), reason=f"templates not found at {TEMPLATES}")

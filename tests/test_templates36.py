@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import nblabel
-from nblabel._config import parse_config
+from nblabel.config._parse import parse_config
 from templates33 import sdk_sample_annotation
 from templates36 import TEMPLATES, slugs, template
 from test_templates import _valid as _valid_text

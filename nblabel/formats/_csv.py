@@ -15,7 +15,7 @@ from typing import Any
 from ._frame import Frame
 from ._items import annotator, iter_items, prettify
 from ._jsonio import dumps_cell
-from .._media import _exportable, export_value
+from ..tasks._media import _exportable, export_value
 
 _ALWAYS = ("annotator", "annotation_id", "created_at", "updated_at", "lead_time")
 

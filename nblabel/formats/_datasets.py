@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from .._output import _latest
+from ..widget._output import _latest
 from ._conll import bio_tags
 from ._frame import paused_gc, read_frame
 from ._treebank import span_tokenize

@@ -23,10 +23,10 @@ from typing import Any, Iterator
 import numpy as np
 import pandas as pd
 
-from .._config import Config, parse_config
-from .._offsets import convert_result
-from .._task_ids import plain_id
-from .._tasks import json_safe
+from ..config._parse import Config, parse_config
+from ..results._offsets import convert_result
+from ..tasks._ids import plain_id
+from ..tasks._source import json_safe
 
 RESERVED = ("annotations", "predictions")
 _MISSING = object()  # a pd.NA cell: the task has no such key

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator, NamedTuple
 
-from .._tags import lookup
+from ..config._tags import lookup
 from ._frame import Frame, convert_items, text_fields, texts_for
 
 

@@ -21,8 +21,8 @@ except ImportError:  # pragma: no cover - exercised only without orjson
 
 def _default(value: Any) -> Any:
     # Values JSON has no type for: numpy scalars, timestamps. Tasks are made JSON-safe earlier; this is the net.
-    # Media in data columns (a Path, bytes, a PIL image, a numpy image) is written as nblabel._media.export_value.
-    from .._media import _exportable, export_value
+    # Media in data columns (a Path, bytes, a PIL image, a numpy image) is written as nblabel.tasks._media.export_value.
+    from ..tasks._media import _exportable, export_value
 
     if _exportable(value):
         return export_value(value)

@@ -22,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from .._output import _latest
+from ..widget._output import _latest
 from ._frame import convert_items, paused_gc, resolve_config, text_fields, texts_for
 from ._jsonio import loads
 from ._records import is_records, read_csv, regroup

@@ -22,7 +22,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .._config import Config
+from ..config._parse import Config
 from ._sources import choice_item, object_field
 
 

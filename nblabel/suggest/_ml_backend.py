@@ -19,9 +19,9 @@ import urllib.request
 from datetime import datetime, timezone
 from typing import Any
 
-from .._config import Config
-from .._media import export_data
-from .._offsets import convert_result
+from ..config._parse import Config
+from ..tasks._media import export_data
+from ..results._offsets import convert_result
 
 
 class MLBackendError(RuntimeError):

@@ -17,7 +17,7 @@ import io
 import re
 from typing import Any, Mapping
 
-from .._config import Config, Control
+from ..config._parse import Config, Control
 from ._sources import choice_item, first_control, object_field, span_item
 
 _TASK_ALIASES = {"sentiment-analysis": "text-classification", "ner": "token-classification"}
@@ -138,7 +138,7 @@ class PipelinePredictor:
 
 
 def _rid() -> str:
-    from .._results import region_id
+    from ..results._validate import region_id
     return region_id()
 
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._config import Config, Control
-from .._results import region_id
+from ..config._parse import Config, Control
+from ..results._validate import region_id
 
 
 def first_control(config: Config, kinds: tuple[str, ...] | None = None) -> Control | None:

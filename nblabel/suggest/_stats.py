@@ -50,7 +50,7 @@ class SuggestionLog:
         self.rows = [r for r in self.rows if r["task_key"] != key]
 
     def frame(self) -> pd.DataFrame:
-        from .._task_ids import id_from_key, plain_id
+        from ..tasks._ids import id_from_key, plain_id
         df = pd.DataFrame(self.rows, columns=["task_key", "accepted", "score", "model_version", "prediction_id",
                                               "time"])
         df.insert(0, "task_id", [plain_id(id_from_key(k)) for k in df["task_key"]])

@@ -26,7 +26,7 @@ from collections import OrderedDict
 from pathlib import PurePath
 from typing import Any
 
-from ._config import Config
+from ..config._parse import Config
 
 MEDIA_TAGS = ("Image", "Audio", "AudioPlus", "Video", "Pdf", "TimeSeries")
 MAX_BYTES = 512 * 1024 * 1024  # one comm message; beyond this the browser is told to use a URL

@@ -12,8 +12,8 @@ from __future__ import annotations
 import random
 from typing import Callable, Iterator
 
-from ._store import Store
-from ._tasks import TaskSource
+from ..store._sqlite import Store
+from ..tasks._source import TaskSource
 
 ORDERS = ("given", "shuffle", "uncertain", "confident")
 

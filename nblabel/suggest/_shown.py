@@ -19,9 +19,9 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from ._config import Config
-from ._task_ids import id_from_key
-from .suggest._sources import as_prediction_list, to_prediction as simple_prediction  # noqa: F401 (re-export)
+from ..config._parse import Config
+from ..tasks._ids import id_from_key
+from ._sources import as_prediction_list, to_prediction as simple_prediction  # noqa: F401 (re-export)
 
 _URL = re.compile(r"^https?://")
 
@@ -29,9 +29,9 @@ _URL = re.compile(r"^https?://")
 def make_batch_predictor(predictor: Any, config: Config, *, labels: dict | None = None,
                          batch_size: int = 32) -> Callable[[list[dict]], list] | None:
     """A callable `tasks -> one value per task` for anything that runs a model (None for columns/Series)."""
-    from .suggest._learner import Learner
-    from .suggest._ml_backend import MLBackend
-    from .suggest._pipelines import PipelinePredictor, is_pipeline
+    from ._learner import Learner
+    from ._ml_backend import MLBackend
+    from ._pipelines import PipelinePredictor, is_pipeline
     if isinstance(predictor, str) and _URL.match(predictor):
         return MLBackend(predictor, config)
     if isinstance(predictor, Learner):
@@ -61,8 +61,8 @@ class Suggestions:
             return
         batch = make_batch_predictor(predictor, config, labels=labels, batch_size=batch_size)
         if batch is not None:
-            from .suggest._learner import Learner
-            from .suggest._worker import Worker
+            from ._learner import Learner
+            from ._worker import Worker
             self._predict = batch
             self.learner = batch if isinstance(batch, Learner) else None
             self.worker = Worker(batch, lambda: getattr(batch, "model_version", None), task_of,

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ._media import export_data
-from ._offsets import convert_result
-from ._store import Annotation
-from ._task_ids import id_from_key, plain_id
-from ._tasks import FrameSource, json_safe
+from ..tasks._media import export_data
+from ..results._offsets import convert_result
+from ..store._sqlite import Annotation
+from ..tasks._ids import id_from_key, plain_id
+from ..tasks._source import FrameSource, json_safe
 
 if TYPE_CHECKING:
     from ._labeler import Labeler
@@ -129,6 +129,6 @@ def to_label_studio(lab: "Labeler") -> list[dict]:
 
 def export(lab: "Labeler", path: str | os.PathLike, format: str = "JSON") -> str:
     """`Labeler.export`: the frame `to_pandas` gives, written by `nblabel.formats.export`."""
-    from .formats import export as export_frame
+    from ..formats import export as export_frame
 
     return export_frame(to_pandas(lab), path, format, config=lab._config.xml)

@@ -12,7 +12,7 @@ from typing import Any, Iterable, Iterator
 import numpy as np
 import pandas as pd
 
-from ._task_ids import id_from_key, plain_id, task_key
+from ._ids import id_from_key, plain_id, task_key
 
 
 def json_safe(value: Any) -> Any:

@@ -16,7 +16,7 @@ import secrets
 import string
 from typing import Any
 
-from ._config import Config
+from ..config._parse import Config
 from ._geometry import check_geometry
 
 _ID_CHARS = string.ascii_letters + string.digits + "_-"

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import logging
 
-from ._errors import ConfigError
-from ._media import MediaError
-from ._task_ids import id_from_key, plain_id
+from .._errors import ConfigError
+from ..tasks._media import MediaError
+from ..tasks._ids import id_from_key, plain_id
 
 log = logging.getLogger("nblabel")
 

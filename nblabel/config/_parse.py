@@ -19,7 +19,7 @@ from xml.etree.ElementTree import ParseError, TreeBuilder
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import DefusedXMLParser
 
-from ._errors import ConfigError
+from .._errors import ConfigError
 from ._tags import lookup, suggest
 
 __all__ = ["Config", "Control", "ObjectTag", "Tag", "check_compatible", "parse_config"]
@@ -332,4 +332,4 @@ def parse_config(xml: str) -> Config:
 
 
 # Re-exported here: store compatibility is part of the config's public surface.
-from ._config_compat import check_compatible  # noqa: E402
+from ._compat import check_compatible  # noqa: E402

@@ -25,22 +25,22 @@ from typing import Any
 import anywidget
 
 from . import _output
-from ._browser import BrowserChannel
-from ._config import Config, check_compatible, parse_config
-from ._errors import QueueEmpty
+from ._channel import BrowserChannel
+from ..config._parse import Config, check_compatible, parse_config
+from .._errors import QueueEmpty
 from ._history import Action, History
-from ._media import MediaServer, digest as media_digest
+from ..tasks._media import MediaServer, digest as media_digest
 from ._queue import Queue
-from ._results import normalize_result, strip_origins, with_origins
-from ._store import Store, session_owner
-from ._suggest import Suggestions, digest
-from .suggest._stats import SuggestionLog
-from ._task_ids import id_from_key, plain_id, task_key
-from ._tasks import ListSource, make_source
+from ..results._validate import normalize_result, strip_origins, with_origins
+from ..store._sqlite import Store, session_owner
+from ..suggest._shown import Suggestions, digest
+from ..suggest._stats import SuggestionLog
+from ..tasks._ids import id_from_key, plain_id, task_key
+from ..tasks._source import ListSource, make_source
 
 
 DEFAULT_KEYS = {"submit": "Enter", "skip": "s", "undo": "z", "redo": "Shift+Z", "back": "ArrowLeft", "legend": "?"}
-_STATIC = Path(__file__).parent / "static"
+_STATIC = Path(__file__).parent.parent / "static"
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")  # name@domain.tld: used as it is
 _LIVE: dict[tuple[str, str], "weakref.ref[Labeler]"] = {}  # (store, annotator) → the Labeler a re-run supersedes
 
