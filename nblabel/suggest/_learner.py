@@ -23,6 +23,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..config._parse import Config
+from ._pipelines import is_pipeline
 from ._sources import choice_item, object_field
 
 
@@ -272,7 +273,6 @@ def _sparse(texts: list[str]):
 
 def _make_encoder(encoder: Any, max_length: int) -> Callable[[list[str]], np.ndarray]:
     """texts → vectors, from a model folder, a feature-extraction pipeline or a callable."""
-    from ._pipelines import is_pipeline
     if is_pipeline(encoder):
         def run_pipe(texts: list[str]) -> np.ndarray:
             out = encoder(texts, truncation=True, max_length=max_length)

@@ -16,13 +16,13 @@ import pandas as pd
 from ..config._parse import Config, parse_config
 from ..tasks._ids import id_from_key, plain_id
 from ..tasks._source import make_source
+from ._shown import make_batch_predictor
 from ._sources import as_prediction_list
 
 
 def prelabel(data: Any, config: str | Config, predictor: Any, *, batch_size: int = 64,
              labels: dict[str, str] | None = None, id_column: str | None = None) -> pd.Series:
     """Predictions for every task: a Series of LS prediction dicts (or None), aligned with `data`."""
-    from ._shown import make_batch_predictor
     cfg = config if isinstance(config, Config) else parse_config(config)
     source = make_source(data, id_column)
     if isinstance(predictor, str) and not predictor.startswith(("http://", "https://")):
