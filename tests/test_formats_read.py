@@ -163,7 +163,8 @@ def test_simple_values_follow_one_rule():
     cases = [
         ([], {}),
         # a single choice as is, a multiple-choice answer always a list
-        ([r("one", "choices", {"choices": ["a"]}), r("many", "choices", {"choices": ["a"]})], {"one": "a", "many": ["a"]}),
+        ([r("one", "choices", {"choices": ["a"]}), r("many", "choices", {"choices": ["a"]})],
+         {"one": "a", "many": ["a"]}),
         # texts and choices gathered across results; one text as is, several a list
         ([r("many", "choices", {"choices": ["a"]}), r("many", "choices", {"choices": ["b"]}),
           r("note", "textarea", {"text": ["x", "y"]})], {"many": ["a", "b"], "note": ["x", "y"]}),

@@ -446,7 +446,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
             return self._writeback().to_label_studio()
 
     def export(self, path: str | os.PathLike, format: str = "JSON") -> str:
-        """Write this annotator's `to_pandas()` in a Label Studio export format (see `nblabel.export`)."""
+        """Write `to_pandas()` in a Label Studio export format (see `nblabel.export`); returns the path written."""
         with self._lock:
             return self._writeback().export(path, format)
 

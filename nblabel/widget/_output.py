@@ -1,4 +1,4 @@
-"""Write-back: one annotator's store over a task source, out as pandas and as Label Studio JSON.
+"""Write-back: the annotations of a store over a task source, out as pandas and as Label Studio JSON.
 
 Rules:
 - `to_pandas` never mutates the input; text offsets stay in code points; the frame is built by
