@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..config._parse import Config
 from ..formats._export import export as export_frame
+from ..formats._frame import paused_gc
 from ..results._offsets import convert_result
 from ..results._table import records_frame, task_frame
 from ..store._sqlite import Annotation, Store
@@ -73,6 +74,10 @@ class Writeback:
 
     def to_pandas(self) -> pd.DataFrame:
         """A new DataFrame: data + `annotations` + `predictions` + one simple column per control."""
+        with paused_gc():  # a cell per task and control, all kept: collections would walk them for nothing
+            return self._frame()
+
+    def _frame(self) -> pd.DataFrame:
         source = self.source
         groups = self._grouped()
         if isinstance(source, FrameSource):
