@@ -20,10 +20,23 @@ from ._sources import as_prediction_list
 
 
 def prelabel(data: Any, config: str | Config, predictor: Any, *, batch_size: int = 64,
-             labels: dict[str, str] | None = None, id_column: str | None = None) -> pd.Series:
-    """Predictions for every task: a Series of LS prediction dicts (or None), aligned with `data`."""
+             labels: dict[str, str] | None = None, id_column: str | None = None, engine: str = "local",
+             concurrency: int | None = None) -> Any:
+    """Predictions for every task: a Series of LS prediction dicts (or None), aligned with `data`.
+
+    `engine="ray"` runs the model in Ray actors (`concurrency` of them, default 1): give `predictor` as a
+    zero-argument factory so each actor loads the model once; `data` may then also be a `ray.data.Dataset`
+    (the answer is that Dataset with a `predictions` column of JSON text). A `Learner` embeds on Ray and
+    predicts here.
+    """
     from ._shown import make_batch_predictor
     cfg = config if isinstance(config, Config) else parse_config(config)
+    if engine == "ray":
+        from . import _ray
+        return _ray.prelabel(data, cfg, predictor, batch_size=batch_size, labels=labels, id_column=id_column,
+                             concurrency=concurrency)
+    if engine != "local":
+        raise ValueError(f'engine={engine!r}: use "local" (this process) or "ray"')
     source = make_source(data, id_column)
     if isinstance(predictor, str) and not predictor.startswith(("http://", "https://")):
         if not isinstance(data, pd.DataFrame):
