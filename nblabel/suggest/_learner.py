@@ -135,9 +135,7 @@ class Learner:
                 missing = [t for t in missing if t not in self._vectors]
                 for i in range(0, len(missing), self.batch_size):
                     chunk = missing[i:i + self.batch_size]
-                    vecs = np.asarray(self._encode(chunk), dtype=np.float32)
-                    norms = np.linalg.norm(vecs, axis=1, keepdims=True)
-                    vecs = vecs / np.where(norms == 0, 1, norms)
+                    vecs = normalise_rows(np.asarray(self._encode(chunk), dtype=np.float32))
                     self._vectors.update(zip(chunk, vecs))
         return np.stack([self._vectors[t] for t in texts]) if texts else np.zeros((0, 1), np.float32)
 
@@ -256,6 +254,12 @@ class _MultiHead:
         n = X.shape[0]
         return np.stack([clf.predict_proba(X)[:, 1] if clf is not None else np.full(n, rate)
                          for clf, rate in zip(self.clfs, self.rates)], axis=1)
+
+
+def normalise_rows(vecs: np.ndarray) -> np.ndarray:
+    """Unit-length rows (a zero row stays zero): cosine similarity is then a dot product."""
+    norms = np.linalg.norm(vecs, axis=1, keepdims=True)
+    return vecs / np.where(norms == 0, 1, norms)
 
 
 def _flat(values: Any) -> list:
