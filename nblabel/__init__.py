@@ -9,11 +9,11 @@ from ._errors import ConfigError, QueueEmpty, TaskChanged
 from .config import Config, parse_config
 from .widget import Labeler
 from .formats import export, read_label_studio, to_datasets
-from .suggest import Learner, prelabel
+from .suggest import Learner, Suggest, prelabel
 from . import brush, label_studio  # push / pull a project to a Label Studio server (the SDK loads on first use)
 
 __all__ = [
-    "Config", "ConfigError", "brush", "Labeler", "Learner", "prelabel", "QueueEmpty", "TaskChanged", "export", "parse_config", "read_label_studio",
+    "Config", "ConfigError", "brush", "Labeler", "Learner", "prelabel", "QueueEmpty", "Suggest", "TaskChanged", "export", "parse_config", "read_label_studio",
     "to_datasets",
 ]
 __version__ = "0.1.0"

@@ -42,3 +42,8 @@ def choice(label: str, name: str = "sentiment", to: str = "text") -> list[dict]:
 
 def label_of(annotation: dict) -> str:
     return annotation["result"][0]["value"]["choices"][0]
+
+
+def deliver(lab, content, buffers=()) -> None:
+    """Hand a browser message to a Labeler the way its comm does (ipywidgets' `_handle_msg`, method `custom`)."""
+    lab._handle_msg({"content": {"data": {"method": "custom", "content": content}}, "buffers": list(buffers)})

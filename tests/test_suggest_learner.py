@@ -201,7 +201,7 @@ def test_suggestion_stats_survive_a_restart(tmp_path):
     assert len(before) == 4 and list(after["task_id"]) == list(before["task_id"])
     assert list(after["accepted"]) == list(before["accepted"])
     assert list(after["prediction_id"]) == list(before["prediction_id"])
-    assert lab._panel()["accepted"] == int(before["accepted"].sum())
+    assert lab._view.panel()["accepted"] == int(before["accepted"].sum())
     simulate(lab, truth, 2)  # new answers go on after the resumed ones
     assert len(lab.suggestion_stats()) == 6
     lab.close()

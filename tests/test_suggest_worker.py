@@ -7,6 +7,7 @@ import pandas as pd
 
 import nblabel
 from nblabel.suggest._worker import Worker
+from helpers import deliver
 
 CHOICES = """<View><Text name="text" value="$text"/>
 <Choices name="s" toName="text" choice="single"><Choice value="Positive"/><Choice value="Negative"/></Choices></View>"""
@@ -45,7 +46,7 @@ def test_raising_predictor_leaves_labeling_working_with_message():
     lab = nblabel.Labeler(df, CHOICES, annotator="a", store=":memory:", predictor=broken)
     assert lab.current["predictions"] == []
     assert "model exploded" in lab._suggest.error
-    assert "model exploded" in lab._state()["notice"]
+    assert "model exploded" in lab._channel.state(None).notice
     lab.submit(RESULT)
     assert lab.progress["done"] == 1
     lab.close()
@@ -63,7 +64,7 @@ def test_timeout_leaves_labeling_working_with_message():
     t0 = time.perf_counter()
     assert lab.current["predictions"] == []
     assert time.perf_counter() - t0 < 2
-    assert "timed out after 0.3 s" in lab._state()["notice"]
+    assert "timed out after 0.3 s" in lab._channel.state(None).notice
     ann = lab.submit(RESULT)
     assert ann["result"][0]["origin"] == "manual"
     release.set()
@@ -82,7 +83,7 @@ def test_widget_payload_never_waits_and_updates_when_ready():
     sent = []
     lab.send = lambda content, buffers=None: sent.append(content)
     t0 = time.perf_counter()
-    lab._on_msg(lab, {"type": "hello"}, [])
+    deliver(lab, {"type": "hello", "id": "h1"})
     assert time.perf_counter() - t0 < 1
     assert sent[-1]["tasks"][0]["prediction"] is None
     release.set()
@@ -93,8 +94,8 @@ def test_widget_payload_never_waits_and_updates_when_ready():
     assert state["tasks"][0]["prediction"]["score"] == 0.8
     assert state["tasks"][0]["prefill_from"] == "prediction"
     assert state["suggest"]["accepted"] == 0 and state["suggest"]["accuracy"] == []
-    lab._on_msg(lab, {"type": "submit", "uid": "u1", "key": state["tasks"][0]["key"],
-                      "result": state["tasks"][0]["prefill"]}, [])
+    deliver(lab, {"type": "submit", "id": "u1", "key": state["tasks"][0]["key"],
+                  "result": state["tasks"][0]["prefill"]})
     ack = sent[-1]
     assert ack["type"] == "ack" and ack["suggest"]["accepted"] == 1 and ack["suggest"]["accuracy"] == [1.0]
     lab.close()
