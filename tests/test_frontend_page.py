@@ -85,7 +85,8 @@ def test_one_root_focusable_with_lumino_suppression_and_hello_first(fe_page):
     assert roots.count() == 1
     assert roots.get_attribute("tabindex") == "0"
     assert roots.get_attribute("data-lm-suppress-shortcuts") == "true"
-    assert received(fe_page)[0] == {"type": "hello"}
+    first = received(fe_page)[0]
+    assert set(first) == {"type", "id"} and first["type"] == "hello" and UUID.match(first["id"])
 
 
 def test_renders_text_and_choices_with_digit_badges(fe_page):
@@ -149,8 +150,8 @@ def test_enter_sends_exact_submit_and_paints_next_task_synchronously(fe_page):
     }""")
     assert after == "review number 1"
     [msg] = wait_received(fe_page, "submit", 1)
-    assert set(msg) == {"type", "uid", "key", "result", "lead_time"}
-    assert msg["type"] == "submit" and msg["key"] == "0" and UUID.match(msg["uid"])
+    assert set(msg) == {"type", "id", "key", "result", "lead_time"}
+    assert msg["type"] == "submit" and msg["key"] == "0" and UUID.match(msg["id"])
     assert isinstance(msg["lead_time"], (int, float)) and msg["lead_time"] >= 0
     [item] = msg["result"]
     assert set(item) == {"id", "from_name", "to_name", "type", "value"}
@@ -369,7 +370,7 @@ def test_skip_undo_and_custom_keys(fe_page):
     fe_page.keyboard.press("s")  # not the skip key any more
     fe_page.keyboard.press("k")
     [skip] = wait_received(fe_page, "skip", 1)
-    assert set(skip) == {"type", "uid", "key", "lead_time"} and skip["key"] == "0"
+    assert set(skip) == {"type", "id", "key", "lead_time"} and skip["key"] == "0"
     assert shown_text(fe_page) == "review number 1"
     fe_page.wait_for_function("() => !document.querySelector('.nblabel-saving:not([hidden])')")
     fe_page.keyboard.press("1")
@@ -456,8 +457,9 @@ def test_outbox_survives_a_reload_and_is_resent(fe_page):
     assert fe_page.url.startswith(ORIGIN)
     mount(fe_page, SENTIMENT, text_tasks(6), autoAck=True)
     resent = wait_received(fe_page, "submit", 2)
-    assert [(m["uid"], m["key"], m["result"]) for m in resent] == [(m["uid"], m["key"], m["result"]) for m in sent]
-    assert received(fe_page)[0] == {"type": "hello"}
+    assert [(m["id"], m["key"], m["result"]) for m in resent] == [(m["id"], m["key"], m["result"]) for m in sent]
+    first = received(fe_page)[0]
+    assert set(first) == {"type", "id"} and first["type"] == "hello" and UUID.match(first["id"])
     # the tasks still in the outbox are not shown again
     fe_page.wait_for_function("() => document.querySelector('.nblabel-saving').hidden")
     assert shown_text(fe_page) == "review number 2"
@@ -506,7 +508,7 @@ def test_a_late_suggestion_replaces_an_untouched_task_but_never_an_answer(fe_pag
     assert option(fe_page, "Neutral").get_attribute("aria-checked") == "false"
     late = """(pred) => { const py = window.__nb.python; const t = py.byKey.get('"0"') ?? py.all[0];
         t.prefill = pred; t.prefill_from = 'prediction'; t.prediction = {id: 3, model_version: 'v1', score: 0.8};
-        py.send(py.state()); }"""
+        py.push('suggestion'); }"""
     fe_page.evaluate(late, pred)  # the worker finished after the task was painted
     fe_page.wait_for_function("() => document.querySelector('.nblabel-option[aria-checked=true]') !== null")
     assert option(fe_page, "Neutral").get_attribute("aria-checked") == "true"
@@ -520,6 +522,31 @@ def test_a_late_suggestion_replaces_an_untouched_task_but_never_an_answer(fe_pag
     fe_page.evaluate("() => new Promise((r) => setTimeout(r, 50))")
     assert option(fe_page, "Positive").get_attribute("aria-checked") == "true"
     assert option(fe_page, "Neutral").get_attribute("aria-checked") == "false"
+
+
+def test_a_state_nobody_asked_for_neither_answers_a_request_nor_drops_the_draft(fe_page):
+    """While `back` waits for its answer, Python sends states of its own (a suggestion became ready; the answer to
+    another view's hello): the request stays pending and the draft on screen stays. Only the state naming the
+    request answers it."""
+    mount(fe_page, SENTIMENT, text_tasks(3), holdRequests=True)
+    focus(fe_page)
+    fe_page.keyboard.press("1")
+    fe_page.keyboard.press("Enter")
+    fe_page.wait_for_function("() => document.querySelector('.nblabel-saving').hidden")
+    assert shown_text(fe_page) == "review number 1"
+    fe_page.keyboard.press("3")  # a draft on task 1, not submitted
+    fe_page.keyboard.press("ArrowLeft")
+    wait_received(fe_page, "back", 1)  # held by the fake Python: no answer yet
+    fe_page.evaluate("""() => { const py = window.__nb.python;
+        py.push('suggestion'); py.send(py.state('the-hello-of-another-view')); }""")
+    assert "is-pending" in fe_page.locator(".nblabel").get_attribute("class")
+    assert fe_page.locator(".nblabel-busy").text_content() == "back…"
+    assert shown_text(fe_page) == "review number 1"
+    assert option(fe_page, "Neutral").get_attribute("aria-checked") == "true"
+    fe_page.evaluate("window.__nb.python.answerRequests()")
+    fe_page.wait_for_function("() => document.querySelector('.nblabel-text').textContent === 'review number 0'")
+    assert "is-pending" not in fe_page.locator(".nblabel").get_attribute("class")
+    assert option(fe_page, "Positive").get_attribute("aria-checked") == "true"  # the answer given earlier
 
 
 # -- safety --------------------------------------------------------------------------------------------------
@@ -651,10 +678,12 @@ def test_lead_time_counts_only_focused_time(fe_page):
 
 def test_cleanup_removes_every_listener_and_the_dom(fe_page):
     mount(fe_page, SENTIMENT, text_tasks(3))
-    assert fe_page.evaluate("window.__nb.model._listenerCount()") > 0
-    fe_page.evaluate("window.__nb.cleanup()")
-    assert fe_page.evaluate("window.__nb.model._listenerCount()") == 0
+    assert fe_page.evaluate("window.__nb.model._listenerCount()") == 1  # the router, made by initialize
+    fe_page.evaluate("window.__nb.cleanup()")  # the view's cleanup: its DOM goes, the model's router stays
     assert fe_page.locator(".nblabel").count() == 0
+    assert fe_page.evaluate("window.__nb.model._listenerCount()") == 1
+    fe_page.evaluate("window.__nb.initCleanup()")  # the model goes away
+    assert fe_page.evaluate("window.__nb.model._listenerCount()") == 0
 
 
 def test_two_views_of_one_model_share_one_session(fe_page):
@@ -671,8 +700,10 @@ def test_two_views_of_one_model_share_one_session(fe_page):
                               ".every(e => e.textContent === 'review number 1')")
     assert len(wait_received(fe_page, "submit", 1)) == 1
     fe_page.evaluate("window.__nb.cleanup2()")
-    assert fe_page.evaluate("window.__nb.model._listenerCount()") == 1  # the first view still listens
+    assert fe_page.evaluate("window.__nb.model._listenerCount()") == 1  # one router per model, not per view
+    assert fe_page.locator(".nblabel-text").count() == 1
     fe_page.evaluate("window.__nb.cleanup()")
+    fe_page.evaluate("window.__nb.initCleanup()")
     assert fe_page.evaluate("window.__nb.model._listenerCount()") == 0
 
 

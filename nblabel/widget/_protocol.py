@@ -28,7 +28,8 @@ class ProtocolError(ValueError):
         super().__init__(message)
         fields = content if isinstance(content, dict) else {}
         ident, kind = fields.get("id"), fields.get("type")
-        self.id: str | None = ident if isinstance(ident, str) else None
+        # an answer may name only an id the browser could have sent: otherwise it answers nobody (re None)
+        self.id: str | None = ident if isinstance(ident, str) and 0 < len(ident) <= 200 else None
         self.type: str | None = kind if isinstance(kind, str) else None
         self.key: str | None = fields.get("key") if isinstance(fields.get("key"), str) else None
 
@@ -155,7 +156,7 @@ class State(msgspec.Struct, tag_field="type", tag="state", omit_defaults=True):
 
     `re` names the request this answers (hello / undo / redo / back / goto); None with a `cause` when Python sends
     it unasked (a headless call from a cell, a suggestion that became ready, the Labeler closing)."""
-    re: str | None
+    re: RequestId | None
     config: dict[str, Any] | None
     error: str | None
     keys: dict[str, str | list[str]]
@@ -169,10 +170,14 @@ class State(msgspec.Struct, tag_field="type", tag="state", omit_defaults=True):
     notice: str | None = None
     suggest: Panel | None = None
 
+    def __post_init__(self) -> None:
+        if (self.re is None) == (self.cause is None):
+            raise ValueError("a state answers a request (re) or says why it was sent unasked (cause): one of them")
+
 
 class Ack(msgspec.Struct, tag_field="type", tag="ack", omit_defaults=True):
     """A submit or skip is committed; `window` is Python's queue from its current task on."""
-    re: str
+    re: RequestId
     annotation_id: int
     progress: Progress
     window: list[Task]
@@ -184,20 +189,20 @@ class Ack(msgspec.Struct, tag_field="type", tag="ack", omit_defaults=True):
 
 class Nack(msgspec.Struct, tag_field="type", tag="nack"):
     """A submit or skip was refused (invalid result, unknown task, malformed message): nothing was stored."""
-    re: str
+    re: RequestId
     key: str | None
     message: str
 
 
 class Notice(msgspec.Struct, tag_field="type", tag="notice"):
     """A non-blocking message; with `re` it also answers a request that failed."""
-    re: str | None
+    re: RequestId | None
     message: str
 
 
 class MediaReply(msgspec.Struct, tag_field="type", tag="media", omit_defaults=True):
     """Answer to `media`: `ok` with the bytes as the message's one buffer, else a `message`."""
-    re: str
+    re: RequestId
     ok: bool
     mime: str | None = None
     size: int | None = None
@@ -205,6 +210,11 @@ class MediaReply(msgspec.Struct, tag_field="type", tag="media", omit_defaults=Tr
 
 
 Message = State | Ack | Nack | Notice | MediaReply
+
+
+def check_outgoing(content: Any) -> Message:
+    """The Python → browser message `content` holds (tests check example messages with it)."""
+    return msgspec.convert(content, Message)
 
 
 def encode(message: Message) -> dict:
