@@ -6,7 +6,7 @@
 
 import { buildButtons, paintButtons } from "./buttons.js";
 import { handleKeydown } from "./keyboard.js";
-import { KeyMap } from "./keys.js";
+import { KeyMap, widgetKeyOf } from "./keys.js";
 import { buildLegend, TAG_KEYS } from "./legend.js";
 import { ProgressBar } from "./progress.js";
 import { Form } from "./render/tree.js";
@@ -37,6 +37,8 @@ export class Screen {
 		/** did the task on screen come with an answer or suggestion to show? (else a late suggestion may replace it) */
 		this.paintedPrefill = false;
 		this.legendOpen = false;
+		/** @type {Set<string>} messages `#reportOnce` already showed */
+		this.reported = new Set();
 
 		this.progress = new ProgressBar();
 		this.taskId = h("span", { class: "nblabel-task-id" });
@@ -102,8 +104,21 @@ export class Screen {
 	#rebuild() {
 		const config = this.session.config;
 		const fetchMedia = (/** @type {Record<string, any>} */ marker) => this.session.media.fetch(marker);
-		this.form = config ? new Form(config, this.scopeClass, () => this.setHint(""), (t) => this.setHint(t), fetchMedia) : null;
+		const opts = {
+			remote: this.session.remote,
+			widgetKey: (/** @type {import("./keys.js").Binding} */ b) => widgetKeyOf(b, this.keymap),
+			report: (/** @type {string} */ message) => this.#reportOnce(message),
+		};
+		this.form = config ? new Form(config, this.scopeClass, () => this.setHint(""), (t) => this.setHint(t), fetchMedia, opts) : null;
 		this.active = -1;
+	}
+
+	/** A problem with the task data that is worth saying once per view, not on every task. @param {string} message */
+	#reportOnce(message) {
+		if (this.reported.has(message)) return;
+		this.reported.add(message);
+		console.warn(`nblabel: ${message}`);
+		this.setHint(message);
 	}
 
 	/** The legend follows the live key map (state `keys`) and the config's `hotkey`s. */

@@ -125,7 +125,7 @@ export function buildHyperText(node, ctx) {
 		el,
 		update(task) {
 			base = document.createElement("div");
-			base.append(sanitize(displayText(resolve(value, task.data))));
+			base.append(sanitize(displayText(resolve(value, task.data)), ctx.remote));
 			text = base.textContent ?? "";
 			pending = null;
 			shown = [];
