@@ -25,7 +25,7 @@ purify.addHook("afterSanitizeAttributes", (node) => {
 	const link = node instanceof HTMLAnchorElement || node instanceof HTMLAreaElement;
 	if (link) {
 		const href = node.getAttribute("href");
-		const ok = href === null ? null : linkHref(href);
+		const ok = href === null ? null : /^#[\w-]*$/.test(href) ? href : linkHref(href);
 		if (ok) node.setAttribute("href", ok);
 		else node.removeAttribute("href");
 		node.setAttribute("target", "_blank");
@@ -48,7 +48,7 @@ purify.addHook("afterSanitizeAttributes", (node) => {
 		else if ((tag === "source" || tag === "track") && node.parentElement && node.parentElement.tagName in PLACEHOLDER_TAGS) node.parentElement.setAttribute(MARK, v);
 	}
 	for (const attr of Array.from(node.attributes)) {
-		if (attr.name !== MARK && cssLoads(attr.value, policy)) node.removeAttribute(attr.name); // SVG fill="url(…)", mask=…
+		if (attr.name !== MARK && attr.value.includes("(") && cssLoads(attr.value, policy)) node.removeAttribute(attr.name); // SVG fill="url(…)", mask=…
 	}
 });
 
@@ -66,10 +66,30 @@ const CONFIG = {
  * @returns {DocumentFragment}
  */
 export function sanitize(html, remote = "media") {
+	return run(String(html ?? ""), remote);
+}
+
+/**
+ * The children of `container` (an element of an inert parsed document, e.g. a slice of a big page), sanitised
+ * exactly as `sanitize` would sanitise their markup; `container` itself is not kept.
+ * @param {HTMLElement} container  a <div>
+ * @param {RemotePolicy} [remote]
+ * @returns {DocumentFragment}
+ */
+export function sanitizeChildren(container, remote = "media") {
+	const frag = run(container, remote);
+	const out = document.createDocumentFragment();
+	const div = frag.firstChild;
+	if (div) out.append(...Array.from(div.childNodes));
+	return out;
+}
+
+/** @param {string|Node} dirty @param {RemotePolicy} remote */
+function run(dirty, remote) {
 	policy = remote;
 	let frag;
 	try {
-		frag = /** @type {DocumentFragment} */ (/** @type {unknown} */ (purify.sanitize(String(html ?? ""), CONFIG)));
+		frag = /** @type {DocumentFragment} */ (/** @type {unknown} */ (purify.sanitize(dirty, CONFIG)));
 	} finally {
 		policy = "media";
 	}
