@@ -31,6 +31,7 @@ from .._errors import QueueEmpty
 from ._history import Action, History
 from ..tasks._media import MediaServer, digest as media_digest
 from ._queue import Queue
+from ._remote import check_remote
 from ..results._validate import normalize_result, strip_origins, with_origins
 from ..store._sqlite import Store, session_owner
 from ..suggest._shown import Suggestions, digest
@@ -61,6 +62,8 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
     store : SQLite file (default ``./.nblabel/<config-hash>.db``) or ``":memory:"``. Local disks only.
     predictor : a column name, a Series, or a callable giving suggestions (Label Studio predictions or labels).
     order : "given", "shuffle" (with `seed`), "uncertain" or "confident".
+    remote : "media" (default): remote images and styles inside task HTML and config styles are not loaded (a
+        placeholder says so); "all" loads them. Media fields given as URLs always load.
     """
 
     _esm = _STATIC / "widget.js"
@@ -71,8 +74,9 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
                  seed: int | None = None, id_column: str | None = None, keys: dict | None = None,
                  annotator_emails: dict[str, str] | None = None, threshold: float | None = None,
                  prefetch: int = 5, predictor_timeout: float = 30.0, predictor_batch: int = 16,
-                 predictor_labels: dict[str, str] | None = None) -> None:
+                 predictor_labels: dict[str, str] | None = None, remote: str = "media") -> None:
         super().__init__()
+        self._remote = check_remote(remote)
         self._lock = threading.RLock()
         self._config = config if isinstance(config, Config) else parse_config(config)
         self._source = make_source(data, id_column)
