@@ -2,17 +2,21 @@
 // after a line break where there is one near (a block's trailing line break draws nothing, so the text looks the
 // same), else after a space. Each block has `content-visibility: auto`, so the browser lays out only the blocks on
 // screen: a 5 MB text shows its first screen at once instead of freezing the tab for seconds. Offsets do not change:
-// they are measured with `Range.toString()`, which counts text nodes only, never block boundaries. A repaint
-// redraws only the blocks whose spans changed.
+// they are measured with `Range.toString()`, which counts text nodes only, never block boundaries. The first blocks
+// (a screenful and more) are attached at once, the rest in later tasks (`is-partial` meanwhile), so showing the
+// task never waits on millions of characters; they are attached in order, so what is shown is always a prefix and
+// a selection in it measures the same offsets. A repaint redraws only the blocks whose spans changed.
 
 import { paintSpans } from "./spans.js";
 
 /** @typedef {import("./spans.js").Span} Span */
 
-export const LONG_TEXT = 100_000;
+const LONG_TEXT = 100_000;
 const CHUNK = 16_000;
 const CHARS_PER_LINE = 90; // for the height a block is given before it is first laid out
 const LINE_PX = 22;
+const FIRST_CHARS = 64_000; // attached with the task
+const BLOCKS_PER_TASK = 40; // attached per later task
 
 /**
  * Where to cut `text` into blocks: [0, …, text.length].
@@ -56,14 +60,14 @@ function estimate(piece) {
 const painted = new WeakMap();
 
 /**
- * Repaint a long `text` in `el` as blocks (same arguments as `paintSpans`, offsets over the whole text).
+ * Repaint a long `text` in `el` as blocks (offsets over the whole text).
  * @param {HTMLElement} el
  * @param {string} text
  * @param {Span[]} spans
  * @param {string|null} selected
  * @param {[number, number]|null} pending
  */
-export function paintChunked(el, text, spans, selected, pending) {
+function paintChunked(el, text, spans, selected, pending) {
 	let state = painted.get(el);
 	if (!state || state.text !== text || el.firstChild !== state.blocks[0]) {
 		const bounds = chunkBounds(text);
@@ -76,9 +80,11 @@ export function paintChunked(el, text, spans, selected, pending) {
 			block.textContent = piece;
 			blocks.push(block);
 		}
-		el.replaceChildren(...blocks);
+		const first = Math.max(1, bounds.findIndex((b) => b >= FIRST_CHARS));
+		el.replaceChildren(...blocks.slice(0, first));
 		state = { text, bounds, blocks, keys: blocks.map(() => "") };
 		painted.set(el, state);
+		if (first < blocks.length) attachRest(el, state, first);
 	}
 	const { bounds, blocks, keys } = state;
 	for (let i = 0; i < blocks.length; i++) {
@@ -96,7 +102,38 @@ export function paintChunked(el, text, spans, selected, pending) {
 	}
 }
 
-/** Forget what `el` shows (it was repainted some other way). @param {HTMLElement} el */
-export function forgetChunks(el) {
+/** A task turn later (a message, not a timer: timers are clamped once nested). @returns {Promise<void>} */
+function nextTask() {
+	return new Promise((resolve) => {
+		const ch = new MessageChannel();
+		ch.port1.onmessage = () => resolve();
+		ch.port2.postMessage(0);
+	});
+}
+
+/** Attach blocks `from`… of `state` to `el` a few per task, while `el` still shows that text.
+ * @param {HTMLElement} el @param {{blocks: HTMLElement[]}} state @param {number} from */
+async function attachRest(el, state, from) {
+	el.classList.add("is-partial");
+	for (let i = from; i < state.blocks.length; i += BLOCKS_PER_TASK) {
+		await nextTask();
+		if (painted.get(el) !== state || el.firstChild !== state.blocks[0]) return;
+		el.append(...state.blocks.slice(i, i + BLOCKS_PER_TASK));
+	}
+	el.classList.remove("is-partial");
+}
+
+/**
+ * Paint `text` with its spans in `el`: in blocks when it is long, else as `paintSpans` does.
+ * @param {HTMLElement} el
+ * @param {string} text
+ * @param {Span[]} spans
+ * @param {string|null} selected
+ * @param {[number, number]|null} pending
+ */
+export function paintText(el, text, spans, selected, pending) {
+	if (text.length > LONG_TEXT) return paintChunked(el, text, spans, selected, pending);
 	painted.delete(el);
+	el.classList.remove("is-partial");
+	paintSpans(el, text, spans, selected, pending);
 }

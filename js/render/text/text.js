@@ -6,8 +6,8 @@
 // (the only place this object converts). A long text is painted in blocks the browser lays out only when they
 // scroll into view (chunks.js).
 
-import { LONG_TEXT, paintChunked } from "./chunks.js";
-import { cpToU16, paintSpans, selectionIn, snap, stepSelection, u16ToCp } from "./spans.js";
+import { paintText } from "./chunks.js";
+import { cpToU16, selectionIn, snap, stepSelection, u16ToCp } from "./spans.js";
 import { attr, displayText, h, isEmptyValue, resolve } from "../util.js";
 
 /** @typedef {import("../../types.js").ConfigNode} ConfigNode */
@@ -37,12 +37,11 @@ export function buildText(node, ctx) {
 
 	function repaint() {
 		if (empty) {
-			el.textContent = "(empty)";
+			paintText(el, "(empty)", [], null, null);
 			return;
 		}
 		const spans = shown.map((r) => ({ id: r.id, start: r.geom.start, end: r.geom.end, color: ctx.regions.colors.get(r.labels[0]) ?? "#888", labels: r.labels }));
-		if (text.length > LONG_TEXT) paintChunked(el, text, spans, selected, pending);
-		else paintSpans(el, text, spans, selected, pending);
+		paintText(el, text, spans, selected, pending);
 	}
 
 	/** @param {[number, number]|null} range  UTF-16 */
