@@ -59,8 +59,9 @@ def bench_submit(store: Path, n: int = 60) -> list[float]:
     labels = ["Positive", "Negative", "Neutral"]
     times = []
     for i in range(n):
-        lab.current  # what a script does between submits; not timed
-        result = [{"from_name": "sentiment", "to_name": "text", "type": "choices", "value": {"choices": [labels[i % 3]]}}]
+        _ = lab.current  # what a script does between submits; not timed
+        result = [{"from_name": "sentiment", "to_name": "text", "type": "choices",
+                   "value": {"choices": [labels[i % 3]]}}]
         t0 = time.perf_counter()
         lab.submit(result)
         times.append((time.perf_counter() - t0) * 1000)

@@ -40,7 +40,7 @@ def simulate(n: int, path: str) -> None:
     learner = nblabel.Learner(encoder=path)
     lab = nblabel.Labeler(df, CONFIG, annotator="sim", store=":memory:", predictor=learner)
     accepted, waits = 0, []
-    for i in range(n):
+    for _ in range(n):
         w0 = time.perf_counter()
         cur = lab.current
         waits.append(time.perf_counter() - w0)

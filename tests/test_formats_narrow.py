@@ -88,7 +88,8 @@ def test_a_plain_export_is_read_narrowly():
 
 
 def test_flat_dicts_export_as_the_full_decode(tmp_path, monkeypatch):
-    config = '<View><Text name="text" value="$text"/><Choices name="c" toName="text"><Choice value="a"/></Choices></View>'
+    config = ('<View><Text name="text" value="$text"/>'
+              '<Choices name="c" toName="text"><Choice value="a"/></Choices></View>')
     narrow, full = _both(tmp_path, monkeypatch, _file(tmp_path, [{"text": "one"}, {"text": "two"}]), "JSON_MIN",
                          config)
     assert narrow == full and b"one" in narrow

@@ -12,7 +12,6 @@ import pytest
 
 from frontend_page import missing_reason, mount, task, wait_received
 from templates33 import SAMPLES, TEMPLATES, template
-from test_frontend_page import fe_browser, fe_context, fe_page  # noqa: F401  (fixtures)
 
 _REASON = missing_reason() or (None if TEMPLATES.exists() else f"templates not found at {TEMPLATES}")
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(_REASON is not None, reason=_REASON or "")]

@@ -12,7 +12,7 @@ import re
 import pytest
 
 from frontend_page import (
-    DARK, LIGHT, ORIGIN, config_tree, missing_reason, mount, open_page, received, shown_text, task, text_tasks,
+    DARK, LIGHT, ORIGIN, config_tree, missing_reason, mount, received, shown_text, task, text_tasks,
     wait_received,
 )
 
@@ -43,29 +43,6 @@ SCALES = """<View>
 
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 REGION_ID = re.compile(r"^[A-Za-z0-9_-]{10}$")
-
-
-@pytest.fixture(scope="module")
-def fe_browser(chromium):
-    """The session's Chromium (conftest): one Playwright per session, whichever test module starts it first."""
-    return chromium
-
-
-@pytest.fixture
-def fe_context(fe_browser):
-    context = fe_browser.new_context(viewport={"width": 1100, "height": 800})
-    yield context
-    context.close()
-
-
-@pytest.fixture
-def fe_page(fe_context):
-    page = open_page(fe_context)
-    page.set_default_timeout(10_000)
-    page.errors = []
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-    yield page
-    assert page.errors == [], page.errors
 
 
 def focus(page):
@@ -402,7 +379,7 @@ def test_outbox_holds_at_most_three_and_acks_clear_it(fe_page):
     mount(fe_page, SENTIMENT, text_tasks(8), autoAck=False)
     focus(fe_page)
     assert not saving_visible(fe_page)
-    for i in range(3):
+    for _ in range(3):
         fe_page.keyboard.press("1")
         fe_page.keyboard.press("Enter")
     assert len(received(fe_page, "submit")) == 3

@@ -8,7 +8,6 @@ from __future__ import annotations
 import pytest
 
 from frontend_page import missing_reason, mount, task, wait_received
-from test_frontend_page import fe_browser, fe_context, fe_page  # noqa: F401  (fixtures)
 from templates33 import TEMPLATES, slugs
 from test_templates import sample_result
 

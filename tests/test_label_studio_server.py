@@ -182,7 +182,8 @@ def server(tmp_path_factory):
                 raise RuntimeError(f"Label Studio did not come up on {url} (exit {proc.poll()}):\n{tail}")
             time.sleep(0.5)
         TIMINGS["start_cold_s" if cold else "start_s"] = time.perf_counter() - t0
-        _say(f"server up on {url} in {time.perf_counter() - t0:.0f} s ({'cold: migrated a new database' if cold else 'cached database'})")
+        how = "cold: migrated a new database" if cold else "cached database"
+        _say(f"server up on {url} in {time.perf_counter() - t0:.0f} s ({how})")
         if cold:
             _snapshot(data_dir, template)
         # A personal access token (JWT refresh token), made with the legacy token.

@@ -152,7 +152,9 @@ def test_uncertain_order_with_a_learner_reranks_after_retrains():
 
 
 TOPICS = """<View><Text name="text" value="$text"/>
-<Choices name="topics" toName="text" choice="multiple"><Choice value="cats"/><Choice value="dogs"/><Choice value="birds"/></Choices>
+<Choices name="topics" toName="text" choice="multiple">
+  <Choice value="cats"/><Choice value="dogs"/><Choice value="birds"/>
+</Choices>
 </View>"""
 
 

@@ -43,7 +43,8 @@ def _valid(item: dict, config, data: dict) -> dict:
         ids = [str(it.get("id", i)) for i, it in enumerate(items)]
         buckets = [b.attrs["name"] for b in control.node.children if b.tag == "Bucket"]
         columns = buckets + ([] if any(b.attrs.get("default") == "true" for b in control.node.children) else ["_"])
-        value["ranker"] = {c: (ids if i == 0 else []) for i, c in enumerate(columns)} if buckets else {control.name: ids}
+        value["ranker"] = ({c: (ids if i == 0 else []) for i, c in enumerate(columns)} if buckets
+                           else {control.name: ids})
     if control and control.type == "rating":  # the SDK may draw 0, which the editor never writes (no star)
         value["rating"] = max(1, value["rating"])
     if control and control.type == "textarea":  # an empty entry is "no answer" in the editor

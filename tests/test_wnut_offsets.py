@@ -11,7 +11,6 @@ import pytest
 
 import nblabel
 from frontend_page import missing_reason
-from test_frontend_page import fe_browser, fe_context, fe_page  # noqa: F401  (fixtures)
 
 WNUT = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "ner" / "wnut17_train.conll"
 EMOJI = ["😀", "👨‍👩‍👧", "🇫🇷", "🙏🏽", "é"]

@@ -75,7 +75,8 @@ def _polygon(where: str, value: dict) -> None:
         n = len(points) if isinstance(points, list) else "no"
         raise ValueError(f"{where}: a polygon needs value['points'] with at least 3 [x, y] points, got {n}")
     for i, p in enumerate(points):
-        if not (isinstance(p, (list, tuple)) and len(p) == 2 and all(_number(c) and -_EPS <= c <= 100 + _EPS for c in p)):
+        if not (isinstance(p, (list, tuple)) and len(p) == 2
+                and all(_number(c) and -_EPS <= c <= 100 + _EPS for c in p)):
             raise ValueError(f"{where}: points[{i}] must be [x, y] in percent (0 to 100), got {p!r}")
     if "closed" in value and not isinstance(value["closed"], bool):
         raise ValueError(f"{where}: value['closed'] must be true or false")
@@ -190,7 +191,8 @@ def _inferred(value: dict, tag: str | None) -> str | None:
             return "keypoint"
         return None
     if tag == "Video":
-        return "video" if "sequence" in value else "timeline" if "ranges" in value else "seconds" if "start" in value else None
+        return ("video" if "sequence" in value else "timeline" if "ranges" in value
+                else "seconds" if "start" in value else None)
     if tag in _SECONDS:
         return "seconds" if "start" in value or "end" in value else None
     if tag == "TimeSeries":
@@ -206,7 +208,8 @@ def _top_level(where: str, item: dict) -> None:
         raise ValueError(f"{where}: image_rotation must be degrees, got {item['image_rotation']!r}")
     if item.get("item_index") is not None and not (_integer(item["item_index"]) and item["item_index"] >= 0):
         raise ValueError(f"{where}: item_index must be the page index (an integer >= 0), got {item['item_index']!r}")
-    if item.get("original_length") is not None and not (_number(item["original_length"]) and item["original_length"] >= 0):
+    length = item.get("original_length")
+    if length is not None and not (_number(length) and length >= 0):
         raise ValueError(f"{where}: original_length must be seconds >= 0, got {item['original_length']!r}")
 
 

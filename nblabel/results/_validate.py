@@ -20,7 +20,8 @@ from ..config._parse import Config
 from ._geometry import check_geometry
 
 _ID_CHARS = string.ascii_letters + string.digits + "_-"
-_VALUE_KEY = {"textarea": "text", "pairwise": "selected"}  # result type → the key of its payload inside `value`, when not the type itself
+# result type → the key of its payload inside `value`, when not the type itself
+_VALUE_KEY = {"textarea": "text", "pairwise": "selected"}
 # Region types whose `value` is geometry only (Label Studio's split format: the label comes in a `labels` item).
 _NO_LABEL_KEY = {"rectangle", "polygon", "keypoint", "ellipse", "brush", "videorectangle", "magicwand"}
 
@@ -88,7 +89,8 @@ def _check_item(i: int, item: dict, config: Config) -> None:
         raise ValueError(f"{where}: to_name={to_name!r} is not what <{control.tag} name=\"{name}\"> labels "
                          f"(toName: {', '.join(control.to_name)})")
     if item.get("type") != control.type:
-        raise ValueError(f"{where}: type={item.get('type')!r} does not match <{control.tag}> (expected {control.type!r})")
+        raise ValueError(f"{where}: type={item.get('type')!r} does not match <{control.tag}> "
+                         f"(expected {control.type!r})")
     value = item.get("value")
     if not isinstance(value, dict):
         raise ValueError(f"{where}: `value` must be a dict")

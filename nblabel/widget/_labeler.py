@@ -205,7 +205,9 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         shown = self._suggest.shown(self._predictions(key, wait=wait))
         if shown is None:
             return None, None
-        pid = shown.get("id") if isinstance(shown.get("id"), int) else self._store.prediction_id(key, digest(key, shown))
+        pid = shown.get("id")
+        if not isinstance(pid, int):
+            pid = self._store.prediction_id(key, digest(key, shown))
         return shown, pid
 
     def _show(self, key: str, wait: bool) -> tuple[dict | None, int | None]:
@@ -246,7 +248,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
             if not cancelled and self._source.has(key):
                 live = self._store.live(key, self.annotator)
                 if live is not None:
-                    self._suggest.observe(key, lambda: self._task_dict(key), live.result)
+                    self._suggest.observe(key, lambda k=key: self._task_dict(k), live.result)
 
     def _prefill(self, key: str, wait: bool = False) -> tuple[list | None, str | None]:
         live = self._store.live(key, self.annotator)
@@ -357,7 +359,10 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         return _output.ls_annotation(row, self._email(self.annotator))
 
     def undo(self) -> dict | None:
-        """Withdraw the last submit or skip; that task becomes current, pre-filled. Returns it (None: nothing to undo)."""
+        """Withdraw the last submit or skip; that task becomes current, pre-filled.
+
+        Returns it (None: nothing to undo).
+        """
         with self._lock:
             action = self._history.undo()
             if action is None:

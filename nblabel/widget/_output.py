@@ -80,7 +80,8 @@ def to_pandas(lab: "Labeler") -> pd.DataFrame:
     else:
         tasks = source.loaded()
         keys = [k for k, _, _ in tasks]
-        out = pd.DataFrame([d for _, d, _ in tasks], index=pd.Index([id_from_key(k) for k in keys], tupleize_cols=False))
+        index = pd.Index([id_from_key(k) for k in keys], tupleize_cols=False)
+        out = pd.DataFrame([d for _, d, _ in tasks], index=index)
         annotations = [list(extras.get("annotations", [])) + groups.get(key, []) for key, _, extras in tasks]
         predictions = [lab._predictions(key) for key in keys]
     data_columns = [str(c) for c in out.columns]
