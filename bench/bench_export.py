@@ -1,4 +1,4 @@
-"""Export speed: nblabel vs label_studio_sdk.converter, file to file, in one run (MISSION quality bar "export").
+"""Export speed: nblabel vs label_studio_sdk.converter, file to file, in one run.
 
     .venv/bin/python bench/bench_export.py [--tasks 20000] [--big 100000] [--repeat 3]
 

@@ -1,4 +1,4 @@
-"""First task painted after the cell runs (MISSION quality bar: ≤ 1 s, nblabel already imported).
+"""First task painted after the cell runs (target: ≤ 1 s, nblabel already imported).
 
 Starts a real JupyterLab (tests/jupyter_harness.py) and headless Chromium at /usr/bin/chromium, opens a notebook
 whose first cell imports nblabel and pandas and builds a 1,000-row DataFrame, then, RUNS times:

@@ -1,4 +1,4 @@
-"""Image tasks: key → next task painted, in the browser (MISSION quality bar: median ≤ 16 ms), and key → the next
+"""Image tasks: key → next task painted, in the browser (target: median ≤ 16 ms), and key → the next
 image decoded with its regions drawn.
 
 Mounts the BUILT bundle with the fake model (tests/fake_model.js) holding N object-detection tasks: a 1024×768 PNG

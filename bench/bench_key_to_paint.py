@@ -1,4 +1,4 @@
-"""Key → next task painted, in the browser (MISSION quality bar: median ≤ 16 ms).
+"""Key → next task painted, in the browser (target: median ≤ 16 ms).
 
 Mounts the BUILT bundle (nblabel/static/widget.js) in a blank page with the fake model and a scripted Python
 (tests/fake_model.js) holding 500 tasks whose suggestion Enter accepts, then presses Enter (real CDP key events via

@@ -1,4 +1,4 @@
-"""Labeling-loop benchmarks (MISSION quality bars, rows 1–2).
+"""Labeling-loop benchmarks: opening a big DataFrame, and the cost of one submit.
 
 - open a 1,000,000-row DataFrame, including the first `current`: target ≤ 0.2 s and ≤ 50 MB (tracemalloc peak)
 - submit durable (headless, SQLite file store, synchronous=FULL): median of 60 submits, target ≤ 5 ms

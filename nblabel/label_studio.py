@@ -3,7 +3,7 @@
     summary = nblabel.label_studio.push(lab_or_df, "http://localhost:8080", api_key, project="Reviews")
     df = nblabel.label_studio.pull("http://localhost:8080", api_key, project="Reviews")
 
-Rules (MISSION "Export and interop", "Offsets"):
+Rules:
 - what travels is the JSON export's task shape (`formats._json.tasks`): UTF-16 offsets on the wire and on the
   server, code points in DataFrames (`pull` reads through `read_label_studio`);
 - identity: each task carries `meta.nblabel_id` (its DataFrame index label; a list for a MultiIndex). A push

@@ -1,6 +1,6 @@
 """A real JupyterLab / Notebook 7 server and a headless Debian Chromium, driven from Python Playwright.
 
-Rules this file follows (research/anywidget_craft.md §3.1):
+Rules this file follows:
 - the server is `sys.executable -m jupyter <app>` so its kernel is this interpreter, the one nblabel is installed in;
   a kernelspec written into an isolated JUPYTER_DATA_DIR pins that (no user/system kernels leak in);
 - random port and token on 127.0.0.1; isolated config, data, runtime and settings dirs; `--allow-root` (CI runs as

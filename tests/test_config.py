@@ -24,13 +24,13 @@ needs_templates = pytest.mark.skipif(
 RENDERED = {"View", "Header", "Style", "Text", "Choices", "Choice", "TextArea", "Rating", "Number", "Labels", "Label",
             "Relations", "Relation", "HyperText", "HyperTextLabels", "Paragraphs", "ParagraphLabels", "Chat", "Table",
             "List", "Ranker", "Bucket", "Pairwise", "Taxonomy", "DateTime"}
-RENDERED |= {"Audio", "AudioPlus"}  # issue 4: media objects
+RENDERED |= {"Audio", "AudioPlus"}  # media objects
 RENDERED |= {"Image", "RectangleLabels", "Rectangle", "PolygonLabels", "Polygon", "KeyPointLabels", "KeyPoint",
-             "EllipseLabels", "Ellipse", "OcrLabels"}  # issue 4: the Image object and its vector tools
-RENDERED |= {"TimeSeries", "TimeSeriesLabels", "Channel"}  # issue 4: time series
-RENDERED |= {"Pdf"}  # issue 4: Pdf (page images or the browser's viewer)
-RENDERED |= {"BrushLabels", "Brush"}  # issue 4: brush masks (Label Studio RLE)
-RENDERED |= {"Video", "VideoRectangle", "TimelineLabels"}  # issue 4: video
+             "EllipseLabels", "Ellipse", "OcrLabels"}  # the Image object and its vector tools
+RENDERED |= {"TimeSeries", "TimeSeriesLabels", "Channel"}  # time series
+RENDERED |= {"Pdf"}  # Pdf (page images or the browser's viewer)
+RENDERED |= {"BrushLabels", "Brush"}  # brush masks (Label Studio RLE)
+RENDERED |= {"Video", "VideoRectangle", "TimelineLabels"}  # video
 
 SENTIMENT = """<View>
   <Text name="text" value="$review_text"/>

@@ -1,6 +1,6 @@
 """The built front end in a blank page with a fake model and a scripted Python (tests/fake_model.js).
 
-Covers MISSION "Keys", "DOM", "Acknowledgement" and the DESIGN.md message shapes from the browser's side.
+Covers the keys, the DOM, acknowledgement of submits and the DESIGN.md message shapes from the browser's side.
 Run: `npm run build && pytest tests/test_frontend_page.py` (skipped with the reason when Chromium or the bundle is
 missing).
 """

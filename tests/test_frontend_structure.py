@@ -1,4 +1,4 @@
-"""Browser interaction tests for the structure controls (issue 3 "Proof"): taxonomy leaf with search, ranking into
+"""Browser interaction tests for the structure controls: taxonomy leaf with search, ranking into
 buckets, pairwise choice, a `visibleWhen` control appearing and disappearing, ParagraphLabels and HyperTextLabels
 spans — each ends as the exact Label Studio JSON expected."""
 

@@ -1,4 +1,4 @@
-"""XSS corpus (issue 3): HyperText HTML, task values, config attributes, list/choice `html`, links and SVG execute
+"""XSS corpus: HyperText HTML, task values, config attributes, list/choice `html`, links and SVG execute
 nothing — no script runs, no event handler or `javascript:` URL survives in the widget, nothing escapes it."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""nblabel in a real JupyterLab 4 and Notebook 7, driven by headless Chromium (MISSION: Hosts, Reliability).
+"""nblabel in a real JupyterLab 4 and Notebook 7, driven by headless Chromium: both hosts, and
+nothing lost across a reload.
 
 Each test writes its own notebook into the server root, opens it, runs it, and talks to the widget with the
 keyboard the way a researcher would. Python state is read back from the same kernel (a cell, or a silent

@@ -1,6 +1,6 @@
 """A DataFrame seen as Label Studio tasks: what every exporter reads.
 
-Rules (MISSION "DataFrames out", "Offsets"):
+Rules:
 - data columns are the ones `df.attrs["nblabel"]["data_columns"]` names; without attrs, every column except
   `annotations`, `predictions` and the config's simple columns;
 - ids come from the index (a plain Python value; a tuple for a MultiIndex) or from `id_column`;

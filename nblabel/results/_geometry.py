@@ -1,6 +1,6 @@
 """Geometry of region results (images, PDFs, audio, time series, video) checked before a result is stored.
 
-Rule: accept exactly what the Label Studio editor writes (ls_formats.md §2) and refuse nonsense with a `ValueError`
+Rule: accept exactly what the Label Studio editor writes and refuse nonsense with a `ValueError`
 that names the key and the allowed range: percent coordinates 0–100 of the original image, positive sizes, a polygon
 of at least 3 points, brush `format: "rle"` with byte values, seconds with `0 <= start <= end`, a videorectangle
 `sequence` of keyframes in frame order, timeline `ranges` of frames. The shape follows the result type; per-region

@@ -74,6 +74,7 @@ class Learner:
 
     @property
     def model_version(self) -> str:
+        """Names the learner kind and its training round: it changes at each retrain."""
         kind = "embed" if self._encoder_arg is not None else "sparse"
         return f"nblabel-learner-{kind}-v{self._version}"
 
@@ -230,6 +231,7 @@ class Learner:
 
     @property
     def n_labels(self) -> int:
+        """How many tasks have a label to learn from."""
         with self._lock:
             return len(self._labels)
 

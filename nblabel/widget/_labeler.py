@@ -449,6 +449,10 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
             return _output.to_label_studio(self)
 
     def export(self, path: str | os.PathLike, format: str = "JSON") -> str:
+        """Write the annotations to `path` in a Label Studio export format (see `nblabel.formats.FORMATS`).
+
+        Returns the path written: a file, or a folder for YOLO / VOC.
+        """
         with self._lock:
             return _output.export(self, path, format)
 

@@ -1,6 +1,6 @@
 """Write-back: annotations out as pandas and as Label Studio JSON.
 
-Rules (MISSION "DataFrames out", "Offsets"):
+Rules:
 - `to_pandas` never mutates the input; text offsets stay in code points;
 - Label Studio artefacts (`to_label_studio`, files) carry UTF-16 offsets and `completed_by: {"email": ...}`;
 - one pass over the store groups annotations by task; rows are read only once.
