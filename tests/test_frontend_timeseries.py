@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from frontend_page import DARK, missing_reason, mount, task, wait_received
+from ls_templates import missing_reason as templates_missing
 
 _REASON = missing_reason()
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(_REASON is not None, reason=_REASON or "")]
@@ -398,17 +399,14 @@ def test_100k_rows_draw_a_decimated_path_and_dark_theme(fe_page):
     assert strip_ids(submit(fe_page)) == [tsl(time_at(q, x0, rows), time_at(q, x1, rows), "Run")]
 
 
-TEMPLATES = Path("/work/shared/data/label-studio")
+def _template(slug: str) -> tuple[str, dict | None]:
+    """A Label Studio template's config and its own sample task with annotation (tests/ls_templates.py)."""
+    from ls_templates import source
+
+    return source().config(slug), source().editor_sample(slug)
 
 
-def _template(slug: str) -> tuple[str, dict]:
-    import json
-    xml = (TEMPLATES / "templates" / f"{slug}.xml").read_text()
-    sample = json.loads((TEMPLATES / "template-samples" / f"{slug}.sample.json").read_text())
-    return xml, sample
-
-
-@pytest.mark.skipif(not TEMPLATES.exists(), reason="Label Studio templates not available")
+@pytest.mark.skipif(templates_missing() is not None, reason=templates_missing() or "")
 def test_template_sample_offline_keeps_its_regions_unchanged(fe_page):
     """activity-recognition as shipped: its sample CSV URL cannot load here; the sample's regions stay listed and
     come back unchanged, and a new label control answer still goes through."""
@@ -421,7 +419,7 @@ def test_template_sample_offline_keeps_its_regions_unchanged(fe_page):
     assert submit(fe_page) == pre
 
 
-@pytest.mark.skipif(not TEMPLATES.exists(), reason="Label Studio templates not available")
+@pytest.mark.skipif(templates_missing() is not None, reason=templates_missing() or "")
 def test_signal_quality_template_per_region_rating_and_choices(fe_page):
     xml, _ = _template("time-series-analysis__signal-quality")
     text = "time,signal_1,signal_2\n" + "\n".join(f"{i},{math.sin(i / 4):.3f},{math.cos(i / 9) * 2:.3f}"

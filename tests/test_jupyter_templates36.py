@@ -14,9 +14,9 @@ from playwright.sync_api import expect
 
 from jupyter_harness import cell_text, open_notebook, run_cells
 from template_cells import check_template_cells, chunked, template_cells
-from templates36 import TEMPLATES, slugs
+from templates36 import MISSING, slugs
 
-pytestmark = [pytest.mark.jupyter, pytest.mark.skipif(not TEMPLATES.exists(), reason="templates not found")]
+pytestmark = [pytest.mark.jupyter, pytest.mark.skipif(MISSING is not None, reason=MISSING or "")]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "templates36"
 
 LOCAL = """

@@ -28,11 +28,10 @@ import pandas as pd
 import pytest
 
 import nblabel
+from ls_templates import CACHE, LS_VERSION  # one version and one cache for the server and the template tests
 from nblabel import label_studio as ls
 
-LS_VERSION = "1.23.2"
 USER, PASSWORD, TOKEN = "admin@nblabel.local", "nblabel-test-pw", "nblabeltesttoken0123456789"
-CACHE = Path(os.environ.get("NBLABEL_LS_CACHE") or Path.home() / ".cache" / "nblabel-ls-venv") / LS_VERSION
 _OFFLINE = ("Failed to establish a new connection", "Temporary failure in name resolution", "Name or service not known",
             "Network is unreachable", "No matching distribution found for label-studio", "ProxyError",
             "ConnectTimeoutError", "Read timed out", "Could not fetch URL", "connection refused",
