@@ -12,7 +12,7 @@ import re
 import pytest
 
 from frontend_page import (
-    DARK, LIGHT, ORIGIN, config_tree, missing_reason, mount, received, shown_text, task, text_tasks,
+    ORIGIN, config_tree, missing_reason, mount, received, shown_text, task, text_tasks,
     wait_received,
 )
 
@@ -659,39 +659,3 @@ def test_config_tree_converter_matches_design_shape():
     choices = tree["children"][1]
     assert choices["kind"] == "control" and choices["attrs"]["toName"] == "text"
     assert [c["attrs"]["value"] for c in choices["children"]] == ["Positive", "Negative", "Neutral"]
-
-
-@pytest.mark.parametrize("theme", ["light", "dark"])
-def test_screenshot(fe_page, theme, tmp_path):
-    """Not an assertion on pixels: leaves test-artifacts/frontend-<theme>.png to look at."""
-    from frontend_page import ROOT
-
-    xml = """<View>
-      <Header value="How does the reviewer feel?"/>
-      <Text name="text" value="$text"/>
-      <Choices name="sentiment" toName="text" choice="single" showInline="true">
-        <Choice value="Positive"/><Choice value="Negative"/><Choice value="Neutral" hotkey="n"/>
-      </Choices>
-      <Choices name="topics" toName="text" choice="multiple">
-        <Choice value="Price"/><Choice value="Quality"/><Choice value="Service"/>
-      </Choices>
-      <Rating name="stars" toName="text"/>
-      <Number name="score" toName="text" min="0" max="10"/>
-      <TextArea name="note" toName="text" placeholder="Anything worth noting?" rows="2"/>
-    </View>"""
-    pred = [{"id": "p1", "from_name": "sentiment", "to_name": "text", "type": "choices",
-             "value": {"choices": ["Positive"]}}]
-    tasks = [task(str(i), {"text": "The battery lasts two days and the screen is gorgeous.\n\n"
-                                   "Shipping took a while, though."},
-                  prefill=pred, prefill_from="prediction",
-                  prediction={"id": 1, "model_version": "learner-3", "score": 0.87}) for i in range(40)]
-    mount(fe_page, xml, tasks, theme=DARK if theme == "dark" else LIGHT, autoAck=False)
-    focus(fe_page)
-    fe_page.keyboard.press("Enter")
-    fe_page.keyboard.press("Tab")
-    fe_page.keyboard.press("2")
-    out = ROOT / "test-artifacts"
-    out.mkdir(exist_ok=True)
-    fe_page.locator("#host").screenshot(path=str(out / f"frontend-{theme}.png"))
-    fe_page.keyboard.press("?")
-    fe_page.locator("#host").screenshot(path=str(out / f"frontend-{theme}-legend.png"))

@@ -4,7 +4,8 @@ Rules:
 - a result that names an unknown control, the wrong object or type, or a label the config does not have is a
   `ValueError` with the reason: it is never stored as a silent wrong label;
 - each result item's origin says what the annotator did with the suggestion: it is matched to the shown
-  prediction's item by region `id`, else by `(from_name, to_name, type)`; equal value → "prediction", edited → "prediction-changed", new → "manual".
+  prediction's item by region `id`, else by `(from_name, to_name, type)`; equal value → "prediction",
+  edited → "prediction-changed", new → "manual".
 """
 
 from __future__ import annotations
