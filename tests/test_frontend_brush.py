@@ -17,7 +17,7 @@ from nblabel.results import _rle
 _REASON = missing_reason()
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(_REASON is not None, reason=_REASON or "")]
 
-RLE_JS = ROOT / "js" / "render" / "rle.js"
+RLE_JS = ROOT / "js" / "render" / "image" / "rle.js"
 ARTIFACTS = ROOT / "test-artifacts"
 RNG = np.random.default_rng(4)
 

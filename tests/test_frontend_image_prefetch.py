@@ -180,7 +180,7 @@ def test_decode_cache_is_bounded(fe_page):
     page = fe_page
     log: list[str] = []
     serve(page, log)
-    src = (ROOT / "js" / "render" / "image_cache.js").read_text()
+    src = (ROOT / "js" / "render" / "image" / "image_cache.js").read_text()
     out = page.evaluate(CACHE, [src, HOST])
     assert out["limit"] == 4 and out["ahead"] == 2
     assert out["first"] == [3, "decoded"]
