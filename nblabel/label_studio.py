@@ -169,9 +169,11 @@ class TaskProvider(Protocol):
     JSON (UTF-16 offsets, `meta.nblabel_id`)."""
 
     @property
-    def config(self) -> Config: ...
+    def config(self) -> Config:
+        """The labeling config the tasks were labeled with (sent to the project)."""
 
-    def to_label_studio(self) -> list[dict]: ...
+    def to_label_studio(self) -> list[dict]:
+        """The tasks with their annotations and predictions, as Label Studio JSON."""
 
 
 def _local_tasks(source: Any, config: Any, id_column: Any) -> tuple[list[dict], str | None]:
