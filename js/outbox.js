@@ -1,5 +1,5 @@
 // The outbox: submits and skips Python has not confirmed yet.
-// Rule (MISSION "Acknowledgement"): an entry leaves only on its `ack` or `nack`; every entry is mirrored in
+// Rule: an entry leaves only on its `ack` or `nack`; every entry is mirrored in
 // localStorage under the state's `outbox_key` so a reload or reconnect re-sends it (Python dedups by `uid`);
 // at most LIMIT entries wait at once. localStorage is read-modify-written per change, so two widgets sharing a key
 // (a re-run cell, a second view) never clobber each other's entries. Storage failures (quota, sandboxed iframes)

@@ -1,4 +1,4 @@
-// One view of the widget. Rule (MISSION "DOM"): exactly one focusable root `div.nblabel` (tabindex 0,
+// One view of the widget. Rule: exactly one focusable root `div.nblabel` (tabindex 0,
 // `data-lm-suppress-shortcuts`) per view; the config is built once per config version and only re-loaded per task;
 // painting the next task happens inside the session's "task" event, synchronously; blocking errors show as
 // `.nblabel-error`, non-blocking ones as `.nblabel-notice`; everything this view adds outside its own DOM (document

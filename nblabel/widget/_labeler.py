@@ -243,7 +243,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
             if not cancelled and self._source.has(key):
                 live = self._store.live(key, self.annotator)
                 if live is not None:
-                    self._suggest.observe(key, lambda: self._task_dict(key), live.result)
+                    self._suggest.observe(key, lambda k=key: self._task_dict(k), live.result)
 
     def _prefill(self, key: str, wait: bool = False) -> tuple[list | None, str | None]:
         live = self._store.live(key, self.annotator)
@@ -354,7 +354,10 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         return _output.ls_annotation(row, _output.annotator_email(self.annotator, self._emails))
 
     def undo(self) -> dict | None:
-        """Withdraw the last submit or skip; that task becomes current, pre-filled. Returns it (None: nothing to undo)."""
+        """Withdraw the last submit or skip; that task becomes current, pre-filled.
+
+        Returns it (None: nothing to undo).
+        """
         with self._lock:
             action = self._history.undo()
             if action is None:
