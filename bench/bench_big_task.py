@@ -37,8 +37,10 @@ CONFIG = """<View>
   </Choices>
 </View>"""
 
-WORDS = ("the annotator reads every line of this scraped page before choosing a label while "
-         "ACME Corporation and Ada Lovelace appear now and then in a sentence").split()
+WORDS = (
+    "the annotator reads every line of this scraped page before choosing a label while "
+    "ACME Corporation and Ada Lovelace appear now and then in a sentence"
+).split()
 
 TARGET_FIRST_S = 0.5
 TARGET_TASK_MS = 200.0
@@ -112,8 +114,11 @@ def big_html(size: int) -> str:
     out, n, i = ["<h1>A scraped page</h1>"], 0, 0
     while n < size:
         words = " ".join(WORDS[(i + k) % len(WORDS)] for k in range(40 + i % 40))
-        part = (f"<p>{words} <b>{i}</b> <a href='#p{i}'>link</a></p>" if i % 7 else
-                f"<ul><li>{words[:80]}</li><li>{i}</li></ul><table><tr><td>{i}</td><td>{words[:60]}</td></tr></table>")
+        part = (
+            f"<p>{words} <b>{i}</b> <a href='#p{i}'>link</a></p>"
+            if i % 7
+            else f"<ul><li>{words[:80]}</li><li>{i}</li></ul><table><tr><td>{i}</td><td>{words[:60]}</td></tr></table>"
+        )
         out.append(part)
         n += len(part)
         i += 1
@@ -133,17 +138,27 @@ def main() -> int:
     size = int(args.mb * 1_000_000)
     text, html = big_text(size), big_html(size)
     near_end = text.rindex("Ada Lovelace")
-    pick = [{"id": "pred000001", "from_name": "kind", "to_name": "text", "type": "choices",
-             "value": {"choices": ["News"]}}]
-    spans = [{"id": f"span{k:06d}", "from_name": "ner", "to_name": "text", "type": "labels",
-              "value": {"start": s, "end": s + 12, "text": text[s:s + 12], "labels": ["PER"]}}
-             for k, s in enumerate([text.index("Ada Lovelace"), near_end])]
+    pick = [
+        {"id": "pred000001", "from_name": "kind", "to_name": "text", "type": "choices", "value": {"choices": ["News"]}}
+    ]
+    spans = [
+        {
+            "id": f"span{k:06d}",
+            "from_name": "ner",
+            "to_name": "text",
+            "type": "labels",
+            "value": {"start": s, "end": s + 12, "text": text[s : s + 12], "labels": ["PER"]},
+        }
+        for k, s in enumerate([text.index("Ada Lovelace"), near_end])
+    ]
     suggested = {"prefill_from": "prediction", "prediction": {"id": 1, "model_version": "v1", "score": 0.9}}
-    tasks = [task("0", {"text": "a small task", "html": "<p>small</p>"}, prefill=pick, **suggested),
-             task("1", {"text": text, "html": "<p>small</p>"}, prefill=pick + spans, **suggested),
-             task("2", {"text": "another small task", "html": "<p>small</p>"}, prefill=pick, **suggested),
-             task("3", {"text": "short text", "html": html}, prefill=pick, **suggested),
-             task("4", {"text": "the last task", "html": "<p>small</p>"}, prefill=pick, **suggested)]
+    tasks = [
+        task("0", {"text": "a small task", "html": "<p>small</p>"}, prefill=pick, **suggested),
+        task("1", {"text": text, "html": "<p>small</p>"}, prefill=pick + spans, **suggested),
+        task("2", {"text": "another small task", "html": "<p>small</p>"}, prefill=pick, **suggested),
+        task("3", {"text": "short text", "html": html}, prefill=pick, **suggested),
+        task("4", {"text": "the last task", "html": "<p>small</p>"}, prefill=pick, **suggested),
+    ]
     rows = []
     ok = True
     with sync_playwright() as p:
@@ -155,8 +170,10 @@ def main() -> int:
         page.locator(".nblabel").focus()
 
         def step(name: str, key: str, task_id: str, selector: str, prefix: str) -> None:
-            page.evaluate("(s) => { window.__step = null; window.__want = s; }",
-                          {"id": f"Task {task_id}", "selector": selector, "prefix": prefix})
+            page.evaluate(
+                "(s) => { window.__step = null; window.__want = s; }",
+                {"id": f"Task {task_id}", "selector": selector, "prefix": prefix},
+            )
             page.keyboard.press(key)
             page.wait_for_function("() => window.__step !== null")
             got = page.evaluate("window.__step")
@@ -193,15 +210,19 @@ def main() -> int:
         tail = "   (inside the first-screen step)" if "whole" in name else f"{longest:18.0f} {count:14d}"
         print(f"  {name:<28} {shown:11.0f} {tail}")
     expected_html = len(html_text)
-    print(f"  whole text in the DOM once attached: {complete == len(text)} ({complete:,} characters); "
-          f"HTML text once prepared: {complete_html:,} of {expected_html:,} characters")
+    print(
+        f"  whole text in the DOM once attached: {complete == len(text)} ({complete:,} characters); "
+        f"HTML text once prepared: {complete_html:,} of {expected_html:,} characters"
+    )
     expected = [[s["value"]["start"], s["value"]["end"]] for s in spans]
     print(f"  submitted spans {spans_ok} == suggested {expected}: {spans_ok == expected}")
     first = [r for r in rows if "first screen" in r[0] or r[0] == "text: back"]
     met_first = all(r[1] <= TARGET_FIRST_S * 1000 for r in first)
     met_task = all(r[2] <= TARGET_TASK_MS for r in rows)
-    print(f"target first screen ≤ {TARGET_FIRST_S} s: {'met' if met_first else 'MISSED'}; "
-          f"no task > {TARGET_TASK_MS:.0f} ms: {'met' if met_task else 'MISSED'}")
+    print(
+        f"target first screen ≤ {TARGET_FIRST_S} s: {'met' if met_first else 'MISSED'}; "
+        f"no task > {TARGET_TASK_MS:.0f} ms: {'met' if met_task else 'MISSED'}"
+    )
     ok = met_first and met_task and spans_ok == expected
     return 0 if ok else 1
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import pytest
 
 from frontend_page import missing_reason, mount, received, task, wait_received
-from test_frontend_page import fe_browser, fe_context, fe_page  # noqa: F401  (fixtures)
 
 _REASON = missing_reason()
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(_REASON is not None, reason=_REASON or "")]
@@ -41,10 +40,21 @@ def u16(text: str, cp: int) -> int:
 def test_long_text_is_painted_in_blocks_and_offsets_stay_exact(fe_page):
     text = long_text(300_000)
     s = text.rindex("Ada Lovelace")
-    near_end = {"id": "nearend001", "from_name": "ner", "to_name": "text", "type": "labels",
-                "value": {"start": s, "end": s + 12, "text": text[s:s + 12], "labels": ["PER"]}}
-    mount(fe_page, CONFIG, [task("small", {"text": "small", "html": "<p>x</p>"}, prefill=PICK, **SUGGESTED),
-                            task("big", {"text": text, "html": "<p>x</p>"}, prefill=PICK + [near_end], **SUGGESTED)])
+    near_end = {
+        "id": "nearend001",
+        "from_name": "ner",
+        "to_name": "text",
+        "type": "labels",
+        "value": {"start": s, "end": s + 12, "text": text[s : s + 12], "labels": ["PER"]},
+    }
+    mount(
+        fe_page,
+        CONFIG,
+        [
+            task("small", {"text": "small", "html": "<p>x</p>"}, prefill=PICK, **SUGGESTED),
+            task("big", {"text": text, "html": "<p>x</p>"}, prefill=PICK + [near_end], **SUGGESTED),
+        ],
+    )
     first = fe_page.evaluate("""() => {
       document.querySelector('.nblabel').dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true}));
       const el = document.querySelector('.nblabel-text');  // the big text, as painted by the key press
@@ -56,7 +66,9 @@ def test_long_text_is_painted_in_blocks_and_offsets_stay_exact(fe_page):
     assert blocks.count() > 10
     assert blocks.first.evaluate("(b) => getComputedStyle(b).contentVisibility") == "auto"
     assert fe_page.evaluate("() => document.querySelector('.nblabel-text').textContent") == text
-    painted = fe_page.evaluate("() => Array.from(document.querySelectorAll('.nblabel-text [data-region=nearend001]'), (e) => e.textContent).join('')")
+    painted = fe_page.evaluate(
+        "() => Array.from(document.querySelectorAll('.nblabel-text [data-region=nearend001]'), (e) => e.textContent).join('')"
+    )
     assert painted == "Ada Lovelace"
     # a mouse selection across the boundary of the first two blocks
     first_len = blocks.first.evaluate("(b) => b.textContent.length")
@@ -72,8 +84,12 @@ def test_long_text_is_painted_in_blocks_and_offsets_stay_exact(fe_page):
     fe_page.locator(".nblabel").focus()
     fe_page.keyboard.press("1")  # PER on the pending selection
     crossing = fe_page.locator(".nblabel-text .nblabel-span[data-region]:not([data-region=nearend001])")
-    assert {crossing.nth(i).evaluate("(e) => e.closest('.nblabel-chunk') === document.querySelectorAll('.nblabel-text .nblabel-chunk')[0]")
-            for i in range(crossing.count())} == {True, False}  # painted in both blocks
+    assert {
+        crossing.nth(i).evaluate(
+            "(e) => e.closest('.nblabel-chunk') === document.querySelectorAll('.nblabel-text .nblabel-chunk')[0]"
+        )
+        for i in range(crossing.count())
+    } == {True, False}  # painted in both blocks
     # the keyboard cursor (one word after the last region) on the long text
     fe_page.keyboard.press("Alt+ArrowRight")
     fe_page.keyboard.press("2")
@@ -82,11 +98,11 @@ def test_long_text_is_painted_in_blocks_and_offsets_stay_exact(fe_page):
     spans = {r["id"]: r["value"] for r in result if r["type"] == "labels"}
     assert spans.pop("nearend001") == near_end["value"]
     for v in spans.values():
-        assert text[v["start"]:v["end"]] == v["text"]  # code points in results
+        assert text[v["start"] : v["end"]] == v["text"]  # code points in results
     per = next(v for v in spans.values() if v["labels"] == ["PER"])
     assert u16(text, per["start"]) < first_len < u16(text, per["end"])
     org = next(v for v in spans.values() if v["labels"] == ["ORG"])
-    assert org["start"] == s + 13 and org["text"] == text[s + 13:].split()[0]
+    assert org["start"] == s + 13 and org["text"] == text[s + 13 :].split()[0]
 
 
 def big_page(n_chars: int) -> tuple[str, list[str]]:
@@ -101,8 +117,13 @@ def big_page(n_chars: int) -> tuple[str, list[str]]:
 
 def _region(paras: list[str], k: int) -> dict:
     at = sum(len(p) for p in paras[:k])
-    return {"id": "htmlreg001", "from_name": "hner", "to_name": "html", "type": "hypertextlabels",
-            "value": {"globalOffsets": {"start": at + 5, "end": at + 9}, "text": paras[k][5:9], "hypertextlabels": ["ORG"]}}
+    return {
+        "id": "htmlreg001",
+        "from_name": "hner",
+        "to_name": "html",
+        "type": "hypertextlabels",
+        "value": {"globalOffsets": {"start": at + 5, "end": at + 9}, "text": paras[k][5:9], "hypertextlabels": ["ORG"]},
+    }
 
 
 def test_big_page_streams_in_and_offsets_stay_exact(fe_page):
@@ -110,37 +131,58 @@ def test_big_page_streams_in_and_offsets_stay_exact(fe_page):
     k = len(paras) - 3
     region = _region(paras, k)
     small = {"text": "small", "html": "<p>small</p>"}
-    mount(fe_page, CONFIG, [task("0", small, prefill=PICK, **SUGGESTED),
-                            task("1", {"text": "t", "html": html}, prefill=PICK + [region], **SUGGESTED),
-                            task("2", small, prefill=PICK, **SUGGESTED)])
+    mount(
+        fe_page,
+        CONFIG,
+        [
+            task("0", small, prefill=PICK, **SUGGESTED),
+            task("1", {"text": "t", "html": html}, prefill=PICK + [region], **SUGGESTED),
+            task("2", small, prefill=PICK, **SUGGESTED),
+        ],
+    )
     fe_page.evaluate("""() => { window.__adds = 0;
       new MutationObserver((ms) => { if (ms.some((m) => m.addedNodes.length)) window.__adds++; })
         .observe(document.querySelector('.nblabel-hypertext'), {childList: true, subtree: true}); }""")
     fe_page.locator(".nblabel").focus()
     fe_page.keyboard.press("Enter")
-    fe_page.wait_for_function("() => document.querySelector('.nblabel-task-id').textContent === 'Task 1'"
-                              " && !document.querySelector('.nblabel-preparing')")
+    fe_page.wait_for_function(
+        "() => document.querySelector('.nblabel-task-id').textContent === 'Task 1'"
+        " && !document.querySelector('.nblabel-preparing')"
+    )
     assert fe_page.evaluate("window.__adds") > 3  # the page arrived in several slices
     assert fe_page.locator(".nblabel-hypertext .nblabel-chunk").count() > 10
     shown = fe_page.evaluate("() => document.querySelector('.nblabel-hypertext').textContent")
     assert shown == "".join(paras)
     assert shown == fe_page.evaluate("(h) => new DOMParser().parseFromString(h, 'text/html').body.textContent", html)
-    painted = fe_page.evaluate("() => Array.from(document.querySelectorAll('.nblabel-hypertext [data-region=htmlreg001]'), (e) => e.textContent).join('')")
+    painted = fe_page.evaluate(
+        "() => Array.from(document.querySelectorAll('.nblabel-hypertext [data-region=htmlreg001]'), (e) => e.textContent).join('')"
+    )
     assert painted == paras[k][5:9]
     fe_page.keyboard.press("Enter")
     result = wait_received(fe_page, "submit", 2)[1]["result"]
     got = next(r["value"] for r in result if r["id"] == "htmlreg001")
-    assert got == {**region["value"], "start": f"/div[1]/p[{k + 1}]/text()[1]", "startOffset": 5,
-                   "end": f"/div[1]/p[{k + 1}]/text()[1]", "endOffset": 9}
+    assert got == {
+        **region["value"],
+        "start": f"/div[1]/p[{k + 1}]/text()[1]",
+        "startOffset": 5,
+        "end": f"/div[1]/p[{k + 1}]/text()[1]",
+        "endOffset": 9,
+    }
 
 
 def test_answering_a_page_still_being_prepared_keeps_its_regions(fe_page):
     html, paras = big_page(400_000)
     region = _region(paras, len(paras) - 2)
     small = {"text": "small", "html": "<p>small</p>"}
-    mount(fe_page, CONFIG, [task("0", small, prefill=PICK, **SUGGESTED),
-                            task("1", {"text": "t", "html": html}, prefill=PICK + [region], **SUGGESTED),
-                            task("2", small, prefill=PICK, **SUGGESTED)])
+    mount(
+        fe_page,
+        CONFIG,
+        [
+            task("0", small, prefill=PICK, **SUGGESTED),
+            task("1", {"text": "t", "html": html}, prefill=PICK + [region], **SUGGESTED),
+            task("2", small, prefill=PICK, **SUGGESTED),
+        ],
+    )
     preparing = fe_page.evaluate("""() => {
       const root = document.querySelector('.nblabel');
       const enter = () => root.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true, cancelable: true}));
@@ -160,10 +202,16 @@ def test_an_unconfirmed_answer_to_a_big_task_is_still_kept_in_local_storage(fe_p
     # a 6 MB task does not fit in localStorage (Chromium: 10 MB of UTF-16 per origin); the stored entry leaves it out
     # (Python sends the task again after a reload) so the answer itself survives a reload
     text = long_text(6_000_000)
-    mount(fe_page, CONFIG, [task("small", {"text": "small", "html": "<p>x</p>"}, prefill=PICK, **SUGGESTED),
-                            task("big", {"text": text, "html": "<p>x</p>"}, prefill=PICK, **SUGGESTED),
-                            task("last", {"text": "last", "html": "<p>x</p>"}, prefill=PICK, **SUGGESTED)],
-          autoAck=False)
+    mount(
+        fe_page,
+        CONFIG,
+        [
+            task("small", {"text": "small", "html": "<p>x</p>"}, prefill=PICK, **SUGGESTED),
+            task("big", {"text": text, "html": "<p>x</p>"}, prefill=PICK, **SUGGESTED),
+            task("last", {"text": "last", "html": "<p>x</p>"}, prefill=PICK, **SUGGESTED),
+        ],
+        autoAck=False,
+    )
     fe_page.locator(".nblabel").focus()
     fe_page.keyboard.press("Enter")
     fe_page.wait_for_function("() => document.querySelector('.nblabel-task-id').textContent === 'Task big'")

@@ -10,14 +10,17 @@ from urllib.parse import urlparse
 import pytest
 
 from frontend_page import ORIGIN, missing_reason, mount, received, task, wait_received
-from test_frontend_page import fe_browser, fe_context, fe_page  # noqa: F401  (fixtures)
 
 _REASON = missing_reason()
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(_REASON is not None, reason=_REASON or "")]
 
-PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-                    "1f15c4890000000d49444154789c6360f8cf00000301010018dd8db00000000049454e44ae426082")
-DOT = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNg+M8AAAMBAQAY3Y2wAAAAAElFTkSuQmCC"
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360f8cf00000301010018dd8db00000000049454e44ae426082"
+)
+DOT = (
+    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNg+M8AAAMBAQAY3Y2wAAAAAElFTkSuQmCC"
+)
 
 
 def watch_network(context) -> list[str]:
@@ -48,7 +51,7 @@ LINKS = f"""<p><a href="http://evil.example/html-a">html link</a></p>
 <math><mi href="http://evil.example/math">m</mi></math>
 <a href="\\\\evil.example/backslash">backslash link</a>"""
 
-LINKS_CONFIG = f"""<View>
+LINKS_CONFIG = """<View>
   <HyperText name="html" value="$html"/>
   <List name="items" value="$items"/>
   <Choices name="c" toName="html" value="$options">
@@ -108,12 +111,14 @@ TASK_HTML = f"""<img src="{E}/pixel.png" alt="tracker"><img src="\\\\evil.exampl
 <style>@import url({E}/import.css); p {{ background: url({E}/style-tag.png) }}</style>
 <math><mglyph src="{E}/mglyph.png"/></math><a href="{E}/ping" ping="{E}/ping2">ping</a>"""
 
-BEACON_CSS = (f"@import url({E}/import2.css);"
-              f" .nblabel-option[aria-checked=true] {{ background: url({E}/picked.png) }}"
-              f" @font-face {{ font-family: Evil; src: url({E}/font.woff) }}"
-              f" .nblabel-text {{ font-family: Evil; background-image: image-set('{E}/set.png' 1x) }}"
-              f" .nblabel-view {{ --y: url({E}/var-cfg.png); background: var(--y) }}"
-              f" .nblabel-choices {{ background: url({E}/cfg-style.png) }}")
+BEACON_CSS = (
+    f"@import url({E}/import2.css);"
+    f" .nblabel-option[aria-checked=true] {{ background: url({E}/picked.png) }}"
+    f" @font-face {{ font-family: Evil; src: url({E}/font.woff) }}"
+    f" .nblabel-text {{ font-family: Evil; background-image: image-set('{E}/set.png' 1x) }}"
+    f" .nblabel-view {{ --y: url({E}/var-cfg.png); background: var(--y) }}"
+    f" .nblabel-choices {{ background: url({E}/cfg-style.png) }}"
+)
 
 BEACON_CONFIG = f"""<View style="background:url({E}/view.png)">
   <Style>{BEACON_CSS}</Style>
@@ -130,11 +135,20 @@ BEACON_DATA = {
     "text": "some text to label",
     "html": TASK_HTML,
     "items": [{"id": "i", "html": f"<img src='{E}/list-html.png'>"}],
-    "options": [{"value": "o1", "style": f"background-image:url({E}/opt-style.png)", "background": f"url({E}/opt-bg.png)"},
-                {"value": "o2", "style": f"--x:url({E}/opt-var.png);background:var(--x)", "html": f"<img src='{E}/opt-html.png'>"},
-                {"value": "o3", "style": f"border-image:url({E}/opt-border.png) 30", "background": "rebeccapurple"}],
-    "labels": [{"value": "L1", "background": f"url({E}/label-bg.png)"}, {"value": "L2", "background": "var(--evil)"},
-               {"value": "L3", "background": "#00aa88"}],
+    "options": [
+        {"value": "o1", "style": f"background-image:url({E}/opt-style.png)", "background": f"url({E}/opt-bg.png)"},
+        {
+            "value": "o2",
+            "style": f"--x:url({E}/opt-var.png);background:var(--x)",
+            "html": f"<img src='{E}/opt-html.png'>",
+        },
+        {"value": "o3", "style": f"border-image:url({E}/opt-border.png) 30", "background": "rebeccapurple"},
+    ],
+    "labels": [
+        {"value": "L1", "background": f"url({E}/label-bg.png)"},
+        {"value": "L2", "background": "var(--evil)"},
+        {"value": "L3", "background": "#00aa88"},
+    ],
 }
 
 
@@ -143,7 +157,9 @@ def _pick_everything(page):
     for i in range(4):  # every option, so `[aria-checked=true]` rules apply to each in turn
         page.locator(".nblabel-choices .nblabel-option").nth(i).click()
     page.locator(".nblabel-text").hover()
-    page.evaluate("() => document.querySelectorAll('.nblabel-chunk, .nblabel-hypertext').forEach((e) => e.scrollTop = 1e6)")
+    page.evaluate(
+        "() => document.querySelectorAll('.nblabel-chunk, .nblabel-hypertext').forEach((e) => e.scrollTop = 1e6)"
+    )
     page.wait_for_timeout(500)  # images, fonts and backgrounds start loading within a frame or two
 
 
@@ -158,30 +174,55 @@ def test_nothing_loads_from_another_host_by_default(fe_page, fe_context):
     assert "evil.example" in blocked.first.text_content() and 'remote="all"' in blocked.first.text_content()
     assert blocked.first.is_visible()
     assert "tracker" in blocked.first.text_content()
-    assert fe_page.locator(".nblabel-list .nblabel-remote-blocked, .nblabel-option .nblabel-remote-blocked").count() == 3
+    assert (
+        fe_page.locator(".nblabel-list .nblabel-remote-blocked, .nblabel-option .nblabel-remote-blocked").count() == 3
+    )
     # task and config colours are colours or the palette, never a url()
     colours = fe_page.evaluate("""() => Array.from(document.querySelectorAll('.nblabel-labels .nblabel-option'),
         (el) => [el.textContent, el.style.getPropertyValue('--nbl-region')])""")
     assert all("url" not in c and "var" not in c for _, c in colours), colours
     assert dict((label[:2], c) for label, c in colours)["L3"] == "#00aa88"  # a real colour is kept
-    assert fe_page.evaluate("() => document.querySelector('.nblabel-choices [data-option=\"3\"]').style.getPropertyValue("
-                            "'--nblabel-option-color')") == "rebeccapurple"
+    assert (
+        fe_page.evaluate(
+            "() => document.querySelector('.nblabel-choices [data-option=\"3\"]').style.getPropertyValue("
+            "'--nblabel-option-color')"
+        )
+        == "rebeccapurple"
+    )
     # scoped <Style> keeps working: its harmless declarations are applied
-    assert fe_page.evaluate("() => getComputedStyle(document.querySelector('.nblabel-text')).fontFamily").startswith("Evil")
+    assert fe_page.evaluate("() => getComputedStyle(document.querySelector('.nblabel-text')).fontFamily").startswith(
+        "Evil"
+    )
 
 
 def test_remote_all_loads_task_html_and_config_styles_but_never_task_styles(fe_page, fe_context):
     seen = watch_network(fe_context)
     mount(fe_page, BEACON_CONFIG, [task("x", BEACON_DATA)], remote="all")
     _pick_everything(fe_page)
-    fe_page.wait_for_function("() => Array.from(document.querySelectorAll('.nblabel-hypertext img'))"
-                              ".some((i) => i.src.includes('pixel.png') && i.complete && i.naturalWidth === 1)")
+    fe_page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('.nblabel-hypertext img'))"
+        ".some((i) => i.src.includes('pixel.png') && i.complete && i.naturalWidth === 1)"
+    )
     paths = {urlparse(u).path for u in seen}
-    assert {"/pixel.png", "/bs.png", "/sb.png", "/pr.png", "/choice-html.png", "/list-html.png", "/opt-html.png"} <= paths
+    assert {
+        "/pixel.png",
+        "/bs.png",
+        "/sb.png",
+        "/pr.png",
+        "/choice-html.png",
+        "/list-html.png",
+        "/opt-html.png",
+    } <= paths
     assert {"/picked.png", "/view.png", "/cfg-style.png", "/choice-style.png"} <= paths  # the user opted in
     # task-data styles and colours never load, whatever the user allowed
-    assert not paths & {"/opt-style.png", "/opt-bg.png", "/opt-var.png", "/opt-border.png", "/label-bg.png",
-                        "/label-cfg.png"}
+    assert not paths & {
+        "/opt-style.png",
+        "/opt-bg.png",
+        "/opt-var.png",
+        "/opt-border.png",
+        "/label-bg.png",
+        "/label-cfg.png",
+    }
     # what cannot be scoped stays out: @import and @font-face would reach the whole notebook
     assert not paths & {"/import.css", "/import2.css", "/font.woff", "/style-tag.png", "/link.css"}
     assert fe_page.locator(".nblabel-remote-blocked").count() == 0
@@ -196,14 +237,22 @@ MEDIA_CONFIG = """<View>
 
 def test_media_urls_are_judged_by_the_browsers_url_parser(fe_page, fe_context):
     seen = watch_network(fe_context)
-    data = {"a0": "\\\\evil.example/a.mp3", "a1": "/\\evil.example/b.mp3", "a2": "\\/evil.example/c.mp3",
-            "a3": "\x01javascript:alert(1)", "v0": "java\tscript:alert(1)", "v1": "java\nscript:alert(1)",
-            "v2": " \x1f\x00javascript:alert(1)"}
+    data = {
+        "a0": "\\\\evil.example/a.mp3",
+        "a1": "/\\evil.example/b.mp3",
+        "a2": "\\/evil.example/c.mp3",
+        "a3": "\x01javascript:alert(1)",
+        "v0": "java\tscript:alert(1)",
+        "v1": "java\nscript:alert(1)",
+        "v2": " \x1f\x00javascript:alert(1)",
+    }
     mount(fe_page, MEDIA_CONFIG, [task("x", data)])
     fe_page.wait_for_function("() => document.querySelectorAll('.nblabel .nblabel-media-error').length === 7")
     fe_page.wait_for_timeout(300)
-    srcs = fe_page.evaluate("() => Array.from(document.querySelectorAll('.nblabel audio, .nblabel video, .nblabel source'),"
-                            " (e) => e.getAttribute('src')).filter(Boolean)")
+    srcs = fe_page.evaluate(
+        "() => Array.from(document.querySelectorAll('.nblabel audio, .nblabel video, .nblabel source'),"
+        " (e) => e.getAttribute('src')).filter(Boolean)"
+    )
     assert srcs == []
     assert seen == []
     assert "unsafe URL" in fe_page.locator(".nblabel-media-error").first.text_content()
@@ -220,11 +269,17 @@ KEYS_CONFIG = """<View>
 def test_task_hotkeys_never_take_the_widgets_keys_and_conflicts_are_reported_once(fe_page):
     warnings = []
     fe_page.on("console", lambda m: warnings.append(m.text) if m.type == "warning" and "nblabel:" in m.text else None)
-    options = [{"value": "evil", "hotkey": "Enter"}, {"value": "skipper", "hotkey": "s"},
-               {"value": "digit", "hotkey": "1"}, {"value": "ok", "hotkey": "k"}]
+    options = [
+        {"value": "evil", "hotkey": "Enter"},
+        {"value": "skipper", "hotkey": "s"},
+        {"value": "digit", "hotkey": "1"},
+        {"value": "ok", "hotkey": "k"},
+    ]
     pred = [{"id": "p1", "from_name": "c", "to_name": "text", "type": "choices", "value": {"choices": ["good"]}}]
     suggested = {"prefill": pred, "prefill_from": "prediction", "prediction": {"id": 1, "score": 0.9}}
-    mount(fe_page, KEYS_CONFIG, [task(str(i), {"text": f"task {i}", "options": options}, **suggested) for i in range(3)])
+    mount(
+        fe_page, KEYS_CONFIG, [task(str(i), {"text": f"task {i}", "options": options}, **suggested) for i in range(3)]
+    )
     hint = fe_page.locator(".nblabel-hint").text_content()
     fe_page.locator(".nblabel").focus()
     fe_page.keyboard.press("Enter")  # accepts the suggestion: the task's "Enter" option is not picked

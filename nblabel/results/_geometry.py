@@ -77,7 +77,8 @@ def _polygon(where: str, value: dict) -> None:
         n = len(points) if isinstance(points, list) else "no"
         raise ValueError(f"{where}: a polygon needs value['points'] with at least 3 [x, y] points, got {n}")
     for i, p in enumerate(points):
-        if not (isinstance(p, (list, tuple)) and len(p) == 2 and all(_number(c) and -_EPS <= c <= 100 + _EPS for c in p)):
+        if not (isinstance(p, (list, tuple)) and len(p) == 2
+                and all(_number(c) and -_EPS <= c <= 100 + _EPS for c in p)):
             raise ValueError(f"{where}: points[{i}] must be [x, y] in percent (0 to 100), got {brief(p)}")
     if "closed" in value and not isinstance(value["closed"], bool):
         raise ValueError(f"{where}: value['closed'] must be true or false")
@@ -120,7 +121,8 @@ def _range(where: str, value: dict) -> None:
     start = _need(where, value, "start", "a number or a formatted time", ok)
     end = _need(where, value, "end", "a number or a formatted time", ok)
     if _number(start) != _number(end):
-        raise ValueError(f"{where}: start and end must both be numbers or both formatted times, got {brief(start)}, {brief(end)}")
+        raise ValueError(f"{where}: start and end must both be numbers or both formatted times, "
+                         f"got {brief(start)}, {brief(end)}")
     if _number(start) and start > end:
         raise ValueError(f"{where}: start {start} is after end {end}")
     if "instant" in value:
@@ -192,7 +194,8 @@ def _inferred(value: dict, tag: str | None) -> str | None:
             return "keypoint"
         return None
     if tag == "Video":
-        return "video" if "sequence" in value else "timeline" if "ranges" in value else "seconds" if "start" in value else None
+        return ("video" if "sequence" in value else "timeline" if "ranges" in value
+                else "seconds" if "start" in value else None)
     if tag in _SECONDS:
         return "seconds" if "start" in value or "end" in value else None
     if tag == "TimeSeries":
@@ -207,8 +210,10 @@ def _top_level(where: str, item: dict) -> None:
     if item.get("image_rotation") is not None and not _number(item["image_rotation"]):
         raise ValueError(f"{where}: image_rotation must be degrees, got {brief(item['image_rotation'])}")
     if item.get("item_index") is not None and not (_integer(item["item_index"]) and item["item_index"] >= 0):
-        raise ValueError(f"{where}: item_index must be the page index (an integer >= 0), got {brief(item['item_index'])}")
-    if item.get("original_length") is not None and not (_number(item["original_length"]) and item["original_length"] >= 0):
+        raise ValueError(f"{where}: item_index must be the page index (an integer >= 0), "
+                         f"got {brief(item['item_index'])}")
+    length = item.get("original_length")
+    if length is not None and not (_number(length) and length >= 0):
         raise ValueError(f"{where}: original_length must be seconds >= 0, got {brief(item['original_length'])}")
 
 

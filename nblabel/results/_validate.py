@@ -21,7 +21,8 @@ from ..config._parse import Config
 from ._geometry import check_geometry
 
 _ID_CHARS = string.ascii_letters + string.digits + "_-"
-_VALUE_KEY = {"textarea": "text", "pairwise": "selected"}  # result type → the key of its payload inside `value`, when not the type itself
+# result type → the key of its payload inside `value`, when not the type itself
+_VALUE_KEY = {"textarea": "text", "pairwise": "selected"}
 # Region types whose `value` is geometry only (Label Studio's split format: the label comes in a `labels` item).
 _NO_LABEL_KEY = {"rectangle", "polygon", "keypoint", "ellipse", "brush", "videorectangle", "magicwand"}
 
@@ -89,7 +90,8 @@ def _check_item(i: int, item: dict, config: Config) -> None:
         raise ValueError(f"{where}: to_name={brief(to_name)} is not what <{control.tag} name=\"{name}\"> labels "
                          f"(toName: {listing(control.to_name)})")
     if item.get("type") != control.type:
-        raise ValueError(f"{where}: type={brief(item.get('type'))} does not match <{control.tag}> (expected {control.type!r})")
+        raise ValueError(f"{where}: type={brief(item.get('type'))} does not match <{control.tag}> "
+                         f"(expected {control.type!r})")
     value = item.get("value")
     if not isinstance(value, dict):
         raise ValueError(f"{where}: `value` must be a dict")
@@ -113,7 +115,8 @@ def _check_value(where: str, control, value: dict) -> None:
             allowed = _allowed_values(control)
             unknown = [p for p in flat if p not in allowed]
             if unknown:
-                raise ValueError(f"{where}: {brief(unknown[0])} is not an option of <{control.tag} name=\"{control.name}\"> "
+                raise ValueError(f"{where}: {brief(unknown[0])} is not an option of "
+                                 f"<{control.tag} name=\"{control.name}\"> "
                                  f"(options: {listing(control.options)})")
         nested = any(isinstance(entry, list) for entry in payload)  # allowNested paths: a parent brings its children
         if control.type == "choices" and control.single and len(payload) > 1 and not nested:
@@ -155,7 +158,8 @@ def _check_span(where: str, item: dict, config: Config, data: dict) -> None:
         raise ValueError(f"{where}: span [{start}, {end}) is not inside the text of {obj.name!r} "
                          f"({len(text)} characters; offsets count code points)")
     if "text" in value and value["text"] != text[start:end]:
-        raise ValueError(f"{where}: value['text']={brief(value['text'])} is not text[{start}:{end}]={brief(text[start:end])} "
+        raise ValueError(f"{where}: value['text']={brief(value['text'])} is not "
+                         f"text[{start}:{end}]={brief(text[start:end])} "
                          f"(offsets count code points, not UTF-16 units)")
 
 
