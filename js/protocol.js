@@ -73,6 +73,7 @@
  * @property {boolean} can_redo
  * @property {boolean} can_back
  * @property {string} [outbox_key]
+ * @property {"media"|"all"} [remote]   Labeler `remote=`: may task HTML and config styles load remote resources?
  * @property {string} [notice]
  * @property {Panel} [suggest]
  */
@@ -187,7 +188,7 @@ const FROM_PYTHON = {
 	state: [record({
 		re: orNull(ID), cause: optional(oneOf("headless", "suggestion", "closed")), config: orNull(OBJ), error: orNull(STR),
 		keys: valuesOf(either(STR, list(STR))), tasks: list(TASK), progress: orNull(PROGRESS), ...FLAGS,
-		outbox_key: optional(STR), notice: optional(STR), suggest: optional(PANEL),
+		outbox_key: optional(STR), remote: optional(oneOf("media", "all")), notice: optional(STR), suggest: optional(PANEL),
 	}), STATE_ORIGIN],
 	ack: [record({ re: ID, annotation_id: INT, progress: PROGRESS, window: list(TASK), ...FLAGS, suggest: optional(PANEL) })],
 	nack: [record({ re: ID, key: orNull(STR), message: STR })],

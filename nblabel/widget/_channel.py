@@ -18,6 +18,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .._brief import cap
 from .._errors import ConfigError
 from ..tasks._media import MediaError
 from . import _protocol as proto
@@ -65,9 +66,10 @@ class BrowserChannel:
         try:
             tasks = self.host.window()
         except (ConfigError, ValueError, KeyError) as exc:  # a task that cannot be shown blocks labeling visibly
-            error = str(exc)
+            error = cap(str(exc))
         return proto.state(re, cause, config=intro["config"], keys=intro["keys"], tasks=tasks,
-                           status=self.host.status(), error=error, outbox_key=intro["outbox_key"])
+                           status=self.host.status(), error=error, outbox_key=intro["outbox_key"],
+                           remote=intro["remote"])
 
     def push(self, cause: proto.Cause) -> None:
         """Tell a displayed widget what changed without being asked (a call from a cell, a suggestion, close)."""
@@ -119,11 +121,11 @@ class BrowserChannel:
                     self._emit(self.state(request.id))
             except Exception as exc:  # an exception here would be swallowed by the kernel: show it instead
                 log.exception("nblabel: message %r failed", type(request).__name__)
-                self._emit(proto.Notice(re=request.id, message=f"{type(exc).__name__}: {exc}"))
+                self._emit(proto.Notice(re=request.id, message=cap(f"{type(exc).__name__}: {exc}")))
 
     def _refuse(self, exc: proto.ProtocolError) -> None:
         """Answer a message that is not a valid request, so a browser waiting on its id does not wait forever."""
-        message = str(exc)
+        message = cap(str(exc))
         if exc.id is not None and exc.type in ("submit", "skip"):
             self._emit(proto.Nack(re=exc.id, key=exc.key, message=message))
         elif exc.id is not None and exc.type == "media":
@@ -136,7 +138,7 @@ class BrowserChannel:
             result = request.result if isinstance(request, proto.Submit) else None
             annotation_id = self.host.answer(request.key, result, request.lead_time, request.id)
         except (ValueError, KeyError, TypeError) as exc:
-            self._emit(proto.Nack(re=request.id, key=request.key, message=str(exc)))
+            self._emit(proto.Nack(re=request.id, key=request.key, message=cap(str(exc))))
             return
         status = self.host.status()
         self._emit(proto.Ack(re=request.id, annotation_id=annotation_id, progress=status.progress,
@@ -153,10 +155,10 @@ class BrowserChannel:
                 data = self.host.media_data(request.key)
             body, mime = self.host.media_bytes(request.key, data, request.field, request.index, request.page)
         except MediaError as exc:
-            self._emit(proto.MediaReply(re=request.id, ok=False, message=str(exc)))
+            self._emit(proto.MediaReply(re=request.id, ok=False, message=cap(str(exc))))
             return
         except Exception as exc:  # never let a request vanish: the browser would wait forever
             log.exception("nblabel: media request failed")
-            self._emit(proto.MediaReply(re=request.id, ok=False, message=f"{type(exc).__name__}: {exc}"))
+            self._emit(proto.MediaReply(re=request.id, ok=False, message=cap(f"{type(exc).__name__}: {exc}")))
             return
         self._emit(proto.MediaReply(re=request.id, ok=True, mime=mime, size=len(body)), [body])

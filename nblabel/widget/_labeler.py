@@ -37,6 +37,7 @@ from ._cursor import Cursor
 from ._history import History
 from ._progress import Progress
 from ._queue import Queue
+from ._remote import check_remote
 from ._serving import Serving, check_columns, task_dict
 
 DEFAULT_KEYS = {"submit": "Enter", "skip": "s", "undo": "z", "redo": "Shift+Z", "back": "ArrowLeft", "legend": "?"}
@@ -60,6 +61,8 @@ class Labeler(anywidget.AnyWidget):
     order : "given", "shuffle" (with `seed`), "uncertain" or "confident".
     threshold, predictor_timeout, predictor_batch, predictor_labels : the settings `nblabel.Suggest` groups
         (`threshold`, `timeout` = 30 s, `batch` = 16, `labels`), for a plain `predictor`.
+    remote : "media" (default): remote images and styles inside task HTML and config styles are not loaded (a
+        placeholder says so); "all" loads them. Media fields given as URLs always load.
     """
 
     _esm = _STATIC / "widget.js"
@@ -71,7 +74,8 @@ class Labeler(anywidget.AnyWidget):
                  seed: int | None = None, id_column: str | None = None, keys: dict | None = None,
                  annotator_emails: dict[str, str] | None = None, threshold: float | None = None,
                  prefetch: int = 5, predictor_timeout: float | None = None, predictor_batch: int | None = None,
-                 predictor_labels: dict[str, str] | None = None) -> None:
+                 predictor_labels: dict[str, str] | None = None, remote: str = "media") -> None:
+        self._remote = check_remote(remote)
         suggest = Suggest.of(predictor, timeout=predictor_timeout, batch=predictor_batch, labels=predictor_labels,
                              threshold=threshold)
         self._lock = threading.RLock()
@@ -116,7 +120,8 @@ class Labeler(anywidget.AnyWidget):
         self._cursor = Cursor(queue, History())
         self._progress = Progress(self._source, queue)
         self._serving = serving = Serving(self._config, self._source, self._store, self._media, self.annotator, view,
-                                          self._cursor, self._progress, keys=self._keys, prefetch=prefetch)
+                                          self._cursor, self._progress, keys=self._keys, remote=self._remote,
+                                          prefetch=prefetch)
         self._answers = answers = Answers(self._config, self._source, self._store, self.annotator,
                                           _output.annotator_email(self.annotator, self._emails), view,
                                           self._cursor, self._progress, serving)

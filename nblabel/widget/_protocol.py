@@ -167,6 +167,7 @@ class State(msgspec.Struct, tag_field="type", tag="state", omit_defaults=True):
     can_back: bool
     cause: Cause | None = None
     outbox_key: str | None = None
+    remote: Literal["media", "all"] | None = None  # may task HTML and config styles load remote resources?
     notice: str | None = None
     suggest: Panel | None = None
 
@@ -223,11 +224,12 @@ def encode(message: Message) -> dict:
 
 
 def state(re: str | None, cause: Cause | None, *, config: dict | None, keys: dict, tasks: list[Task],
-          status: Status | None, error: str | None = None, outbox_key: str | None = None) -> State:
+          status: Status | None, error: str | None = None, outbox_key: str | None = None,
+          remote: str | None = None) -> State:
     """A `state` message from its parts (`status` None: a closed Labeler reports no progress)."""
     if status is None:
         return State(re=re, cause=cause, config=config, error=error, keys=keys, tasks=tasks, progress=None,
                      can_undo=False, can_redo=False, can_back=False)
     return State(re=re, cause=cause, config=config, error=error, keys=keys, tasks=tasks, progress=status.progress,
                  can_undo=status.can_undo, can_redo=status.can_redo, can_back=status.can_back,
-                 outbox_key=outbox_key, notice=status.notice, suggest=status.suggest)
+                 outbox_key=outbox_key, remote=remote, notice=status.notice, suggest=status.suggest)

@@ -46,11 +46,11 @@ class Serving:
     """What the annotator's screen is given of each task, headless (`current`) or in the browser."""
 
     def __init__(self, config: Config, source: TaskSource, store: Store, media: MediaServer, annotator: str,
-                 suggestions: SuggestionView, cursor: Cursor, progress: Progress, *, keys: dict,
+                 suggestions: SuggestionView, cursor: Cursor, progress: Progress, *, keys: dict, remote: str,
                  prefetch: int) -> None:
         self.config, self.source, self.store, self.media, self.annotator = config, source, store, media, annotator
         self.suggestions, self.cursor, self.progress = suggestions, cursor, progress
-        self.keys, self.prefetch = keys, prefetch
+        self.keys, self.remote, self.prefetch = keys, remote, prefetch
         self._served: set[str] = set()
         self._intro: dict | None = None
 
@@ -101,9 +101,10 @@ class Serving:
 
     # -- the browser -----------------------------------------------------------------------------------------
     def intro(self) -> dict:
-        """The part of every `state` that never changes: config tree, keys, the outbox's localStorage key."""
+        """The part of every `state` that never changes: config tree, keys, the outbox's localStorage key, and what
+        task HTML and config styles may load (`remote`)."""
         if self._intro is None:
-            self._intro = {"config": self.config.to_json(), "keys": self.keys,
+            self._intro = {"config": self.config.to_json(), "keys": self.keys, "remote": self.remote,
                            "outbox_key": f"nblabel-outbox:{self.store.id}:{self.annotator}"}
         return self._intro
 
