@@ -171,7 +171,8 @@ def test_what_the_real_labeler_sends_passes_the_browser_checks(js_page, tmp_path
     config = """<View><Text name="text" value="$text"/><Image name="image" value="$image"/>
       <Choices name="sentiment" toName="text" choice="single"><Choice value="Positive"/><Choice value="Negative"/>
       </Choices></View>"""
-    lab = nblabel.Labeler(rows, config, annotator="ui", store=tmp_path / "s.db", predictor=lambda ts: ["Positive"] * len(ts))
+    lab = nblabel.Labeler(rows, config, annotator="ui", store=tmp_path / "s.db",
+                          predictor=lambda ts: ["Positive"] * len(ts))
     ui = Browser(lab)
     ui.say({"type": "hello", "id": "h1"})
     ui.say({"type": "submit", "id": "s1", "key": "0", "result": choice("Positive")})

@@ -11,6 +11,8 @@
 | `_queue.py` | which task is next for one annotator: order, skipped requeue, leases |
 | `_history.py` | undo / redo / back bookkeeping |
 | `_progress.py` | counts, rate, ETA; headless lead time |
+| `_rerun.py` | a re-run cell supersedes its Labeler |
+| `_remote.py` | `remote=`: what task HTML and config styles may load in the browser |
 | `_output.py` | `Writeback`: `to_pandas`, `to_label_studio`, `export` of a store's annotations over its tasks |
 """
 

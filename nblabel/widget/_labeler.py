@@ -14,7 +14,6 @@ from __future__ import annotations
 import getpass
 import os
 import threading
-import weakref
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -38,11 +37,11 @@ from ._history import History
 from ._progress import Progress
 from ._queue import Queue
 from ._remote import check_remote
+from ._rerun import supersede
 from ._serving import Serving, check_columns, task_dict
 
 DEFAULT_KEYS = {"submit": "Enter", "skip": "s", "undo": "z", "redo": "Shift+Z", "back": "ArrowLeft", "legend": "?"}
 _STATIC = Path(__file__).parent.parent / "static"
-_LIVE: dict[tuple[str, str], weakref.ref[Labeler]] = {}  # (store, annotator) → the Labeler a re-run supersedes
 _SCORED = ("uncertain", "confident")
 
 
@@ -99,7 +98,7 @@ class Labeler(anywidget.AnyWidget):
         super().__init__()
         self._closed_reason: str | None = None
         self._closed = False
-        self._supersede()
+        supersede(self, self._store.path, self.annotator)
         self.on_msg(self._channel.receive)
         self._view.resume()
         if order not in _SCORED:  # a score order computes its ranking when the first task is asked for
@@ -134,14 +133,6 @@ class Labeler(anywidget.AnyWidget):
             answer=answers.from_browser, undo=answers.undo, redo=answers.redo, back=self._cursor.back,
             goto=lambda key: self._cursor.goto(key, id_from_key(key)), media_data=serving.media_data,
             media_bytes=self._media.serve, warm_up=lambda: view.warm_up(self._cursor.key()), bare=view.any_bare))
-
-    def _supersede(self) -> None:
-        slot = (os.path.abspath(self._store.path) if self._store.path != ":memory:" else f":memory:{id(self)}",
-                self.annotator)
-        old = _LIVE.get(slot)
-        if old is not None and (prev := old()) is not None and prev is not self:
-            prev.close(reason="replaced by a newer Labeler (the cell was re-run)")
-        _LIVE[slot] = weakref.ref(self)
 
     def close(self, reason: str = "closed") -> None:
         """Release this session's tasks so another session can take them; the store stays on disk."""
@@ -192,7 +183,10 @@ class Labeler(anywidget.AnyWidget):
             return ann
 
     def undo(self) -> dict | None:
-        """Withdraw the last submit or skip; that task becomes current, pre-filled. Returns it (None: nothing to undo)."""
+        """Withdraw the last submit or skip; that task becomes current, pre-filled.
+
+        Returns it (None: nothing to undo).
+        """
         with self._lock:
             return self._moved(self._answers.undo())
 
