@@ -85,9 +85,9 @@ def python_side(tmp: Path) -> None:
     window = [{"image": np.random.default_rng(i).integers(0, 256, (480, 640, 3), dtype=np.uint8)} for i in range(6)]
     lab = nblabel.Labeler(window, CONFIG, store=":memory:", prefetch=5)
     t = time.perf_counter()
-    lab._channel.state(None)
+    lab._channel.state(None, "headless")
     cold = time.perf_counter() - t
-    warm = timed(lambda: lab._channel.state(None))
+    warm = timed(lambda: lab._channel.state(None, "headless"))
     print(f"state with a 6-task window of 640x480 numpy images: first {cold * 1000:.1f} ms (markers, nothing encoded: "
           f"encoding waits for the request), then {warm * 1000:.2f} ms (cached)")
     lab.close()

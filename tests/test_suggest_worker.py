@@ -46,7 +46,7 @@ def test_raising_predictor_leaves_labeling_working_with_message():
     lab = nblabel.Labeler(df, CHOICES, annotator="a", store=":memory:", predictor=broken)
     assert lab.current["predictions"] == []
     assert "model exploded" in lab._suggest.error
-    assert "model exploded" in lab._channel.state(None).notice
+    assert "model exploded" in lab._channel.state(None, "headless").notice
     lab.submit(RESULT)
     assert lab.progress["done"] == 1
     lab.close()
@@ -64,7 +64,7 @@ def test_timeout_leaves_labeling_working_with_message():
     t0 = time.perf_counter()
     assert lab.current["predictions"] == []
     assert time.perf_counter() - t0 < 2
-    assert "timed out after 0.3 s" in lab._channel.state(None).notice
+    assert "timed out after 0.3 s" in lab._channel.state(None, "headless").notice
     ann = lab.submit(RESULT)
     assert ann["result"][0]["origin"] == "manual"
     release.set()
