@@ -25,8 +25,8 @@
 // -- Python → browser --------------------------------------------------------------------------------------------
 
 /**
- * The suggestion shown for a task.
- * @typedef {{id: number|null, model_version: string|null, score: number|null}} Shown
+ * The suggestion shown for a task (a missing version or score reads as null).
+ * @typedef {{id: number|null, model_version?: string|null, score?: number|null}} Shown
  */
 
 /**
@@ -167,7 +167,7 @@ const record = (fields) => (v, at) => {
 };
 
 const FLAGS = { can_undo: BOOL, can_redo: BOOL, can_back: BOOL };
-const SHOWN = record({ id: orNull(INT), model_version: orNull(STR), score: orNull(NUM) });
+const SHOWN = record({ id: orNull(INT), model_version: optional(orNull(STR)), score: optional(orNull(NUM)) });
 const TASK = record({
 	key: STR, id: PRESENT, data: OBJ, prefill: orNull(list(OBJ)), prefill_from: orNull(oneOf("annotation", "prediction")),
 	prediction: orNull(SHOWN), annotation_id: orNull(INT),

@@ -104,10 +104,11 @@ def decode(content: Any) -> Request:
 
 # -- Python → browser ------------------------------------------------------------------------------------------
 class Shown(msgspec.Struct):
-    """The suggestion shown for a task: its stored prediction id, model version and score."""
+    """The suggestion shown for a task: its stored prediction id, model version and score (Python sends all three;
+    a reader takes a missing version or score as None)."""
     id: int | None
-    model_version: str | None
-    score: float | None
+    model_version: str | None = None
+    score: float | None = None
 
 
 class Task(msgspec.Struct):
