@@ -87,18 +87,19 @@ def agreement(data: Any, config: Any = None, *, metrics: dict | None = None, thr
 def report(answers: Answers, *, metrics: dict | None = None, threshold: float = 0.5) -> AgreementReport:
     """The report over already loaded `Answers`."""
     live = answers.live()
-    task = live["task"].to_numpy(np.int64)
+    task = live.task
     keep = np.bincount(task, minlength=len(answers.ids))[task] >= 2
     if not keep.all():
-        live, task = live.iloc[np.flatnonzero(keep)], task[keep]
+        live = live.take(np.flatnonzero(keep))
+        task = live.task
     names = answers.annotators
-    raters = live["annotator"].cat.codes.to_numpy(np.int64)
+    raters = live.rater
     cols = columns(live, answers.config)
     unknown = set(metrics or {}) - set(cols)
     if unknown:
         raise KeyError(f"metrics= names no control {sorted(unknown)} (controls: {', '.join(cols)})")
     i, j = within(task)
-    results = live["result"].tolist() if any(callable(m) for m in (metrics or {}).values()) else None
+    results = live.result if any(callable(m) for m in (metrics or {}).values()) else None
     scored = []
     for name, col in cols.items():
         metric = (metrics or {}).get(name) or default_metric(col)
@@ -106,13 +107,13 @@ def report(answers: Answers, *, metrics: dict | None = None, threshold: float = 
         scored.append(_Scored(col, metric, s, details))
     n_tasks = len(answers.ids)
     pair_task = task[i]
-    used = np.unique(task)
+    used = task[_run_starts(task)] if len(task) else task
     per_task = {}
     rows = []
     for sc in scored:
         mean, count = group_mean(pair_task, sc.s, n_tasks)
         per_task[sc.col.name] = mean[used]
-        rows.append(_summary_row(sc, mean, count, task, raters, i, j, threshold, len(live)))
+        rows.append(_summary_row(sc, mean, count, task, raters, i, j, threshold))
     matrix = np.column_stack([sc.s for sc in scored]) if scored else np.full((len(i), 0), np.nan)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -124,23 +125,24 @@ def report(answers: Answers, *, metrics: dict | None = None, threshold: float = 
     per_task_df = pd.DataFrame(per_task, index=index)
     summary = pd.DataFrame(rows, index=pd.Index([sc.col.name for sc in scored], name="control"))
     pairs = _pair_matrix(raters[i], raters[j], pair_overall, names)
-    by_control = {sc.col.name: _pair_matrix(raters[i], raters[j], sc.s, names) for sc in scored}
-    gt = live["ground_truth"].to_numpy(bool)
+    by_control = {sc.col.name: pairs.copy() if len(scored) == 1 else _pair_matrix(raters[i], raters[j], sc.s, names)
+                  for sc in scored}
+    gt = live.ground_truth
     truth = _ground_truth(gt, raters, i, j, pair_overall, scored, names)
     overall = float(np.nanmean(per_task_df["overall"])) if per_task_df["overall"].notna().any() else np.nan
     return AgreementReport(summary, per_task_df, pairs, _per_label(scored), truth, overall, by_control)
 
 
-def _summary_row(sc: _Scored, mean, count, task, raters, i, j, threshold, n_live) -> dict:
+def _summary_row(sc: _Scored, mean, count, task, raters, i, j, threshold) -> dict:
     col, s = sc.col, sc.s
     has = count > 0
     valid = ~np.isnan(s)
     row = {"metric": sc.metric if isinstance(sc.metric, str) else getattr(sc.metric, "__name__", "custom"),
            "value": float(np.mean(mean[has])) if has.any() else np.nan,
-           "consensus_value": _consensus_value(s, valid, task, i, j, threshold, n_live),
+           "consensus_value": _consensus_value(s, valid, task, i, j, threshold),
            "n_tasks": int(has.sum()), "n_pairs": int(valid.sum())}
     if col.kind in ("category", "number"):
-        row.update(_coefficients(col, task, raters))
+        row.update(_coefficients(col, task, raters, i, j))
     if "mean_iou" in sc.details:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
@@ -149,33 +151,37 @@ def _summary_row(sc: _Scored, mean, count, task, raters, i, j, threshold, n_live
     return row
 
 
-def _consensus_value(s, valid, task, i, j, threshold, n_live) -> float:
+def _consensus_value(s, valid, task, i, j, threshold) -> float:
     """Mean over tasks of the share of annotators agreeing with the best-supported answer."""
     if not valid.any():
         return np.nan
-    vi, vj = i[valid], j[valid]
+    n_live = len(task)
+    vi, vj = (i, j) if valid.all() else (i[valid], j[valid])
     ok = s[valid] >= threshold
     support = 1 + np.bincount(vi[ok], minlength=n_live) + np.bincount(vj[ok], minlength=n_live)
     part = np.zeros(n_live, bool)
     part[vi] = True
     part[vj] = True
-    t = task[part]
-    m = np.bincount(t)
-    best = np.zeros(len(m))
-    np.maximum.at(best, t, support[part])
-    has = m > 0
-    return float(np.mean(best[has] / m[has]))
+    t = task[part]  # sorted: each task's rows are one run
+    starts = _run_starts(t)
+    best = np.maximum.reduceat(support[part], starts)
+    return float(np.mean(best / np.diff(np.r_[starts, len(t)])))
 
 
-def _coefficients(col: Column, task, raters) -> dict:
+def _run_starts(sorted_codes: np.ndarray) -> np.ndarray:
+    return np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
+
+
+def _coefficients(col: Column, task, raters, i, j) -> dict:
     """percent, mean Cohen's kappa, Fleiss' kappa, Krippendorff's alpha over one control's answers."""
-    units = task[col.row]
-    who = raters[col.row]
+    everyone = len(col.row) == len(task)  # every annotation answered: the answers are the live rows
+    units = task if everyone else task[col.row]
+    who = raters if everyone else raters[col.row]
     if col.kind == "number":
         values, codes = col.numbers, np.unique(col.numbers, return_inverse=True)[1].astype(np.int64)
     else:
         values = codes = col.codes
-    ii, jj = within(units)
+    ii, jj = (i, j) if everyone else within(units)
     level = _LEVELS.get(col.type, "nominal")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)

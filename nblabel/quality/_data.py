@@ -22,8 +22,26 @@ import pandas as pd
 from ..config._parse import Config, parse_config
 
 _PLACEHOLDER = "@nblabel.local"
-_ANN = ("task", "annotator", "id", "was_cancelled", "ground_truth", "lead_time", "created_at", "updated_at",
-        "result")
+
+
+@dataclass
+class Table:
+    """Annotations as parallel arrays (row = annotation); `take` selects rows."""
+
+    task: np.ndarray  # task position
+    rater: np.ndarray  # annotator code (index into `Answers.annotators`)
+    cancelled: np.ndarray
+    ground_truth: np.ndarray
+    result: list  # LS result lists
+    source: np.ndarray  # row of `Answers.anns` each row came from
+
+    def __len__(self) -> int:
+        return len(self.task)
+
+    def take(self, rows: np.ndarray) -> "Table":
+        """The rows `rows`, in that order."""
+        return Table(self.task[rows], self.rater[rows], self.cancelled[rows], self.ground_truth[rows],
+                     [self.result[r] for r in rows.tolist()], self.source[rows])
 
 
 @dataclass
@@ -31,27 +49,39 @@ class Answers:
     """Every annotation of a project as one table, with the config and the tasks it came from."""
 
     config: Config | None
-    ids: list  # task ids by position
     frame: pd.DataFrame  # the tasks (data columns + annotations), what consensus writes back to
-    table: pd.DataFrame  # one row per annotation, columns `_ANN` (+ `origins`)
-
-    def live(self) -> pd.DataFrame:
-        """Latest non-cancelled annotation per (task, annotator), ordered by task."""
-        t = self.table
-        t = t[~t["was_cancelled"].to_numpy(bool)]
-        key = t["task"].to_numpy(np.int64) * (len(self.annotators) + 1) + t["annotator"].cat.codes.to_numpy()
-        if len(np.unique(key)) != len(key):
-            # An annotator with several annotations of one task (possible in Label Studio): the latest counts.
-            stamp = t["updated_at"].fillna("").astype(str).to_numpy()
-            order = np.lexsort((stamp, key))
-            last = np.r_[key[order][1:] != key[order][:-1], True]
-            t = t.iloc[np.sort(order[last])]
-        return t
+    table: Table  # one row per annotation, in task order
+    annotators: list[str]  # names by annotator code
+    anns: list[dict]  # the annotation dicts, by `Table.source`
 
     @property
-    def annotators(self) -> list[str]:
-        """Annotator names in first-seen order."""
-        return list(self.table["annotator"].cat.categories)
+    def ids(self) -> pd.Index:
+        """Task ids by position."""
+        return self.frame.index
+
+    def field(self, key: str) -> list:
+        """One key of every annotation dict (lead_time, updated_at, …), by table row."""
+        return _pluck(self.anns, key)
+
+    def live(self) -> Table:
+        """Latest non-cancelled annotation per (task, annotator), ordered by task."""
+        t = self.table
+        rows = np.flatnonzero(~t.cancelled)
+        key = t.task[rows] * (len(self.annotators) + 1) + t.rater[rows]
+        if len(key) and np.bincount(key).max() > 1:
+            # An annotator with several annotations of one task (possible in Label Studio): the latest counts.
+            stamp = np.array([str(s or "") for s in _pluck([self.anns[i] for i in rows.tolist()], "updated_at")])
+            order = np.lexsort((stamp, key))
+            last = np.r_[key[order][1:] != key[order][:-1], True]
+            rows = rows[np.sort(order[last])]
+        return t.take(rows) if len(rows) != len(t) else t
+
+
+def _pluck(dicts: list, key: str) -> list:
+    try:
+        return list(map(dict.get, dicts, repeat(key)))
+    except TypeError:
+        return [d.get(key) if isinstance(d, dict) else None for d in dicts]
 
 
 def annotator_name(who: Any) -> str:
@@ -100,45 +130,52 @@ def load(data: Any, config: Any = None) -> Answers:
         config = (frame.attrs.get("nblabel") or {}).get("config")
     if config is not None and not isinstance(config, Config):
         config = parse_config(config)
-    return Answers(config, list(frame.index), frame, _table(frame["annotations"].tolist()))
+    table, names, anns = _table(frame["annotations"].tolist())
+    return Answers(config, frame, table, names, anns)
 
 
-def _table(columns: list) -> pd.DataFrame:
+def _table(cells: list) -> tuple[Table, list[str], list[dict]]:
     """One row per annotation dict of the `annotations` cells (each a list; None / NaN count as none)."""
-    counts = np.fromiter((len(a) if isinstance(a, list) else 0 for a in columns), np.int64, len(columns))
-    anns = list(chain.from_iterable(a for a in columns if isinstance(a, list) and a))
-    bad = next((a for a in anns if not isinstance(a, dict)), None)
-    if bad is not None:
-        raise TypeError(f"an annotation must be a Label Studio annotation dict, not {type(bad).__name__}: {bad!r}")
-    get = dict.get
-    who = list(map(get, anns, repeat("completed_by")))
-    names = _names(who)
-    results = [r if isinstance(r, list) else [] for r in map(get, anns, repeat("result"))]
-    out = pd.DataFrame({
-        "task": np.repeat(np.arange(len(columns), dtype=np.int64), counts),
-        "annotator": names,
-        "id": list(map(get, anns, repeat("id"))),
-        "was_cancelled": np.fromiter(map(bool, map(get, anns, repeat("was_cancelled"))), bool, len(anns)),
-        "ground_truth": np.fromiter(map(bool, map(get, anns, repeat("ground_truth"))), bool, len(anns)),
-        "lead_time": pd.to_numeric(pd.Series(list(map(get, anns, repeat("lead_time"))), dtype=object),
-                                   errors="coerce").to_numpy(float),
-        "created_at": list(map(get, anns, repeat("created_at"))),
-        "updated_at": list(map(get, anns, repeat("updated_at"))),
-    })
-    out["result"] = pd.Series(results, index=out.index, dtype=object)
-    return out
+    if not all(map(list.__instancecheck__, cells)):
+        cells = [a if isinstance(a, list) else [] for a in cells]
+    counts = np.fromiter(map(len, cells), np.int64, len(cells))
+    anns = list(chain.from_iterable(cells))
+    try:
+        results = list(map(dict.get, anns, repeat("result")))
+    except TypeError:
+        bad = next(a for a in anns if not isinstance(a, dict))
+        raise TypeError(f"an annotation must be a Label Studio annotation dict, not {type(bad).__name__}: "
+                        f"{bad!r}") from None
+    if not all(map(list.__instancecheck__, results)):
+        results = [r if isinstance(r, list) else [] for r in results]
+    codes, names = _names(_pluck(anns, "completed_by"))
+    n = len(anns)
+    table = Table(np.repeat(np.arange(len(cells), dtype=np.int64), counts), codes, _flag(anns, "was_cancelled"),
+                  _flag(anns, "ground_truth"), results, np.arange(n, dtype=np.int64))
+    return table, names, anns
 
 
-def _names(who: list) -> pd.Categorical:
-    """Annotator names, resolved once per distinct `completed_by` (a few annotators, many annotations)."""
+def _flag(anns: list, key: str) -> np.ndarray:
+    """A boolean key of every annotation (absent = False); all-False, the common case, without a second pass."""
+    values = _pluck(anns, key)
+    return np.array(values, dtype=bool) if any(values) else np.zeros(len(values), bool)
+
+
+def _names(who: list) -> tuple[np.ndarray, list[str]]:
+    """Annotator codes and names, each distinct `completed_by` resolved once (few annotators, many annotations)."""
     try:
         keys = list(map(dict.get, who, repeat("email")))  # the common shape: every completed_by an {"email"}
     except TypeError:
         keys = [w.get("email") if isinstance(w, dict) else w for w in who]
-    for i in [i for i, k in enumerate(keys) if not isinstance(k, (str, int))]:
-        keys[i] = annotator_name(who[i])
-    codes, uniques = pd.factorize(pd.Series(keys, dtype=object), sort=False)
-    names = [annotator_name(u) for u in uniques]
+    if None in keys:  # no email: a user id, a username, or nothing
+        keys = [k if k is not None else annotator_name(w) for k, w in zip(keys, who)]
+    index: dict = {}
+    try:
+        codes = np.fromiter(map(index.setdefault, keys, map(len, repeat(index))), np.int64, len(keys))
+    except TypeError:  # an unhashable email value
+        keys, index = [annotator_name(w) for w in who], {}
+        codes = np.fromiter(map(index.setdefault, keys, map(len, repeat(index))), np.int64, len(keys))
+    names = [annotator_name(k) for k in index]
     categories = list(dict.fromkeys(names))  # "alice" and "alice@nblabel.local" are one annotator
     remap = np.array([categories.index(n) for n in names], dtype=np.int64)
-    return pd.Categorical.from_codes(remap[codes] if len(codes) else codes, categories=categories)
+    return (remap[codes] if len(codes) else codes), categories

@@ -34,7 +34,10 @@ def cohen_by_pair(raters: np.ndarray, codes: np.ndarray, i: np.ndarray, j: np.nd
     swap = ra > rb
     ca, cb = np.where(swap, codes[j], codes[i]), np.where(swap, codes[i], codes[j])
     lo, hi = np.minimum(ra, rb), np.maximum(ra, rb)
-    groups, g = np.unique(lo * (int(raters.max()) + 1) + hi, return_inverse=True)
+    key = lo * (int(raters.max()) + 1) + hi
+    present = np.bincount(key) > 0  # rater pairs that met: a few codes, compressed without sorting
+    groups = np.flatnonzero(present)
+    g = (np.cumsum(present) - 1)[key]
     n_groups = len(groups)
     n = np.bincount(g, minlength=n_groups).astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -74,25 +74,34 @@ def controls_of(config: Any, items_types: dict[str, str]) -> list[tuple[str, str
     return out
 
 
-def columns(live: pd.DataFrame, config: Any) -> dict[str, Column]:
+def columns(live: Any, config: Any) -> dict[str, Column]:
     """A `Column` per control, read in one pass over the live annotations' result items."""
-    results = live["result"].tolist()
+    results = live.result
     lens = np.fromiter(map(len, results), np.int64, len(results))
     rows = np.repeat(np.arange(len(results), dtype=np.int64), lens)
     items = list(chain.from_iterable(results))
     names = _pluck(items, "from_name")
-    codes, uniques = pd.factorize(pd.Series(names, dtype=object), use_na_sentinel=True)
-    valid = np.flatnonzero(codes >= 0)
-    present, first = np.unique(codes[valid], return_index=True)
-    types = {uniques[k]: items[valid[p]].get("type") for k, p in zip(present.tolist(), first.tolist())}
-    by_name = {u: k for k, u in enumerate(uniques)}
+    if names and names.count(names[0]) == len(names):  # one control answered: nothing to split
+        codes, uniques = np.zeros(len(names), np.int64), [names[0]]
+    else:
+        index: dict = {}
+        codes = np.fromiter(map(index.setdefault, names, map(len, repeat(index))), np.int64, len(names))
+        uniques = list(index)
+    types = {}
+    for k, name in enumerate(uniques):
+        first = int(np.argmax(codes == k))
+        types[name] = items[first].get("type")
+    by_name = {u: k for k, u in enumerate(uniques) if u is not None}
     out = {}
-    item_arr = np.empty(len(items), dtype=object)
-    item_arr[:] = items
     for name, typ, tag, single, attrs in controls_of(config, types):
         k = by_name.get(name)
-        sel = np.flatnonzero(codes == k) if k is not None else np.empty(0, np.int64)
-        mine = item_arr[sel].tolist()
+        if k is None:
+            sel, mine = np.empty(0, np.int64), []
+        elif len(uniques) == 1:
+            sel, mine = np.arange(len(items), dtype=np.int64), items
+        else:
+            sel = np.flatnonzero(codes == k)
+            mine = [items[x] for x in sel.tolist()]
         if typ is None:
             typ = mine[0].get("type") if mine else "choices"
         kind = KINDS.get(typ, "regions")
@@ -130,10 +139,13 @@ def _column(name, typ, tag, kind, single, attrs, rows: np.ndarray, items: list, 
         col.row, col.numbers = rows[keep], nums[keep]
         return col
     keys = _keys(typ, values, single)
-    keep = np.fromiter((k is not None for k in keys), bool, len(keys))
-    codes, uniques = pd.factorize(pd.Series(keys, dtype=object)[keep])
-    col.row, col.codes = rows[keep], codes.astype(np.int64)
-    col.uniques = [_decode(typ, u, single) for u in uniques]
+    if None in keys:
+        keep = np.fromiter((k is not None for k in keys), bool, len(keys))
+        rows, keys = rows[keep], [k for k in keys if k is not None]
+    index: dict = {}
+    col.row = rows
+    col.codes = np.fromiter(map(index.setdefault, keys, map(len, repeat(index))), np.int64, len(keys))
+    col.uniques = [_decode(typ, u, single) for u in index]
     return col
 
 
