@@ -16,5 +16,8 @@
 """
 
 from ._agreement import AgreementReport, agreement
+from ._consensus import consensus, ground_truth
+from ._stats import annotator_stats
 
-__all__ = ["AgreementReport", "agreement"]
+# `find_label_issues` (likely-wrong labels) joins these from its own module.
+__all__ = ["AgreementReport", "agreement", "annotator_stats", "consensus", "ground_truth"]
