@@ -9,7 +9,8 @@ from xml.etree import ElementTree
 
 import pytest
 
-from nblabel.config._parse import Config, ConfigError, check_compatible, parse_config
+from nblabel.config._compat import check_compatible
+from nblabel.config._parse import Config, ConfigError, parse_config
 from nblabel._errors import ConfigError as ErrorsConfigError
 from nblabel._errors import QueueEmpty, TaskChanged
 from nblabel.config._tags import TAGS, lookup, suggest

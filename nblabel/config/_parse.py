@@ -22,7 +22,7 @@ from defusedxml.ElementTree import DefusedXMLParser
 from .._errors import ConfigError
 from ._tags import lookup, suggest
 
-__all__ = ["Config", "Control", "ObjectTag", "Tag", "check_compatible", "parse_config"]
+__all__ = ["Config", "Control", "ObjectTag", "Tag", "parse_config"]
 
 # Label Studio's own variable pattern (editor `parseValue`): "$" then word chars, dots,
 # brackets and braces ("$item.title", "$images[{{idx}}]"). The data column is the part
@@ -329,7 +329,3 @@ def parse_config(xml: str) -> Config:
     if root.tag != "View":
         raise ConfigError(f"{_describe(root)}: the root tag must be <View>{_at(root)}")
     return Config(xml, root)
-
-
-# Re-exported here: store compatibility is part of the config's public surface.
-from ._compat import check_compatible  # noqa: E402

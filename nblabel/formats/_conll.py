@@ -19,6 +19,7 @@ from itertools import accumulate
 from operator import itemgetter
 from typing import Any
 
+from .._errors import UnsupportedFormat
 from ._frame import Frame, convert_items, text_fields, texts_for
 from ._items import control_tags, item_annotations
 from ._treebank import chunk_tokens, clear_tokens, inert, span_tokenize
@@ -29,8 +30,6 @@ _START = itemgetter("start")
 
 def text_field(config: Any) -> str:
     """The data field CONLL2003 reads: the Text object a Labels control labels."""
-    from . import UnsupportedFormat
-
     objects = config.objects
     for control in config.controls.values():
         if control.tag != "Labels":

@@ -129,8 +129,12 @@ FLAT = frozenset(("Choices", "TextArea", "Chat", "chatmessage"))  # tags prettif
 
 
 def prettify(values: list[dict], tag: str) -> Any:
-    """JSON_MIN's value style (converter `prettify_result`): one Choices/TextArea region with one entry → that
-    entry; a single Choices/TextArea region → its value; anything else → the list of values."""
+    """JSON_MIN's value style in files (converter `prettify_result`): one Choices/TextArea region with one entry →
+    that entry; a single Choices/TextArea region → its value; anything else → the list of values.
+
+    Not the rule of a DataFrame's simple columns (`results._table.simple_values`), which gathers a control's
+    choices or texts across its regions (a multiple-choice answer is a list of labels, never a value dict): a
+    file must match the converter's bytes, a column is read by code, so the two rules differ on purpose."""
     flat = tag in ("Choices", "TextArea")
     if flat:
         key = "choices" if tag == "Choices" else "text"

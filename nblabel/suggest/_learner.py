@@ -23,6 +23,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..config._parse import Config
+from ._pipelines import is_pipeline
 from ._sources import choice_item, object_field
 
 
@@ -134,9 +135,7 @@ class Learner:
                 missing = [t for t in missing if t not in self._vectors]
                 for i in range(0, len(missing), self.batch_size):
                     chunk = missing[i:i + self.batch_size]
-                    vecs = np.asarray(self._encode(chunk), dtype=np.float32)
-                    norms = np.linalg.norm(vecs, axis=1, keepdims=True)
-                    vecs = vecs / np.where(norms == 0, 1, norms)
+                    vecs = normalise_rows(np.asarray(self._encode(chunk), dtype=np.float32))
                     self._vectors.update(zip(chunk, vecs))
         return np.stack([self._vectors[t] for t in texts]) if texts else np.zeros((0, 1), np.float32)
 
@@ -257,6 +256,12 @@ class _MultiHead:
                          for clf, rate in zip(self.clfs, self.rates)], axis=1)
 
 
+def normalise_rows(vecs: np.ndarray) -> np.ndarray:
+    """Unit-length rows (a zero row stays zero): cosine similarity is then a dot product."""
+    norms = np.linalg.norm(vecs, axis=1, keepdims=True)
+    return vecs / np.where(norms == 0, 1, norms)
+
+
 def _flat(values: Any) -> list:
     return [v for entry in values for v in (entry if isinstance(entry, list) else [entry])]
 
@@ -272,7 +277,6 @@ def _sparse(texts: list[str]):
 
 def _make_encoder(encoder: Any, max_length: int) -> Callable[[list[str]], np.ndarray]:
     """texts → vectors, from a model folder, a feature-extraction pipeline or a callable."""
-    from ._pipelines import is_pipeline
     if is_pipeline(encoder):
         def run_pipe(texts: list[str]) -> np.ndarray:
             out = encoder(texts, truncation=True, max_length=max_length)

@@ -14,7 +14,6 @@ import getpass
 import hashlib
 import json
 import os
-import re
 import threading
 import time
 import weakref
@@ -26,14 +25,15 @@ import anywidget
 
 from . import _output
 from ._channel import BrowserChannel
-from ..config._parse import Config, check_compatible, parse_config
+from ..config._compat import check_compatible
+from ..config._parse import Config, parse_config
 from .._errors import QueueEmpty
 from ._history import Action, History
-from ..tasks._media import MediaServer, digest as media_digest
+from ..tasks._media import MediaServer, media_digest
 from ._queue import Queue
 from ..results._validate import normalize_result, strip_origins, with_origins
 from ..store._sqlite import Store, session_owner
-from ..suggest._shown import Suggestions, digest
+from ..suggest._shown import Suggestions, prediction_digest
 from ..suggest._stats import SuggestionLog
 from ..tasks._ids import id_from_key, plain_id, task_key
 from ..tasks._source import ListSource, make_source
@@ -41,7 +41,6 @@ from ..tasks._source import ListSource, make_source
 
 DEFAULT_KEYS = {"submit": "Enter", "skip": "s", "undo": "z", "redo": "Shift+Z", "back": "ArrowLeft", "legend": "?"}
 _STATIC = Path(__file__).parent.parent / "static"
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")  # name@domain.tld: used as it is
 _LIVE: dict[tuple[str, str], "weakref.ref[Labeler]"] = {}  # (store, annotator) → the Labeler a re-run supersedes
 
 
@@ -168,13 +167,6 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
             if self._views:
                 self._emit(self._closed_state())
 
-    def _email(self, annotator: str) -> str:
-        if annotator in self._emails:
-            return self._emails[annotator]
-        # An annotator named by an email keeps it (a Label Studio server matches users by email); any other name
-        # gets the placeholder domain, so `completed_by` is always an email.
-        return annotator if _EMAIL.fullmatch(annotator) else f"{annotator}@nblabel.local"
-
     # -- task lookup -----------------------------------------------------------------------------------------
     def _current_key(self) -> str | None:
         if self._closed:
@@ -210,7 +202,8 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         shown = self._suggest.shown(self._predictions(key, wait=wait))
         if shown is None:
             return None, None
-        pid = shown.get("id") if isinstance(shown.get("id"), int) else self._store.prediction_id(key, digest(key, shown))
+        pid = shown.get("id") if isinstance(shown.get("id"), int) else self._store.prediction_id(
+            key, prediction_digest(key, shown))
         return shown, pid
 
     def _show(self, key: str, wait: bool) -> tuple[dict | None, int | None]:
@@ -359,7 +352,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
             if self._focus == key:
                 self._focus = self._history.after(key) if self._focus_from_back else None
                 self._focus_from_back = self._focus is not None
-        return _output.ls_annotation(row, self._email(self.annotator))
+        return _output.ls_annotation(row, _output.annotator_email(self.annotator, self._emails))
 
     def undo(self) -> dict | None:
         """Withdraw the last submit or skip; that task becomes current, pre-filled. Returns it (None: nothing to undo)."""
@@ -460,19 +453,29 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         return hit
 
     # -- write-back ------------------------------------------------------------------------------------------
+    @property
+    def config(self) -> Config:
+        """The parsed labeling config (`nblabel.Config`; its `.xml` is the config text)."""
+        return self._config
+
+    def _writeback(self) -> _output.Writeback:
+        return _output.Writeback(self._store, self._source, self._config, self.annotator, self._emails,
+                                 predictions=self._predictions, column_predictions=self._suggest.column_predictions)
+
     def to_pandas(self):
         """A new DataFrame: data + `annotations` + `predictions` + one simple column per control."""
         with self._lock:
-            return _output.to_pandas(self)
+            return self._writeback().to_pandas()
 
     def to_label_studio(self) -> list[dict]:
         """Label Studio task dicts (UTF-16 offsets), importable into a Label Studio server."""
         with self._lock:
-            return _output.to_label_studio(self)
+            return self._writeback().to_label_studio()
 
     def export(self, path: str | os.PathLike, format: str = "JSON") -> str:
+        """Write `to_pandas()` in a Label Studio export format (see `nblabel.export`); returns the path written."""
         with self._lock:
-            return _output.export(self, path, format)
+            return self._writeback().export(path, format)
 
 def _has_predictions(source) -> bool:
     return isinstance(source, ListSource) and any(extras.get("predictions") for _, _, extras in source.loaded())
