@@ -18,6 +18,7 @@
 from ._agreement import AgreementReport, agreement
 from ._consensus import consensus, ground_truth
 from ._stats import annotator_stats
+from . import _plots as plots  # matplotlib figures: pairs_heatmap, task_histogram, control_bars
 
 # `find_label_issues` (likely-wrong labels) joins these from its own module.
-__all__ = ["AgreementReport", "agreement", "annotator_stats", "consensus", "ground_truth"]
+__all__ = ["AgreementReport", "agreement", "annotator_stats", "consensus", "ground_truth", "plots"]

@@ -79,7 +79,7 @@ def _vote(answers: list[tuple[float, list[dict]]], typ: str) -> tuple[list[dict]
             acc += w
             if acc >= total / 2:
                 out = copy.deepcopy(it[:1])
-                out[0]["value"][key] = v
+                out[0]["value"][key] = int(v) if typ == "rating" and float(v).is_integer() else v
                 return out, False
     if kind == "text":
         texts = ["\n".join(map(str, (it[0].get("value") or {}).get("text", []))) for _, it in answers]
