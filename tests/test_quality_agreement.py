@@ -196,3 +196,24 @@ def test_bad_input_is_a_clear_error():
         nblabel.agreement(pd.DataFrame({"text": ["x"]}))
     with pytest.raises(TypeError, match="annotation dict"):
         nblabel.agreement([{"data": {"text": "x"}, "annotations": ["nope"]}], CONFIG)
+
+
+def test_task_agreement_reaches_json_json_min_and_csv(tmp_path):
+    import csv
+    import json
+
+    tasks = [task(0, ann("a", choice("Positive")), ann("b", choice("Positive")), ann("c", choice("Negative"))),
+             task(1, ann("a", choice("Neutral")))]
+    df = nblabel.read_label_studio(tasks, config=CONFIG)
+    nblabel.export(df, tmp_path / "plain.json", format="JSON", config=CONFIG)  # a Label Studio file: as the converter
+    assert all("agreement" not in t for t in json.loads((tmp_path / "plain.json").read_text()))
+    df.attrs["nblabel"]["annotator"] = "a"  # as a Labeler's to_pandas() frame says
+    nblabel.export(df, tmp_path / "t.json", format="JSON", config=CONFIG)
+    out = json.loads((tmp_path / "t.json").read_text())
+    assert out[0]["agreement"] == pytest.approx(100 / 3) and "agreement" not in out[1]
+    nblabel.export(df, tmp_path / "m.json", format="JSON_MIN", config=CONFIG, agreement=True)
+    records = json.loads((tmp_path / "m.json").read_text())
+    assert [r.get("agreement") for r in records] == [pytest.approx(100 / 3)] * 3 + [None]
+    nblabel.export(df, tmp_path / "t.csv", format="CSV", config=CONFIG)
+    rows = list(csv.DictReader(open(tmp_path / "t.csv", encoding="utf-8")))
+    assert [float(r["agreement"]) if r["agreement"] else None for r in rows] == [pytest.approx(100 / 3)] * 3 + [None]

@@ -246,3 +246,18 @@ def _label_counts(sc: _Scored) -> dict | None:
             acc[0] += 2 * cnt * (lab in la and lab in lb)
             acc[1] += cnt * ((lab in la) + (lab in lb))
     return out
+
+
+def task_percent(cells: list, config: Any = None) -> list[float | None]:
+    """Each task's overall agreement in percent (Label Studio Enterprise's task `agreement`), None for tasks
+    with fewer than two live annotations; `cells`: the `annotations` list of each task."""
+    if not any(isinstance(a, list) and len(a) >= 2 for a in cells):
+        return [None] * len(cells)  # nothing to compare: the common single-annotator export stays free
+    frame = pd.DataFrame(index=pd.RangeIndex(len(cells)))
+    frame["annotations"] = pd.Series(list(cells), index=frame.index, dtype=object)
+    per_task = report(load(frame, config)).per_task["overall"]
+    out: list[float | None] = [None] * len(cells)
+    for pos, value in zip(per_task.index.tolist(), per_task.tolist()):
+        if value == value:  # not NaN
+            out[pos] = 100.0 * value
+    return out
