@@ -3,7 +3,7 @@
     summary = nblabel.label_studio.push(lab_or_df, "http://localhost:8080", api_key, project="Reviews")
     df = nblabel.label_studio.pull("http://localhost:8080", api_key, project="Reviews")
 
-Rules (MISSION "Export and interop", "Offsets"):
+Rules:
 - what travels is the JSON export's task shape (`formats._json.tasks`): UTF-16 offsets on the wire and on the
   server, code points in DataFrames (`pull` reads through `read_label_studio`);
 - identity: each task carries `meta.nblabel_id` (its DataFrame index label; a list for a MultiIndex). A push
@@ -169,9 +169,11 @@ class TaskProvider(Protocol):
     JSON (UTF-16 offsets, `meta.nblabel_id`)."""
 
     @property
-    def config(self) -> Config: ...
+    def config(self) -> Config:
+        """The labeling config the tasks were labeled with (sent to the project)."""
 
-    def to_label_studio(self) -> list[dict]: ...
+    def to_label_studio(self) -> list[dict]:
+        """The tasks with their annotations and predictions, as Label Studio JSON."""
 
 
 def _local_tasks(source: Any, config: Any, id_column: Any) -> tuple[list[dict], str | None]:

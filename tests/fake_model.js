@@ -69,6 +69,7 @@ export class FakePython {
 		this.ackDelay = opts.ackDelay ?? 0;
 		this.outboxKey = opts.outboxKey ?? "nblabel-outbox:test-store:alice";
 		this.notice = opts.notice ?? null;
+		this.remote = opts.remote ?? null; // Labeler(remote=…); absent like an older Python when not given
 		this.all = (opts.tasks ?? []).map(FULL);
 		this.byKey = new Map(this.all.map((t) => [t.key, t]));
 		this.queue = this.all.map((t) => t.key); // keys without an answer, in order
@@ -214,6 +215,7 @@ export class FakePython {
 			...this.flags(),
 		};
 		if (this.notice) s.notice = this.notice;
+		if (this.remote) s.remote = this.remote;
 		return s;
 	}
 

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent / "nblabel"
 
 # Bottom up. A module may import modules of its own layer or of a layer below, never of a layer above.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("errors", ("nblabel._errors",)),
+    ("errors", ("nblabel._errors", "nblabel._brief")),  # exceptions and how their messages show values
     ("config", ("nblabel.config",)),
     ("tasks / results", ("nblabel.tasks", "nblabel.results")),
     ("store, formats, suggest, quality", ("nblabel.store", "nblabel.formats", "nblabel.suggest", "nblabel.quality")),

@@ -83,7 +83,7 @@ def test_large_mask_matches_sdk():
 
 
 def test_docs_example_decodes_like_the_sdk():
-    """The `brushlabels` example of Label Studio's result format (research/ls_formats.md §2): a 12-pixel RGBA."""
+    """The `brushlabels` example of Label Studio's result format (its docs' example): a 12-pixel RGBA."""
     rle = [0, 0, 0, 48, 57, 27, 254, 19, 0, 159, 255, 9, 128, 0]
     np.testing.assert_array_equal(nbrush.decode(rle), brush.decode_rle(rle))
     mask = nbrush.rle_to_mask(rle, 3, 4)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 
 import numpy as np
@@ -101,10 +102,9 @@ def test_unknown_engine_is_a_clear_error():
         nblabel.prelabel(_frame(3), CONFIG, _rule_factory(), engine="dask")
 
 
-def _tiny_classifier(tmp=[]):
-    """A randomly initialised two-label BERT small enough to build in the test (no downloads)."""
-    if tmp:
-        return tmp[0]
+@functools.lru_cache(maxsize=1)
+def _tiny_classifier():
+    """A randomly initialised two-label BERT small enough to build in the test (no downloads); built once."""
     import tempfile
     from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
     folder = tempfile.mkdtemp(prefix="nblabel-tinybert-")
@@ -117,7 +117,6 @@ def _tiny_classifier(tmp=[]):
     import torch
     torch.manual_seed(0)
     BertForSequenceClassification(cfg).save_pretrained(folder)
-    tmp.append(folder)
     return folder
 
 

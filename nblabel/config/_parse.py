@@ -16,6 +16,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field as dc_field
 from xml.etree.ElementTree import ParseError, TreeBuilder
 
+from .._brief import listing
+
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import DefusedXMLParser
 
@@ -283,10 +285,8 @@ class Config:
         if not missing:
             return
         fld, node, attr = missing[0]
-        shown = ", ".join(available[:20]) or "none"
-        if len(available) > 20:
-            shown += f", … ({len(available) - 20} more)"
-        also = f"; also missing: {', '.join(f for f, _, _ in missing[1:])}" if missing[1:] else ""
+        shown = listing(available)
+        also = f"; also missing: {listing(f for f, _, _ in missing[1:])}" if missing[1:] else ""
         raise ConfigError(
             f'{_describe(node)} {attr}="{node.attrs[attr]}": no column "{fld}" in the data '
             f"(columns: {shown}){also}{_at(node)}"

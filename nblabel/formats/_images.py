@@ -119,7 +119,8 @@ def corners(label: dict, width: float, height: float) -> list[tuple[float, float
     h = label["height"] / 100 * height
     theta = math.radians(label.get("rotation") or 0)
     cos, sin = math.cos(theta), math.sin(theta)
-    return [(x, y), (x + w * cos, y + w * sin), (x + w * cos - h * sin, y + w * sin + h * cos), (x - h * sin, y + h * cos)]
+    return [(x, y), (x + w * cos, y + w * sin), (x + w * cos - h * sin, y + w * sin + h * cos),
+            (x - h * sin, y + h * cos)]
 
 
 def output_values(item: Any) -> list[dict]:

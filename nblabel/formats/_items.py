@@ -100,14 +100,14 @@ def outputs_of(result: Any, schema: dict[str, str] | None) -> tuple[dict[str, li
 def chosen_annotations(frame: Frame, utf16: bool) -> Iterator[tuple[Any, dict, list]]:
     """(task id, data, annotations to export) per task, offsets converted as asked."""
     fields = text_fields(frame.config) if utf16 != frame.utf16 else None
-    for ident, data, annotations in frame.rows():
-        if len(annotations) == 1 and type(annotations[0]) is dict:  # the common case, inlined
-            a = annotations[0]
+    for ident, data, anns in frame.rows():
+        if len(anns) == 1 and type(anns[0]) is dict:  # the common case, inlined
+            a = anns[0]
             if a.get("was_cancelled") or a.get("skipped"):
                 continue
-            chosen = annotations
+            chosen = anns
         else:
-            chosen = item_annotations(annotations)
+            chosen = item_annotations(anns)
             if not chosen or chosen[0] is _NO_ANNOTATION:
                 yield ident, data, chosen
                 continue

@@ -34,7 +34,8 @@ class Learner:
     """
 
     def __init__(self, encoder: Any = None, *, retrain_every: int = 20, batch_size: int = 64,
-                 max_length: int = 256, C: float = 4.0, template: str = "This is {}.", prior_weight: float = 5.0) -> None:
+                 max_length: int = 256, C: float = 4.0, template: str = "This is {}.",
+                 prior_weight: float = 5.0) -> None:
         self.prior_weight = prior_weight
         self.retrain_every, self.batch_size, self.max_length = max(1, int(retrain_every)), batch_size, max_length
         self.C, self.template = C, template
@@ -74,6 +75,7 @@ class Learner:
 
     @property
     def model_version(self) -> str:
+        """Names the learner kind and its training round: it changes at each retrain."""
         kind = "embed" if self._encoder_arg is not None else "sparse"
         return f"nblabel-learner-{kind}-v{self._version}"
 
@@ -114,7 +116,8 @@ class Learner:
             z = np.exp((sims - sims.max(axis=1, keepdims=True)) * 20.0)
             return z / z.sum(axis=1, keepdims=True)
         p = head.predict_proba(X)
-        if self.prior_weight and head.n_train < 200 and not self.multiple:  # few labels: the label-name prior still knows something
+        # few labels: the label-name prior still knows something
+        if self.prior_weight and head.n_train < 200 and not self.multiple:
             sims = X @ self._label_vectors().T
             z = np.exp((sims - sims.max(axis=1, keepdims=True)) * 20.0)
             w = self.prior_weight / (self.prior_weight + head.n_train)
@@ -227,6 +230,7 @@ class Learner:
 
     @property
     def n_labels(self) -> int:
+        """How many tasks have a label to learn from."""
         with self._lock:
             return len(self._labels)
 

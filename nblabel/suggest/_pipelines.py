@@ -59,7 +59,8 @@ class PipelinePredictor:
         self.pipe, self.config, self.batch_size = pipe, config, batch_size
         task = _TASK_ALIASES.get(getattr(pipe, "task", ""), getattr(pipe, "task", ""))
         if task not in SUPPORTED:
-            raise ValueError(f"transformers pipeline task {task!r} is not supported (supported: {', '.join(SUPPORTED)})")
+            raise ValueError(f"transformers pipeline task {task!r} is not supported "
+                             f"(supported: {', '.join(SUPPORTED)})")
         self.task = task
         kinds = {"text-classification": ("choices",), "zero-shot-classification": ("choices",),
                  "image-classification": ("choices",), "token-classification": ("labels", "hypertextlabels"),

@@ -140,7 +140,10 @@ class Suggestions:
         return [as_prediction_list(v, self.config) for v in aligned.tolist()]
 
     def shown(self, preds: list[dict]) -> dict | None:
-        """`predictions[0]` by MISSION's rule: newest model version, then highest score; hidden below threshold."""
+        """The one prediction shown: the newest (`created_at`), then the highest score, then the first listed.
+
+        None when there is none or its score is below `threshold`.
+        """
         if not preds:
             return None
         ranked = sorted(enumerate(preds), key=lambda ip: (str(ip[1].get("created_at") or ""),

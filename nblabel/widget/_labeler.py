@@ -31,6 +31,7 @@ from .._errors import QueueEmpty
 from ._history import Action, History
 from ..tasks._media import MediaServer, media_digest
 from ._queue import Queue
+from ._remote import check_remote
 from ..results._validate import normalize_result, strip_origins, with_origins
 from ..store._sqlite import Store, session_owner
 from ..suggest._shown import Suggestions, prediction_digest
@@ -60,6 +61,8 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
     store : SQLite file (default ``./.nblabel/<config-hash>.db``) or ``":memory:"``. Local disks only.
     predictor : a column name, a Series, or a callable giving suggestions (Label Studio predictions or labels).
     order : "given", "shuffle" (with `seed`), "uncertain" or "confident".
+    remote : "media" (default): remote images and styles inside task HTML and config styles are not loaded (a
+        placeholder says so); "all" loads them. Media fields given as URLs always load.
     overlap : annotators per task across everyone sharing the store (1, the default: annotators do not
         coordinate, each labels every task). `coverage` (0–1): the share of tasks, picked reproducibly, that get
         `overlap` answers, the rest one. `overlap_first`: tasks others answered come before fresh ones.
@@ -73,9 +76,10 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
                  seed: int | None = None, id_column: str | None = None, keys: dict | None = None,
                  annotator_emails: dict[str, str] | None = None, threshold: float | None = None,
                  prefetch: int = 5, predictor_timeout: float = 30.0, predictor_batch: int = 16,
-                 predictor_labels: dict[str, str] | None = None, overlap: int = 1, coverage: float = 1.0,
-                 overlap_first: bool = False) -> None:
+                 predictor_labels: dict[str, str] | None = None, remote: str = "media", overlap: int = 1,
+                 coverage: float = 1.0, overlap_first: bool = False) -> None:
         super().__init__()
+        self._remote = check_remote(remote)
         self._lock = threading.RLock()
         self._config = config if isinstance(config, Config) else parse_config(config)
         self._source = make_source(data, id_column)
@@ -244,7 +248,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
             if not cancelled and self._source.has(key):
                 live = self._store.live(key, self.annotator)
                 if live is not None:
-                    self._suggest.observe(key, lambda: self._task_dict(key), live.result)
+                    self._suggest.observe(key, lambda k=key: self._task_dict(k), live.result)
 
     def _prefill(self, key: str, wait: bool = False) -> tuple[list | None, str | None]:
         live = self._store.live(key, self.annotator)
@@ -355,7 +359,10 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         return _output.ls_annotation(row, _output.annotator_email(self.annotator, self._emails))
 
     def undo(self) -> dict | None:
-        """Withdraw the last submit or skip; that task becomes current, pre-filled. Returns it (None: nothing to undo)."""
+        """Withdraw the last submit or skip; that task becomes current, pre-filled.
+
+        Returns it (None: nothing to undo).
+        """
         with self._lock:
             action = self._history.undo()
             if action is None:
