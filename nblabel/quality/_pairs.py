@@ -32,7 +32,11 @@ def within(units: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def group_mean(groups: np.ndarray, values: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
     """(mean, count) of `values` per group code, NaN values left out; mean NaN where a group has none."""
     ok = ~np.isnan(values)
-    count = np.bincount(groups[ok], minlength=size)
-    total = np.bincount(groups[ok], weights=values[ok], minlength=size)
+    if ok.all():  # the common case: no copies of the pair arrays
+        count = np.bincount(groups, minlength=size)
+        total = np.bincount(groups, weights=values, minlength=size)
+    else:
+        count = np.bincount(groups[ok], minlength=size)
+        total = np.bincount(groups[ok], weights=values[ok], minlength=size)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(count > 0, total / np.maximum(count, 1), np.nan), count
