@@ -29,7 +29,9 @@ def simulate(lab, truth, n):
         shown = lab._suggest.shown(cur["predictions"])
         right = truth[cur["id"]]
         if shown is not None and shown["result"][0]["value"]["choices"] == [right]:
-            lab.submit()
+            # a low-scored suggestion is a hint beside the options: the annotator picks it (Enter alone
+            # does not accept it); it still counts as accepted (origin "prediction")
+            lab.submit(answer(right) if lab._suggest.is_hint(shown) else None)
             accepted += 1
         else:
             lab.submit(answer(right))
@@ -107,7 +109,7 @@ def test_uncertain_order_serves_least_confident_first():
     seen = []
     while (cur := lab.current) is not None:
         seen.append(cur["data"]["text"])
-        lab.submit()
+        lab.submit(answer("Positive"))  # "b" (0.55) is only a hint: Enter alone would not accept it
     assert seen == ["b", "d", "a", "c"]
     lab = nblabel.Labeler(df, CONFIG, annotator="b", store=":memory:", predictor=model, order="confident")
     assert lab.current["data"]["text"] == "c"

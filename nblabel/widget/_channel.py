@@ -13,6 +13,7 @@ import logging
 
 from .._errors import ConfigError
 from ..tasks._media import MediaError
+from ..results._validate import strip_origins
 from ..tasks._ids import id_from_key, plain_id
 
 log = logging.getLogger("nblabel")
@@ -35,6 +36,8 @@ class BrowserChannel:
                 "prefill": prefill, "prefill_from": origin,
                 "prediction": None if shown is None else {"id": pid, "model_version": shown.get("model_version"),
                                                           "score": shown.get("score")},
+                "hint": strip_origins(shown["result"]) if self._suggest.is_hint(shown) and not live else None,
+                "refused": None if shown is not None else self._suggest.refusal(self._predictions(key)),
                 "annotation_id": live.id if live else None}
 
     def _window(self) -> list[dict]:
@@ -59,6 +62,8 @@ class BrowserChannel:
             state["error"] = str(exc)
         state["progress"] = self.progress
         state.update(self._flags())
+        if state["tasks"] and state["tasks"][0].get("refused"):
+            state["notice"] = state["tasks"][0]["refused"]
         if self._suggest.error:
             state["notice"] = self._suggest.error
         if self._has_predictor:

@@ -33,7 +33,7 @@ from ..tasks._media import MediaServer, digest as media_digest
 from ._queue import Queue
 from ..results._validate import normalize_result, strip_origins, with_origins
 from ..store._sqlite import Store, session_owner
-from ..suggest._shown import Suggestions, digest
+from ..suggest._shown import HINT_BELOW, Suggestions, digest
 from ..suggest._stats import SuggestionLog
 from ..tasks._ids import id_from_key, plain_id, task_key
 from ..tasks._source import ListSource, make_source
@@ -60,6 +60,9 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
     annotator : who labels (default: the OS user). Each annotator has their own queue.
     store : SQLite file (default ``./.nblabel/<config-hash>.db``) or ``":memory:"``. Local disks only.
     predictor : a column name, a Series, or a callable giving suggestions (Label Studio predictions or labels).
+    threshold : suggestions scored below it are not shown at all.
+    hint_below : a Choices suggestion scored below it (default 0.6) is shown as a hint beside the options
+        ("model suggests: Positive (52%)"), not pre-selected, so Enter / ``submit()`` does not accept it.
     order : "given", "shuffle" (with `seed`), "uncertain" or "confident".
     """
 
@@ -71,7 +74,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
                  seed: int | None = None, id_column: str | None = None, keys: dict | None = None,
                  annotator_emails: dict[str, str] | None = None, threshold: float | None = None,
                  prefetch: int = 5, predictor_timeout: float = 30.0, predictor_batch: int = 16,
-                 predictor_labels: dict[str, str] | None = None) -> None:
+                 predictor_labels: dict[str, str] | None = None, hint_below: float | None = HINT_BELOW) -> None:
         super().__init__()
         self._lock = threading.RLock()
         self._config = config if isinstance(config, Config) else parse_config(config)
@@ -92,7 +95,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         self._suggest = Suggestions(predictor, self._config, data, threshold,
                                     ids=getattr(self._source, "index", None), task_of=self._task_dict,
                                     timeout=predictor_timeout, batch_size=predictor_batch,
-                                    labels=predictor_labels, on_ready=self._suggestions_ready)
+                                    labels=predictor_labels, on_ready=self._suggestions_ready, hint_below=hint_below)
         self._shown: dict[str, tuple[dict | None, int | None]] = {}  # what the annotator saw, per task
         self._bare: set[str] = set()  # tasks sent to the browser before their suggestion was ready
         self._stats = SuggestionLog()
@@ -255,7 +258,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         if key in self._withdrawn:
             return strip_origins(self._withdrawn[key]), "annotation"
         shown, _ = self._shown_prediction(key, wait=wait)
-        if shown is not None:
+        if shown is not None and not self._suggest.is_hint(shown):
             return strip_origins(shown["result"]), "prediction"
         return None, None
 
@@ -307,8 +310,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
                 self._show(key, wait=True)
                 result, _ = self._prefill(key)
                 if result is None:
-                    raise ValueError("no suggestion is shown for this task: pass a result list, e.g. "
-                                     "lab.submit([{'from_name': ..., 'to_name': ..., 'type': ..., 'value': ...}])")
+                    raise ValueError(self._suggest.missing(self._predictions(key)))
             ann = self._commit(key, result, cancelled=False, lead_time=self._lead_time(key))
             self._push_state()
             return ann
