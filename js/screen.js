@@ -156,6 +156,7 @@ export class Screen {
 		let text = "";
 		let kind = "";
 		if (task.draft) [text, kind] = ["your refused answer — fix and resubmit", "draft"];
+		else if (task.refused) [text, kind] = [task.refused, "refused"];
 		else if (task.prefill_from === "annotation") [text, kind] = ["your earlier answer", "annotation"];
 		else if (task.prefill_from === "prediction" && task.prefill?.length) {
 			const p = task.prediction;

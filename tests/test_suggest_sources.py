@@ -129,3 +129,27 @@ def test_refused_suggestion_reaches_the_browser_as_a_notice(tmp_path):
     lab._on_msg(lab, {"type": "submit", "uid": "u1", "key": "1", "result": [], "lead_time": 1.0}, [])
     assert sent[-1]["type"] == "ack"  # the annotator's own (empty) answer is theirs to give
     assert lab.to_pandas().loc[1, "annotations"][0]["result"] == []
+
+
+def test_a_low_scored_choice_is_a_hint_not_a_selection():
+    df = pd.DataFrame({"text": ["meh", "great", "bad"]})
+    scores = {"meh": ("Positive", 0.52), "great": ("Positive", 0.97), "bad": ("Negative", 0.7)}
+    lab = nblabel.Labeler(df, CHOICES, annotator="a", store=":memory:", order="uncertain",
+                          predictor=lambda tasks: [scores[t["data"]["text"]] for t in tasks])
+    assert lab.current["data"]["text"] == "meh"  # the coin flip comes first …
+    payload = lab._task_payload("0")
+    assert payload["prefill"] is None and payload["prefill_from"] is None  # … and is not pre-selected
+    assert payload["hint"][0]["value"] == {"choices": ["Positive"]} and payload["prediction"]["score"] == 0.52
+    with pytest.raises(ValueError, match=r"only a hint \(score 0.52 < hint_below=0.6\)"):
+        lab.submit()  # Enter does not accept a hint
+    ann = lab.submit([{"from_name": "sentiment", "to_name": "text", "type": "choices",
+                       "value": {"choices": ["Positive"]}}])  # picking the hinted option is agreeing with it
+    assert ann["result"][0]["origin"] == "prediction" and ann["parent_prediction"] is not None
+    assert lab.current["data"]["text"] == "bad"
+    assert lab._task_payload("2")["prefill"][0]["value"] == {"choices": ["Negative"]}  # 0.7: pre-selected
+    assert lab.submit()["result"][0]["origin"] == "prediction"
+    lab.close()
+    lab = nblabel.Labeler(df, CHOICES, annotator="b", store=":memory:", order="uncertain", hint_below=None,
+                          predictor=lambda tasks: [scores[t["data"]["text"]] for t in tasks])
+    assert lab.submit()["result"][0]["value"] == {"choices": ["Positive"]}  # hint_below=None: the old behaviour
+    lab.close()
