@@ -122,6 +122,7 @@ class BrowserChannel:
         try:
             if not isinstance(key, str) or not self._source.has(key):
                 raise KeyError(f"unknown task key {key!r}")
+            self._check_task(key)  # an outbox replayed into a re-run cell: the task may hold other data now
             lead = content.get("lead_time")
             row = self._commit(key, [] if cancelled else content.get("result", []), cancelled=cancelled,
                                lead_time=float(lead) if isinstance(lead, (int, float)) else None, uid=uid)

@@ -11,8 +11,6 @@ Rules:
 from __future__ import annotations
 
 import getpass
-import hashlib
-import json
 import os
 import re
 import threading
@@ -29,9 +27,10 @@ from ._channel import BrowserChannel
 from ..config._parse import Config, check_compatible, parse_config
 from .._errors import QueueEmpty
 from ._history import Action, History
-from ..tasks._media import MediaServer, digest as media_digest
+from ..tasks._media import MediaServer, fields_hash
 from ._queue import Queue
 from ..results._validate import normalize_result, strip_origins, with_origins
+from ..store._default import announce, check_answers, check_served, default_store_path
 from ..store._sqlite import Store, session_owner
 from ..suggest._shown import HINT_BELOW, Suggestions, digest
 from ..suggest._stats import SuggestionLog
@@ -45,10 +44,6 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")  # name@domain.tld: used as it 
 _LIVE: dict[tuple[str, str], "weakref.ref[Labeler]"] = {}  # (store, annotator) → the Labeler a re-run supersedes
 
 
-def default_store_path(config: Config) -> Path:
-    return Path(".nblabel") / f"{config.hash}.db"
-
-
 class Labeler(BrowserChannel, anywidget.AnyWidget):
     """Label a DataFrame (or a list of dicts / Label Studio tasks) with a Label Studio config, in the notebook.
 
@@ -58,7 +53,8 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         (or `id_column`) is the task id.
     config : Label Studio XML labeling config.
     annotator : who labels (default: the OS user). Each annotator has their own queue.
-    store : SQLite file (default ``./.nblabel/<config-hash>.db``) or ``":memory:"``. Local disks only.
+    store : SQLite file (default ``./.nblabel/<config-hash>-<project>.db``, the project being the config's
+        ``$fields`` and the notebook's name) or ``":memory:"``. Local disks only.
     predictor : a column name, a Series, or a callable giving suggestions (Label Studio predictions or labels).
     threshold : suggestions scored below it are not shown at all.
     hint_below : a Choices suggestion scored below it (default 0.6) is shown as a hint beside the options
@@ -91,6 +87,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         self._keys = {**DEFAULT_KEYS, **(keys or {})}
         self._prefetch = max(1, int(prefetch))
         self._store = self._open_store(store)
+        check_answers(self._store, self._source, self._config)  # no answer to other data
         self._owner = session_owner()
         self._suggest = Suggestions(predictor, self._config, data, threshold,
                                     ids=getattr(self._source, "index", None), task_of=self._task_dict,
@@ -140,7 +137,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         else:
             opened.set_meta("config", self._config.signature())
         if new and store is None:
-            print(f"nblabel: annotations are stored in {Path(path).resolve()}")
+            print(announce(Path(path), self._config))
         return opened
 
     def _supersede(self) -> None:
@@ -180,8 +177,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         return self._focus if self._focus is not None else self._queue.head()
 
     def _fields_hash(self, key: str) -> str:
-        values = self._source.data(key, self._config.fields)
-        return hashlib.sha256(json.dumps(values, sort_keys=True, default=media_digest).encode()).hexdigest()[:16]
+        return fields_hash(self._source.data(key, self._config.fields))
 
     def _check_task(self, key: str) -> None:
         """First serve of a task in this session: its `$fields` exist and did not change since first labeled."""
@@ -189,7 +185,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
             return
         if isinstance(self._source, ListSource):
             self._config.check_fields(self._source.raw_keys(key))
-        self._store.check_served(key, self._fields_hash(key), id_from_key(key))
+        check_served(self._store, self._source, self._config, key, self._fields_hash(key))
         self._served.add(key)
 
     def _task_dict(self, key: str) -> dict:
@@ -340,7 +336,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         pred_meta = {k: shown.get(k) for k in ("model_version", "score") if k in shown} if shown else None
         row, before, repeated = self._store.save_annotation(
             key, self.annotator, result, was_cancelled=cancelled, lead_time=lead_time,
-            parent_prediction=pid if shown else None, prediction=pred_meta, uid=uid)
+            parent_prediction=pid if shown else None, prediction=pred_meta, uid=uid, fields_hash=self._fields_hash(key))
         if not repeated:
             if not cancelled:
                 self._suggest.observe(key, lambda: self._task_dict(key), row.result)

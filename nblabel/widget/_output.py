@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..tasks._media import export_data
 from ..results._offsets import convert_result
+from ..store._default import check_answers
 from ..store._sqlite import Annotation
 from ..tasks._ids import id_from_key, plain_id
 from ..tasks._source import FrameSource, json_safe
@@ -38,6 +39,9 @@ def ls_annotation(ann: Annotation, email: str) -> dict:
 
 
 def _grouped(lab: "Labeler") -> dict[str, list[dict]]:
+    if isinstance(lab._source, FrameSource):
+        lab._source.refresh()  # what is written out is the frame as it is now …
+    check_answers(lab._store, lab._source, lab._config)  # … and its answers must be to these rows
     groups: dict[str, list[dict]] = defaultdict(list)
     for ann in lab._store.iter_live():
         groups[ann.task_key].append(ls_annotation(ann, lab._email(ann.annotator)))
