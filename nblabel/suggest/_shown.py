@@ -55,7 +55,8 @@ class Suggestions:
     def __init__(self, predictor: Any, config: Config, data: Any, threshold: float | None = None,
                  ids: pd.Index | None = None, *, task_of: Callable[[str], dict] | None = None,
                  timeout: float = 30.0, batch_size: int = 16, labels: dict | None = None,
-                 on_ready: Callable[[list[str]], None] | None = None, hint_below: float | None = HINT_BELOW) -> None:
+                 on_ready: Callable[[list[str]], None] | None = None, hint_below: float | None = HINT_BELOW,
+                 on_version: Callable[[], bool] | None = None) -> None:
         self.config, self.threshold, self.hint_below = config, threshold, hint_below
         self._column: pd.Series | None = None
         self.worker = None
@@ -71,7 +72,7 @@ class Suggestions:
             self.learner = batch if isinstance(batch, Learner) else None
             self.worker = Worker(batch, lambda: getattr(batch, "model_version", None), task_of,
                                  lambda value, task: as_prediction_list(value, config, task),
-                                 batch_size=batch_size, timeout=timeout, on_ready=on_ready)
+                                 batch_size=batch_size, timeout=timeout, on_ready=on_ready, on_version=on_version)
         elif isinstance(predictor, str):
             if not isinstance(data, pd.DataFrame) or predictor not in data.columns:
                 raise ValueError(f"predictor={predictor!r} is not a column of the data")
@@ -109,6 +110,19 @@ class Suggestions:
         elif self.worker is not None:
             preds += self.worker.get(key, wait=wait) or []
         return preds
+
+    def refresh_shown(self, shown: dict[str, tuple[dict | None, Any]], bare: set[str], keep: set) -> list[str]:
+        """The model version changed: un-fix the suggestion of every task in `shown` but those on screen (`keep`)
+        when it came from another version or there was none, so the browser's prefetched tasks get the new model's.
+        They join `bare` (the owner pushes them again once computed) and are computed now; returns them."""
+        version = self.model_version
+        stale = [k for k, (pred, _) in shown.items()
+                 if k not in keep and (pred is None or pred.get("model_version") != version)]
+        for key in stale:
+            del shown[key]
+            bare.add(key)
+        self.want(stale)
+        return stale
 
     def ready(self, key: str) -> bool:
         """Whether the predictor already answered for this task (columns always have)."""

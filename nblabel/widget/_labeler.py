@@ -92,7 +92,8 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         self._suggest = Suggestions(predictor, self._config, data, threshold,
                                     ids=getattr(self._source, "index", None), task_of=self._task_dict,
                                     timeout=predictor_timeout, batch_size=predictor_batch,
-                                    labels=predictor_labels, on_ready=self._suggestions_ready, hint_below=hint_below)
+                                    labels=predictor_labels, on_ready=self._suggestions_ready, hint_below=hint_below,
+                                    on_version=self._suggestions_stale)
         self._shown: dict[str, tuple[dict | None, int | None]] = {}  # what the annotator saw, per task
         self._bare: set[str] = set()  # tasks sent to the browser before their suggestion was ready
         self._stats = SuggestionLog()
@@ -236,6 +237,19 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         with self._lock:
             if not self._closed:
                 self._push_state()
+
+    def _suggestions_stale(self) -> bool:
+        """Worker thread: the model version changed; tasks waiting in the browser get the new model's suggestion
+        (the task on screen keeps what it shows). False: the lock is busy, the worker asks again soon."""
+        if not self._lock.acquire(blocking=False):  # the cell may hold it while it waits on the worker
+            return False
+        try:
+            if not self._closed:
+                head = self._queue.window[0] if self._queue.window else None
+                self._suggest.refresh_shown(self._shown, self._bare, keep={self._focus, head})
+        finally:
+            self._lock.release()
+        return True
 
     def _learn_from_store(self) -> None:
         """A Learner on a store with answers (a re-run, a resumed session) starts from them."""
