@@ -170,6 +170,8 @@ export class Screen {
 
 	paintStatus() {
 		const s = this.session;
+		const loading = s.loaded ? null : this.body.querySelector(".nblabel-loading");
+		if (loading && s.loadingText) loading.textContent = s.loadingText;
 		this.progress.paint(s.displayProgress(), s.outbox.size, Boolean(s.held), s.limit);
 		this.#paintMessages(s.error, s.notice);
 		this.busy.hidden = !s.pending;

@@ -551,6 +551,15 @@ def test_a_coin_flip_suggestion_is_a_hint_beside_the_options_not_a_selection(fe_
     lab.close()
 
 
+def test_the_wait_for_the_first_task_says_what_python_is_loading(fe_page):
+    mount(fe_page, SENTIMENT, text_tasks(2), wait=False, holdHello=True,
+          loading="Loading the model all-MiniLM-L6-v2, then scoring 2 tasks to put the least certain first…")
+    fe_page.wait_for_function("() => /all-MiniLM-L6-v2/.test(document.querySelector('.nblabel-loading')?.textContent)")
+    fe_page.evaluate("window.__nb.python.send(window.__nb.python.state())")  # the model is ready: the first task
+    fe_page.wait_for_function("() => !document.querySelector('.nblabel-loading')")
+    assert shown_text(fe_page) == "review number 0"
+
+
 # -- safety --------------------------------------------------------------------------------------------------
 
 PAYLOAD = '<img src=x onerror="window.__xss=1"><script>window.__xss=1</script>'

@@ -111,6 +111,19 @@ class Suggestions:
             preds += self.worker.get(key, wait=wait) or []
         return preds
 
+    def loading(self, scoring: int | None = None) -> str | None:
+        """What the widget says while it waits for the first state (None: nothing slow is pending).
+
+        `scoring`: the number of tasks an uncertainty order must score before the first task (0: none)."""
+        status = getattr(self.learner, "status", None)
+        steps = [status.rstrip("…")] if status else []
+        if scoring:
+            steps.append(f"scoring {scoring:,} tasks to put the least certain first")
+        if not steps:
+            return None
+        text = ", then ".join(steps) + "…"
+        return text[0].upper() + text[1:]
+
     def refresh_shown(self, shown: dict[str, tuple[dict | None, Any]], bare: set[str], keep: set) -> list[str]:
         """The model version changed: un-fix the suggestion of every task in `shown` but those on screen (`keep`)
         when it came from another version or there was none, so the browser's prefetched tasks get the new model's.

@@ -83,6 +83,12 @@ class BrowserChannel:
         if key is not None and not self._suggest.ready(key):
             self._suggest.worker.get(key, wait=True, timeout=min(budget, self._suggest.worker.timeout))
 
+    def _say_loading(self) -> None:
+        """Before slow work (a model loading, every task scored): say what the widget waits for."""
+        message = self._suggest.loading(scoring=(self._source.total or 1) if self._queue.unscored else 0)
+        if message:
+            self._emit({"type": "loading", "message": message})
+
     def _push_state(self) -> None:
         if self._views:
             self._emit(self._state())
@@ -104,6 +110,7 @@ class BrowserChannel:
                     self._emit(self._closed_state())
                 elif kind == "hello":
                     self._views = True
+                    self._say_loading()
                     self._first_suggestion()
                     self._emit(self._state())
                 elif kind in ("submit", "skip"):
