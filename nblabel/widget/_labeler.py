@@ -25,7 +25,7 @@ import anywidget
 from . import _output
 from ._channel import BrowserChannel
 from ..config._parse import Config, check_compatible, parse_config
-from .._errors import QueueEmpty
+from .._errors import QueueEmpty, user_facing
 from ._history import Action, History
 from ..tasks._media import MediaServer, fields_hash
 from ._queue import Queue
@@ -65,6 +65,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
     _esm = _STATIC / "widget.js"
     _css = _STATIC / "widget.css"
 
+    @user_facing
     def __init__(self, data: Any, config: str | Config, *, annotator: str | None = None,
                  store: str | os.PathLike | None = None, predictor: Any = None, order: str = "given",
                  seed: int | None = None, id_column: str | None = None, keys: dict | None = None,
@@ -151,6 +152,8 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
 
     def close(self, reason: str = "closed") -> None:
         """Release this session's tasks so another session can take them; the store stays on disk."""
+        if "_closed" not in self.__dict__:  # the constructor failed: only the widget's comm to close
+            return super().close()
         with self._lock:
             if self._closed:
                 return
@@ -445,6 +448,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         return hit
 
     # -- write-back ------------------------------------------------------------------------------------------
+    @user_facing
     def to_pandas(self):
         """A new DataFrame: data + `annotations` + `predictions` + one simple column per control."""
         with self._lock:
