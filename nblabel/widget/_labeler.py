@@ -167,6 +167,9 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
             if self._views:
                 self._emit(self._closed_state())
 
+    def __repr__(self) -> str:
+        return _output.describe(self)
+
     def _email(self, annotator: str) -> str:
         if annotator in self._emails:
             return self._emails[annotator]

@@ -38,6 +38,24 @@ def ls_annotation(ann: Annotation, email: str) -> dict:
     }
 
 
+def describe(lab: "Labeler") -> str:
+    """The plain-text repr: who labels, how far along, and where the answers are kept."""
+    if "_closed" not in lab.__dict__:
+        return "Labeler(not constructed)"
+    p = lab.progress
+    done = f"{p['done']}/{p['total']} done" if p["total"] is not None else f"{p['done']} done"
+    skipped = f", {p['skipped']} skipped" if p["skipped"] else ""
+    path = lab._store.path
+    if path != ":memory:":
+        try:
+            rel = os.path.relpath(path)
+            path = rel if not rel.startswith("..") else path
+        except ValueError:  # another drive (Windows)
+            pass
+    closed = f", {lab._closed_reason}" if lab._closed else ""
+    return f"Labeler(annotator={lab.annotator!r}, {done}{skipped}, store={path!r}{closed})"
+
+
 def _grouped(lab: "Labeler") -> dict[str, list[dict]]:
     if isinstance(lab._source, FrameSource):
         lab._source.refresh()  # what is written out is the frame as it is now …
