@@ -153,3 +153,22 @@ def test_a_low_scored_choice_is_a_hint_not_a_selection():
                           predictor=lambda tasks: [scores[t["data"]["text"]] for t in tasks])
     assert lab.submit()["result"][0]["value"] == {"choices": ["Positive"]}  # hint_below=None: the old behaviour
     lab.close()
+
+
+def test_boxes_in_percent_become_rectangles():
+    boxes = """<View><Image name="img" value="$image"/>
+    <RectangleLabels name="box" toName="img"><Label value="Cat"/><Label value="Dog"/></RectangleLabels></View>"""
+    cfg = parse_config(boxes)
+    p = to_prediction([(10, 20, 30.5, 40, "Cat", 0.8), (0, 0, 50, 50, "Dog", 0.6)], cfg)
+    assert p["result"][0]["value"] == {"x": 10.0, "y": 20.0, "width": 30.5, "height": 40.0, "rotation": 0,
+                                       "rectanglelabels": ["Cat"]}
+    assert p["result"][0]["type"] == "rectanglelabels" and p["result"][1]["score"] == 0.6 and p["score"] == 0.6
+    assert all(len(r["id"]) == 10 for r in as_prediction_list([(1, 2, 3, 4, "Dog")], cfg)[0]["result"])  # intake
+    df = pd.DataFrame({"image": ["https://example.org/cat.jpg"]})
+    lab = nblabel.Labeler(df, boxes, annotator="a", store=":memory:",
+                          predictor=lambda tasks: [[(10, 20, 30, 40, "Cat", 0.9)] for _ in tasks])
+    ann = lab.submit()  # accepted as drawn
+    assert ann["result"][0]["value"]["rectanglelabels"] == ["Cat"] and ann["result"][0]["origin"] == "prediction"
+    lab.close()
+    with pytest.raises(ValueError, match="RectangleLabels"):
+        to_prediction([(1, 2, 3, 4, "PER")], parse_config(NER))

@@ -7,6 +7,8 @@ predictions only. Accepted values, per task:
 - a label (str/int/bool) for the config's first control, `(label, score)`;
 - spans for a Labels control: a list of `(start, end, label)` or `(start, end, label, score)`, offsets in code
   points (Python's), the text filled in from the task;
+- boxes for a RectangleLabels control: a list of `(x, y, width, height, label)` or `(…, label, score)`, in percent
+  of the image (Label Studio's units: 0–100 from the top-left corner);
 - `None` / NaN: no suggestion.
 
 Every prediction leaves here with an `id` on each result item (Label Studio gives imported items ids the same way):
@@ -69,6 +71,15 @@ def _is_span(v: Any) -> bool:
             and isinstance(v[2], str))
 
 
+def _is_box(v: Any) -> bool:
+    return (isinstance(v, (tuple, list)) and len(v) in (5, 6) and all(_is_number(x) for x in v[:4])
+            and isinstance(v[4], str) and (len(v) == 5 or v[5] is None or _is_number(v[5])))
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) or type(v).__name__.startswith(("int", "float"))
+
+
 def _is_int(v: Any) -> bool:
     return isinstance(v, int) and not isinstance(v, bool) or type(v).__name__.startswith("int")
 
@@ -87,6 +98,8 @@ def to_prediction(value: Any, config: Config, task: dict | None = None) -> dict 
         return None
     if isinstance(value, (list, tuple)) and value and all(_is_span(v) for v in value):
         return _spans(value, config, task)
+    if isinstance(value, (list, tuple)) and value and all(_is_box(v) for v in value):
+        return _boxes(value, config)
     score = None
     if isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], (int, float)) \
             and not isinstance(value[1], bool) and not _is_span(value):
@@ -117,6 +130,25 @@ def _spans(spans, config: Config, task: dict | None) -> dict:
     pred = {"result": items}
     if scores:
         pred["score"] = sum(scores) / len(scores)
+    return pred
+
+
+def _boxes(boxes, config: Config) -> dict:
+    control = first_control(config, ("rectanglelabels",))
+    if control is None:
+        raise ValueError("(x, y, width, height, label) boxes need a <RectangleLabels> control in the config")
+    items, scores = [], []
+    for box in boxes:
+        x, y, w, h = (float(v) for v in box[:4])
+        item = {"from_name": control.name, "to_name": control.to_name[0], "type": "rectanglelabels",
+                "value": {"x": x, "y": y, "width": w, "height": h, "rotation": 0, "rectanglelabels": [box[4]]}}
+        if len(box) == 6 and box[5] is not None:
+            item["score"] = float(box[5])
+            scores.append(item["score"])
+        items.append(item)
+    pred = {"result": items}
+    if scores:
+        pred["score"] = min(scores)  # the suggestion is as sure as its least sure box (as the detection adapter)
     return pred
 
 
