@@ -43,7 +43,7 @@ def ls_annotation(ann: Annotation, email: str) -> dict:
     """A stored annotation as a Label Studio annotation dict (offsets as stored: code points)."""
     return {
         "id": ann.id, "completed_by": {"email": email}, "result": ann.result,
-        "was_cancelled": ann.was_cancelled, "ground_truth": False,
+        "was_cancelled": ann.was_cancelled, "ground_truth": ann.ground_truth,
         "created_at": ann.created_at, "updated_at": ann.updated_at, "draft_created_at": None,
         "lead_time": ann.lead_time, "prediction": ann.prediction or {}, "result_count": len(ann.result),
         "unique_id": ann.unique_id, "import_id": None, "last_action": None, "bulk_created": False,
