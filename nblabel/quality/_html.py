@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import math
 from html import escape
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from ._agreement import AgreementReport
+from typing import Any
 
 _STYLE = """<style>
 .nblabel-agreement{font:12px var(--jp-ui-font-family,system-ui,sans-serif);color:var(--jp-ui-font-color1,#222)}
@@ -40,8 +37,9 @@ def _cell(value, bar: bool = False) -> str:
     return f"<td>{escape(str(value))}</td>"
 
 
-def report_html(rep: "AgreementReport", worst: int = 5) -> str:
-    """Summary per control, overall agreement and the `worst` tasks, as one HTML fragment."""
+def report_html(rep: Any, worst: int = 5) -> str:
+    """Summary per control, overall agreement and the `worst` tasks of an agreement report, as one HTML fragment
+    (`rep` is typed loosely: this module sits below the report's and imports nothing from it)."""
     cols = [(k, label) for k, label in _COLUMNS if k in rep.summary.columns and rep.summary[k].notna().any()]
     head = "".join(f"<th>{escape(label)}</th>" for _, label in cols)
     rows = []
