@@ -15,7 +15,8 @@ from .quality import agreement, annotator_stats, consensus, ground_truth
 from . import brush, label_studio as label_studio
 
 __all__ = [
-    "Config", "ConfigError", "brush", "Labeler", "Learner", "prelabel", "QueueEmpty", "TaskChanged", "export",
-    "parse_config", "read_label_studio", "to_datasets", "agreement", "annotator_stats", "consensus", "ground_truth",
+    "Config", "ConfigError", "agreement", "annotator_stats", "consensus", "ground_truth", "brush", "Labeler",
+    "Learner", "prelabel", "QueueEmpty", "TaskChanged", "export", "parse_config", "read_label_studio",
+    "to_datasets",
 ]
 __version__ = "0.1.0"

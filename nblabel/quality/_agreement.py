@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._html import report_html
 from ._data import Answers, load
 from ._metrics import default_metric, scores
 from ._pairs import group_mean, within
@@ -58,7 +59,6 @@ class AgreementReport:
         return self.per_task.sort_values("overall", kind="stable").head(n)
 
     def _repr_html_(self) -> str:
-        from ._html import report_html
 
         return report_html(self)
 

@@ -38,7 +38,8 @@ def _cell(value, bar: bool = False) -> str:
 
 
 def report_html(rep: Any, worst: int = 5) -> str:
-    """Summary per control, overall agreement and the `worst` tasks of an `AgreementReport`, as HTML."""
+    """Summary per control, overall agreement and the `worst` tasks of an agreement report, as one HTML fragment
+    (`rep` is typed loosely: this module sits below the report's and imports nothing from it)."""
     cols = [(k, label) for k, label in _COLUMNS if k in rep.summary.columns and rep.summary[k].notna().any()]
     head = "".join(f"<th>{escape(label)}</th>" for _, label in cols)
     rows = []

@@ -6,9 +6,10 @@ Default metric per control kind (override with `agreement(..., metrics={name: "j
 |---|---|---|
 | single Choices, Taxonomy, DateTime, Pairwise, Ranker | "exact" | 1 if equal, else 0 |
 | multiple Choices | "jaccard" | shared choices / all choices of both |
-| Rating, Number | "numeric" | 1 − difference / range (Rating: 1..maxRating; Number: min..max, else the answers' range) |
+| Rating, Number | "numeric" | 1 − difference / range (Rating 1..maxRating; Number min..max, else seen range) |
 | TextArea | "edit" | 1 − Levenshtein distance / longer length (texts joined by newlines) |
-| spans (Labels, HyperTextLabels, ParagraphLabels, TimeSeriesLabels, TimelineLabels) | "overlap_f1" | F1 of spans matched by overlap and label |
+| spans (Labels, HyperTextLabels, ParagraphLabels, TimeSeriesLabels, TimelineLabels) | "overlap_f1" |
+|   | | F1 of spans matched by overlap and label |
 | shapes, keypoints, brush, video tracks | "iou_f1" | F1 of regions matched by IoU ≥ 0.5 and label |
 | per-region Choices / TextArea / Rating / Number | "region" | the answers of regions matched by geometry |
 

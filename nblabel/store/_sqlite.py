@@ -134,10 +134,13 @@ class Store:
         self.id = self._meta_setdefault("store_id", uuid.uuid4().hex[:12])
 
     def _migrate(self) -> None:
-        """Stores made before a column existed gain it (ALTER TABLE keeps every row)."""
-        have = {r[1] for r in self._db.execute("PRAGMA table_info(annotations)")}
-        if "ground_truth" not in have:
-            self._db.execute("ALTER TABLE annotations ADD COLUMN ground_truth INTEGER NOT NULL DEFAULT 0")
+        """Columns added since a store file was first made."""
+        with self._lock:
+            have = {r[1] for r in self._db.execute("PRAGMA table_info(annotations)")}
+            if "fields_hash" not in have:  # the `$fields` an answer was given on (NULL in older rows: see served)
+                self._db.execute("ALTER TABLE annotations ADD COLUMN fields_hash TEXT")
+            if "ground_truth" not in have:
+                self._db.execute("ALTER TABLE annotations ADD COLUMN ground_truth INTEGER NOT NULL DEFAULT 0")
 
     # -- plumbing --------------------------------------------------------------------------------------------
     def _tx(self, fn, *args):
@@ -198,12 +201,13 @@ class Store:
 
     def save_annotation(self, task_key: str, annotator: str, result: list, *, was_cancelled: bool = False,
                         lead_time: float | None = None, parent_prediction: int | None = None,
-                        prediction: dict | None = None, uid: str | None = None,
+                        prediction: dict | None = None, uid: str | None = None, fields_hash: str | None = None,
                         ) -> tuple[Annotation, dict | None, bool]:
         """Insert or update the annotator's live annotation of a task; committed on return.
 
         Returns (the row, the row's snapshot before this call or None if it was new, whether `uid` was seen before:
-        a re-sent submit is acknowledged again without writing twice).
+        a re-sent submit is acknowledged again without writing twice). `fields_hash`: the hash of the task's
+        `$fields` the answer was given on (see `answer_hashes`).
         """
         def run(c):
             if uid is not None:
@@ -213,16 +217,17 @@ class Store:
                     return _row(row), None, True
             stamp = now_iso()
             body = (json.dumps(result, ensure_ascii=False), int(was_cancelled), stamp, lead_time, parent_prediction,
-                    json.dumps(prediction) if prediction else None)
+                    json.dumps(prediction) if prediction else None, fields_hash)
             old = c.execute(f"SELECT {_COLUMNS} FROM annotations WHERE task_key = ? AND annotator = ? AND deleted = 0",
                             (task_key, annotator)).fetchone()
             if old:
                 c.execute("UPDATE annotations SET result = ?, was_cancelled = ?, updated_at = ?, lead_time = ?, "
-                          "parent_prediction = ?, prediction = ? WHERE id = ?", (*body, old[0]))
+                          "parent_prediction = ?, prediction = ?, fields_hash = ? WHERE id = ?", (*body, old[0]))
                 ann_id = old[0]
             else:
                 c.execute("INSERT INTO annotations (result, was_cancelled, updated_at, lead_time, parent_prediction, "
-                          "prediction, task_key, annotator, created_at, unique_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                          "prediction, fields_hash, task_key, annotator, created_at, unique_id) "
+                          "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                           (*body, task_key, annotator, stamp, str(uuid.uuid4())))
                 ann_id = c.lastrowid
             if uid is not None:
@@ -254,7 +259,10 @@ class Store:
 
     # -- served tasks ----------------------------------------------------------------------------------------
     def check_served(self, task_key: str, fields_hash: str, task_id: Any) -> None:
-        """Remember a task's `$fields` hash when first served; raise `TaskChanged` if it differs later."""
+        """Remember a task's `$fields` hash when first served; raise `TaskChanged` if it differs later.
+
+        Also for a task shown but not answered: a browser's outbox may still hold an answer given on the old
+        fields (replayed after a restart), and only this check stands between it and the new ones."""
         def run(c):
             row = c.execute("SELECT fields_hash FROM served WHERE task_key = ?", (task_key,)).fetchone()
             if row is None:
@@ -264,6 +272,19 @@ class Store:
                     f"task {task_id!r} changed since it was first labeled in this store ({self.path}): its labeled "
                     "fields differ. Use a new store, or give changed rows new ids (index labels).")
         self._tx(run)
+
+    def answer_hashes(self) -> dict[str, set[str]]:
+        """task_key → the `$fields` hashes its live answers were given on (older rows: the hash when first served)."""
+        out: dict[str, set[str]] = {}
+        rows = self._query("SELECT task_key, COALESCE(fields_hash, (SELECT s.fields_hash FROM served s "
+                           "WHERE s.task_key = annotations.task_key)) FROM annotations WHERE deleted = 0")
+        for key, h in rows:
+            if h is not None:
+                if key in out:
+                    out[key].add(h)
+                else:
+                    out[key] = {h}
+        return out
 
     # -- leases ----------------------------------------------------------------------------------------------
     def try_lease(self, task_key: str, annotator: str, owner: str, limit: int | None = None) -> str:
@@ -280,8 +301,8 @@ class Store:
                             (task_key, annotator)).fetchone()
             if row and row[0] != owner and row[1] > now and _owner_alive(row[0]):
                 return "taken"
-            mine = row is not None and row[0] == owner
-            if limit is not None and not mine and self._others(c, task_key, annotator, now) >= limit:
+            if limit is not None and not (row and row[0] == owner) \
+                    and self._others(c, task_key, annotator, now) >= limit:
                 return "full"
             c.execute("INSERT OR REPLACE INTO leases VALUES (?, ?, ?, ?)",
                       (task_key, annotator, owner, now + LEASE_SECONDS))

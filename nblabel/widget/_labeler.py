@@ -11,8 +11,6 @@ Rules:
 from __future__ import annotations
 
 import getpass
-import hashlib
-import json
 import os
 import threading
 import time
@@ -27,14 +25,15 @@ from . import _output
 from ._channel import BrowserChannel
 from ..config._compat import check_compatible
 from ..config._parse import Config, parse_config
-from .._errors import QueueEmpty
+from .._errors import QueueEmpty, user_facing
 from ._history import Action, History
-from ..tasks._media import MediaServer, media_digest
+from ..tasks._media import MediaServer, fields_hash
 from ._queue import Queue
 from ._remote import check_remote
 from ..results._validate import normalize_result, strip_origins, with_origins
+from ..store._default import announce, check_answers, check_served, default_store_path
 from ..store._sqlite import Store, session_owner
-from ..suggest._shown import Suggestions, prediction_digest
+from ..suggest._shown import HINT_BELOW, Suggestions, prediction_digest
 from ..suggest._stats import SuggestionLog
 from ..tasks._ids import id_from_key, plain_id, task_key
 from ..tasks._source import ListSource, make_source
@@ -43,10 +42,6 @@ from ..tasks._source import ListSource, make_source
 DEFAULT_KEYS = {"submit": "Enter", "skip": "s", "undo": "z", "redo": "Shift+Z", "back": "ArrowLeft", "legend": "?"}
 _STATIC = Path(__file__).parent.parent / "static"
 _LIVE: dict[tuple[str, str], "weakref.ref[Labeler]"] = {}  # (store, annotator) → the Labeler a re-run supersedes
-
-
-def default_store_path(config: Config) -> Path:
-    return Path(".nblabel") / f"{config.hash}.db"
 
 
 class Labeler(BrowserChannel, anywidget.AnyWidget):
@@ -58,8 +53,12 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         (or `id_column`) is the task id.
     config : Label Studio XML labeling config.
     annotator : who labels (default: the OS user). Each annotator has their own queue.
-    store : SQLite file (default ``./.nblabel/<config-hash>.db``) or ``":memory:"``. Local disks only.
+    store : SQLite file (default ``./.nblabel/<config-hash>-<project>.db``, the project being the config's
+        ``$fields`` and the notebook's name) or ``":memory:"``. Local disks only.
     predictor : a column name, a Series, or a callable giving suggestions (Label Studio predictions or labels).
+    threshold : suggestions scored below it are not shown at all.
+    hint_below : a Choices suggestion scored below it (default 0.6) is shown as a hint beside the options
+        ("model suggests: Positive (52%)"), not pre-selected, so Enter / ``submit()`` does not accept it.
     order : "given", "shuffle" (with `seed`), "uncertain" or "confident".
     remote : "media" (default): remote images and styles inside task HTML and config styles are not loaded (a
         placeholder says so); "all" loads them. Media fields given as URLs always load.
@@ -71,13 +70,15 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
     _esm = _STATIC / "widget.js"
     _css = _STATIC / "widget.css"
 
+    @user_facing
     def __init__(self, data: Any, config: str | Config, *, annotator: str | None = None,
                  store: str | os.PathLike | None = None, predictor: Any = None, order: str = "given",
                  seed: int | None = None, id_column: str | None = None, keys: dict | None = None,
                  annotator_emails: dict[str, str] | None = None, threshold: float | None = None,
                  prefetch: int = 5, predictor_timeout: float = 30.0, predictor_batch: int = 16,
-                 predictor_labels: dict[str, str] | None = None, remote: str = "media", overlap: int = 1,
-                 coverage: float = 1.0, overlap_first: bool = False) -> None:
+                 predictor_labels: dict[str, str] | None = None, remote: str = "media",
+                 hint_below: float | None = HINT_BELOW, overlap: int = 1, coverage: float = 1.0,
+                 overlap_first: bool = False) -> None:
         super().__init__()
         self._remote = check_remote(remote)
         self._lock = threading.RLock()
@@ -95,11 +96,13 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         self._keys = {**DEFAULT_KEYS, **(keys or {})}
         self._prefetch = max(1, int(prefetch))
         self._store = self._open_store(store)
+        check_answers(self._store, self._source, self._config)  # no answer to other data
         self._owner = session_owner()
         self._suggest = Suggestions(predictor, self._config, data, threshold,
                                     ids=getattr(self._source, "index", None), task_of=self._task_dict,
                                     timeout=predictor_timeout, batch_size=predictor_batch,
-                                    labels=predictor_labels, on_ready=self._suggestions_ready)
+                                    labels=predictor_labels, on_ready=self._suggestions_ready, hint_below=hint_below,
+                                    on_version=self._suggestions_stale)
         self._shown: dict[str, tuple[dict | None, int | None]] = {}  # what the annotator saw, per task
         self._bare: set[str] = set()  # tasks sent to the browser before their suggestion was ready
         self._stats = SuggestionLog()
@@ -145,7 +148,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         else:
             opened.set_meta("config", self._config.signature())
         if new and store is None:
-            print(f"nblabel: annotations are stored in {Path(path).resolve()}")
+            print(announce(Path(path), self._config))
         return opened
 
     def _supersede(self) -> None:
@@ -158,6 +161,8 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
 
     def close(self, reason: str = "closed") -> None:
         """Release this session's tasks so another session can take them; the store stays on disk."""
+        if "_closed" not in self.__dict__:  # the constructor failed: only the widget's comm to close
+            return super().close()
         with self._lock:
             if self._closed:
                 return
@@ -171,6 +176,9 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
             if self._views:
                 self._emit(self._closed_state())
 
+    def __repr__(self) -> str:
+        return _output.describe(self)
+
     # -- task lookup -----------------------------------------------------------------------------------------
     def _current_key(self) -> str | None:
         if self._closed:
@@ -178,8 +186,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         return self._focus if self._focus is not None else self._queue.head()
 
     def _fields_hash(self, key: str) -> str:
-        values = self._source.data(key, self._config.fields)
-        return hashlib.sha256(json.dumps(values, sort_keys=True, default=media_digest).encode()).hexdigest()[:16]
+        return fields_hash(self._source.data(key, self._config.fields))
 
     def _check_task(self, key: str) -> None:
         """First serve of a task in this session: its `$fields` exist and did not change since first labeled."""
@@ -187,7 +194,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
             return
         if isinstance(self._source, ListSource):
             self._config.check_fields(self._source.raw_keys(key))
-        self._store.check_served(key, self._fields_hash(key), id_from_key(key))
+        check_served(self._store, self._source, self._config, key, self._fields_hash(key))
         self._served.add(key)
 
     def _task_dict(self, key: str) -> dict:
@@ -240,6 +247,19 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
             if not self._closed:
                 self._push_state()
 
+    def _suggestions_stale(self) -> bool:
+        """Worker thread: the model version changed; tasks waiting in the browser get the new model's suggestion
+        (the task on screen keeps what it shows). False: the lock is busy, the worker asks again soon."""
+        if not self._lock.acquire(blocking=False):  # the cell may hold it while it waits on the worker
+            return False
+        try:
+            if not self._closed:
+                head = self._queue.window[0] if self._queue.window else None
+                self._suggest.refresh_shown(self._shown, self._bare, keep={self._focus, head})
+        finally:
+            self._lock.release()
+        return True
+
     def _learn_from_store(self) -> None:
         """A Learner on a store with answers (a re-run, a resumed session) starts from them."""
         if self._suggest.learner is None:
@@ -257,7 +277,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         if key in self._withdrawn:
             return strip_origins(self._withdrawn[key]), "annotation"
         shown, _ = self._shown_prediction(key, wait=wait)
-        if shown is not None:
+        if shown is not None and not self._suggest.is_hint(shown):
             return strip_origins(shown["result"]), "prediction"
         return None, None
 
@@ -309,8 +329,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
                 self._show(key, wait=True)
                 result, _ = self._prefill(key)
                 if result is None:
-                    raise ValueError("no suggestion is shown for this task: pass a result list, e.g. "
-                                     "lab.submit([{'from_name': ..., 'to_name': ..., 'type': ..., 'value': ...}])")
+                    raise ValueError(self._suggest.missing(self._predictions(key)))
             ann = self._commit(key, result, cancelled=False, lead_time=self._lead_time(key))
             self._push_state()
             return ann
@@ -340,7 +359,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         pred_meta = {k: shown.get(k) for k in ("model_version", "score") if k in shown} if shown else None
         row, before, repeated = self._store.save_annotation(
             key, self.annotator, result, was_cancelled=cancelled, lead_time=lead_time,
-            parent_prediction=pid if shown else None, prediction=pred_meta, uid=uid)
+            parent_prediction=pid if shown else None, prediction=pred_meta, uid=uid, fields_hash=self._fields_hash(key))
         if not repeated:
             if not cancelled:
                 self._suggest.observe(key, lambda: self._task_dict(key), row.result)
@@ -469,6 +488,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         return _output.Writeback(self._store, self._source, self._config, self.annotator, self._emails,
                                  predictions=self._predictions, column_predictions=self._suggest.column_predictions)
 
+    @user_facing
     def to_pandas(self):
         """A new DataFrame: data + `annotations` + `predictions` + one simple column per control."""
         with self._lock:

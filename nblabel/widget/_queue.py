@@ -49,6 +49,7 @@ class Queue:
         self._first_at, self._first_exhausted = 0.0, False
         self._score_many = score_many or (lambda keys: [score(k) for k in keys] if score else None)
         self._rescore = rescore  # a token (the model version): when it changes, the remaining tasks are re-ranked
+        self.unscored = order in ("uncertain", "confident")  # the first `fill` scores every task (slow with a model)
         self._scan = self._positions(order, seed, score)
 
     # -- order -----------------------------------------------------------------------------------------------
@@ -76,6 +77,7 @@ class Queue:
             keys = [k for k in keys if k not in self.done]
             token = self._rescore() if self._rescore else None
             scores = self._score_many(keys)
+            self.unscored = False
             ranked = sorted(((s if s is not None else 0.5, i, k) for i, (k, s) in enumerate(zip(keys, scores))),
                             reverse=confident)
             keys = [k for _, _, k in ranked]
