@@ -1,7 +1,8 @@
 """CSV and TSV: JSON_MIN's records as a table, as Label Studio's `exports/csv2.convert` writes them.
 
 Rule: columns = every key any record has (data keys, `id`, control names, `annotator`, `annotation_id`,
-`created_at`, `updated_at`, `lead_time`, and `agreement` when a task has two or more annotations), sorted; a data key that is also a control name becomes
+`created_at`, `updated_at`, `lead_time`, and `agreement` when a task has two or more annotations), sorted; a data key
+that is also a control name becomes
 `_data_<key>`. Cells: control values that are not text are compact JSON; data values that are dicts or lists
 are compact JSON; `annotator` is always text (`"1"` for user 1). Quoting is `csv.QUOTE_NONNUMERIC` (numbers
 bare, everything else quoted, missing cells `""`), lines end with CRLF. TSV is the same with tabs.

@@ -2,7 +2,8 @@
 
 Rule: record = the task's data keys, then `id`, then one key per control (JSON_MIN value style, see
 `_items.prettify`), then `annotator` (email, or the int user id), `annotation_id`, `created_at`, `updated_at`,
-`lead_time`, and `agreement` (percent) for a task with two or more annotations. Written as `[`, the records indented two spaces and separated by `,` newline, `]` — the
+`lead_time`, and `agreement` (percent) for a task with two or more annotations. Written as `[`, the records indented
+two spaces and separated by `,` newline, `]` — the
 converter's byte layout (`ujson`, `/` escaped). Text offsets are UTF-16.
 
 Two inputs, one record rule (`_record`): a Frame (a DataFrame, or task dicts), and for a file-to-file export the
