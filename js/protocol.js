@@ -38,6 +38,8 @@
  * @property {ResultItem[]|null} prefill     what the UI shows pre-selected
  * @property {null|"annotation"|"prediction"} prefill_from
  * @property {Shown|null} prediction
+ * @property {ResultItem[]|null} [hint]     a low-scored suggestion: shown beside the options, never pre-selected
+ * @property {string|null} [refused]         why the task's suggestion is not shown (its items break the config)
  * @property {number|null} annotation_id
  * @property {ResultItem[]} [draft]          browser-only: a refused (nacked) result shown again for correction
  */
@@ -50,6 +52,9 @@
  * @property {number|null} total
  * @property {number|null} rate_per_min
  * @property {number|null} eta_s
+ * @property {number} [complete]   with overlap ≥ 2: tasks with all their answers
+ * @property {number} [waiting]    with overlap ≥ 2: tasks answered, waiting for more annotators
+ * @property {number} [overlap]
  */
 
 /**
@@ -93,8 +98,9 @@
 
 /** @typedef {{type: "nack", re: string, key: string|null, message: string}} NackMsg */
 /** @typedef {{type: "notice", re: string|null, message: string}} NoticeMsg */
+/** Before the state answering a hello, when that takes a while. @typedef {{type: "loading", re: string|null, message: string}} LoadingMsg */
 /** @typedef {{type: "media", re: string, ok: boolean, mime?: string, size?: number, message?: string}} MediaReply */
-/** @typedef {StateMsg|AckMsg|NackMsg|NoticeMsg|MediaReply} PythonMsg */
+/** @typedef {StateMsg|AckMsg|NackMsg|NoticeMsg|LoadingMsg|MediaReply} PythonMsg */
 
 // -- builders ----------------------------------------------------------------------------------------------------
 
@@ -170,10 +176,11 @@ const FLAGS = { can_undo: BOOL, can_redo: BOOL, can_back: BOOL };
 const SHOWN = record({ id: orNull(INT), model_version: optional(orNull(STR)), score: optional(orNull(NUM)) });
 const TASK = record({
 	key: STR, id: PRESENT, data: OBJ, prefill: orNull(list(OBJ)), prefill_from: orNull(oneOf("annotation", "prediction")),
-	prediction: orNull(SHOWN), annotation_id: orNull(INT),
+	prediction: orNull(SHOWN), annotation_id: orNull(INT), hint: optional(orNull(list(OBJ))), refused: optional(orNull(STR)),
 });
 const PROGRESS = record({
 	done: INT, skipped: INT, remaining: orNull(INT), total: orNull(INT), rate_per_min: orNull(NUM), eta_s: orNull(INT),
+	complete: optional(INT), waiting: optional(INT), overlap: optional(INT),
 });
 const PANEL = record({
 	accepted: INT, corrected: INT, window: INT, accuracy: list(NUM), model_version: orNull(STR), error: orNull(STR),
@@ -193,6 +200,7 @@ const FROM_PYTHON = {
 	ack: [record({ re: ID, annotation_id: INT, progress: PROGRESS, window: list(TASK), ...FLAGS, suggest: optional(PANEL) })],
 	nack: [record({ re: ID, key: orNull(STR), message: STR })],
 	notice: [record({ re: orNull(ID), message: STR })],
+	loading: [record({ re: orNull(ID), message: STR })],
 	media: [record({ re: ID, ok: BOOL, mime: optional(STR), size: optional(INT), message: optional(STR) })],
 };
 

@@ -171,6 +171,7 @@ export class Screen {
 		let text = "";
 		let kind = "";
 		if (task.draft) [text, kind] = ["your refused answer — fix and resubmit", "draft"];
+		else if (task.refused) [text, kind] = [task.refused, "refused"];
 		else if (task.prefill_from === "annotation") [text, kind] = ["your earlier answer", "annotation"];
 		else if (task.prefill_from === "prediction" && task.prefill?.length) {
 			const p = task.prediction;
@@ -184,6 +185,8 @@ export class Screen {
 
 	paintStatus() {
 		const s = this.session;
+		const loading = s.loaded ? null : this.body.querySelector(".nblabel-loading");
+		if (loading && s.loadingText) loading.textContent = s.loadingText;
 		this.progress.paint(s.displayProgress(), s.outbox.size, Boolean(s.held), s.limit);
 		this.#paintMessages(s.error, s.notice);
 		this.busy.hidden = !s.pending;

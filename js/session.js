@@ -67,6 +67,8 @@ export class Session {
 		this.held = null;
 		/** @type {string|null} a non-blocking message (notice / nack / timeout) */
 		this.notice = null;
+		/** @type {string|null} what Python is busy with before the first state ("Loading the model …") */
+		this.loadingText = null;
 		/** @type {Set<(change: Change) => void>} */
 		this.views = new Set();
 		/** @type {Map<string, number>} outbox entry id → last send time */
@@ -114,6 +116,12 @@ export class Session {
 	applyNotice(msg) {
 		this.notice = String(msg.message ?? "");
 		if (this.#answers(msg.re)) this.#settle();
+		this.emit({ kind: "status" });
+	}
+
+	/** Python says what it does before its first state (a model loading…). @param {import("./protocol.js").LoadingMsg} msg */
+	applyLoading(msg) {
+		this.loadingText = String(msg.message ?? "");
 		this.emit({ kind: "status" });
 	}
 

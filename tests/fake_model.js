@@ -71,6 +71,8 @@ export class FakePython {
 		this.outboxKey = opts.outboxKey ?? "nblabel-outbox:test-store:alice";
 		this.notice = opts.notice ?? null;
 		this.remote = opts.remote ?? null; // Labeler(remote=…); absent like an older Python when not given
+		this.loading = opts.loading ?? null; // sent before the state, as Python does while a model loads
+		this.holdHello = opts.holdHello ?? false; // true: the state answering hello waits for the test to send it
 		this.all = (opts.tasks ?? []).map(FULL);
 		this.byKey = new Map(this.all.map((t) => [t.key, t]));
 		this.queue = this.all.map((t) => t.key); // keys without an answer, in order
@@ -112,7 +114,11 @@ export class FakePython {
 
 	receive(msg) {
 		this.received.push(msg);
-		if (msg.type === "hello") this.later(() => this.send(this.state(msg.id)));
+		if (msg.type === "hello") {
+			if (this.loading) this.send({ type: "loading", re: msg.id, message: this.loading });
+			this.helloId = msg.id;
+			if (!this.holdHello) this.later(() => this.send(this.state(msg.id)));
+		}
 		else if (msg.type === "media") this.later(() => this.answerMedia(msg));
 		else if (msg.type === "submit" || msg.type === "skip") {
 			if (this.autoAck) this.later(() => this.commit(msg));

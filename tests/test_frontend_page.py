@@ -15,6 +15,7 @@ from frontend_page import (
     ORIGIN, config_tree, missing_reason, mount, received, shown_text, task, text_tasks,
     wait_received,
 )
+from helpers import deliver, task_payload
 
 _REASON = missing_reason()
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(_REASON is not None, reason=_REASON or "")]
@@ -524,6 +525,44 @@ def test_a_state_nobody_asked_for_neither_answers_a_request_nor_drops_the_draft(
     fe_page.wait_for_function("() => document.querySelector('.nblabel-text').textContent === 'review number 0'")
     assert "is-pending" not in fe_page.locator(".nblabel").get_attribute("class")
     assert option(fe_page, "Positive").get_attribute("aria-checked") == "true"  # the answer given earlier
+
+
+def test_a_coin_flip_suggestion_is_a_hint_beside_the_options_not_a_selection(fe_page):
+    """Python's payload for a 52% suggestion (order="uncertain"): named beside the options, Enter does not take it."""
+    import pandas as pd
+
+    import nblabel
+    lab = nblabel.Labeler(pd.DataFrame({"text": ["meh", "great"]}), SENTIMENT, annotator="a", store=":memory:",
+                          order="uncertain", predictor=lambda ts: [("Negative", 0.52 if t["data"]["text"] == "meh"
+                                                                    else 0.97) for t in ts])
+    payload = task_payload(lab, lab._cursor.queue.head())
+    assert payload["data"] == {"text": "meh"} and payload["prefill"] is None
+    mount(fe_page, lab._config.to_json(), [payload])
+    assert fe_page.locator(".nblabel-model-hint").text_content().startswith("model suggests: Negative (52%)")
+    assert "is-hinted" in option(fe_page, "Negative").get_attribute("class")
+    assert fe_page.locator(".nblabel-option[aria-checked=true]").count() == 0
+    assert fe_page.locator(".nblabel-badge").is_hidden()  # no "⏎ accepts"
+    focus(fe_page)
+    fe_page.keyboard.press("Enter")
+    fe_page.wait_for_function("() => /Nothing selected/.test(document.querySelector('.nblabel-hint').textContent)")
+    assert received(fe_page, "submit") == []
+    fe_page.keyboard.press("2")  # agreeing is a pick
+    fe_page.keyboard.press("Enter")
+    result = wait_received(fe_page, "submit", 1)[0]["result"]
+    lab.send = lambda content, buffers=None: None
+    deliver(lab, {"type": "submit", "id": "u", "key": payload["key"], "result": result, "lead_time": 1})
+    assert lab.to_pandas().loc[0, "annotations"][0]["result"][0]["origin"] == "prediction"
+    assert lab.suggestion_stats()["accepted"].tolist() == [True]
+    lab.close()
+
+
+def test_the_wait_for_the_first_task_says_what_python_is_loading(fe_page):
+    mount(fe_page, SENTIMENT, text_tasks(2), wait=False, holdHello=True,
+          loading="Loading the model all-MiniLM-L6-v2, then scoring 2 tasks to put the least certain first…")
+    fe_page.wait_for_function("() => /all-MiniLM-L6-v2/.test(document.querySelector('.nblabel-loading')?.textContent)")
+    fe_page.evaluate("window.__nb.python.send(window.__nb.python.state(window.__nb.python.helloId))")  # model ready
+    fe_page.wait_for_function("() => !document.querySelector('.nblabel-loading')")
+    assert shown_text(fe_page) == "review number 0"
 
 
 # -- safety --------------------------------------------------------------------------------------------------

@@ -95,9 +95,9 @@ def test_suggest_settings_reach_the_worker():
 
 
 def test_suggest_and_loose_keywords_together_are_refused():
-    with pytest.raises(TypeError, match="predictor_batch, threshold"):
+    with pytest.raises(TypeError, match="predictor_batch, threshold, hint_below"):
         nblabel.Labeler(frame(2), CONFIG, store=":memory:", predictor=nblabel.Suggest(_scored), predictor_batch=4,
-                        threshold=0.2)
+                        threshold=0.2, hint_below=None)
 
 
 def test_suggest_is_documented_and_exported():

@@ -37,7 +37,7 @@ def python_accepts(example: dict) -> bool:
 def test_the_examples_cover_every_message_both_ways():
     kinds = {(e["to"], e["message"]["type"]) for e in EXAMPLES if e["ok"]}
     assert kinds == {("python", t) for t in ("hello", "submit", "skip", "undo", "redo", "back", "goto", "media")} | \
-        {("browser", t) for t in ("state", "ack", "nack", "notice", "media")}
+        {("browser", t) for t in ("state", "ack", "nack", "notice", "loading", "media")}
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: f"{e['to']}-{e.get('why') or e['message']['type']}")

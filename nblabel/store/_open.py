@@ -1,29 +1,38 @@
-"""Opening a Labeler's store: where it lives by default, and the config it was made for.
+"""Opening a Labeler's store: the config it was made for, and answers that belong to these rows.
 
 Rules:
-- the default store is `./.nblabel/<config-hash>.db`; its path is printed once, when the file is created;
+- the default store (`_default.py` names it) is announced once, when the file is created;
 - a store remembers the config signature it was made for: a compatible config (a choice or label added) is merged
   into it, anything else raises `ConfigError` before a task is served (`config._compat.check_compatible`);
-- a store that refuses the config is closed again: nothing is left open by a Labeler that failed to open.
+- every stored answer must have been given on the `$fields` its task has in the data (`_default.check_answers`);
+- a store that refuses the config or the data is closed again: nothing is left open by a Labeler that failed.
 """
 
 from __future__ import annotations
 
+import getpass
 import os
 from pathlib import Path
 
+from typing import Any
+
 from ..config._compat import check_compatible
 from ..config._parse import Config
+from ._default import announce, check_answers, default_store_path
 from ._sqlite import Store
 
 
-def default_store_path(config: Config) -> Path:
-    """Where a Labeler without `store=` keeps its annotations."""
-    return Path(".nblabel") / f"{config.hash}.db"
+def default_annotator() -> str:
+    """Who labels when `annotator=` is not given: the OS user."""
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in this environment (some containers)
+        return "annotator"
 
 
-def open_store(store: str | os.PathLike | None, config: Config) -> Store:
-    """The store a Labeler writes to (`store=None`: the default path), checked against `config`."""
+def open_store(store: str | os.PathLike | None, config: Config, source: Any) -> Store:
+    """The store a Labeler writes to (`store=None`: the default path), checked against `config` and the tasks of
+    `source`."""
     path = default_store_path(config) if store is None else store
     new = str(path) != ":memory:" and not Path(path).exists()
     opened = Store(path)
@@ -35,9 +44,10 @@ def open_store(store: str | os.PathLike | None, config: Config) -> Store:
                 opened.set_meta("config", merged)
         else:
             opened.set_meta("config", config.signature())
+        check_answers(opened, source, config)  # no answer to other data
     except BaseException:
         opened.close()
         raise
     if new and store is None:
-        print(f"nblabel: annotations are stored in {Path(path).resolve()}")
+        print(announce(Path(path), config))
     return opened

@@ -7,19 +7,32 @@ Rules:
   and when the worker reports it ready the Labeler pushes a new `state`;
 - the queue's score orders rank by the shown suggestion's `score`; with a `Learner` the token that tells the queue
   to re-rank is the model version;
-- every answer is logged (`SuggestionLog`) for `suggestion_stats()` and the live panel; a Learner hears it too.
+- every answer is logged (`SuggestionLog`) for `suggestion_stats()` and the live panel; a Learner hears it too;
+- when the model version changes, tasks sent ahead to the browser (not those on screen) are un-fixed and computed
+  again, so they show the new model's suggestion; the worker asks without blocking on the Labeler's lock.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
 
+from ..config._parse import Config
 from ..store._sqlite import Store
+from ..tasks._ids import id_from_key, plain_id
 from ..tasks._source import ListSource, TaskSource
+from ._options import Suggest
 from ._shown import Suggestions, prediction_digest
 from ._stats import SuggestionLog
+
+SCORE_ORDERS = ("uncertain", "confident")
+
+
+def task_dict(source: TaskSource, key: str) -> dict:
+    """The task as predictors get it: `{"id", "data"}` (code-point offsets)."""
+    return {"id": plain_id(id_from_key(key)), "data": source.data(key)}
 
 
 def has_task_predictions(source: TaskSource) -> bool:
@@ -38,6 +51,28 @@ class SuggestionView:
         self.log = SuggestionLog()
         self._shown: dict[str, tuple[dict | None, int | None]] = {}  # fixed once seen, per task key
         self._bare: set[str] = set()  # sent to the browser before their suggestion was ready
+        self._closed = False
+
+    @classmethod
+    def build(cls, suggest: Suggest, config: Config, data: Any, source: TaskSource, store: Store, annotator: str, *,
+              on_ready: Callable[[list[str]], None], on_version: Callable[[], bool]) -> SuggestionView:
+        """The view over the suggestions `suggest` describes (`on_ready` / `on_version`: the worker's callbacks)."""
+        task_of = partial(task_dict, source)
+        suggestions = Suggestions(suggest.predictor, config, data, suggest.threshold,
+                                  ids=getattr(source, "index", None), task_of=task_of, timeout=suggest.timeout,
+                                  batch_size=suggest.batch, labels=suggest.labels, hint_below=suggest.hint_below,
+                                  on_ready=on_ready, on_version=on_version)
+        return cls(suggestions, store, source, annotator, task_of, has_predictor=suggest.predictor is not None)
+
+    def queue_hooks(self, order: str) -> dict:
+        """The queue's hooks for `order`: a score order ranks by the shown suggestion's score, and re-ranks when
+        a Learner's model version changes."""
+        scored = order in SCORE_ORDERS
+        if scored and not self.has_predictor and not has_task_predictions(self.source):
+            raise ValueError(f"order={order!r} needs a predictor with scores (predictor= or task predictions)")
+        return {"score": self.score if scored else None,
+                "score_many": self.score_many if self.worker is not None else None,
+                "rescore": self.rescore_token if self.suggestions.learner is not None else None}
 
     @property
     def error(self) -> str | None:
@@ -74,6 +109,34 @@ class SuggestionView:
             self._shown[key] = shown
             self._bare.discard(key)
         return self._shown[key]
+
+    def is_hint(self, shown: dict | None) -> bool:
+        """A low-scored Choices suggestion: named beside the options, never pre-selected (`hint_below`)."""
+        return self.suggestions.is_hint(shown)
+
+    def refusal(self, key: str) -> str | None:
+        """Why the task's suggestion is not shown although it has one (its items break the config), or None."""
+        return self.suggestions.refusal(self.predictions(key))
+
+    def missing(self, key: str) -> str:
+        """The error of a headless `submit()` without a result when no suggestion can be accepted."""
+        return self.suggestions.missing(self.predictions(key))
+
+    def loading(self, scoring: int) -> str | None:
+        """What the widget says while it waits for the first state (`scoring`: tasks a score order must rank)."""
+        return self.suggestions.loading(scoring=scoring)
+
+    def version_changed(self, lock: threading.RLock, on_screen: Callable[[], set]) -> bool:
+        """Worker thread: the model version changed; tasks sent ahead get the new model's suggestion, the tasks
+        `on_screen` keep theirs. False: `lock` is busy (a cell may hold it while it waits on the worker): ask again."""
+        if not lock.acquire(blocking=False):
+            return False
+        try:
+            if not self._closed:
+                self.suggestions.refresh_shown(self._shown, self._bare, keep=on_screen())
+        finally:
+            lock.release()
+        return True
 
     def any_bare(self, keys: Iterable[str]) -> bool:
         """Whether one of `keys` (just computed) went to the browser without its suggestion."""
@@ -163,4 +226,5 @@ class SuggestionView:
         return {**self.log.panel(), "model_version": self.suggestions.model_version, "error": self.suggestions.error}
 
     def close(self) -> None:
+        self._closed = True
         self.suggestions.close()

@@ -45,8 +45,7 @@ class Answers:
             self.suggestions.show(key, wait=True)
             result, _ = self.serving.prefill(key)
             if result is None:
-                raise ValueError("no suggestion is shown for this task: pass a result list, e.g. "
-                                 "lab.submit([{'from_name': ..., 'to_name': ..., 'type': ..., 'value': ...}])")
+                raise ValueError(self.suggestions.missing(key))
         return self.commit(key, result, cancelled=False, lead_time=self.progress.lead_time(key))
 
     def commit(self, key: str, result: list, *, cancelled: bool, lead_time: float | None,
@@ -60,7 +59,8 @@ class Answers:
         pred_meta = {k: shown.get(k) for k in ("model_version", "score") if k in shown} if shown else None
         row, before, repeated = self.store.save_annotation(
             key, self.annotator, result, was_cancelled=cancelled, lead_time=lead_time,
-            parent_prediction=pid if shown else None, prediction=pred_meta, uid=uid)
+            parent_prediction=pid if shown else None, prediction=pred_meta, uid=uid,
+            fields_hash=self.serving.fields_hash(key))
         if not repeated:
             self.suggestions.answered(key, row.result, cancelled, shown, pid)
             self.cursor.answered(Action(key, row.id, before, row.snapshot()), cancelled)
@@ -71,8 +71,15 @@ class Answers:
         """A submit (`result`) or skip (None) the browser sent → the annotation id; KeyError for an unknown task."""
         if not self.source.has(key):
             raise KeyError(f"unknown task key {key!r}")
+        self.serving.check(key)  # an outbox replayed into a re-run cell: the task may hold other data now
         return self.commit(key, [] if result is None else result, cancelled=result is None, lead_time=lead_time,
                            uid=uid)["id"]
+
+    def set_ground_truth(self, key: str, task_id: object, annotation_id: int | None) -> None:
+        """Star an annotation of a task as its ground truth; None clears it."""
+        if not self.source.has(key):
+            raise KeyError(f"no task with id {task_id!r}")
+        self.store.set_ground_truth(key, None if annotation_id is None else int(annotation_id))
 
     def undo(self) -> bool:
         """Withdraw the last answer (kept in the store, marked deleted); False when there is none."""

@@ -2,7 +2,8 @@
 
 Rules:
 - everything travels as custom messages (`model.send`), never traits, so no task data lands in the notebook file;
-- every request gets exactly one answer naming its `id`: `state` for hello / undo / redo / back / goto, `ack` or
+- every request gets exactly one answer naming its `id`: `state` for hello / undo / redo / back / goto (a slow
+  hello gets a `loading` first, naming it too), `ack` or
   `nack` for submit / skip, `media` for media; a message that is not a valid request gets a `nack` (submit / skip),
   a failed `media` answer, or a `notice` — never an exception, which the kernel would swallow (messages arrive on a
   subshell thread);
@@ -45,6 +46,7 @@ class Host:
     media_data: Callable[[str], dict]  # a task's media values (MediaError: not served)
     media_bytes: Callable[[str, dict, str, int | None, int | None], tuple[bytes, str]]  # (bytes, mime), unlocked
     warm_up: Callable[[], None]  # a moment for the first task's suggestion before the first state
+    loading: Callable[[], str | None]  # what the first state waits for (a model loading, every task scored)
     bare: Callable[[list[str]], bool]  # whether one of these tasks went to the browser without its suggestion
 
 
@@ -67,9 +69,11 @@ class BrowserChannel:
             tasks = self.host.window()
         except (ConfigError, ValueError, KeyError) as exc:  # a task that cannot be shown blocks labeling visibly
             error = cap(str(exc))
-        return proto.state(re, cause, config=intro["config"], keys=intro["keys"], tasks=tasks,
-                           status=self.host.status(), error=error, outbox_key=intro["outbox_key"],
-                           remote=intro["remote"])
+        status = self.host.status()
+        if status.notice is None and tasks and tasks[0].refused:  # the predictor's own failure comes first
+            status.notice = tasks[0].refused
+        return proto.state(re, cause, config=intro["config"], keys=intro["keys"], tasks=tasks, status=status,
+                           error=error, outbox_key=intro["outbox_key"], remote=intro["remote"])
 
     def push(self, cause: proto.Cause) -> None:
         """Tell a displayed widget what changed without being asked (a call from a cell, a suggestion, close)."""
@@ -108,6 +112,8 @@ class BrowserChannel:
                     self._emit(self.state(request.id))
                 elif isinstance(request, proto.Hello):
                     self.views = True
+                    if (busy := self.host.loading()) is not None:
+                        self._emit(proto.Loading(re=request.id, message=busy))
                     self.host.warm_up()
                     self._emit(self.state(request.id))
                 elif isinstance(request, (proto.Submit, proto.Skip)):

@@ -30,6 +30,10 @@ class Cursor:
         """The task on screen (None: nothing is left)."""
         return self.focus if self.focus is not None else self.queue.head()
 
+    def on_screen(self) -> set:
+        """The tasks a view may be showing now: the focused one and the queue's head."""
+        return {self.focus, self.queue.window[0] if self.queue.window else None}
+
     def answered(self, action: Action, cancelled: bool) -> None:
         """A new answer for `action.key` was stored."""
         key = action.key

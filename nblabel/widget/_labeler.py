@@ -11,21 +11,20 @@ Rules:
 
 from __future__ import annotations
 
-import getpass
 import os
 import threading
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 import anywidget
 
+from .._errors import user_facing
 from ..config._parse import Config, parse_config
-from ..store._open import open_store
+from ..store._open import default_annotator, open_store
 from ..store._sqlite import session_owner
 from ..suggest._options import Suggest
-from ..suggest._shown import Suggestions
-from ..suggest._view import SuggestionView, has_task_predictions
+from ..suggest._shown import HINT_BELOW
+from ..suggest._view import SuggestionView
 from ..tasks._ids import id_from_key, task_key
 from ..tasks._media import MediaServer
 from ..tasks._source import make_source
@@ -38,11 +37,10 @@ from ._progress import Progress
 from ._queue import Queue
 from ._remote import check_remote
 from ._rerun import supersede
-from ._serving import Serving, check_columns, task_dict
+from ._serving import Serving, check_columns
 
 DEFAULT_KEYS = {"submit": "Enter", "skip": "s", "undo": "z", "redo": "Shift+Z", "back": "ArrowLeft", "legend": "?"}
 _STATIC = Path(__file__).parent.parent / "static"
-_SCORED = ("uncertain", "confident")
 
 
 class Labeler(anywidget.AnyWidget):
@@ -54,42 +52,50 @@ class Labeler(anywidget.AnyWidget):
         (or `id_column`) is the task id.
     config : Label Studio XML labeling config.
     annotator : who labels (default: the OS user). Each annotator has their own queue.
-    store : SQLite file (default ``./.nblabel/<config-hash>.db``) or ``":memory:"``. Local disks only.
+    store : SQLite file (default ``./.nblabel/<config-hash>-<project>.db``, the project being the config's
+        ``$fields`` and the notebook's name) or ``":memory:"``. Local disks only.
     predictor : a column name, a Series, a callable, a transformers pipeline, an ML backend URL or an
         `nblabel.Learner`; or an `nblabel.Suggest` holding one with its settings.
     order : "given", "shuffle" (with `seed`), "uncertain" or "confident".
-    threshold, predictor_timeout, predictor_batch, predictor_labels : the settings `nblabel.Suggest` groups
-        (`threshold`, `timeout` = 30 s, `batch` = 16, `labels`), for a plain `predictor`.
+    threshold, hint_below, predictor_timeout, predictor_batch, predictor_labels : the settings `nblabel.Suggest`
+        groups, for a plain `predictor`: suggestions scored below `threshold` are not shown; a Choices suggestion
+        scored below `hint_below` (0.6) is a hint beside the options, not pre-selected, so Enter / ``submit()`` does
+        not accept it; `timeout` = 30 s, `batch` = 16, `labels`: see `nblabel.Suggest`.
     remote : "media" (default): remote images and styles inside task HTML and config styles are not loaded (a
         placeholder says so); "all" loads them. Media fields given as URLs always load.
+    overlap : annotators per task across everyone sharing the store (1, the default: annotators do not
+        coordinate, each labels every task). `coverage` (0–1): the share of tasks, picked reproducibly, that get
+        `overlap` answers, the rest one. `overlap_first`: tasks others answered come before fresh ones.
     """
 
     _esm = _STATIC / "widget.js"
     _css = _STATIC / "widget.css"
     _closed = True  # until __init__ has wired everything: a Labeler whose constructor raised has nothing to close
 
+    @user_facing
     def __init__(self, data: Any, config: str | Config, *, annotator: str | None = None,
                  store: str | os.PathLike | None = None, predictor: Any = None, order: str = "given",
                  seed: int | None = None, id_column: str | None = None, keys: dict | None = None,
                  annotator_emails: dict[str, str] | None = None, threshold: float | None = None,
                  prefetch: int = 5, predictor_timeout: float | None = None, predictor_batch: int | None = None,
-                 predictor_labels: dict[str, str] | None = None, remote: str = "media") -> None:
+                 predictor_labels: dict[str, str] | None = None, remote: str = "media",
+                 hint_below: float | None = HINT_BELOW, overlap: int = 1, coverage: float = 1.0,
+                 overlap_first: bool = False) -> None:
         self._remote = check_remote(remote)
         suggest = Suggest.of(predictor, timeout=predictor_timeout, batch=predictor_batch, labels=predictor_labels,
-                             threshold=threshold)
+                             threshold=threshold, hint_below=hint_below)
         self._lock = threading.RLock()
         self._config = config if isinstance(config, Config) else parse_config(config)
         self._source = make_source(data, id_column)
         check_columns(self._config, self._source)
-        if order in _SCORED and suggest.predictor is None and not has_task_predictions(self._source):
-            raise ValueError(f"order={order!r} needs a predictor with scores (predictor= or task predictions)")
-        self.annotator = annotator or _default_annotator()
+        self.annotator = annotator or default_annotator()
         self._emails = dict(annotator_emails or {})
         self._keys = {**DEFAULT_KEYS, **(keys or {})}
         self._media = MediaServer(self._config)
-        self._store = open_store(store, self._config)
+        self._store = open_store(store, self._config, self._source)
         try:
-            self._wire(data, suggest, order, seed, max(1, int(prefetch)))
+            self._wire(data, suggest, order, seed, max(1, int(prefetch)), dict(overlap=overlap, coverage=coverage,
+                                                                             overlap_first=overlap_first))
         except BaseException:
             if getattr(self, "_view", None) is not None:
                 self._view.close()
@@ -101,23 +107,18 @@ class Labeler(anywidget.AnyWidget):
         supersede(self, self._store.path, self.annotator)
         self.on_msg(self._channel.receive)
         self._view.resume()
-        if order not in _SCORED:  # a score order computes its ranking when the first task is asked for
-            self._serving.start()
+        self._serving.start()
 
-    def _wire(self, data: Any, suggest: Suggest, order: str, seed: int | None, prefetch: int) -> None:
-        task_of = partial(task_dict, self._source)
-        self._suggest = Suggestions(suggest.predictor, self._config, data, suggest.threshold,
-                                    ids=getattr(self._source, "index", None), task_of=task_of,
-                                    timeout=suggest.timeout, batch_size=suggest.batch, labels=suggest.labels,
-                                    on_ready=lambda keys: self._channel.refresh(keys))
-        self._view = view = SuggestionView(self._suggest, self._store, self._source, self.annotator, task_of,
-                                           has_predictor=suggest.predictor is not None)
+    def _wire(self, data: Any, suggest: Suggest, order: str, seed: int | None, prefetch: int, overlap: dict) -> None:
+        self._view = view = SuggestionView.build(
+            suggest, self._config, data, self._source, self._store, self.annotator,
+            on_ready=lambda keys: self._channel.refresh(keys),
+            on_version=lambda: self._view.version_changed(self._lock, self._cursor.on_screen))
+        self._suggest = view.suggestions
         queue = Queue(self._source, self._store, self.annotator, session_owner(), order=order, seed=seed,
-                      score=view.score if order in _SCORED else None,
-                      score_many=view.score_many if view.worker is not None else None,
-                      rescore=view.rescore_token if self._suggest.learner is not None else None)
+                      **view.queue_hooks(order), **overlap)
         self._cursor = Cursor(queue, History())
-        self._progress = Progress(self._source, queue)
+        self._progress = Progress(self._source, queue, self._store)
         self._serving = serving = Serving(self._config, self._source, self._store, self._media, self.annotator, view,
                                           self._cursor, self._progress, keys=self._keys, remote=self._remote,
                                           prefetch=prefetch)
@@ -132,7 +133,8 @@ class Labeler(anywidget.AnyWidget):
             closed=lambda: self._closed_reason, intro=serving.intro, window=serving.window, status=serving.status,
             answer=answers.from_browser, undo=answers.undo, redo=answers.redo, back=self._cursor.back,
             goto=lambda key: self._cursor.goto(key, id_from_key(key)), media_data=serving.media_data,
-            media_bytes=self._media.serve, warm_up=lambda: view.warm_up(self._cursor.key()), bare=view.any_bare))
+            media_bytes=self._media.serve, warm_up=lambda: view.warm_up(self._cursor.key()), bare=view.any_bare,
+            loading=lambda: view.loading(scoring=(self._source.total or 1) if queue.unscored else 0)))
 
     def close(self, reason: str = "closed") -> None:
         """Release this session's tasks so another session can take them; the store stays on disk."""
@@ -149,6 +151,9 @@ class Labeler(anywidget.AnyWidget):
             except Exception:  # the store may already be gone at interpreter exit
                 pass
             self._channel.push("closed")
+
+    def __repr__(self) -> str:
+        return _output.describe(self)
 
     # -- headless API ----------------------------------------------------------------------------------------
     def _key(self) -> str | None:
@@ -183,10 +188,7 @@ class Labeler(anywidget.AnyWidget):
             return ann
 
     def undo(self) -> dict | None:
-        """Withdraw the last submit or skip; that task becomes current, pre-filled.
-
-        Returns it (None: nothing to undo).
-        """
+        """Withdraw the last submit or skip; that task becomes current, pre-filled (returned; None: nothing to undo)."""
         with self._lock:
             return self._moved(self._answers.undo())
 
@@ -215,9 +217,14 @@ class Labeler(anywidget.AnyWidget):
 
     @property
     def progress(self) -> dict:
-        """Counts for this annotator: done, skipped, remaining, total, rate_per_min, eta_s."""
+        """Counts for this annotator: done, skipped, remaining, total, rate_per_min, eta_s (+ overlap counts)."""
         with self._lock:
             return self._progress.counts()
+
+    def set_ground_truth(self, task_id: Any, annotation_id: int | None) -> None:
+        """Star an annotation of a task as its ground truth (`ground_truth: true` in exports); None clears it."""
+        with self._lock:
+            self._answers.set_ground_truth(task_key(task_id), task_id, annotation_id)
 
     # -- write-back ------------------------------------------------------------------------------------------
     @property
@@ -225,6 +232,7 @@ class Labeler(anywidget.AnyWidget):
         """The parsed labeling config (`nblabel.Config`; its `.xml` is the config text)."""
         return self._config
 
+    @user_facing
     def to_pandas(self):
         """A new DataFrame: data + `annotations` + `predictions` + one simple column per control."""
         with self._lock:
@@ -240,9 +248,3 @@ class Labeler(anywidget.AnyWidget):
         with self._lock:
             return self._writeback.export(path, format)
 
-
-def _default_annotator() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:
-        return "annotator"

@@ -2,6 +2,7 @@
 
 Rules:
 - counts are this annotator's answers to tasks of this source (a shared store may hold answers to other tasks);
+  with `overlap` ≥ 2 also across annotators: tasks with all their answers (`complete`) and tasks still `waiting`;
 - the rate is taken over the last 30 answers of this session, so it follows the annotator's current pace;
 - lead time headless: seconds from the first `current` that showed a task to its answer.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import time
 from collections import deque
 
+from ..store._sqlite import Store
 from ..tasks._source import TaskSource
 from ._queue import Queue
 
@@ -18,8 +20,8 @@ from ._queue import Queue
 class Progress:
     """`Labeler.progress` and the headless lead time."""
 
-    def __init__(self, source: TaskSource, queue: Queue) -> None:
-        self.source, self.queue = source, queue
+    def __init__(self, source: TaskSource, queue: Queue, store: Store) -> None:
+        self.source, self.queue, self.store = source, queue, store
         self._in_source: dict[str, bool] = {}
         self._recent: deque[float] = deque(maxlen=30)
         self._shown_at: dict[str, float] = {}
@@ -46,8 +48,22 @@ class Progress:
         if len(recent) >= 2 and recent[-1] > recent[0]:
             rate = (len(recent) - 1) / (recent[-1] - recent[0]) * 60
         eta = remaining / rate * 60 if rate and remaining else None  # nothing left: no ETA to show
-        return {"done": done, "skipped": skipped, "remaining": remaining, "total": total,
-                "rate_per_min": round(rate, 1) if rate else None, "eta_s": round(eta) if eta is not None else None}
+        out = {"done": done, "skipped": skipped, "remaining": remaining, "total": total,
+               "rate_per_min": round(rate, 1) if rate else None, "eta_s": round(eta) if eta is not None else None}
+        if self.queue.overlap > 1:
+            out.update(self._overlap())
+        return out
+
+    def _overlap(self) -> dict:
+        """Across annotators: tasks with all their answers, and tasks answered but waiting for more."""
+        complete = waiting = 0
+        for key, n in self.store.answer_counts().items():
+            if self._has(key):
+                if n >= (self.queue.limit(key) or 1):
+                    complete += 1
+                else:
+                    waiting += 1
+        return {"complete": complete, "waiting": waiting, "overlap": self.queue.overlap}
 
     def _has(self, key: str) -> bool:
         hit = self._in_source.get(key)

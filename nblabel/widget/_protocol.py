@@ -120,16 +120,21 @@ class Task(msgspec.Struct):
     prefill_from: Literal["annotation", "prediction"] | None
     prediction: Shown | None
     annotation_id: int | None
+    hint: list[dict[str, Any]] | None = None  # a low-scored suggestion: named beside the options, never selected
+    refused: str | None = None  # why the task's suggestion is not shown (its items break the config)
 
 
-class Progress(msgspec.Struct):
-    """`Labeler.progress`: counts for this annotator."""
+class Progress(msgspec.Struct, omit_defaults=True):
+    """`Labeler.progress`: counts for this annotator; with `overlap` ≥ 2 also across annotators."""
     done: int
     skipped: int
     remaining: int | None
     total: int | None
     rate_per_min: float | None
     eta_s: int | None
+    complete: int | None = None  # tasks with all the answers overlap asks for
+    waiting: int | None = None  # tasks answered, waiting for more annotators
+    overlap: int | None = None
 
 
 class Panel(msgspec.Struct):
@@ -202,6 +207,12 @@ class Notice(msgspec.Struct, tag_field="type", tag="notice"):
     message: str
 
 
+class Loading(msgspec.Struct, tag_field="type", tag="loading"):
+    """Before the `state` answering a hello, when that takes a while: what Python is busy with."""
+    re: RequestId | None
+    message: str
+
+
 class MediaReply(msgspec.Struct, tag_field="type", tag="media", omit_defaults=True):
     """Answer to `media`: `ok` with the bytes as the message's one buffer, else a `message`."""
     re: RequestId
@@ -211,7 +222,7 @@ class MediaReply(msgspec.Struct, tag_field="type", tag="media", omit_defaults=Tr
     message: str | None = None
 
 
-Message = State | Ack | Nack | Notice | MediaReply
+Message = State | Ack | Nack | Notice | Loading | MediaReply
 
 
 def check_outgoing(content: Any) -> Message:

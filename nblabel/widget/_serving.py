@@ -11,15 +11,13 @@ Rules:
 
 from __future__ import annotations
 
-import hashlib
-import json
-
 from ..config._parse import Config
 from ..results._validate import strip_origins
+from ..store._default import check_served
 from ..store._sqlite import Store
 from ..suggest._view import SuggestionView
 from ..tasks._ids import id_from_key, plain_id
-from ..tasks._media import MediaError, MediaServer, media_digest
+from ..tasks._media import MediaError, MediaServer, fields_hash
 from ..tasks._source import ListSource, TaskSource
 from . import _protocol as proto
 from ._cursor import Cursor
@@ -35,11 +33,6 @@ def check_columns(config: Config, source: TaskSource) -> None:
             config.check_fields(source.raw_keys(first))
     else:
         config.check_fields(source.columns)
-
-
-def task_dict(source: TaskSource, key: str) -> dict:
-    """The task as predictors get it: `{"id", "data"}` (code-point offsets)."""
-    return {"id": plain_id(id_from_key(key)), "data": source.data(key)}
 
 
 class Serving:
@@ -60,10 +53,12 @@ class Serving:
             return
         if isinstance(self.source, ListSource):
             self.config.check_fields(self.source.raw_keys(key))
-        values = self.source.data(key, self.config.fields)
-        fields_hash = hashlib.sha256(json.dumps(values, sort_keys=True, default=media_digest).encode()).hexdigest()
-        self.store.check_served(key, fields_hash[:16], id_from_key(key))
+        check_served(self.store, self.source, self.config, key, self.fields_hash(key))
         self._served.add(key)
+
+    def fields_hash(self, key: str) -> str:
+        """The hash of the task's `$fields` the store keeps with each answer."""
+        return fields_hash(self.source.data(key, self.config.fields))
 
     def prefill(self, key: str, wait: bool = False) -> tuple[list | None, str | None]:
         """What the task shows pre-selected, and where it comes from ("annotation" / "prediction")."""
@@ -73,7 +68,7 @@ class Serving:
         if key in self.cursor.withdrawn:
             return strip_origins(self.cursor.withdrawn[key]), "annotation"
         shown, _ = self.suggestions.shown(key, wait=wait)
-        if shown is not None:
+        if shown is not None and not self.suggestions.is_hint(shown):
             return strip_origins(shown["result"]), "prediction"
         return None, None
 
@@ -89,8 +84,8 @@ class Serving:
 
     def start(self) -> None:
         """Start the suggestion worker on the first tasks: by the time the browser says hello the first batch is
-        usually ready."""
-        if self.suggestions.worker is not None:
+        usually ready (a score order computes its ranking when the first task is asked for)."""
+        if self.suggestions.worker is not None and not self.cursor.queue.unscored:
             head = self.cursor.queue.head()
             if head is not None:
                 self.suggestions.want(self.lookahead(head))
@@ -116,6 +111,8 @@ class Serving:
         data = self.media.markers(key, self.source.data(key, self.config.fields))  # local media → markers
         return proto.Task(key=key, id=plain_id(id_from_key(key)), data=data, prefill=prefill, prefill_from=origin,
                           prediction=None if shown is None else _shown(shown, pid),
+                          hint=strip_origins(shown["result"]) if self.suggestions.is_hint(shown) and not live else None,
+                          refused=None if shown is not None else self.suggestions.refusal(key),
                           annotation_id=live.id if live else None)
 
     def window(self) -> list[proto.Task]:
