@@ -238,10 +238,10 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
 
     def _suggestions_ready(self, keys: list[str]) -> None:
         """Worker thread: a batch is ready; if the browser shows some of these tasks without one, update it."""
-        if not self._views or not self._bare.intersection(keys):
+        if not self._views:
             return
-        with self._lock:
-            if not self._closed:
+        with self._lock:  # `_bare` changes on the cell's thread too
+            if not self._closed and self._bare.intersection(keys):
                 self._push_state()
 
     def _suggestions_stale(self) -> bool:
