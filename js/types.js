@@ -56,6 +56,7 @@
  * @property {boolean} [can_back]
  * @property {string} [outbox_key]
  * @property {string} [notice]
+ * @property {"media"|"all"} [remote]   Labeler `remote=`: may task HTML and config styles load remote resources?
  */
 
 /**

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from typing import Any, Callable, TypeVar
 
-__all__ = ["ConfigError", "QueueEmpty", "TaskChanged", "user_facing"]
+__all__ = ["ConfigError", "QueueEmpty", "TaskChanged", "UnsupportedFormat", "user_facing"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -25,6 +25,11 @@ class QueueEmpty(RuntimeError):
 
 class TaskChanged(ValueError):
     """A task's `$fields` changed since it was first served from this store."""
+
+
+class UnsupportedFormat(ValueError, NotImplementedError):
+    """The export format is unknown, or the labeling config cannot produce it (as Label Studio would not offer
+    it). A ValueError, and a NotImplementedError like the converter's `FormatNotSupportedError`."""
 
 
 def user_facing(fn: F) -> F:

@@ -17,13 +17,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field as dc_field
 from xml.etree.ElementTree import ParseError, TreeBuilder
 
+from .._brief import listing
+
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import DefusedXMLParser
 
 from .._errors import ConfigError
 from ._tags import lookup, suggest
 
-__all__ = ["Config", "Control", "ObjectTag", "Tag", "check_compatible", "parse_config"]
+__all__ = ["Config", "Control", "ObjectTag", "Tag", "parse_config"]
 
 # Label Studio's own variable pattern (editor `parseValue`): "$" then word chars, dots,
 # brackets and braces ("$item.title", "$images[{{idx}}]"). The data column is the part
@@ -301,10 +303,8 @@ class Config:
         if not missing:
             return
         fld, node, attr = missing[0]
-        shown = ", ".join(available[:20]) or "none"
-        if len(available) > 20:
-            shown += f", … ({len(available) - 20} more)"
-        also = f"; also missing: {', '.join(f for f, _, _ in missing[1:])}" if missing[1:] else ""
+        shown = listing(available)
+        also = f"; also missing: {listing(f for f, _, _ in missing[1:])}" if missing[1:] else ""
         near = difflib.get_close_matches(fld, available, n=1, cutoff=0.6)
         hint = f"; did you mean `{near[0]}`?" if near else ""
         raise ConfigError(
@@ -349,7 +349,3 @@ def parse_config(xml: str) -> Config:
     if root.tag != "View":
         raise ConfigError(f"{_describe(root)}: the root tag must be <View>{_at(root)}")
     return Config(xml, root)
-
-
-# Re-exported here: store compatibility is part of the config's public surface.
-from ._compat import check_compatible  # noqa: E402

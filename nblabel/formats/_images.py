@@ -22,15 +22,10 @@ import os
 from typing import Any
 from urllib.parse import urlparse
 
+from .._errors import UnsupportedFormat
 from ..tasks._media import MediaError, is_local, to_bytes
 
 GEOMETRY = {"RectangleLabels", "PolygonLabels", "KeyPointLabels", "Rectangle", "Polygon", "KeyPoint"}
-
-
-def _unsupported(message: str) -> Exception:
-    from . import UnsupportedFormat
-
-    return UnsupportedFormat(message)
 
 
 def image_field(config: Any, fmt: str, allowed: set[str] = GEOMETRY) -> str:
@@ -43,7 +38,7 @@ def image_field(config: Any, fmt: str, allowed: set[str] = GEOMETRY) -> str:
             if obj is not None and obj.tag == "Image" and obj.field:
                 return obj.field
     wanted = " / ".join(sorted(allowed))
-    raise _unsupported(f"format={fmt!r} needs an <Image value=\"$field\"> labeled by {wanted} "
+    raise UnsupportedFormat(f"format={fmt!r} needs an <Image value=\"$field\"> labeled by {wanted} "
                        "(Label Studio offers it only for such configs)")
 
 
@@ -101,8 +96,8 @@ def image_name(value: Any, out_dir: str | None = None) -> str:
         value = os.fspath(value)
     if not isinstance(value, str):
         if out_dir is None or not is_local(value):
-            raise _unsupported(f"image {type(value).__name__} values cannot be named in an export: save the images "
-                               "to files and put their paths (or URLs) in the column")
+            raise UnsupportedFormat(f"image {type(value).__name__} values cannot be named in an export: save the "
+                                    "images to files and put their paths (or URLs) in the column")
         return _saved(value, out_dir)
     if os.path.exists(value):
         return value
@@ -117,7 +112,7 @@ def _saved(value: Any, out_dir: str) -> str:
     try:
         data, mime = to_bytes(value)
     except MediaError as exc:
-        raise _unsupported(f"an in-memory image cannot be written for the export: {exc}") from None
+        raise UnsupportedFormat(f"an in-memory image cannot be written for the export: {exc}") from None
     ext = mimetypes.guess_extension(mime) or ".bin"
     name = os.path.join("images", hashlib.sha256(data).hexdigest()[:16] + (".jpg" if ext == ".jpe" else ext))
     target = os.path.join(out_dir, name)
@@ -150,7 +145,8 @@ def corners(label: dict, width: float, height: float) -> list[tuple[float, float
     h = label["height"] / 100 * height
     theta = math.radians(label.get("rotation") or 0)
     cos, sin = math.cos(theta), math.sin(theta)
-    return [(x, y), (x + w * cos, y + w * sin), (x + w * cos - h * sin, y + w * sin + h * cos), (x - h * sin, y + h * cos)]
+    return [(x, y), (x + w * cos, y + w * sin), (x + w * cos - h * sin, y + w * sin + h * cos),
+            (x - h * sin, y + h * cos)]
 
 
 def output_values(item: Any) -> list[dict]:

@@ -2,8 +2,8 @@
 
 | module | concept |
 |---|---|
-| `_sqlite.py` | SQLite (WAL) store: annotations (with the `$fields` hash each was given on), served-task hashes, leases, submit uids; thread-safe |
-| `_default.py` | the default store's name (config, `$fields`, notebook), and the guard that stored answers match the data |
+| `_sqlite.py` | SQLite (WAL): annotations (each with its `$fields` hash), served-task hashes, leases, acks |
+| `_default.py` | the default store's name (config, `$fields`, notebook); stored answers must match the data |
 """
 
 from ._sqlite import Annotation, Store

@@ -21,8 +21,12 @@ import pandas as pd
 
 from ..config._parse import Config
 from ..tasks._ids import id_from_key
+from ._learner import Learner
+from ._ml_backend import MLBackend
+from ._pipelines import PipelinePredictor, is_pipeline
 from ._sources import RefusedPrediction, as_prediction_list, checked_prediction
 from ._sources import to_prediction as simple_prediction  # noqa: F401 (re-export)
+from ._worker import Worker
 
 _URL = re.compile(r"^https?://")
 # A choice suggestion scored below this is a hint beside the options, not a selection: near a coin flip,
@@ -33,9 +37,6 @@ HINT_BELOW = 0.6
 def make_batch_predictor(predictor: Any, config: Config, *, labels: dict | None = None,
                          batch_size: int = 32) -> Callable[[list[dict]], list] | None:
     """A callable `tasks -> one value per task` for anything that runs a model (None for columns/Series)."""
-    from ._learner import Learner
-    from ._ml_backend import MLBackend
-    from ._pipelines import PipelinePredictor, is_pipeline
     if isinstance(predictor, str) and _URL.match(predictor):
         return MLBackend(predictor, config)
     if isinstance(predictor, Learner):
@@ -66,8 +67,6 @@ class Suggestions:
             return
         batch = make_batch_predictor(predictor, config, labels=labels, batch_size=batch_size)
         if batch is not None:
-            from ._learner import Learner
-            from ._worker import Worker
             self._predict = batch
             self.learner = batch if isinstance(batch, Learner) else None
             self.worker = Worker(batch, lambda: getattr(batch, "model_version", None), task_of,
@@ -175,8 +174,11 @@ class Suggestions:
         return [as_prediction_list(v, self.config) for v in aligned.tolist()]
 
     def shown(self, preds: list[dict]) -> dict | None:
-        """`predictions[0]`: newest model version, then highest score; hidden below `threshold`, and hidden when
-        it was refused (its items break the config's rules: see `refusal`)."""
+        """The one prediction shown: the newest (`created_at`), then the highest score, then the first listed.
+
+        None when there is none, when its score is below `threshold`, or when it was refused (its items break the
+        config's rules: see `refusal`).
+        """
         best = _best(preds)
         if best is None or isinstance(best, RefusedPrediction):
             return None
@@ -226,7 +228,7 @@ def _score(pred: dict) -> float:
         return 0.0
 
 
-def digest(key: str, pred: dict) -> str:
+def prediction_digest(key: str, pred: dict) -> str:
     """A stable digest of one prediction of one task (for its integer id in the store)."""
     body = json.dumps([key, pred.get("model_version"), pred.get("result")], sort_keys=True, default=str)
     return hashlib.sha1(body.encode()).hexdigest()

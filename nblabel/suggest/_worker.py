@@ -31,7 +31,8 @@ class Worker:
                  timeout: float = 30.0, on_ready: Callable[[list[str]], None] | None = None,
                  on_version: Callable[[], None] | None = None) -> None:
         self._predict, self._version, self._task_of, self._normalize = predict, version, task_of, normalize
-        self.batch_size, self.timeout, self.on_ready, self.on_version = max(1, batch_size), timeout, on_ready, on_version
+        self.batch_size, self.timeout = max(1, batch_size), timeout
+        self.on_ready, self.on_version = on_ready, on_version
         self._cache: dict[str, tuple[Any, list[dict]]] = {}
         self._wanted: OrderedDict[str, None] = OrderedDict()
         self._cond = threading.Condition()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 
+from .._brief import cap
 from .._errors import ConfigError
 from ..tasks._media import MediaError
 from ..results._validate import strip_origins
@@ -55,11 +56,12 @@ class BrowserChannel:
 
     def _state(self) -> dict:
         state = {"type": "state", "config": self._config.to_json(), "keys": self._keys, "error": None,
-                 "outbox_key": f"nblabel-outbox:{self._store.id}:{self.annotator}", "tasks": []}
+                 "outbox_key": f"nblabel-outbox:{self._store.id}:{self.annotator}", "tasks": [],
+                 "remote": self._remote}
         try:
             state["tasks"] = self._window()
         except (ConfigError, ValueError, KeyError) as exc:  # a task that cannot be shown blocks labeling visibly
-            state["error"] = str(exc)
+            state["error"] = cap(str(exc))
         state["progress"] = self.progress
         state.update(self._flags())
         if state["tasks"] and state["tasks"][0].get("refused"):
@@ -122,7 +124,7 @@ class BrowserChannel:
                     self.goto(id_from_key(content["key"]))
             except Exception as exc:  # an exception here would be swallowed by the kernel: show it instead
                 log.exception("nblabel: message %r failed", kind)
-                self._emit({"type": "notice", "message": f"{type(exc).__name__}: {exc}"})
+                self._emit({"type": "notice", "message": cap(f"{type(exc).__name__}: {exc}")})
 
     def _on_submit(self, content: dict, cancelled: bool) -> None:
         uid, key = content.get("uid"), content.get("key")
@@ -134,7 +136,7 @@ class BrowserChannel:
             row = self._commit(key, [] if cancelled else content.get("result", []), cancelled=cancelled,
                                lead_time=float(lead) if isinstance(lead, (int, float)) else None, uid=uid)
         except (ValueError, KeyError, TypeError) as exc:
-            self._emit({"type": "nack", "uid": uid, "key": key, "message": str(exc)})
+            self._emit({"type": "nack", "uid": uid, "key": key, "message": cap(str(exc))})
             return
         ack = {"type": "ack", "uid": uid, "annotation_id": row["id"], "progress": self.progress,
                "window": self._window(), **self._flags()}

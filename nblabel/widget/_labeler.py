@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import getpass
 import os
-import re
 import threading
 import time
 import weakref
@@ -24,15 +23,17 @@ import anywidget
 
 from . import _output
 from ._channel import BrowserChannel
-from ..config._parse import Config, check_compatible, parse_config
+from ..config._compat import check_compatible
+from ..config._parse import Config, parse_config
 from .._errors import QueueEmpty, user_facing
 from ._history import Action, History
 from ..tasks._media import MediaServer, fields_hash
 from ._queue import Queue
+from ._remote import check_remote
 from ..results._validate import normalize_result, strip_origins, with_origins
 from ..store._default import announce, check_answers, check_served, default_store_path
 from ..store._sqlite import Store, session_owner
-from ..suggest._shown import HINT_BELOW, Suggestions, digest
+from ..suggest._shown import HINT_BELOW, Suggestions, prediction_digest
 from ..suggest._stats import SuggestionLog
 from ..tasks._ids import id_from_key, plain_id, task_key
 from ..tasks._source import ListSource, make_source
@@ -40,7 +41,6 @@ from ..tasks._source import ListSource, make_source
 
 DEFAULT_KEYS = {"submit": "Enter", "skip": "s", "undo": "z", "redo": "Shift+Z", "back": "ArrowLeft", "legend": "?"}
 _STATIC = Path(__file__).parent.parent / "static"
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")  # name@domain.tld: used as it is
 _LIVE: dict[tuple[str, str], "weakref.ref[Labeler]"] = {}  # (store, annotator) → the Labeler a re-run supersedes
 
 
@@ -60,6 +60,8 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
     hint_below : a Choices suggestion scored below it (default 0.6) is shown as a hint beside the options
         ("model suggests: Positive (52%)"), not pre-selected, so Enter / ``submit()`` does not accept it.
     order : "given", "shuffle" (with `seed`), "uncertain" or "confident".
+    remote : "media" (default): remote images and styles inside task HTML and config styles are not loaded (a
+        placeholder says so); "all" loads them. Media fields given as URLs always load.
     """
 
     _esm = _STATIC / "widget.js"
@@ -71,8 +73,10 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
                  seed: int | None = None, id_column: str | None = None, keys: dict | None = None,
                  annotator_emails: dict[str, str] | None = None, threshold: float | None = None,
                  prefetch: int = 5, predictor_timeout: float = 30.0, predictor_batch: int = 16,
-                 predictor_labels: dict[str, str] | None = None, hint_below: float | None = HINT_BELOW) -> None:
+                 predictor_labels: dict[str, str] | None = None, remote: str = "media",
+                 hint_below: float | None = HINT_BELOW) -> None:
         super().__init__()
+        self._remote = check_remote(remote)
         self._lock = threading.RLock()
         self._config = config if isinstance(config, Config) else parse_config(config)
         self._source = make_source(data, id_column)
@@ -168,14 +172,10 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
                 self._emit(self._closed_state())
 
     def __repr__(self) -> str:
-        return _output.describe(self)
-
-    def _email(self, annotator: str) -> str:
-        if annotator in self._emails:
-            return self._emails[annotator]
-        # An annotator named by an email keeps it (a Label Studio server matches users by email); any other name
-        # gets the placeholder domain, so `completed_by` is always an email.
-        return annotator if _EMAIL.fullmatch(annotator) else f"{annotator}@nblabel.local"
+        if "_closed" not in self.__dict__:
+            return "Labeler(not constructed)"
+        return _output.describe(self.annotator, self.progress, self._store.path,
+                                self._closed_reason if self._closed else None)
 
     # -- task lookup -----------------------------------------------------------------------------------------
     def _current_key(self) -> str | None:
@@ -211,7 +211,8 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         shown = self._suggest.shown(self._predictions(key, wait=wait))
         if shown is None:
             return None, None
-        pid = shown.get("id") if isinstance(shown.get("id"), int) else self._store.prediction_id(key, digest(key, shown))
+        pid = shown.get("id") if isinstance(shown.get("id"), int) else self._store.prediction_id(
+            key, prediction_digest(key, shown))
         return shown, pid
 
     def _show(self, key: str, wait: bool) -> tuple[dict | None, int | None]:
@@ -265,7 +266,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
             if not cancelled and self._source.has(key):
                 live = self._store.live(key, self.annotator)
                 if live is not None:
-                    self._suggest.observe(key, lambda: self._task_dict(key), live.result)
+                    self._suggest.observe(key, lambda k=key: self._task_dict(k), live.result)
 
     def _prefill(self, key: str, wait: bool = False) -> tuple[list | None, str | None]:
         live = self._store.live(key, self.annotator)
@@ -372,10 +373,13 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
             if self._focus == key:
                 self._focus = self._history.after(key) if self._focus_from_back else None
                 self._focus_from_back = self._focus is not None
-        return _output.ls_annotation(row, self._email(self.annotator))
+        return _output.ls_annotation(row, _output.annotator_email(self.annotator, self._emails))
 
     def undo(self) -> dict | None:
-        """Withdraw the last submit or skip; that task becomes current, pre-filled. Returns it (None: nothing to undo)."""
+        """Withdraw the last submit or skip; that task becomes current, pre-filled.
+
+        Returns it (None: nothing to undo).
+        """
         with self._lock:
             action = self._history.undo()
             if action is None:
@@ -451,20 +455,30 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         return hit
 
     # -- write-back ------------------------------------------------------------------------------------------
+    @property
+    def config(self) -> Config:
+        """The parsed labeling config (`nblabel.Config`; its `.xml` is the config text)."""
+        return self._config
+
+    def _writeback(self) -> _output.Writeback:
+        return _output.Writeback(self._store, self._source, self._config, self.annotator, self._emails,
+                                 predictions=self._predictions, column_predictions=self._suggest.column_predictions)
+
     @user_facing
     def to_pandas(self):
         """A new DataFrame: data + `annotations` + `predictions` + one simple column per control."""
         with self._lock:
-            return _output.to_pandas(self)
+            return self._writeback().to_pandas()
 
     def to_label_studio(self) -> list[dict]:
         """Label Studio task dicts (UTF-16 offsets), importable into a Label Studio server."""
         with self._lock:
-            return _output.to_label_studio(self)
+            return self._writeback().to_label_studio()
 
     def export(self, path: str | os.PathLike, format: str = "JSON") -> str:
+        """Write `to_pandas()` in a Label Studio export format (see `nblabel.export`); returns the path written."""
         with self._lock:
-            return _output.export(self, path, format)
+            return self._writeback().export(path, format)
 
 def _has_predictions(source) -> bool:
     return isinstance(source, ListSource) and any(extras.get("predictions") for _, _, extras in source.loaded())
