@@ -69,9 +69,9 @@ export class FakePython {
 		this.ackDelay = opts.ackDelay ?? 0;
 		this.outboxKey = opts.outboxKey ?? "nblabel-outbox:test-store:alice";
 		this.notice = opts.notice ?? null;
+		this.remote = opts.remote ?? null; // Labeler(remote=…); absent like an older Python when not given
 		this.loading = opts.loading ?? null; // sent before the state, as Python does while a model loads
 		this.holdHello = opts.holdHello ?? false; // true: the state answering hello waits for the test to send it
-		this.remote = opts.remote ?? null; // Labeler(remote=…); absent like an older Python when not given
 		this.all = (opts.tasks ?? []).map(FULL);
 		this.byKey = new Map(this.all.map((t) => [t.key, t]));
 		this.queue = this.all.map((t) => t.key); // keys without an answer, in order

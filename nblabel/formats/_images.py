@@ -96,8 +96,8 @@ def image_name(value: Any, out_dir: str | None = None) -> str:
         value = os.fspath(value)
     if not isinstance(value, str):
         if out_dir is None or not is_local(value):
-            raise UnsupportedFormat(f"image {type(value).__name__} values cannot be named in an export: save the "
-                                    "images to files and put their paths (or URLs) in the column")
+            raise UnsupportedFormat(f"image {type(value).__name__} values cannot be named in an export: "
+                                    "save the images to files and put their paths (or URLs) in the column")
         return _saved(value, out_dir)
     if os.path.exists(value):
         return value

@@ -2,7 +2,7 @@
 
 | module | concept |
 |---|---|
-| `_sqlite.py` | SQLite (WAL): annotations (each with its `$fields` hash), served-task hashes, leases, acks |
+| `_sqlite.py` | SQLite (WAL): answers (with their `$fields` hash), served-task hashes, leases, submit uids |
 | `_default.py` | the default store's name (config, `$fields`, notebook); stored answers must match the data |
 """
 

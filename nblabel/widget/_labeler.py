@@ -62,6 +62,9 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
     order : "given", "shuffle" (with `seed`), "uncertain" or "confident".
     remote : "media" (default): remote images and styles inside task HTML and config styles are not loaded (a
         placeholder says so); "all" loads them. Media fields given as URLs always load.
+    overlap : annotators per task across everyone sharing the store (1, the default: annotators do not
+        coordinate, each labels every task). `coverage` (0–1): the share of tasks, picked reproducibly, that get
+        `overlap` answers, the rest one. `overlap_first`: tasks others answered come before fresh ones.
     """
 
     _esm = _STATIC / "widget.js"
@@ -74,7 +77,8 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
                  annotator_emails: dict[str, str] | None = None, threshold: float | None = None,
                  prefetch: int = 5, predictor_timeout: float = 30.0, predictor_batch: int = 16,
                  predictor_labels: dict[str, str] | None = None, remote: str = "media",
-                 hint_below: float | None = HINT_BELOW) -> None:
+                 hint_below: float | None = HINT_BELOW, overlap: int = 1, coverage: float = 1.0,
+                 overlap_first: bool = False) -> None:
         super().__init__()
         self._remote = check_remote(remote)
         self._lock = threading.RLock()
@@ -108,7 +112,8 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         self._queue = Queue(self._source, self._store, self.annotator, self._owner, order=order, seed=seed,
                             score=self._score if order in ("uncertain", "confident") else None,
                             score_many=self._score_many if self._suggest.worker is not None else None,
-                            rescore=self._rescore_token if self._suggest.learner is not None else None)
+                            rescore=self._rescore_token if self._suggest.learner is not None else None,
+                            overlap=overlap, coverage=coverage, overlap_first=overlap_first)
         self._history = History()
         self._focus: str | None = None  # a task shown out of queue order (back / goto / edit after undo)
         self._focus_from_back = False
@@ -172,10 +177,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
                 self._emit(self._closed_state())
 
     def __repr__(self) -> str:
-        if "_closed" not in self.__dict__:
-            return "Labeler(not constructed)"
-        return _output.describe(self.annotator, self.progress, self._store.path,
-                                self._closed_reason if self._closed else None)
+        return _output.describe(self)
 
     # -- task lookup -----------------------------------------------------------------------------------------
     def _current_key(self) -> str | None:
@@ -445,8 +447,30 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
             if len(self._recent) >= 2 and self._recent[-1] > self._recent[0]:
                 rate = (len(self._recent) - 1) / (self._recent[-1] - self._recent[0]) * 60
             eta = remaining / rate * 60 if rate and remaining else None  # nothing left: no ETA to show
-            return {"done": done, "skipped": skipped, "remaining": remaining, "total": total,
-                    "rate_per_min": round(rate, 1) if rate else None, "eta_s": round(eta) if eta is not None else None}
+            out = {"done": done, "skipped": skipped, "remaining": remaining, "total": total,
+                   "rate_per_min": round(rate, 1) if rate else None, "eta_s": round(eta) if eta is not None else None}
+            if self._queue.overlap > 1:
+                out.update(self._overlap_progress())
+            return out
+
+    def _overlap_progress(self) -> dict:
+        """Across annotators: tasks with all their answers, and tasks answered but waiting for more."""
+        complete = waiting = 0
+        for key, n in self._store.answer_counts().items():
+            if self._has(key):
+                if n >= (self._queue.limit(key) or 1):
+                    complete += 1
+                else:
+                    waiting += 1
+        return {"complete": complete, "waiting": waiting, "overlap": self._queue.overlap}
+
+    def set_ground_truth(self, task_id: Any, annotation_id: int | None) -> None:
+        """Star an annotation of a task as its ground truth (`ground_truth: true` in exports); None clears it."""
+        with self._lock:
+            key = task_key(task_id)
+            if not self._source.has(key):
+                raise KeyError(f"no task with id {task_id!r}")
+            self._store.set_ground_truth(key, None if annotation_id is None else int(annotation_id))
 
     def _has(self, key: str) -> bool:
         hit = self._in_source.get(key)

@@ -43,7 +43,7 @@ def ls_annotation(ann: Annotation, email: str) -> dict:
     """A stored annotation as a Label Studio annotation dict (offsets as stored: code points)."""
     return {
         "id": ann.id, "completed_by": {"email": email}, "result": ann.result,
-        "was_cancelled": ann.was_cancelled, "ground_truth": False,
+        "was_cancelled": ann.was_cancelled, "ground_truth": ann.ground_truth,
         "created_at": ann.created_at, "updated_at": ann.updated_at, "draft_created_at": None,
         "lead_time": ann.lead_time, "prediction": ann.prediction or {}, "result_count": len(ann.result),
         "unique_id": ann.unique_id, "import_id": None, "last_action": None, "bulk_created": False,
@@ -52,19 +52,22 @@ def ls_annotation(ann: Annotation, email: str) -> dict:
     }
 
 
-def describe(annotator: str, progress: dict, store_path: str, closed: str | None = None) -> str:
-    """A Labeler's plain-text repr: who labels, how far along, and where the answers are kept."""
-    p = progress
+def describe(lab: Any) -> str:
+    """The plain-text repr: who labels, how far along, and where the answers are kept."""
+    if "_closed" not in lab.__dict__:
+        return "Labeler(not constructed)"
+    p = lab.progress
     done = f"{p['done']}/{p['total']} done" if p["total"] is not None else f"{p['done']} done"
     skipped = f", {p['skipped']} skipped" if p["skipped"] else ""
-    path = store_path
+    path = lab._store.path
     if path != ":memory:":
         try:
             rel = os.path.relpath(path)
             path = rel if not rel.startswith("..") else path
         except ValueError:  # another drive (Windows)
             pass
-    return f"Labeler(annotator={annotator!r}, {done}{skipped}, store={path!r}{f', {closed}' if closed else ''})"
+    closed = f", {lab._closed_reason}" if lab._closed else ""
+    return f"Labeler(annotator={lab.annotator!r}, {done}{skipped}, store={path!r}{closed})"
 
 
 @dataclass
