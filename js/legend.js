@@ -16,7 +16,7 @@ export function registerKeys(tag, rows) {
 }
 
 /** @type {Action[]} */
-const ORDER = ["submit", "skip", "back", "undo", "redo", "focus_next", "legend"];
+const ORDER = ["submit", "skip", "label_skipped", "back", "undo", "redo", "focus_next", "legend"];
 
 /**
  * @param {KeyMap} keymap

@@ -4,6 +4,7 @@
 // `.nblabel-error`, non-blocking ones as `.nblabel-notice`; everything this view adds outside its own DOM (document
 // listeners, timers) is removed by `dispose`.
 
+import { badgeFor, skippedBefore } from "./badge.js";
 import { buildButtons, paintButtons } from "./buttons.js";
 import { handleKeydown } from "./keyboard.js";
 import { KeyMap } from "./keys.js";
@@ -37,12 +38,18 @@ export class Screen {
 		/** did the task on screen come with an answer or suggestion to show? (else a late suggestion may replace it) */
 		this.paintedPrefill = false;
 		this.legendOpen = false;
+		/** the answer as loaded for the task on screen (`Form.fingerprint`), null while loading */
+		this.loadedAnswer = /** @type {string|null} */ (null);
+		this.edited = false;
+		/** key of the task painted last: focus is reset only when the task changes */
+		this.paintedKey = /** @type {string|null} */ (null);
 
 		this.progress = new ProgressBar();
 		this.taskId = h("span", { class: "nblabel-task-id" });
 		this.badge = h("span", { class: "nblabel-badge", hidden: true });
+		this.again = h("span", { class: "nblabel-skipped-before", hidden: true }, "skipped before");
 		this.busy = h("span", { class: "nblabel-busy", hidden: true });
-		this.taskbar = h("div", { class: "nblabel-taskbar" }, this.taskId, this.badge, this.busy);
+		this.taskbar = h("div", { class: "nblabel-taskbar" }, this.taskId, this.badge, this.again, this.busy);
 		this.messages = h("div", { class: "nblabel-messages" });
 		this.body = h("div", { class: "nblabel-body" }, h("div", { class: "nblabel-loading" }, "Loading…"));
 		this.hint = h("div", { class: "nblabel-hint", role: "status", "aria-live": "polite" });
@@ -102,7 +109,12 @@ export class Screen {
 	#rebuild() {
 		const config = this.session.config;
 		const fetchMedia = (/** @type {Record<string, any>} */ marker) => this.session.media.fetch(marker);
-		this.form = config ? new Form(config, this.scopeClass, () => this.setHint(""), (t) => this.setHint(t), fetchMedia) : null;
+		const changed = () => {
+			this.setHint("");
+			this.#answerChanged();
+		};
+		this.form = config ? new Form(config, this.scopeClass, changed, (t) => this.setHint(t), fetchMedia) : null;
+		this.form?.regions.listen(() => this.#answerChanged());
 		this.active = -1;
 	}
 
@@ -126,42 +138,58 @@ export class Screen {
 	paintTask() {
 		const s = this.session;
 		const task = s.current;
+		// a text field of the last task keeps the caret across the repaint (the form is reused): take it back, so
+		// digits and Enter on the next task act on the widget, not on the text
+		const focused = document.activeElement;
+		const typing = focused !== this.root && this.root.contains(focused);
+		if (task?.key !== this.paintedKey && this.body.scrollTop) this.body.scrollTop = 0; // a new task starts at its top
 		this.hint.textContent = "";
 		this.root.classList.toggle("is-done", !task);
+		this.loadedAnswer = null;
+		this.edited = false;
 		if (s.error || !this.form) {
 			this.body.replaceChildren();
 			this.taskId.textContent = "";
-			this.badge.hidden = true;
+			this.badge.hidden = this.again.hidden = true;
+			this.paintedKey = null;
 			return;
 		}
 		if (!task) {
 			this.taskId.textContent = "";
-			this.badge.hidden = true;
-			const keys = { undo: this.keymap.label("undo"), back: this.keymap.label("back") };
-			this.body.replaceChildren(s.outbox.size ? buildWaiting() : buildSummary(s.displayProgress(), keys));
+			this.badge.hidden = this.again.hidden = true;
+			const keys = { undo: this.keymap.label("undo"), back: this.keymap.label("back"), again: this.keymap.label("label_skipped") };
+			this.body.replaceChildren(s.outbox.size ? buildWaiting() : buildSummary(s.displayProgress(), keys, () => this.run("label_skipped")));
+			if (typing) this.root.focus({ preventScroll: true });
+			this.paintedKey = null;
 			return;
 		}
 		if (this.body.firstChild !== this.form.el) this.body.replaceChildren(this.form.el);
 		this.form.load(task);
+		this.loadedAnswer = this.form.fingerprint();
 		this.paintedPrefill = Boolean(task.draft ?? (Array.isArray(task.prefill) && task.prefill.length));
 		this.taskId.textContent = `Task ${formatId(task.id)}`;
 		this.#paintBadge(task);
+		this.again.hidden = !skippedBefore(task);
 		this.active = -1;
 		this.paintActive();
+		if (typing && task.key !== this.paintedKey) this.root.focus({ preventScroll: true });
+		this.paintedKey = task.key;
 		this.stopwatch.restart();
+	}
+
+	/** The annotator changed something: the badge stops promising that Enter accepts the suggestion. */
+	#answerChanged() {
+		const task = this.session.current;
+		if (this.loadedAnswer === null || !this.form || !task) return;
+		const edited = this.form.fingerprint() !== this.loadedAnswer;
+		if (edited === this.edited) return;
+		this.edited = edited;
+		this.#paintBadge(task);
 	}
 
 	/** @param {import("./types.js").Task} task */
 	#paintBadge(task) {
-		let text = "";
-		let kind = "";
-		if (task.draft) [text, kind] = ["your refused answer — fix and resubmit", "draft"];
-		else if (task.prefill_from === "annotation") [text, kind] = ["your earlier answer", "annotation"];
-		else if (task.prefill_from === "prediction" && task.prefill?.length) {
-			const p = task.prediction;
-			const bits = [p?.model_version, typeof p?.score === "number" ? `score ${p.score.toFixed(2)}` : ""].filter(Boolean);
-			[text, kind] = [`suggestion${bits.length ? ` · ${bits.join(" · ")}` : ""} — ⏎ accepts`, "prediction"];
-		}
+		const { text, kind } = badgeFor(task, { edited: this.edited, submitKey: this.keymap.label("submit") });
 		this.badge.hidden = !text;
 		this.badge.textContent = text;
 		this.badge.dataset.kind = kind;
@@ -208,6 +236,10 @@ export class Screen {
 		if (action === "legend") return this.toggleLegend();
 		if (action === "focus_next" || action === "focus_prev") return this.moveActive(action === "focus_next" ? 1 : -1);
 		if (action === "submit") return this.submit();
+		if (action === "label_skipped") {
+			if (!s.current && !s.outbox.size && (s.progress?.skipped ?? 0) > 0) s.request("label_skipped");
+			return;
+		}
 		if (action === "skip") {
 			if (s.current && !s.error) s.answer("skip", undefined, this.stopwatch.seconds());
 			return;
@@ -227,7 +259,12 @@ export class Screen {
 		}
 		const { items, missing } = this.form.result();
 		if (missing.length) return this.setHint(`Required: ${missing.join(", ")}.`);
-		if (!items.length && !task.prefill?.length) {
+		if (!items.length && this.form.regionOnly()) {
+			// no regions is a real answer (a sentence without entities), but never one given by a stray key press:
+			// the first press says what a second one will do, and only while that is on screen does it submit
+			const confirm = `No regions marked. Press ${this.keymap.label("submit") || "submit"} again to submit with no regions.`;
+			if (this.hint.textContent !== confirm) return this.setHint(confirm);
+		} else if (!items.length && !task.prefill?.length) {
 			return this.setHint(`Nothing selected yet — pick with 1–9 or a click, or press ${this.keymap.label("skip") || "skip"} to skip.`);
 		}
 		s.answer("submit", items, this.stopwatch.seconds());
@@ -242,6 +279,16 @@ export class Screen {
 		const parent = this.root.parentElement;
 		const host = parent?.closest(".jp-Notebook") ?? parent?.closest("[tabindex]");
 		if (host instanceof HTMLElement) host.focus({ preventScroll: true });
+	}
+
+	/** Escape in a text field: the keys go back to the root, and digits to a control that takes them (not the field). */
+	leaveField() {
+		this.root.focus({ preventScroll: true });
+		const chosen = this.form?.controls[this.active];
+		if (chosen && !chosen.optionCount && chosen.tag !== "Number") {
+			this.active = -1;
+			this.paintActive();
+		}
 	}
 
 	toggleLegend() {

@@ -221,8 +221,8 @@ export class Session {
 	}
 
 	/**
-	 * Ask Python for undo / redo / back / goto; the answer is a `state`.
-	 * @param {"undo"|"redo"|"back"|"goto"} type
+	 * Ask Python for undo / redo / back / goto / label_skipped (serve the skipped tasks again); the answer is a `state`.
+	 * @param {"undo"|"redo"|"back"|"goto"|"label_skipped"} type
 	 * @param {string} [key]  for goto
 	 * @returns {boolean} whether a request went out
 	 */

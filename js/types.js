@@ -28,6 +28,7 @@
  * @property {null|"annotation"|"prediction"} prefill_from
  * @property {null|{id: any, model_version?: string|null, score?: number|null}} prediction
  * @property {number|null} annotation_id
+ * @property {boolean} [skipped_before]     this annotator skipped the task earlier (it is served again)
  * @property {ResultItem[]} [draft]          browser-only: a refused (nacked) result shown again for correction
  */
 

@@ -113,7 +113,7 @@ export class FakePython {
 		else if (msg.type === "submit" || msg.type === "skip") {
 			if (this.autoAck) this.later(() => this.commit(msg));
 			else this.held.push(msg);
-		} else if (["undo", "redo", "back", "goto"].includes(msg.type)) {
+		} else if (["undo", "redo", "back", "goto", "label_skipped"].includes(msg.type)) {
 			this.later(() => {
 				this[msg.type](msg);
 				this.send(this.state());
@@ -174,6 +174,12 @@ export class FakePython {
 		if (at > 0) this.focus = this.history[at - 1];
 	}
 
+	/** Serve the skipped tasks again, after what is left, in skip order (like nblabel's Queue.requeue_skipped). */
+	label_skipped() {
+		const skipped = this.history.filter((k, i) => this.answers.get(k)?.cancelled && this.history.indexOf(k) === i);
+		for (const k of skipped) if (!this.queue.includes(k)) this.queue.push(k);
+	}
+
 	goto(msg) {
 		if (this.byKey.has(msg.key)) this.focus = msg.key;
 	}
@@ -182,7 +188,7 @@ export class FakePython {
 		const t = this.byKey.get(key);
 		const ans = this.answers.get(key);
 		if (ans && !ans.cancelled) return { ...t, prefill: ans.result, prefill_from: "annotation", annotation_id: ans.id };
-		return t;
+		return ans?.cancelled ? { ...t, skipped_before: true } : t;
 	}
 
 	window() {

@@ -35,7 +35,8 @@ class BrowserChannel:
                 "prefill": prefill, "prefill_from": origin,
                 "prediction": None if shown is None else {"id": pid, "model_version": shown.get("model_version"),
                                                           "score": shown.get("score")},
-                "annotation_id": live.id if live else None}
+                "annotation_id": live.id if live else None,
+                "skipped_before": bool(live and live.was_cancelled)}
 
     def _window(self) -> list[dict]:
         current = self._current_key()
@@ -106,6 +107,8 @@ class BrowserChannel:
                 elif kind in ("undo", "redo", "back"):
                     if getattr(self, kind)() is None:  # nothing changed, but the browser waits for an answer
                         self._emit(self._state())
+                elif kind == "label_skipped":
+                    self.label_skipped()
                 elif kind == "goto":
                     self.goto(id_from_key(content["key"]))
             except Exception as exc:  # an exception here would be swallowed by the kernel: show it instead

@@ -39,7 +39,8 @@ from ..tasks._ids import id_from_key, plain_id, task_key
 from ..tasks._source import ListSource, make_source
 
 
-DEFAULT_KEYS = {"submit": "Enter", "skip": "s", "undo": "z", "redo": "Shift+Z", "back": "ArrowLeft", "legend": "?"}
+DEFAULT_KEYS = {"submit": "Enter", "skip": "s", "undo": "z", "redo": "Shift+Z", "back": "ArrowLeft", "legend": "?",
+                "label_skipped": "Shift+S"}
 _STATIC = Path(__file__).parent.parent / "static"
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")  # name@domain.tld: used as it is
 _LIVE: dict[tuple[str, str], "weakref.ref[Labeler]"] = {}  # (store, annotator) → the Labeler a re-run supersedes
@@ -400,6 +401,15 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
             self._focus, self._focus_from_back = prev, True
             self._push_state()
             return self.current
+
+    def label_skipped(self) -> int:
+        """Serve the skipped tasks again (each comes back once more, in skip order); returns how many."""
+        with self._lock:
+            if self._closed:
+                raise RuntimeError(f"this Labeler was {self._closed_reason}")
+            n = self._queue.requeue_skipped()
+            self._push_state()
+            return n
 
     def goto(self, task_id: Any) -> dict:
         """Show any task by id (labeled or not); after it is answered the queue resumes."""
