@@ -334,3 +334,13 @@ def test_screenshots_of_the_traps(fe_page, theme):
     fe_page.keyboard.press("Shift+S")
     fe_page.locator(".nblabel-skipped-before").wait_for()
     fe_page.locator("#host").screenshot(path=str(ARTIFACTS / f"traps-again-{theme}.png"))
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_screenshot_of_a_natural_size_image(fe_page, theme):
+    """Not an assertion on pixels: leaves test-artifacts/traps-image-<theme>.png to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    mount(fe_page, BOXES, [task("0", {"image": png(640, 420)})], theme=DARK if theme == "dark" else LIGHT)
+    loaded(fe_page)
+    fe_page.locator(".nblabel-image-view").hover()
+    fe_page.locator("#host").screenshot(path=str(ARTIFACTS / f"traps-image-{theme}.png"))

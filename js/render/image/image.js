@@ -86,7 +86,7 @@ export function buildImage(node, ctx, opts = {}) {
 	const errorSlot = h("div", { class: "nblabel-image-error" });
 	const bar = h("div", { class: "nblabel-image-bar" }, toolsEl, pager);
 	bar.hidden = !multipage;
-	const el = h("div", { class: "nblabel-image", "data-name": name }, bar, stage.view, errorSlot);
+	const el = h("div", { class: "nblabel-image", "data-name": name }, bar, stage.frame, errorSlot);
 	ctx.watchVisibility(node, el);
 
 	/** @type {unknown[]} */

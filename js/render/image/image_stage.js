@@ -27,8 +27,10 @@ export class ImageStage {
 		const inn = button("+", "zoom in (+)", () => this.zoomBy(1.25));
 		const fit = button("⤢", "fit to view (f)", () => this.fit());
 		this.zoomBar = h("span", { class: "nblabel-image-zoom" }, out, this.level, inn, fit);
-		// zoom buttons float in the picture's corner (shown on hover / when zoomed): no row of chrome per image
-		this.view = h("div", { class: "nblabel-image-view", "data-name": name }, this.stage, this.status, this.zoomBar);
+		// zoom buttons float in the top-right corner of the image's row (shown on hover / when zoomed): no row of
+		// chrome per image, and a picture narrower than the row (never upscaled) keeps its own corner free to draw in
+		this.view = h("div", { class: "nblabel-image-view", "data-name": name }, this.stage, this.status);
+		this.frame = h("div", { class: "nblabel-image-frame" }, this.view, this.zoomBar);
 		this.size = { width: 0, height: 0 };
 		this.fitScale = 1;
 		this.z = 1;
