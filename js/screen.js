@@ -197,13 +197,16 @@ export class Screen {
 
 	paintStatus() {
 		const s = this.session;
-		this.progress.paint(s.displayProgress(), s.outbox.size, Boolean(s.held), s.limit);
-		this.#paintMessages(s.error, s.notice);
+		this.progress.paint(s.displayProgress(), s.outbox.size, Boolean(s.held), s.limit, s.link.lost !== null);
+		this.#paintMessages(s.error, s.notice, offlineText(s.link.lost, s.waiting));
+		this.root.classList.toggle("is-offline", s.link.lost !== null);
 		this.busy.hidden = !s.pending;
 		this.busy.textContent = s.pending ? `${s.pending}…` : "";
 		this.root.classList.toggle("is-pending", Boolean(s.pending));
 		this.taskbar.hidden = !s.current && this.busy.hidden;
-		const heldHint = `Python has not confirmed the last ${s.limit} answers yet; this one goes out as soon as it does.`;
+		const heldHint = s.link.lost
+			? `Not connected: this answer cannot be kept (${s.limit} already wait). Re-run the cell.`
+			: `Python has not confirmed the last ${s.limit} answers yet; this one goes out as soon as it does.`;
 		if (s.held) this.setHint(heldHint);
 		else if (this.hint.textContent === heldHint) this.setHint("");
 		paintButtons(this.buttons, s);
@@ -213,12 +216,14 @@ export class Screen {
 	 * Present only while there is something to say, so `.nblabel-error` in the DOM always means a visible error.
 	 * @param {string|null} error   blocking (from the state message)
 	 * @param {string|null} notice  non-blocking
+	 * @param {string|null} offline  Python is gone (link.js): shown above everything else
 	 */
-	#paintMessages(error, notice) {
-		const key = JSON.stringify([error, notice]);
+	#paintMessages(error, notice, offline) {
+		const key = JSON.stringify([error, notice, offline]);
 		if (this.messages.dataset.shown === key) return;
 		this.messages.dataset.shown = key;
 		this.messages.replaceChildren(
+			...(offline ? [h("div", { class: "nblabel-error nblabel-offline", role: "alert" }, offline)] : []),
 			...(error ? [h("div", { class: "nblabel-error nblabel-blocking", role: "alert" }, error)] : []),
 			...(notice ? [h("div", { class: "nblabel-notice", role: "status" }, notice)] : []),
 		);
@@ -349,6 +354,16 @@ export class Screen {
 			this.paintActive();
 		}
 	}
+}
+
+/**
+ * What a view without Python says: what to do, what waits, and why.
+ * @param {string|null} lost  the reason (null: connected) @param {number} waiting  answers not yet saved
+ */
+export function offlineText(lost, waiting) {
+	if (lost === null) return null;
+	const n = `${waiting} answer${waiting === 1 ? "" : "s"} waiting`;
+	return `Not connected — re-run this cell (${n}). ${lost[0].toUpperCase()}${lost.slice(1)}: nothing labeled here is saved until the cell runs again.`;
 }
 
 /** @param {any} id @returns {string} */

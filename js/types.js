@@ -78,6 +78,7 @@
  * @property {ResultItem[]} [result]
  * @property {number} lead_time
  * @property {Task} [task]
+ * @property {number} [at]   Date.now() of the key press (older entries, stored before this field, have none)
  */
 
 /**

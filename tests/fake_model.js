@@ -28,12 +28,13 @@ export function createModel(initial = {}) {
 			else if (!cb) listeners.delete(name);
 			else listeners.get(name)?.delete(cb);
 		},
-		send(content, _callbacks, _buffers) {
+		send(content, callbacks, _buffers) {
 			const copy = JSON.parse(JSON.stringify(content));
 			log.sent.push(copy);
-			for (const hook of sendHooks) hook(copy);
+			for (const hook of sendHooks) hook(copy, callbacks);
 		},
-		widget_manager: {},
+		// the part of JupyterLab's widget manager the front end reads: the kernel connection and its status signal
+		widget_manager: { kernel: { status: "idle", statusChanged: { slots: new Set(), connect(fn) { this.slots.add(fn); }, disconnect(fn) { this.slots.delete(fn); } } } },
 		log,
 		/** Play Python sending a custom message. */
 		_pySend(content, buffers = []) {
@@ -42,6 +43,16 @@ export function createModel(initial = {}) {
 		/** Play Python changing a trait. */
 		_pySet(k, v) {
 			model.set(k, v);
+		},
+		/** Play the widget manager triggering a model event (`comm_live_update` on a kernel restart, `comm:close`). */
+		_trigger(name) {
+			for (const cb of [...(listeners.get(name) ?? [])]) cb();
+		},
+		/** Play the kernel connection changing status ("restarting", "dead", …). */
+		_kernelStatus(status) {
+			const k = model.widget_manager.kernel;
+			k.status = status;
+			for (const fn of [...k.statusChanged.slots]) fn(k, status);
 		},
 		_listenerCount() {
 			let n = 0;
@@ -53,6 +64,11 @@ export function createModel(initial = {}) {
 		},
 	};
 	return model;
+}
+
+/** The kernel's iopub status "idle" for a processed message, through ipywidgets' send callbacks. */
+function idle(callbacks) {
+	callbacks?.iopub?.status?.({ header: { msg_type: "status" }, content: { execution_state: "idle" } });
 }
 
 const FULL = (t) => ({ prefill: null, prefill_from: null, prediction: null, annotation_id: null, ...t });
@@ -84,7 +100,9 @@ export class FakePython {
 		this.times = [];
 		// local media: "key|field|index|page" → {mime, base64} or {message} (a refused request), like nblabel/_media.py
 		this.media = opts.media ?? {};
-		model._onSend((msg) => this.receive(msg));
+		/** the kernel forgot this comm (a restart): messages are processed (iopub idle) and never answered */
+		this.gone = false;
+		model._onSend((msg, callbacks) => this.receive(msg, callbacks));
 	}
 
 	/** Answer a `media` request with the bytes as one DataView buffer (what ipywidgets hands to msg:custom). */
@@ -102,36 +120,47 @@ export class FakePython {
 		this.model._pySend(msg);
 	}
 
-	later(fn) {
-		setTimeout(fn, this.ackDelay);
+	/** Answer with `fn`, then report the message processed, like a kernel's iopub status after a comm message. */
+	later(fn, callbacks) {
+		setTimeout(() => {
+			fn();
+			idle(callbacks);
+		}, this.ackDelay);
 	}
 
-	receive(msg) {
+	receive(msg, callbacks) {
 		this.received.push(msg);
-		if (msg.type === "hello") this.later(() => this.send(this.state()));
-		else if (msg.type === "media") this.later(() => this.answerMedia(msg));
+		if (this.gone) setTimeout(() => idle(callbacks), this.ackDelay);
+		else if (msg.type === "hello") this.later(() => this.send(this.state()), callbacks);
+		else if (msg.type === "media") this.later(() => this.answerMedia(msg), callbacks);
 		else if (msg.type === "submit" || msg.type === "skip") {
-			if (this.autoAck) this.later(() => this.commit(msg));
-			else this.held.push(msg);
+			if (this.autoAck) this.later(() => this.commit(msg), callbacks);
+			else this.held.push({ msg, callbacks }); // a busy kernel: not processed yet, so no idle either
 		} else if (["undo", "redo", "back", "goto", "label_skipped"].includes(msg.type)) {
 			this.later(() => {
 				this[msg.type](msg);
 				this.send(this.state());
-			});
+			}, callbacks);
 		}
 	}
 
 	/** Commit and ack the `n` oldest held submits (all when n is omitted). */
 	flush(n) {
 		const batch = this.held.splice(0, n ?? this.held.length);
-		for (const msg of batch) this.commit(msg);
+		for (const { msg, callbacks } of batch) {
+			this.commit(msg);
+			idle(callbacks);
+		}
 		return batch.length;
 	}
 
 	/** Refuse the oldest held submit. */
 	refuse(message = "invalid result") {
-		const msg = this.held.shift();
-		if (msg) this.send({ type: "nack", uid: msg.uid, key: msg.key, message });
+		const held = this.held.shift();
+		if (!held) return undefined;
+		const { msg, callbacks } = held;
+		this.send({ type: "nack", uid: msg.uid, key: msg.key, message });
+		idle(callbacks);
 		return msg;
 	}
 

@@ -120,9 +120,10 @@ class BrowserChannel:
         try:
             if not isinstance(key, str) or not self._source.has(key):
                 raise KeyError(f"unknown task key {key!r}")
-            lead = content.get("lead_time")
+            lead, age = content.get("lead_time"), content.get("age_s")
             row = self._commit(key, [] if cancelled else content.get("result", []), cancelled=cancelled,
-                               lead_time=float(lead) if isinstance(lead, (int, float)) else None, uid=uid)
+                               lead_time=float(lead) if isinstance(lead, (int, float)) else None, uid=uid,
+                               age_s=float(age) if isinstance(age, (int, float)) and not isinstance(age, bool) else None)
         except (ValueError, KeyError, TypeError) as exc:
             self._emit({"type": "nack", "uid": uid, "key": key, "message": str(exc)})
             return

@@ -44,6 +44,9 @@ DEFAULT_KEYS = {"submit": "Enter", "skip": "s", "undo": "z", "redo": "Shift+Z", 
 _STATIC = Path(__file__).parent.parent / "static"
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")  # name@domain.tld: used as it is
 _LIVE: dict[tuple[str, str], "weakref.ref[Labeler]"] = {}  # (store, annotator) → the Labeler a re-run supersedes
+# An answer the browser sends this long after its key press is a replay (an outbox re-sent after a reload or a
+# re-run): it says nothing about the labeling pace, so the rate leaves it out.
+REPLAY_AGE_S = 30.0
 
 
 def default_store_path(config: Config) -> Path:
@@ -330,7 +333,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         return round(now - self._shown_at.get(key, now), 3)
 
     def _commit(self, key: str, result: list, *, cancelled: bool, lead_time: float | None,
-                uid: str | None = None) -> dict:
+                uid: str | None = None, age_s: float | None = None) -> dict:
         if not cancelled:
             result = normalize_result(result, self._config, self._source.data(key, self._config.fields))
         shown, pid = self._shown_prediction(key)
@@ -351,7 +354,8 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
             self._queue.mark_done(key, cancelled)
             self._withdrawn.pop(key, None)
             self._shown_at.pop(key, None)
-            self._recent.append(time.time())
+            if age_s is None or 0 <= age_s <= REPLAY_AGE_S:
+                self._recent.append(time.time() - (age_s or 0.0))  # at the key press, not when the kernel got to it
             if self._focus == key:
                 self._focus = self._history.after(key) if self._focus_from_back else None
                 self._focus_from_back = self._focus is not None
@@ -430,8 +434,9 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
             total = self._source.total
             remaining = None if total is None else max(total - done - skipped, 0)
             rate = None
-            if len(self._recent) >= 2 and self._recent[-1] > self._recent[0]:
-                rate = (len(self._recent) - 1) / (self._recent[-1] - self._recent[0]) * 60
+            first, last = (min(self._recent), max(self._recent)) if self._recent else (0.0, 0.0)
+            if len(self._recent) >= 2 and last > first:
+                rate = (len(self._recent) - 1) / (last - first) * 60
             eta = remaining / rate * 60 if rate and remaining else None  # nothing left: no ETA to show
             return {"done": done, "skipped": skipped, "remaining": remaining, "total": total,
                     "rate_per_min": round(rate, 1) if rate else None, "eta_s": round(eta) if eta is not None else None}
