@@ -7,7 +7,7 @@
 // - the kernel processed a message that Python always answers (its iopub status went back to idle for it) but no
 //   message from Python came in since it was sent: the Python object behind the comm is gone (a restarted kernel
 //   drops messages for a comm it does not know, and still reports idle for them).
-// Nothing is timed: a busy kernel (a long cell) answers late, never "idle without an answer". Once lost, a view stays
+// A send that throws (the comm of a restarted kernel) is lost too. Nothing is timed: a busy kernel (a long cell) answers late, never "idle without an answer". Once lost, a view stays
 // lost: only re-running the cell (a new model) connects again, and the outbox then replays what waited.
 
 /** @typedef {import("./types.js").Model} Model */
@@ -61,7 +61,12 @@ export class Link {
 				},
 			},
 		};
-		this.model.send(content, callbacks);
+		try {
+			this.model.send(content, callbacks);
+		} catch {
+			// a restarted kernel's old comm refuses to send ("Cannot send"): the answer stays in the outbox
+			this.#lose("the connection to the kernel is gone");
+		}
 	}
 
 	/** @param {string} reason */

@@ -8,6 +8,7 @@
 //   dropping keys still in the outbox; `nack` returns to the refused task with its result as a draft;
 // - undo / redo / back / goto are requests: the session is `pending` until the `state` that answers them.
 
+import { hideStaticCard } from "./fallback.js";
 import { Link } from "./link.js";
 import { MediaCache } from "./media_cache.js";
 import { LIMIT, Outbox, uuid4 } from "./outbox.js";
@@ -127,6 +128,7 @@ export class Session {
 			this.configText = configText;
 		}
 		this.loaded = true;
+		hideStaticCard(msg.view_token);
 		this.error = msg.error ?? null;
 		this.keys = msg.keys ?? {};
 		this.progress = msg.progress ?? null;
@@ -219,7 +221,7 @@ export class Session {
 		const { type, uid, key, result, lead_time } = entry;
 		// how long ago the key was pressed: Python leaves a replayed answer (an outbox re-sent after a reload or a
 		// re-run) out of the labeling rate; an age, not a time, so the two clocks never need to agree
-		const age_s = Math.max(0, Math.round((Date.now() - (entry.at ?? Date.now())) / 100) / 10);
+		const age_s = Math.max(0, Date.now() - (entry.at ?? Date.now())) / 1000;
 		this.link.send(type === "submit" ? { type, uid, key, result, lead_time, age_s } : { type, uid, key, lead_time, age_s });
 		this.sentAt.set(uid, Date.now());
 		this.resendTimer ??= setInterval(() => this.#resendStale(), RESEND_AFTER_MS / 2);

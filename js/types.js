@@ -55,6 +55,7 @@
  * @property {boolean} [can_back]
  * @property {string} [outbox_key]
  * @property {string} [notice]
+ * @property {string} [view_token]   names the Labeler's static card (an output of its own), hidden while a view lives
  */
 
 /**

@@ -85,6 +85,7 @@ export class FakePython {
 		this.ackDelay = opts.ackDelay ?? 0;
 		this.outboxKey = opts.outboxKey ?? "nblabel-outbox:test-store:alice";
 		this.notice = opts.notice ?? null;
+		this.viewToken = opts.viewToken ?? null;
 		this.all = (opts.tasks ?? []).map(FULL);
 		this.byKey = new Map(this.all.map((t) => [t.key, t]));
 		this.queue = this.all.map((t) => t.key); // keys without an answer, in order
@@ -249,6 +250,7 @@ export class FakePython {
 			...this.flags(),
 		};
 		if (this.notice) s.notice = this.notice;
+		if (this.viewToken) s.view_token = this.viewToken;
 		return s;
 	}
 

@@ -115,3 +115,17 @@ def test_screenshot_not_connected(fe_page, theme):
     answer(fe_page, "2")
     fe_page.locator("#host").screenshot(path=str(out / f"link-offline-{theme}.png"))
     assert received(fe_page, "submit")
+
+
+def test_a_live_view_hides_its_own_static_card_only(fe_page):
+    fe_page.evaluate("""() => {
+        for (const [id, token] of [['mine', 'a1b2c3d4e5f6'], ['other', 'ffffffffffff']]) {
+            const out = document.createElement('div');
+            out.id = id;
+            out.innerHTML = `<div class="nblabel-static" data-nblabel-view="${token}">nblabel labeling widget</div>`;
+            document.body.append(out);
+        }
+    }""")
+    mount(fe_page, SENTIMENT, text_tasks(2), viewToken="a1b2c3d4e5f6")
+    assert not fe_page.locator("#mine .nblabel-static").is_visible()
+    assert fe_page.locator("#other .nblabel-static").is_visible()

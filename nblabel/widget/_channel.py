@@ -53,7 +53,8 @@ class BrowserChannel:
 
     def _state(self) -> dict:
         state = {"type": "state", "config": self._config.to_json(), "keys": self._keys, "error": None,
-                 "outbox_key": f"nblabel-outbox:{self._store.id}:{self.annotator}", "tasks": []}
+                 "outbox_key": f"nblabel-outbox:{self._store.id}:{self.annotator}", "tasks": [],
+                 "view_token": self._view_token}
         try:
             state["tasks"] = self._window()
         except (ConfigError, ValueError, KeyError) as exc:  # a task that cannot be shown blocks labeling visibly

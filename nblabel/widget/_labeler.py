@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import re
+import secrets
 import threading
 import time
 import weakref
@@ -31,6 +32,7 @@ from .._errors import QueueEmpty
 from ._history import Action, History
 from ..tasks._media import MediaServer, digest as media_digest
 from ._queue import Queue
+from ._static import display_with_fallback
 from ..results._validate import normalize_result, strip_origins, with_origins
 from ..store._sqlite import Store, session_owner
 from ..suggest._shown import Suggestions, digest
@@ -116,6 +118,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         self._in_source: dict[str, bool] = {}
         self._recent: deque[float] = deque(maxlen=30)
         self._views = False
+        self._view_token = secrets.token_hex(6)  # names this Labeler's static card, which its live views hide
         self._closed = False
         self._supersede()
         self.on_msg(self._on_msg)
@@ -166,6 +169,10 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
                 pass
             if self._views:
                 self._emit(self._closed_state())
+
+    def _ipython_display_(self) -> None:
+        """The widget, then a static card that a notebook reopened without its kernel shows in its place."""
+        display_with_fallback(self)
 
     def _email(self, annotator: str) -> str:
         if annotator in self._emails:
