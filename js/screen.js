@@ -1,14 +1,17 @@
 // One view of the widget. Rule (MISSION "DOM"): exactly one focusable root `div.nblabel` (tabindex 0,
 // `data-lm-suppress-shortcuts`) per view; the config is built once per config version and only re-loaded per task;
 // painting the next task happens inside the session's "task" event, synchronously; blocking errors show as
-// `.nblabel-error`, non-blocking ones as `.nblabel-notice`; everything this view adds outside its own DOM (document
-// listeners, timers) is removed by `dispose`.
+// `.nblabel-error`, non-blocking ones as `.nblabel-notice` (messages.js); when the task changes, a text field of the
+// reused form gives the keys back to the root, so digits and Enter act on the next task, not on the old text; an
+// empty answer of a region-only config needs a second Enter while the hint asking for it is on screen; everything
+// this view adds outside its own DOM (document listeners, timers) is removed by `dispose`.
 
 import { badgeFor, skippedBefore } from "./badge.js";
 import { buildButtons, paintButtons } from "./buttons.js";
 import { handleKeydown } from "./keyboard.js";
 import { KeyMap } from "./keys.js";
 import { buildLegend, TAG_KEYS } from "./legend.js";
+import { Messages, offlineText } from "./messages.js";
 import { ProgressBar } from "./progress.js";
 import { Form } from "./render/tree.js";
 import { attr, descendants, h } from "./render/util.js";
@@ -50,12 +53,12 @@ export class Screen {
 		this.again = h("span", { class: "nblabel-skipped-before", hidden: true }, "skipped before");
 		this.busy = h("span", { class: "nblabel-busy", hidden: true });
 		this.taskbar = h("div", { class: "nblabel-taskbar" }, this.taskId, this.badge, this.again, this.busy);
-		this.messages = h("div", { class: "nblabel-messages" });
+		this.messages = new Messages();
 		this.body = h("div", { class: "nblabel-body" }, h("div", { class: "nblabel-loading" }, "Loading…"));
 		this.hint = h("div", { class: "nblabel-hint", role: "status", "aria-live": "polite" });
 		this.buttons = h("div", { class: "nblabel-buttons" });
 		this.legend = h("div", { class: "nblabel-legend-host", hidden: true });
-		this.card = h("div", { class: "nblabel-card" }, this.taskbar, this.messages, this.body, this.hint);
+		this.card = h("div", { class: "nblabel-card" }, this.taskbar, this.messages.el, this.body, this.hint);
 		this.root = h(
 			"div",
 			{ class: "nblabel", tabindex: "0", "data-lm-suppress-shortcuts": "true", role: "group", "aria-label": "nblabel labeling widget" },
@@ -198,7 +201,7 @@ export class Screen {
 	paintStatus() {
 		const s = this.session;
 		this.progress.paint(s.displayProgress(), s.outbox.size, Boolean(s.held), s.limit, s.link.lost !== null);
-		this.#paintMessages(s.error, s.notice, offlineText(s.link.lost, s.waiting));
+		this.messages.paint(s.error, s.notice, offlineText(s.link.lost, s.waiting));
 		this.root.classList.toggle("is-offline", s.link.lost !== null);
 		this.busy.hidden = !s.pending;
 		this.busy.textContent = s.pending ? `${s.pending}…` : "";
@@ -211,24 +214,6 @@ export class Screen {
 		else if (this.hint.textContent === heldHint) this.setHint("");
 		paintButtons(this.buttons, s);
 	}
-
-	/**
-	 * Present only while there is something to say, so `.nblabel-error` in the DOM always means a visible error.
-	 * @param {string|null} error   blocking (from the state message)
-	 * @param {string|null} notice  non-blocking
-	 * @param {string|null} offline  Python is gone (link.js): shown above everything else
-	 */
-	#paintMessages(error, notice, offline) {
-		const key = JSON.stringify([error, notice, offline]);
-		if (this.messages.dataset.shown === key) return;
-		this.messages.dataset.shown = key;
-		this.messages.replaceChildren(
-			...(offline ? [h("div", { class: "nblabel-error nblabel-offline", role: "alert" }, offline)] : []),
-			...(error ? [h("div", { class: "nblabel-error nblabel-blocking", role: "alert" }, error)] : []),
-			...(notice ? [h("div", { class: "nblabel-notice", role: "status" }, notice)] : []),
-		);
-	}
-
 
 	/** @param {string} text */
 	setHint(text) {
@@ -354,16 +339,6 @@ export class Screen {
 			this.paintActive();
 		}
 	}
-}
-
-/**
- * What a view without Python says: what to do, what waits, and why.
- * @param {string|null} lost  the reason (null: connected) @param {number} waiting  answers not yet saved
- */
-export function offlineText(lost, waiting) {
-	if (lost === null) return null;
-	const n = `${waiting} answer${waiting === 1 ? "" : "s"} waiting`;
-	return `Not connected — re-run this cell (${n}). ${lost[0].toUpperCase()}${lost.slice(1)}: nothing labeled here is saved until the cell runs again.`;
 }
 
 /** @param {any} id @returns {string} */
