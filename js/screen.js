@@ -1,4 +1,4 @@
-// One view of the widget. Rule (MISSION "DOM"): exactly one focusable root `div.nblabel` (tabindex 0,
+// One view of the widget. Rule: exactly one focusable root `div.nblabel` (tabindex 0,
 // `data-lm-suppress-shortcuts`) per view; the config is built once per config version and only re-loaded per task;
 // painting the next task happens inside the session's "task" event, synchronously; blocking errors show as
 // `.nblabel-error`, non-blocking ones as `.nblabel-notice` (messages.js); when the task changes, a text field of the
@@ -9,7 +9,7 @@
 import { badgeFor, skippedBefore } from "./badge.js";
 import { buildButtons, paintButtons } from "./buttons.js";
 import { handleKeydown } from "./keyboard.js";
-import { KeyMap } from "./keys.js";
+import { KeyMap, widgetKeyOf } from "./keys.js";
 import { buildLegend, TAG_KEYS } from "./legend.js";
 import { Messages, offlineText } from "./messages.js";
 import { ProgressBar } from "./progress.js";
@@ -46,6 +46,8 @@ export class Screen {
 		this.edited = false;
 		/** key of the task painted last: focus is reset only when the task changes */
 		this.paintedKey = /** @type {string|null} */ (null);
+		/** @type {Set<string>} messages `#reportOnce` already showed */
+		this.reported = new Set();
 
 		this.progress = new ProgressBar();
 		this.taskId = h("span", { class: "nblabel-task-id" });
@@ -116,9 +118,22 @@ export class Screen {
 			this.setHint("");
 			this.#answerChanged();
 		};
-		this.form = config ? new Form(config, this.scopeClass, changed, (t) => this.setHint(t), fetchMedia) : null;
+		const opts = {
+			remote: this.session.remote,
+			widgetKey: (/** @type {import("./keys.js").Binding} */ b) => widgetKeyOf(b, this.keymap),
+			report: (/** @type {string} */ message) => this.#reportOnce(message),
+		};
+		this.form = config ? new Form(config, this.scopeClass, changed, (t) => this.setHint(t), fetchMedia, opts) : null;
 		this.form?.regions.listen(() => this.#answerChanged());
 		this.active = -1;
+	}
+
+	/** A problem with the task data that is worth saying once per view, not on every task. @param {string} message */
+	#reportOnce(message) {
+		if (this.reported.has(message)) return;
+		this.reported.add(message);
+		console.warn(`nblabel: ${message}`);
+		this.setHint(message);
 	}
 
 	/** The legend follows the live key map (state `keys`) and the config's `hotkey`s. */

@@ -12,6 +12,7 @@ import { hideStaticCard } from "./fallback.js";
 import { Link } from "./link.js";
 import { MediaCache } from "./media_cache.js";
 import { LIMIT, Outbox, uuid4 } from "./outbox.js";
+import { remotePolicy } from "./render/remote.js";
 
 /** @typedef {import("./types.js").Task} Task */
 /** @typedef {import("./types.js").ConfigNode} ConfigNode */
@@ -45,6 +46,8 @@ export class Session {
 		/** @type {ConfigNode|null} */
 		this.config = null;
 		this.configText = "";
+		/** @type {import("./render/remote.js").RemotePolicy} what task HTML and config styles may load (Labeler `remote=`) */
+		this.remote = "media";
 		/** @type {string|null} */
 		this.error = null;
 		/** @type {Record<string, string|string[]>} */
@@ -122,7 +125,9 @@ export class Session {
 		const answered = this.pending !== null;
 		this.#settle();
 		const configText = JSON.stringify(msg.config ?? null);
-		const rebuild = configText !== this.configText;
+		const remote = remotePolicy(msg.remote);
+		const rebuild = configText !== this.configText || remote !== this.remote;
+		this.remote = remote;
 		if (rebuild) {
 			this.config = msg.config ?? null;
 			this.configText = configText;

@@ -56,6 +56,7 @@
  * @property {string} [outbox_key]
  * @property {string} [notice]
  * @property {string} [view_token]   names the Labeler's static card (an output of its own), hidden while a view lives
+ * @property {"media"|"all"} [remote]   Labeler `remote=`: may task HTML and config styles load remote resources?
  */
 
 /**

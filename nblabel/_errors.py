@@ -7,7 +7,7 @@ does not know nblabel still handles them sensibly.
 
 from __future__ import annotations
 
-__all__ = ["ConfigError", "QueueEmpty", "TaskChanged"]
+__all__ = ["ConfigError", "QueueEmpty", "TaskChanged", "UnsupportedFormat"]
 
 
 class ConfigError(ValueError):
@@ -20,3 +20,8 @@ class QueueEmpty(RuntimeError):
 
 class TaskChanged(ValueError):
     """A task's `$fields` changed since it was first served from this store."""
+
+
+class UnsupportedFormat(ValueError, NotImplementedError):
+    """The export format is unknown, or the labeling config cannot produce it (as Label Studio would not offer
+    it). A ValueError, and a NotImplementedError like the converter's `FormatNotSupportedError`."""

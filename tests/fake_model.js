@@ -86,6 +86,7 @@ export class FakePython {
 		this.outboxKey = opts.outboxKey ?? "nblabel-outbox:test-store:alice";
 		this.notice = opts.notice ?? null;
 		this.viewToken = opts.viewToken ?? null;
+		this.remote = opts.remote ?? null; // Labeler(remote=…); absent like an older Python when not given
 		this.all = (opts.tasks ?? []).map(FULL);
 		this.byKey = new Map(this.all.map((t) => [t.key, t]));
 		this.queue = this.all.map((t) => t.key); // keys without an answer, in order
@@ -251,6 +252,7 @@ export class FakePython {
 		};
 		if (this.notice) s.notice = this.notice;
 		if (this.viewToken) s.view_token = this.viewToken;
+		if (this.remote) s.remote = this.remote;
 		return s;
 	}
 

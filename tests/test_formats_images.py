@@ -1,5 +1,5 @@
-"""COCO, YOLO, YOLO_OBB, VOC: laid out and filled as Label Studio lays them out (server exports and converter
-outputs), except the converter's rotated-box and YOLO_OBB mistakes."""
+"""COCO, YOLO, YOLO_OBB, VOC: laid out and filled as Label Studio lays them out (a server's captured exports, and
+label_studio_sdk's converter run live), except the converter's rotated-box and YOLO_OBB mistakes."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 import nblabel
-from test_formats_support import BOX_CONFIG, IMAGE_CONFIG, LS, converter, golden, needs_golden  # noqa: F401
+from test_formats_support import (  # noqa: F401
+    BOX_CONFIG, BOX_TASKS, IMAGE_CONFIG, LS, box_export, converter, golden, needs_golden,
+)
 
 
 def _undated(raw: bytes) -> bytes:
@@ -50,18 +52,20 @@ def test_server_yolo_and_voc(tmp_path, server_frame):
     assert _files(tmp_path / "voc") == _files(LS / "server-exports/image_VOC")
 
 
-@needs_golden
-def test_converter_box_outputs(tmp_path, monkeypatch):
-    monkeypatch.chdir(LS)  # the tasks name their image relative to this folder, as when the goldens were made
-    df = nblabel.read_label_studio("converter-outputs/box_export.json", config=BOX_CONFIG)
+def test_converter_box_outputs(tmp_path, monkeypatch, converter):  # noqa: F811
+    monkeypatch.chdir(tmp_path)  # the task names its image relative to the working directory
+    src = box_export(tmp_path)
+    ref_dir = tmp_path / "ref"
+    ref_dir.mkdir()
+    df = nblabel.read_label_studio(src, config=BOX_CONFIG)
     for fmt in ("YOLO", "YOLO_OBB", "VOC"):
         nblabel.export(df, tmp_path / fmt, fmt)
         mine = {k: _undated(v) for k, v in _files(tmp_path / fmt).items()}
-        assert mine == {k: _undated(v) for k, v in _files(LS / f"converter-outputs/box_{fmt}").items()}, fmt
+        assert mine == {k: _undated(v) for k, v in _files(converter(BOX_TASKS, BOX_CONFIG, fmt, ref_dir)).items()}
     mine_min = open(nblabel.export(df, tmp_path / "min.json", "JSON_MIN"), "rb").read()
-    assert mine_min == golden("converter-outputs/box_JSON_MIN/result.json")
+    assert mine_min == (converter(BOX_TASKS, BOX_CONFIG, "JSON_MIN", ref_dir) / "result.json").read_bytes()
     coco = json.loads(open(nblabel.export(df, tmp_path / "coco", "COCO"), "rb").read())
-    ref = json.loads(golden("converter-outputs/box_COCO/result.json"))
+    ref = json.loads((converter(BOX_TASKS, BOX_CONFIG, "COCO", ref_dir) / "result.json").read_text())
     assert coco["images"] == ref["images"] and coco["categories"] == ref["categories"]
     assert [a for i, a in enumerate(coco["annotations"]) if i != 1] == \
         [a for i, a in enumerate(ref["annotations"]) if i != 1]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from frontend_page import DARK, LIGHT, ROOT, missing_reason, mount, received, shown_text, text_tasks, wait_received
-from test_frontend_page import SENTIMENT, fe_browser, fe_context, fe_page, focus, saving_visible  # noqa: F401
+from test_frontend_page import SENTIMENT, focus, saving_visible
 
 _REASON = missing_reason()
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(_REASON is not None, reason=_REASON or "")]

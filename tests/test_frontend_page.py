@@ -1,6 +1,6 @@
 """The built front end in a blank page with a fake model and a scripted Python (tests/fake_model.js).
 
-Covers MISSION "Keys", "DOM", "Acknowledgement" and the DESIGN.md message shapes from the browser's side.
+Covers the keys, the DOM, acknowledgement of submits and the DESIGN.md message shapes from the browser's side.
 Run: `npm run build && pytest tests/test_frontend_page.py` (skipped with the reason when Chromium or the bundle is
 missing).
 """
@@ -12,7 +12,7 @@ import re
 import pytest
 
 from frontend_page import (
-    DARK, LIGHT, ORIGIN, config_tree, missing_reason, mount, open_page, received, shown_text, task, text_tasks,
+    ORIGIN, config_tree, missing_reason, mount, received, shown_text, task, text_tasks,
     wait_received,
 )
 
@@ -43,29 +43,6 @@ SCALES = """<View>
 
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 REGION_ID = re.compile(r"^[A-Za-z0-9_-]{10}$")
-
-
-@pytest.fixture(scope="module")
-def fe_browser(chromium):
-    """The session's Chromium (conftest): one Playwright per session, whichever test module starts it first."""
-    return chromium
-
-
-@pytest.fixture
-def fe_context(fe_browser):
-    context = fe_browser.new_context(viewport={"width": 1100, "height": 800})
-    yield context
-    context.close()
-
-
-@pytest.fixture
-def fe_page(fe_context):
-    page = open_page(fe_context)
-    page.set_default_timeout(10_000)
-    page.errors = []
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-    yield page
-    assert page.errors == [], page.errors
 
 
 def focus(page):
@@ -402,7 +379,7 @@ def test_outbox_holds_at_most_three_and_acks_clear_it(fe_page):
     mount(fe_page, SENTIMENT, text_tasks(8), autoAck=False)
     focus(fe_page)
     assert not saving_visible(fe_page)
-    for i in range(3):
+    for _ in range(3):
         fe_page.keyboard.press("1")
         fe_page.keyboard.press("Enter")
     assert len(received(fe_page, "submit")) == 3
@@ -683,39 +660,3 @@ def test_config_tree_converter_matches_design_shape():
     choices = tree["children"][1]
     assert choices["kind"] == "control" and choices["attrs"]["toName"] == "text"
     assert [c["attrs"]["value"] for c in choices["children"]] == ["Positive", "Negative", "Neutral"]
-
-
-@pytest.mark.parametrize("theme", ["light", "dark"])
-def test_screenshot(fe_page, theme, tmp_path):
-    """Not an assertion on pixels: leaves test-artifacts/frontend-<theme>.png to look at."""
-    from frontend_page import ROOT
-
-    xml = """<View>
-      <Header value="How does the reviewer feel?"/>
-      <Text name="text" value="$text"/>
-      <Choices name="sentiment" toName="text" choice="single" showInline="true">
-        <Choice value="Positive"/><Choice value="Negative"/><Choice value="Neutral" hotkey="n"/>
-      </Choices>
-      <Choices name="topics" toName="text" choice="multiple">
-        <Choice value="Price"/><Choice value="Quality"/><Choice value="Service"/>
-      </Choices>
-      <Rating name="stars" toName="text"/>
-      <Number name="score" toName="text" min="0" max="10"/>
-      <TextArea name="note" toName="text" placeholder="Anything worth noting?" rows="2"/>
-    </View>"""
-    pred = [{"id": "p1", "from_name": "sentiment", "to_name": "text", "type": "choices",
-             "value": {"choices": ["Positive"]}}]
-    tasks = [task(str(i), {"text": "The battery lasts two days and the screen is gorgeous.\n\n"
-                                   "Shipping took a while, though."},
-                  prefill=pred, prefill_from="prediction",
-                  prediction={"id": 1, "model_version": "learner-3", "score": 0.87}) for i in range(40)]
-    mount(fe_page, xml, tasks, theme=DARK if theme == "dark" else LIGHT, autoAck=False)
-    focus(fe_page)
-    fe_page.keyboard.press("Enter")
-    fe_page.keyboard.press("Tab")
-    fe_page.keyboard.press("2")
-    out = ROOT / "test-artifacts"
-    out.mkdir(exist_ok=True)
-    fe_page.locator("#host").screenshot(path=str(out / f"frontend-{theme}.png"))
-    fe_page.keyboard.press("?")
-    fe_page.locator("#host").screenshot(path=str(out / f"frontend-{theme}-legend.png"))

@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 
 from frontend_page import missing_reason, mount, task, wait_received
-from test_frontend_page import fe_browser, fe_context, fe_page  # noqa: F401  (fixtures)
 
 _REASON = missing_reason()
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(_REASON is not None, reason=_REASON or "")]
@@ -218,7 +217,8 @@ def test_visible_when_region_selected_follows_the_regions_label(fe_page):
 
 def test_empty_region_list_says_how_to_make_a_region_on_each_object(fe_page):
     mount(fe_page, NER, [task("a", {"text": SAMPLE})])
-    assert "select text, then press a label key" in fe_page.locator(".nblabel-regions .nblabel-muted").first.text_content()
+    hint = fe_page.locator(".nblabel-regions .nblabel-muted").first.text_content()
+    assert "select text, then press a label key" in hint
     box = """<View><Image name="img" value="$image"/>
       <RectangleLabels name="box" toName="img"><Label value="Car"/></RectangleLabels></View>"""
     mount(fe_page, box, [task("b", {"image": "http://nblabel.test/missing.png"})])

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import pytest
 
-from frontend_page import DARK, LIGHT, ROOT, missing_reason, mount, received, shown_text, task, text_tasks, wait_received
+from frontend_page import (
+    DARK, LIGHT, ROOT, missing_reason, mount, received, shown_text, task, text_tasks, wait_received,
+)
 from test_frontend_image import loaded, png
-from test_frontend_page import WITH_NOTE, fe_browser, fe_context, fe_page, focus, option  # noqa: F401  (fixtures)
+from test_frontend_page import WITH_NOTE, focus, option
 
 _REASON = missing_reason()
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(_REASON is not None, reason=_REASON or "")]
@@ -265,7 +267,8 @@ def test_a_big_image_fits_sixty_percent_of_the_window(fe_page):
 
 
 def test_an_image_with_a_width_asked_for_fills_the_width(fe_page):
-    mount(fe_page, BOXES.replace('value="$image"', 'value="$image" width="100%"'), [task("0", {"image": png(320, 100)})])
+    xml = BOXES.replace('value="$image"', 'value="$image" width="100%"')
+    mount(fe_page, xml, [task("0", {"image": png(320, 100)})])
     loaded(fe_page)
     w, h = view_size(fe_page)
     assert w > 320 and h == pytest.approx(w * 100 / 320, abs=1)

@@ -10,7 +10,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from jupyter_harness import open_notebook, py, run_cells, wait_kernel
+from jupyter_harness import py, run_cells, wait_kernel
 from test_jupyter_e2e import (  # noqa: F401  (fixture)
     CHOICES, focus, label, labels_in_python, notebook_cells, open_labeler, safe, shot, task_text, wait_labels,
     wait_saved,
@@ -26,7 +26,7 @@ _RESTART = """async () => {
 _SAVE = "async () => { await window.jupyterapp.commands.execute('docmanager:save'); }"
 
 
-def test_kernel_restart_says_not_connected_and_a_rerun_saves_what_waited(request, jupyter, page, open_labeler):
+def test_kernel_restart_says_not_connected_and_a_rerun_saves_what_waited(request, jupyter, page, open_labeler):  # noqa: F811
     store = f"{safe(request.node.name)}.nblabel.db"
     root = open_labeler(jupyter, [task_text(i) for i in range(6)], store=store)
     focus(page, root)
@@ -55,7 +55,7 @@ def test_kernel_restart_says_not_connected_and_a_rerun_saves_what_waited(request
     assert progress["rate_per_min"] is None  # replayed answers arriving together are not a pace
 
 
-def test_a_saved_notebook_reopened_without_its_kernel_says_how_to_resume(request, jupyter, page, open_labeler):
+def test_a_saved_notebook_reopened_without_its_kernel_says_how_to_resume(request, jupyter, page, open_labeler):  # noqa: F811
     store = f"{safe(request.node.name)}.nblabel.db"
     root = open_labeler(jupyter, [task_text(i) for i in range(4)], store=store)
     focus(page, root)

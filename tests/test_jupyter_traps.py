@@ -75,7 +75,8 @@ def test_two_hundred_spans_keep_submit_on_screen(request, jupyter, page, stop_ke
         "import pandas as pd, nblabel\n"
         "words = [f'w{i:03d}' for i in range(200)]\n"
         "spans = [{'id': f'r{i}', 'from_name': 'label', 'to_name': 'text', 'type': 'labels',\n"
-        "          'value': {'start': 5 * i, 'end': 5 * i + 4, 'text': w, 'labels': ['PER']}} for i, w in enumerate(words)]\n"
+        "          'value': {'start': 5 * i, 'end': 5 * i + 4, 'text': w, 'labels': ['PER']}}\n"
+        "         for i, w in enumerate(words)]\n"
         "tasks = [{'data': {'text': ' '.join(words)}, 'predictions': [{'model_version': 'm', 'result': spans}]}]\n"
         f"lab = nblabel.Labeler(tasks, '''{NER}''', annotator='t', store=':memory:')"
     )

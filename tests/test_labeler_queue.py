@@ -157,7 +157,7 @@ def test_shuffle_order_is_seeded():
 
 def test_order_uncertain_needs_scores():
     with pytest.raises(ValueError, match="needs a predictor with scores"):
-        nblabel.Labeler(frame(3), CONFIG, store=":memory:", order="uncertain").current
+        _ = nblabel.Labeler(frame(3), CONFIG, store=":memory:", order="uncertain").current
     with pytest.raises(ValueError, match="order="):
         nblabel.Labeler(frame(3), CONFIG, store=":memory:", order="random")
 
@@ -220,14 +220,17 @@ def test_id_column():
 def test_nested_choice_paths_are_accepted_and_checked():
     import nblabel
     config = """<View><Text name="text" value="$text"/>
-    <Choices name="topic" toName="text" allowNested="true"><Choice value="Animal"><Choice value="Cat"/></Choice></Choices>
+    <Choices name="topic" toName="text" allowNested="true">
+      <Choice value="Animal"><Choice value="Cat"/></Choice>
+    </Choices>
     </View>"""
     lab = nblabel.Labeler(pd.DataFrame({"text": ["a", "b"]}), config, store=":memory:", annotator="a")
     value = {"choices": [["Animal"], ["Animal", "Cat"]]}  # a parent comes with its children, even choice="single"
     lab.submit([{"from_name": "topic", "to_name": "text", "type": "choices", "value": value}])
     assert lab.to_label_studio()[0]["annotations"][0]["result"][0]["value"] == value
     with pytest.raises(ValueError, match="Dog"):
-        lab.submit([{"from_name": "topic", "to_name": "text", "type": "choices", "value": {"choices": [["Animal", "Dog"]]}}])
+        lab.submit([{"from_name": "topic", "to_name": "text", "type": "choices",
+                     "value": {"choices": [["Animal", "Dog"]]}}])
     lab.close()
 
 

@@ -3,15 +3,15 @@ simulated annotator on the UCI sentences (300 tasks here; bench/bench_suggest.py
 
 import os
 import time
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import nblabel
+from helpers import needs_shared, shared_data
 
 pytest.importorskip("sklearn")
-SENTENCES = Path(__file__).resolve().parents[2] / "shared" / "data" / "sentiment" / "uci_labelled_sentences.csv"
+SENTENCES = shared_data("sentiment/uci_labelled_sentences.csv")
 CONFIG = """<View><Text name="text" value="$text"/>
 <Choices name="sentiment" toName="text" choice="single"><Choice value="Positive"/><Choice value="Negative"/></Choices>
 </View>"""
@@ -114,7 +114,7 @@ def test_uncertain_order_serves_least_confident_first():
     lab.close()
 
 
-@pytest.mark.skipif(not SENTENCES.exists(), reason="UCI sentences not available")
+@needs_shared("sentiment/uci_labelled_sentences.csv")
 def test_minilm_learner_from_zero_labels_accepts_88_percent_of_300():
     path = minilm()
     df = pd.read_csv(SENTENCES).head(300)
@@ -152,7 +152,9 @@ def test_uncertain_order_with_a_learner_reranks_after_retrains():
 
 
 TOPICS = """<View><Text name="text" value="$text"/>
-<Choices name="topics" toName="text" choice="multiple"><Choice value="cats"/><Choice value="dogs"/><Choice value="birds"/></Choices>
+<Choices name="topics" toName="text" choice="multiple">
+  <Choice value="cats"/><Choice value="dogs"/><Choice value="birds"/>
+</Choices>
 </View>"""
 
 

@@ -133,7 +133,8 @@ def test_all_controls_roundtrip_from_the_browser(tmp_path):
     b.say({"type": "hello"})
     result = [
         {"id": "a1", "from_name": "sentiment", "to_name": "text", "type": "choices", "value": {"choices": ["Neutral"]}},
-        {"id": "a2", "from_name": "topics", "to_name": "text", "type": "choices", "value": {"choices": ["Price", "Service"]}},
+        {"id": "a2", "from_name": "topics", "to_name": "text", "type": "choices",
+         "value": {"choices": ["Price", "Service"]}},
         {"id": "a3", "from_name": "note", "to_name": "text", "type": "textarea", "value": {"text": ["too pricey 💸"]}},
         {"id": "a4", "from_name": "stars", "to_name": "text", "type": "rating", "value": {"rating": 2}},
         {"id": "a5", "from_name": "score", "to_name": "text", "type": "number", "value": {"number": 7.5}},

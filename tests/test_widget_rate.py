@@ -31,19 +31,23 @@ def test_replayed_answers_do_not_make_a_rate(browser):
 
 
 def test_answers_count_at_their_key_press(browser):
-    """Three answers pressed 2 s apart reach Python at once (a busy kernel): 30 per minute, not thousands."""
-    for i, age in enumerate([4.0, 2.0, 0.0]):
+    """Three answers pressed 10 s apart reach Python at once (a busy kernel): at most 6 per minute, not thousands.
+
+    (The presses span 20 s plus however long the three sends took, so 6/min is an upper bound whatever the machine.)
+    """
+    for i, age in enumerate([20.0, 10.0, 0.0]):
         send(browser, str(i), age)
-    assert browser.lab.progress["rate_per_min"] == pytest.approx(30, rel=0.05)
+    assert 0 < browser.lab.progress["rate_per_min"] <= 6.0
 
 
 def test_replays_leave_the_live_rate_alone(browser):
-    for i, age in enumerate([4.0, 2.0, 0.0]):
+    for i, age in enumerate([20.0, 10.0, 0.0]):
         send(browser, str(i), age)
+    live = browser.lab.progress["rate_per_min"]
     for i in range(3, 7):
         send(browser, str(i), 7200.0)
     assert browser.lab.progress["done"] == 7
-    assert browser.lab.progress["rate_per_min"] == pytest.approx(30, rel=0.05)
+    assert browser.lab.progress["rate_per_min"] == live
 
 
 @pytest.mark.parametrize("age", [None, "3", True, -1, float("nan")])

@@ -16,13 +16,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field as dc_field
 from xml.etree.ElementTree import ParseError, TreeBuilder
 
+from .._brief import listing
+
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import DefusedXMLParser
 
 from .._errors import ConfigError
 from ._tags import lookup, suggest
 
-__all__ = ["Config", "Control", "ObjectTag", "Tag", "check_compatible", "parse_config"]
+__all__ = ["Config", "Control", "ObjectTag", "Tag", "parse_config"]
 
 # Label Studio's own variable pattern (editor `parseValue`): "$" then word chars, dots,
 # brackets and braces ("$item.title", "$images[{{idx}}]"). The data column is the part
@@ -283,10 +285,8 @@ class Config:
         if not missing:
             return
         fld, node, attr = missing[0]
-        shown = ", ".join(available[:20]) or "none"
-        if len(available) > 20:
-            shown += f", … ({len(available) - 20} more)"
-        also = f"; also missing: {', '.join(f for f, _, _ in missing[1:])}" if missing[1:] else ""
+        shown = listing(available)
+        also = f"; also missing: {listing(f for f, _, _ in missing[1:])}" if missing[1:] else ""
         raise ConfigError(
             f'{_describe(node)} {attr}="{node.attrs[attr]}": no column "{fld}" in the data '
             f"(columns: {shown}){also}{_at(node)}"
@@ -329,7 +329,3 @@ def parse_config(xml: str) -> Config:
     if root.tag != "View":
         raise ConfigError(f"{_describe(root)}: the root tag must be <View>{_at(root)}")
     return Config(xml, root)
-
-
-# Re-exported here: store compatibility is part of the config's public surface.
-from ._compat import check_compatible  # noqa: E402

@@ -18,13 +18,9 @@ import os
 from typing import Any
 from urllib.parse import urlparse
 
+from .._errors import UnsupportedFormat
+
 GEOMETRY = {"RectangleLabels", "PolygonLabels", "KeyPointLabels", "Rectangle", "Polygon", "KeyPoint"}
-
-
-def _unsupported(message: str) -> Exception:
-    from . import UnsupportedFormat
-
-    return UnsupportedFormat(message)
 
 
 def image_field(config: Any, fmt: str, allowed: set[str] = GEOMETRY) -> str:
@@ -37,7 +33,7 @@ def image_field(config: Any, fmt: str, allowed: set[str] = GEOMETRY) -> str:
             if obj is not None and obj.tag == "Image" and obj.field:
                 return obj.field
     wanted = " / ".join(sorted(allowed))
-    raise _unsupported(f"format={fmt!r} needs an <Image value=\"$field\"> labeled by {wanted} "
+    raise UnsupportedFormat(f"format={fmt!r} needs an <Image value=\"$field\"> labeled by {wanted} "
                        "(Label Studio offers it only for such configs)")
 
 
@@ -91,7 +87,7 @@ def category_id(name: str, cats: list[dict], ids: dict[str, int]) -> int:
 
 def image_name(value: Any) -> str:
     if not isinstance(value, str):
-        raise _unsupported(f"image {type(value).__name__} values cannot be named in an export: save the images "
+        raise UnsupportedFormat(f"image {type(value).__name__} values cannot be named in an export: save the images "
                            "to files and put their paths (or URLs) in the column")
     if os.path.exists(value):
         return value
@@ -123,7 +119,8 @@ def corners(label: dict, width: float, height: float) -> list[tuple[float, float
     h = label["height"] / 100 * height
     theta = math.radians(label.get("rotation") or 0)
     cos, sin = math.cos(theta), math.sin(theta)
-    return [(x, y), (x + w * cos, y + w * sin), (x + w * cos - h * sin, y + w * sin + h * cos), (x - h * sin, y + h * cos)]
+    return [(x, y), (x + w * cos, y + w * sin), (x + w * cos - h * sin, y + w * sin + h * cos),
+            (x - h * sin, y + h * cos)]
 
 
 def output_values(item: Any) -> list[dict]:

@@ -18,15 +18,15 @@ def tasks(frame: Frame) -> list[dict]:
     fields = text_fields(frame.config)
     convert = not frame.utf16  # tasks read straight from a file hold UTF-16 offsets already
     out = []
-    for ident, data, annotations, predictions, meta in zip(
+    for ident, data, anns, predictions, meta in zip(
         frame.ids, frame.data, frame.annotations, frame.predictions, frame.meta
     ):
         task: dict[str, Any] = {}
         if type(ident) is int:
             task["id"] = ident
         task["data"] = data
-        texts = texts_for(data, fields) if convert and (annotations or predictions) else None
-        task["annotations"] = convert_items(annotations, texts, True)
+        texts = texts_for(data, fields) if convert and (anns or predictions) else None
+        task["annotations"] = convert_items(anns, texts, True)
         if predictions and not all(isinstance(p, dict) for p in predictions):
             predictions = [p for p in predictions if isinstance(p, dict)]  # a quick export's prediction ids
         task["predictions"] = convert_items(predictions, texts, True)

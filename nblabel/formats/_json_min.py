@@ -16,6 +16,7 @@ from typing import Any
 from ._frame import Frame
 from ._items import FLAT, chosen_annotations, control_tags, item_annotations, outputs_of, prettify, schema_of
 from ._jsonio import dumps_records
+from ._narrow import UNSET, as_dict
 
 
 def _record(data: dict, ident: Any, result: Any, who: Any, annotation_id: Any, created_at: Any, updated_at: Any,
@@ -47,8 +48,6 @@ def records(frame: Frame) -> list[dict]:
 
 def struct_records(tasks: list, config: Any) -> list[dict]:
     """Records of tasks from `_narrow.task_structs` (offsets stay UTF-16: nothing to convert)."""
-    from ._narrow import UNSET, as_dict
-
     schema = schema_of(config)
     out = []
     append = out.append

@@ -266,12 +266,14 @@ class Store:
                             (task_key, annotator)).fetchone()
             if row and row[0] != owner and row[1] > now and _owner_alive(row[0]):
                 return "taken"
-            c.execute("INSERT OR REPLACE INTO leases VALUES (?, ?, ?, ?)", (task_key, annotator, owner, now + LEASE_SECONDS))
+            c.execute("INSERT OR REPLACE INTO leases VALUES (?, ?, ?, ?)",
+                      (task_key, annotator, owner, now + LEASE_SECONDS))
             return "ok"
         return self._tx(run)
 
     def renew_leases(self, owner: str) -> None:
-        self._tx(lambda c: c.execute("UPDATE leases SET expires = ? WHERE owner = ?", (time.time() + LEASE_SECONDS, owner)))
+        self._tx(lambda c: c.execute("UPDATE leases SET expires = ? WHERE owner = ?",
+                                     (time.time() + LEASE_SECONDS, owner)))
 
     def release(self, owner: str, task_key: str | None = None) -> None:
         if task_key is None:

@@ -21,7 +21,11 @@ import pandas as pd
 
 from ..config._parse import Config
 from ..tasks._ids import id_from_key
+from ._learner import Learner
+from ._ml_backend import MLBackend
+from ._pipelines import PipelinePredictor, is_pipeline
 from ._sources import as_prediction_list, to_prediction as simple_prediction  # noqa: F401 (re-export)
+from ._worker import Worker
 
 _URL = re.compile(r"^https?://")
 
@@ -29,9 +33,6 @@ _URL = re.compile(r"^https?://")
 def make_batch_predictor(predictor: Any, config: Config, *, labels: dict | None = None,
                          batch_size: int = 32) -> Callable[[list[dict]], list] | None:
     """A callable `tasks -> one value per task` for anything that runs a model (None for columns/Series)."""
-    from ._learner import Learner
-    from ._ml_backend import MLBackend
-    from ._pipelines import PipelinePredictor, is_pipeline
     if isinstance(predictor, str) and _URL.match(predictor):
         return MLBackend(predictor, config)
     if isinstance(predictor, Learner):
@@ -61,8 +62,6 @@ class Suggestions:
             return
         batch = make_batch_predictor(predictor, config, labels=labels, batch_size=batch_size)
         if batch is not None:
-            from ._learner import Learner
-            from ._worker import Worker
             self._predict = batch
             self.learner = batch if isinstance(batch, Learner) else None
             self.worker = Worker(batch, lambda: getattr(batch, "model_version", None), task_of,
@@ -141,7 +140,10 @@ class Suggestions:
         return [as_prediction_list(v, self.config) for v in aligned.tolist()]
 
     def shown(self, preds: list[dict]) -> dict | None:
-        """`predictions[0]` by MISSION's rule: newest model version, then highest score; hidden below threshold."""
+        """The one prediction shown: the newest (`created_at`), then the highest score, then the first listed.
+
+        None when there is none or its score is below `threshold`.
+        """
         if not preds:
             return None
         ranked = sorted(enumerate(preds), key=lambda ip: (str(ip[1].get("created_at") or ""),
@@ -159,7 +161,7 @@ def _score(pred: dict) -> float:
         return 0.0
 
 
-def digest(key: str, pred: dict) -> str:
+def prediction_digest(key: str, pred: dict) -> str:
     """A stable digest of one prediction of one task (for its integer id in the store)."""
     body = json.dumps([key, pred.get("model_version"), pred.get("result")], sort_keys=True, default=str)
     return hashlib.sha1(body.encode()).hexdigest()

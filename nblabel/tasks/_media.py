@@ -408,7 +408,7 @@ def _exportable(value: Any) -> bool:
     return isinstance(value, (bytes, bytearray, memoryview, PurePath)) or _pil_image(value) or _array(value)
 
 
-def digest(value: Any) -> str:
+def media_digest(value: Any) -> str:
     """`json.dumps(default=...)` for the served-task hash: in-memory media by content, a path by its text."""
     if isinstance(value, PurePath):
         return os.fspath(value)
@@ -433,5 +433,5 @@ def digest(value: Any) -> str:
     return "sha256:" + h.hexdigest()
 
 
-__all__ = ["MEDIA_TAGS", "MediaError", "MediaServer", "describe", "digest", "export_data", "export_value",
-           "is_local", "jsonable", "media_fields", "to_bytes"]
+__all__ = ["MEDIA_TAGS", "MediaError", "MediaServer", "describe", "export_data", "export_value",
+           "is_local", "jsonable", "media_digest", "media_fields", "to_bytes"]

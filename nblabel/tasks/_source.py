@@ -78,7 +78,8 @@ class FrameSource(TaskSource):
     def __init__(self, frame: pd.DataFrame, id_column: str | None = None) -> None:
         if id_column is not None:
             if id_column not in frame.columns:
-                raise KeyError(f"id_column={id_column!r} is not a column (columns: {', '.join(map(str, frame.columns[:20]))})")
+                shown = ", ".join(map(str, frame.columns[:20]))
+                raise KeyError(f"id_column={id_column!r} is not a column (columns: {shown})")
             index = pd.Index(frame[id_column])
         else:
             index = frame.index
@@ -179,7 +180,8 @@ class ListSource(TaskSource):
 
     def _add(self, item: Any, pos: int) -> None:
         if not isinstance(item, dict):
-            raise TypeError(f"task {pos} is a {type(item).__name__}; tasks must be dicts (plain data or Label Studio tasks)")
+            raise TypeError(f"task {pos} is a {type(item).__name__}; tasks must be dicts "
+                            "(plain data or Label Studio tasks)")
         if isinstance(item.get("data"), dict):
             data = item["data"]
             ident = item.get("id", pos)
@@ -229,7 +231,8 @@ def make_source(data: Any, id_column: str | None = None) -> TaskSource:
     if isinstance(data, pd.Series):
         raise TypeError("pass a DataFrame, not a Series: use series.to_frame()")
     if isinstance(data, (str, bytes, dict)):
-        raise TypeError(f"tasks must be a DataFrame, a list of dicts or an iterator of dicts, not {type(data).__name__}")
+        raise TypeError("tasks must be a DataFrame, a list of dicts or an iterator of dicts, "
+                        f"not {type(data).__name__}")
     if id_column is not None:
         raise TypeError("id_column= applies to DataFrames; give list tasks an `id` (Label Studio tasks) instead")
     return ListSource(data)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 
+from .._brief import cap
 from .._errors import ConfigError
 from ..tasks._media import MediaError
 from ..tasks._ids import id_from_key, plain_id
@@ -54,11 +55,11 @@ class BrowserChannel:
     def _state(self) -> dict:
         state = {"type": "state", "config": self._config.to_json(), "keys": self._keys, "error": None,
                  "outbox_key": f"nblabel-outbox:{self._store.id}:{self.annotator}", "tasks": [],
-                 "view_token": self._view_token}
+                 "remote": self._remote, "view_token": self._view_token}
         try:
             state["tasks"] = self._window()
         except (ConfigError, ValueError, KeyError) as exc:  # a task that cannot be shown blocks labeling visibly
-            state["error"] = str(exc)
+            state["error"] = cap(str(exc))
         state["progress"] = self.progress
         state.update(self._flags())
         if self._suggest.error:
@@ -114,7 +115,7 @@ class BrowserChannel:
                     self.goto(id_from_key(content["key"]))
             except Exception as exc:  # an exception here would be swallowed by the kernel: show it instead
                 log.exception("nblabel: message %r failed", kind)
-                self._emit({"type": "notice", "message": f"{type(exc).__name__}: {exc}"})
+                self._emit({"type": "notice", "message": cap(f"{type(exc).__name__}: {exc}")})
 
     def _on_submit(self, content: dict, cancelled: bool) -> None:
         uid, key = content.get("uid"), content.get("key")
@@ -122,11 +123,11 @@ class BrowserChannel:
             if not isinstance(key, str) or not self._source.has(key):
                 raise KeyError(f"unknown task key {key!r}")
             lead, age = content.get("lead_time"), content.get("age_s")
+            age = float(age) if isinstance(age, (int, float)) and not isinstance(age, bool) else None
             row = self._commit(key, [] if cancelled else content.get("result", []), cancelled=cancelled,
-                               lead_time=float(lead) if isinstance(lead, (int, float)) else None, uid=uid,
-                               age_s=float(age) if isinstance(age, (int, float)) and not isinstance(age, bool) else None)
+                               lead_time=float(lead) if isinstance(lead, (int, float)) else None, uid=uid, age_s=age)
         except (ValueError, KeyError, TypeError) as exc:
-            self._emit({"type": "nack", "uid": uid, "key": key, "message": str(exc)})
+            self._emit({"type": "nack", "uid": uid, "key": key, "message": cap(str(exc))})
             return
         ack = {"type": "ack", "uid": uid, "annotation_id": row["id"], "progress": self.progress,
                "window": self._window(), **self._flags()}

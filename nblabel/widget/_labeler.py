@@ -14,7 +14,6 @@ import getpass
 import hashlib
 import json
 import os
-import re
 import secrets
 import threading
 import time
@@ -27,15 +26,17 @@ import anywidget
 
 from . import _output
 from ._channel import BrowserChannel
-from ..config._parse import Config, check_compatible, parse_config
+from ..config._compat import check_compatible
+from ..config._parse import Config, parse_config
 from .._errors import QueueEmpty
 from ._history import Action, History
-from ..tasks._media import MediaServer, digest as media_digest
+from ..tasks._media import MediaServer, media_digest
 from ._queue import Queue
 from ._static import display_with_fallback
+from ._remote import check_remote
 from ..results._validate import normalize_result, strip_origins, with_origins
 from ..store._sqlite import Store, session_owner
-from ..suggest._shown import Suggestions, digest
+from ..suggest._shown import Suggestions, prediction_digest
 from ..suggest._stats import SuggestionLog
 from ..tasks._ids import id_from_key, plain_id, task_key
 from ..tasks._source import ListSource, make_source
@@ -44,7 +45,6 @@ from ..tasks._source import ListSource, make_source
 DEFAULT_KEYS = {"submit": "Enter", "skip": "s", "undo": "z", "redo": "Shift+Z", "back": "ArrowLeft", "legend": "?",
                 "label_skipped": "Shift+S"}
 _STATIC = Path(__file__).parent.parent / "static"
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")  # name@domain.tld: used as it is
 _LIVE: dict[tuple[str, str], "weakref.ref[Labeler]"] = {}  # (store, annotator) → the Labeler a re-run supersedes
 # An answer the browser sends this long after its key press is a replay (an outbox re-sent after a reload or a
 # re-run): it says nothing about the labeling pace, so the rate leaves it out.
@@ -67,6 +67,8 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
     store : SQLite file (default ``./.nblabel/<config-hash>.db``) or ``":memory:"``. Local disks only.
     predictor : a column name, a Series, or a callable giving suggestions (Label Studio predictions or labels).
     order : "given", "shuffle" (with `seed`), "uncertain" or "confident".
+    remote : "media" (default): remote images and styles inside task HTML and config styles are not loaded (a
+        placeholder says so); "all" loads them. Media fields given as URLs always load.
     """
 
     _esm = _STATIC / "widget.js"
@@ -77,8 +79,9 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
                  seed: int | None = None, id_column: str | None = None, keys: dict | None = None,
                  annotator_emails: dict[str, str] | None = None, threshold: float | None = None,
                  prefetch: int = 5, predictor_timeout: float = 30.0, predictor_batch: int = 16,
-                 predictor_labels: dict[str, str] | None = None) -> None:
+                 predictor_labels: dict[str, str] | None = None, remote: str = "media") -> None:
         super().__init__()
+        self._remote = check_remote(remote)
         self._lock = threading.RLock()
         self._config = config if isinstance(config, Config) else parse_config(config)
         self._source = make_source(data, id_column)
@@ -174,13 +177,6 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         """The widget, then a static card that a notebook reopened without its kernel shows in its place."""
         display_with_fallback(self)
 
-    def _email(self, annotator: str) -> str:
-        if annotator in self._emails:
-            return self._emails[annotator]
-        # An annotator named by an email keeps it (a Label Studio server matches users by email); any other name
-        # gets the placeholder domain, so `completed_by` is always an email.
-        return annotator if _EMAIL.fullmatch(annotator) else f"{annotator}@nblabel.local"
-
     # -- task lookup -----------------------------------------------------------------------------------------
     def _current_key(self) -> str | None:
         if self._closed:
@@ -216,7 +212,8 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         shown = self._suggest.shown(self._predictions(key, wait=wait))
         if shown is None:
             return None, None
-        pid = shown.get("id") if isinstance(shown.get("id"), int) else self._store.prediction_id(key, digest(key, shown))
+        pid = shown.get("id") if isinstance(shown.get("id"), int) else self._store.prediction_id(
+            key, prediction_digest(key, shown))
         return shown, pid
 
     def _show(self, key: str, wait: bool) -> tuple[dict | None, int | None]:
@@ -257,7 +254,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
             if not cancelled and self._source.has(key):
                 live = self._store.live(key, self.annotator)
                 if live is not None:
-                    self._suggest.observe(key, lambda: self._task_dict(key), live.result)
+                    self._suggest.observe(key, lambda k=key: self._task_dict(k), live.result)
 
     def _prefill(self, key: str, wait: bool = False) -> tuple[list | None, str | None]:
         live = self._store.live(key, self.annotator)
@@ -366,10 +363,13 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
             if self._focus == key:
                 self._focus = self._history.after(key) if self._focus_from_back else None
                 self._focus_from_back = self._focus is not None
-        return _output.ls_annotation(row, self._email(self.annotator))
+        return _output.ls_annotation(row, _output.annotator_email(self.annotator, self._emails))
 
     def undo(self) -> dict | None:
-        """Withdraw the last submit or skip; that task becomes current, pre-filled. Returns it (None: nothing to undo)."""
+        """Withdraw the last submit or skip; that task becomes current, pre-filled.
+
+        Returns it (None: nothing to undo).
+        """
         with self._lock:
             action = self._history.undo()
             if action is None:
@@ -455,19 +455,29 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         return hit
 
     # -- write-back ------------------------------------------------------------------------------------------
+    @property
+    def config(self) -> Config:
+        """The parsed labeling config (`nblabel.Config`; its `.xml` is the config text)."""
+        return self._config
+
+    def _writeback(self) -> _output.Writeback:
+        return _output.Writeback(self._store, self._source, self._config, self.annotator, self._emails,
+                                 predictions=self._predictions, column_predictions=self._suggest.column_predictions)
+
     def to_pandas(self):
         """A new DataFrame: data + `annotations` + `predictions` + one simple column per control."""
         with self._lock:
-            return _output.to_pandas(self)
+            return self._writeback().to_pandas()
 
     def to_label_studio(self) -> list[dict]:
         """Label Studio task dicts (UTF-16 offsets), importable into a Label Studio server."""
         with self._lock:
-            return _output.to_label_studio(self)
+            return self._writeback().to_label_studio()
 
     def export(self, path: str | os.PathLike, format: str = "JSON") -> str:
+        """Write `to_pandas()` in a Label Studio export format (see `nblabel.export`); returns the path written."""
         with self._lock:
-            return _output.export(self, path, format)
+            return self._writeback().export(path, format)
 
 def _has_predictions(source) -> bool:
     return isinstance(source, ListSource) and any(extras.get("predictions") for _, _, extras in source.loaded())

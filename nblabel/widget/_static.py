@@ -17,10 +17,7 @@ from __future__ import annotations
 import sys
 from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from ._labeler import Labeler
+from typing import Any
 
 _BOX = ("font-family:system-ui,-apple-system,'Segoe UI',sans-serif;font-size:13px;line-height:1.5;"
         "max-width:720px;padding:10px 14px;border:1px dashed #9aa4ae;border-radius:8px;color:inherit")
@@ -46,8 +43,8 @@ def static_html(annotator: str, store: str, total: int | None, token: str) -> st
     return f'<div class="nblabel-static" data-nblabel-view="{escape(token)}" style="{_BOX}">{body}</div>'
 
 
-def display_with_fallback(lab: "Labeler") -> None:
-    """Display the widget view, then (outside Colab) its static card."""
+def display_with_fallback(lab: Any) -> None:
+    """Display the widget view of Labeler `lab`, then (outside Colab) its static card."""
     from IPython.display import display
 
     bundle = lab._repr_mimebundle_()
