@@ -46,7 +46,9 @@ def simulate(n: int, path: str) -> None:
         waits.append(time.perf_counter() - w0)
         shown = lab._suggest.shown(cur["predictions"])
         if shown is not None and shown["result"][0]["value"]["choices"] == [truth[cur["id"]]]:
-            lab.submit()
+            # a low-scored suggestion is a hint beside the options: the annotator picks it (Enter alone
+            # does not accept it); it still counts as accepted (origin "prediction")
+            lab.submit(answer(truth[cur["id"]]) if lab._suggest.is_hint(shown) else None)
             accepted += 1
         else:
             lab.submit(answer(truth[cur["id"]]))

@@ -6,15 +6,15 @@
 // empty answer of a region-only config needs a second Enter while the hint asking for it is on screen; everything
 // this view adds outside its own DOM (document listeners, timers) is removed by `dispose`.
 
-import { badgeFor, skippedBefore } from "./badge.js";
+import { badgeFor, formatId, skippedBefore } from "./badge.js";
 import { buildButtons, paintButtons } from "./buttons.js";
 import { handleKeydown } from "./keyboard.js";
 import { KeyMap, widgetKeyOf } from "./keys.js";
-import { buildLegend, TAG_KEYS } from "./legend.js";
+import { legendFor } from "./legend.js";
 import { Messages, offlineText } from "./messages.js";
 import { ProgressBar } from "./progress.js";
 import { Form } from "./render/tree.js";
-import { attr, descendants, h } from "./render/util.js";
+import { h } from "./render/util.js";
 import { Stopwatch } from "./stopwatch.js";
 import { buildSummary, buildWaiting } from "./summary.js";
 
@@ -138,18 +138,7 @@ export class Screen {
 
 	/** The legend follows the live key map (state `keys`) and the config's `hotkey`s. */
 	#paintLegend() {
-		const config = this.session.config;
-		const controls = config ? ["Choices", "Labels", "HyperTextLabels", "ParagraphLabels"].flatMap((t) => descendants(config, t)) : [];
-		const hotkeys = config
-			? controls.flatMap((c) =>
-					[...descendants(c, "Choice"), ...descendants(c, "Label")]
-						.filter((o) => attr(o, "hotkey"))
-						.map((o) => ({ control: attr(c, "name") ?? "", option: attr(o, "value") ?? "", key: attr(o, "hotkey") ?? "" })),
-				)
-			: [];
-		const spans = controls.some((c) => c.tag !== "Choices");
-		const tags = config ? [...TAG_KEYS.keys()].filter((t) => descendants(config, t).length) : [];
-		this.legend.replaceChildren(buildLegend(this.keymap, hotkeys, { spans, relations: Boolean(config && descendants(config, "Relations").length), tags }));
+		this.legend.replaceChildren(legendFor(this.session.config, this.keymap));
 	}
 
 	/** Paint the task on screen (or the summary / waiting note). Called synchronously from keydown on submit. */
@@ -215,6 +204,8 @@ export class Screen {
 
 	paintStatus() {
 		const s = this.session;
+		const loading = s.loaded ? null : this.body.querySelector(".nblabel-loading");
+		if (loading && s.loadingText) loading.textContent = s.loadingText;
 		this.progress.paint(s.displayProgress(), s.outbox.size, Boolean(s.held), s.limit, s.link.lost !== null);
 		this.messages.paint(s.error, s.notice, offlineText(s.link.lost, s.waiting));
 		this.root.classList.toggle("is-offline", s.link.lost !== null);
@@ -354,10 +345,4 @@ export class Screen {
 			this.paintActive();
 		}
 	}
-}
-
-/** @param {any} id @returns {string} */
-function formatId(id) {
-	if (Array.isArray(id)) return `(${id.map(formatId).join(", ")})`;
-	return typeof id === "string" ? id : JSON.stringify(id);
 }

@@ -64,6 +64,8 @@ export class Session {
 		this.held = null;
 		/** @type {string|null} a non-blocking message (notice / nack / timeout) */
 		this.notice = null;
+		/** @type {string|null} what Python is busy with before the first state ("Loading the model …") */
+		this.loadingText = null;
 		/** @type {Set<(change: Change) => void>} */
 		this.views = new Set();
 		/** @type {Map<string, number>} uid → last send time */
@@ -117,6 +119,12 @@ export class Session {
 	applyNotice(msg) {
 		this.notice = String(msg.message ?? "");
 		if (this.pending) this.#settle();
+		this.emit({ kind: "status" });
+	}
+
+	/** Python says what it does before its first state (a model loading…). @param {{message?: string}} msg */
+	applyLoading(msg) {
+		this.loadingText = String(msg.message ?? "");
 		this.emit({ kind: "status" });
 	}
 

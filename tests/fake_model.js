@@ -87,6 +87,8 @@ export class FakePython {
 		this.notice = opts.notice ?? null;
 		this.viewToken = opts.viewToken ?? null;
 		this.remote = opts.remote ?? null; // Labeler(remote=…); absent like an older Python when not given
+		this.loading = opts.loading ?? null; // sent before the state, as Python does while a model loads
+		this.holdHello = opts.holdHello ?? false; // true: the state answering hello waits for the test to send it
 		this.all = (opts.tasks ?? []).map(FULL);
 		this.byKey = new Map(this.all.map((t) => [t.key, t]));
 		this.queue = this.all.map((t) => t.key); // keys without an answer, in order
@@ -133,7 +135,10 @@ export class FakePython {
 	receive(msg, callbacks) {
 		this.received.push(msg);
 		if (this.gone) setTimeout(() => idle(callbacks), this.ackDelay);
-		else if (msg.type === "hello") this.later(() => this.send(this.state()), callbacks);
+		else if (msg.type === "hello") {
+			if (this.loading) this.send({ type: "loading", message: this.loading });
+			if (!this.holdHello) this.later(() => this.send(this.state()), callbacks);
+		}
 		else if (msg.type === "media") this.later(() => this.answerMedia(msg), callbacks);
 		else if (msg.type === "submit" || msg.type === "skip") {
 			if (this.autoAck) this.later(() => this.commit(msg), callbacks);

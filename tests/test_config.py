@@ -389,12 +389,44 @@ def test_empty_or_non_string(bad: object) -> None:
 
 
 def test_malformed_xml_has_line_and_column() -> None:
-    with pytest.raises(ConfigError, match=r"malformed XML at line 3, column \d+: mismatched tag"):
+    # an unclosed tag is named at its own line, not at the closing tag where the parser noticed
+    with pytest.raises(ConfigError, match=r"malformed XML: <Text> at line 2 is never closed .*stopped at line 3, "
+                                          r"column \d+: mismatched tag"):
         parse_config('<View>\n  <Text name="t" value="$t">\n</View>')
-    with pytest.raises(ConfigError, match=r"malformed XML at line 1"):
+    with pytest.raises(ConfigError, match=r"<Choice> at line 4 is never closed"):
+        parse_config('<View>\n<Text name="t" value="$t"/>\n<Choices name="c" toName="t">\n  <Choice value="A">\n'
+                     '  <Choice value="B"/>\n</Choices>\n</View>')
+    with pytest.raises(ConfigError, match=r"malformed XML: <View> at line 1 is never closed"):
         parse_config("<View><Text name='t' value='$t'/>")
-    with pytest.raises(ConfigError, match="malformed XML"):
+    with pytest.raises(ConfigError, match=r"malformed XML at line 1, column 1: syntax error"):
         parse_config("just text")
+
+
+def test_labeler_config_errors_surface_at_the_call_with_a_near_miss_column() -> None:
+    import gc
+    import sys
+    import traceback
+
+    import pandas as pd
+
+    import nblabel
+    df = pd.DataFrame({"review_text": ["a"]})
+    unraisable, hook = [], sys.unraisablehook
+    sys.unraisablehook = unraisable.append  # a half-built widget must not complain when it is collected
+    try:
+        with pytest.raises(ConfigError) as err:
+            nblabel.Labeler(df, '<View><Text name="t" value="$review_txt"/></View>', store=":memory:")
+        message, exc = str(err.value), err.value
+        frames = traceback.extract_tb(exc.__traceback__)
+        del err, exc
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    assert "did you mean `review_text`?" in message
+    inside = [f.filename for f in frames if "/nblabel/" in f.filename.replace("\\", "/")
+              and not f.filename.endswith("_errors.py")]
+    assert inside == [], inside  # only the caller's line and the re-raise: no parser internals
+    assert unraisable == []
 
 
 BILLION_LAUGHS = """<?xml version="1.0"?>

@@ -499,6 +499,44 @@ def test_a_late_suggestion_replaces_an_untouched_task_but_never_an_answer(fe_pag
     assert option(fe_page, "Neutral").get_attribute("aria-checked") == "false"
 
 
+def test_a_coin_flip_suggestion_is_a_hint_beside_the_options_not_a_selection(fe_page):
+    """Python's payload for a 52% suggestion (order="uncertain"): named beside the options, Enter does not take it."""
+    import pandas as pd
+
+    import nblabel
+    lab = nblabel.Labeler(pd.DataFrame({"text": ["meh", "great"]}), SENTIMENT, annotator="a", store=":memory:",
+                          order="uncertain", predictor=lambda ts: [("Negative", 0.52 if t["data"]["text"] == "meh"
+                                                                    else 0.97) for t in ts])
+    payload = lab._task_payload(lab._queue.head())
+    assert payload["data"] == {"text": "meh"} and payload["prefill"] is None
+    mount(fe_page, lab._config.to_json(), [payload])
+    assert fe_page.locator(".nblabel-model-hint").text_content().startswith("model suggests: Negative (52%)")
+    assert "is-hinted" in option(fe_page, "Negative").get_attribute("class")
+    assert fe_page.locator(".nblabel-option[aria-checked=true]").count() == 0
+    assert fe_page.locator(".nblabel-badge").is_hidden()  # no "⏎ accepts"
+    focus(fe_page)
+    fe_page.keyboard.press("Enter")
+    fe_page.wait_for_function("() => /Nothing selected/.test(document.querySelector('.nblabel-hint').textContent)")
+    assert received(fe_page, "submit") == []
+    fe_page.keyboard.press("2")  # agreeing is a pick
+    fe_page.keyboard.press("Enter")
+    result = wait_received(fe_page, "submit", 1)[0]["result"]
+    lab.send = lambda content, buffers=None: None
+    lab._on_msg(lab, {"type": "submit", "uid": "u", "key": payload["key"], "result": result, "lead_time": 1}, [])
+    assert lab.to_pandas().loc[0, "annotations"][0]["result"][0]["origin"] == "prediction"
+    assert lab.suggestion_stats()["accepted"].tolist() == [True]
+    lab.close()
+
+
+def test_the_wait_for_the_first_task_says_what_python_is_loading(fe_page):
+    mount(fe_page, SENTIMENT, text_tasks(2), wait=False, holdHello=True,
+          loading="Loading the model all-MiniLM-L6-v2, then scoring 2 tasks to put the least certain first…")
+    fe_page.wait_for_function("() => /all-MiniLM-L6-v2/.test(document.querySelector('.nblabel-loading')?.textContent)")
+    fe_page.evaluate("window.__nb.python.send(window.__nb.python.state())")  # the model is ready: the first task
+    fe_page.wait_for_function("() => !document.querySelector('.nblabel-loading')")
+    assert shown_text(fe_page) == "review number 0"
+
+
 # -- safety --------------------------------------------------------------------------------------------------
 
 PAYLOAD = '<img src=x onerror="window.__xss=1"><script>window.__xss=1</script>'

@@ -186,6 +186,20 @@ def test_suggested_regions_show_their_own_scores(fe_page):
     assert [r["id"] for r in result] == ["s1", "s2"] and all("score" not in r for r in result)
 
 
+def test_python_gives_id_less_suggested_spans_ids_and_enter_accepts_them_drawn(fe_page):
+    """An LS prediction without item ids, through the real Labeler payload: drawn, and accepted as drawn."""
+    import nblabel
+    pred = {"model_version": "m1", "score": 0.9,
+            "result": [span(0, 10, "Bill Gates", "PER"), span(19, 28, "Microsoft", "ORG")]}  # no "id"
+    lab = nblabel.Labeler([{"id": 1, "data": {"text": SAMPLE}, "predictions": [pred]}], NER, annotator="a",
+                          store=":memory:")
+    mount(fe_page, lab._config.to_json(), [lab._task_payload("1")])
+    assert fe_page.locator(".nblabel-region-row").count() == 2
+    result = submit(fe_page)
+    assert strip_ids(result) == pred["result"] and all(r.get("id") for r in result)
+    lab.close()
+
+
 WHEN_LABEL = """<View>
   <Labels name="label" toName="text"><Label value="PER"/><Label value="ORG"/></Labels>
   <Text name="text" value="$text"/>

@@ -241,3 +241,17 @@ def test_an_annotator_named_by_email_keeps_it(tmp_path):
         lab = nblabel.Labeler(df, CONFIG, store=tmp_path / "s.db", annotator=who)
         emails.append(lab.submit(choice("Positive"))["completed_by"]["email"])
     assert emails == ["alice@example.com", "bob@nblabel.local"]
+
+
+def test_plain_text_repr_shows_progress_and_store(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    lab = nblabel.Labeler(frame(31), CONFIG, annotator="alice", store="reviews.nblabel.db")
+    for _ in range(3):
+        lab.submit(choice("Positive"))
+    lab.skip()
+    assert repr(lab) == "Labeler(annotator='alice', 3/31 done, 1 skipped, store='reviews.nblabel.db')"
+    bundle = lab._repr_mimebundle_()
+    data = bundle[0] if isinstance(bundle, tuple) else bundle  # anywidget: (data, metadata)
+    assert data["text/plain"] == repr(lab)  # what Jupyter prints as text
+    lab.close()
+    assert repr(lab).endswith("store='reviews.nblabel.db', closed)")

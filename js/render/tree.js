@@ -62,6 +62,8 @@ import { buildVideo, buildVideoRectangle } from "./video/video.js";
  * @property {() => boolean} [empty]   region makers: no region yet (for `required`)
  * @property {boolean} [perRegion]
  * @property {(e: KeyboardEvent) => boolean} [nav]   arrow keys while the control is active (Ranker)
+ * @property {(item: ResultItem|null, score: number|null) => void} [hint]   show (or clear) a low-scored suggestion
+ *   beside the options: never a selection, so Enter does not accept it
  */
 
 /**
@@ -269,6 +271,8 @@ export class Form {
 			const draft = task.draft ? (task.draft.find((it) => it.from_name === c.name) ?? null) : null;
 			this.prefillIds.set(c.name, draft?.id ?? item?.id);
 			c.load(item, draft, suggested && Boolean(item));
+			const hint = Array.isArray(task.hint) ? (task.hint.find((it) => it.from_name === c.name) ?? null) : null;
+			c.hint?.(hint, typeof task.prediction?.score === "number" ? task.prediction.score : null);
 		}
 		this.refreshVisibility();
 	}

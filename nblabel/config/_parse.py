@@ -9,6 +9,7 @@ elsewhere, and entity expansion is a denial-of-service vector.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import re
@@ -129,12 +130,20 @@ class _LineTreeBuilder(TreeBuilder):
         super().__init__()
         self.lines: dict[int, int] = {}
         self.parser: DefusedXMLParser | None = None
+        self.open: list[tuple[str, int | None]] = []  # elements not closed yet: (tag, line), innermost last
 
     def start(self, tag, attrs):  # type: ignore[no-untyped-def]
         elem = super().start(tag, attrs)
+        line = None
         if self.parser is not None:  # the pure-Python parser exposes expat as .parser
-            self.lines[id(elem)] = self.parser.parser.CurrentLineNumber
+            line = self.lines[id(elem)] = self.parser.parser.CurrentLineNumber
+        self.open.append((tag, line))
         return elem
+
+    def end(self, tag):  # type: ignore[no-untyped-def]
+        if self.open:
+            self.open.pop()
+        return super().end(tag)
 
 
 def _load_xml(xml: str):  # type: ignore[no-untyped-def]
@@ -155,6 +164,15 @@ def _load_xml(xml: str):  # type: ignore[no-untyped-def]
     except ParseError as exc:
         line, column = exc.position
         reason = str(exc).split(":")[0]
+        if reason in ("mismatched tag", "no element found") and builder.open:
+            # expat blames the first closing tag that does not fit, often the last line; the fault is the
+            # innermost element still open when it came
+            tag, opened = builder.open[-1]
+            where = f" at line {opened + offset}" if opened is not None else ""
+            raise ConfigError(
+                f"malformed XML: <{tag}>{where} is never closed (write <{tag} .../> or add </{tag}>); "
+                f"the parser stopped at line {line + offset}, column {column + 1}: {reason}"
+            ) from None
         raise ConfigError(
             f"malformed XML at line {line + offset}, column {column + 1}: {reason}"
         ) from None
@@ -287,9 +305,11 @@ class Config:
         fld, node, attr = missing[0]
         shown = listing(available)
         also = f"; also missing: {listing(f for f, _, _ in missing[1:])}" if missing[1:] else ""
+        near = difflib.get_close_matches(fld, available, n=1, cutoff=0.6)
+        hint = f"; did you mean `{near[0]}`?" if near else ""
         raise ConfigError(
             f'{_describe(node)} {attr}="{node.attrs[attr]}": no column "{fld}" in the data '
-            f"(columns: {shown}){also}{_at(node)}"
+            f"(columns: {shown}){hint}{also}{_at(node)}"
         )
 
     def signature(self) -> dict:

@@ -35,7 +35,7 @@ def _check(format: str) -> str:
 
 
 def export(df: Any, path: str | os.PathLike, format: str = "JSON", config: Any = None, *,
-           id_column: Any = None) -> str:
+           id_column: Any = None, agreement: bool | None = None) -> str:
     """Write `df` (a DataFrame with an `annotations` column, e.g. `Labeler.to_pandas()` or
     `read_label_studio(...)`) in a Label Studio export format. Returns the path written.
 
@@ -45,6 +45,10 @@ def export(df: Any, path: str | os.PathLike, format: str = "JSON", config: Any =
     `config` (XML) overrides the config recorded in `df.attrs["nblabel"]`; JSON_MIN, CSV, TSV, CONLL2003, COCO,
     YOLO and VOC need one. Single-file formats write `path`; YOLO and VOC write a folder laid out as Label Studio
     lays it out; COCO writes `path` if it ends in `.json`, else `path/result.json`.
+
+    `agreement`: JSON, JSON_MIN, CSV and TSV give a task with two or more annotations its `agreement` (percent,
+    as Label Studio Enterprise writes it). None (default): for a Labeler's frame (`to_pandas()`), not for Label
+    Studio files and frames read from them (written as the open-source converter writes them).
     """
     fmt = _check(format)
     with paused_gc():
@@ -60,6 +64,10 @@ def export(df: Any, path: str | os.PathLike, format: str = "JSON", config: Any =
         else:
             raise TypeError(f"export() takes a DataFrame (e.g. lab.to_pandas() or read_label_studio(...)), a list "
                             f"of Label Studio tasks or the path of a JSON export, not {type(df).__name__}")
+        if agreement is None:
+            attrs = df.attrs.get("nblabel") if isinstance(df, pd.DataFrame) else None
+            agreement = bool(isinstance(attrs, dict) and attrs.get("annotator") is not None)
+        frame.agreement = bool(agreement)
         return _write(frame, fmt, os.fspath(path))
 
 

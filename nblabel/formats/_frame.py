@@ -65,6 +65,7 @@ class Frame:
     meta: list[dict]
     config: Config | None
     utf16: bool = False  # offsets in `annotations` / `predictions` are UTF-16 (tasks straight from a file)
+    agreement: bool = False  # write each task's agreement (percent) where it has two or more annotations
 
     def __len__(self) -> int:
         return len(self.ids)

@@ -20,7 +20,7 @@ from .._brief import brief, listing
 from ..config._parse import Config
 from ._geometry import check_geometry
 
-_ID_CHARS = string.ascii_letters + string.digits + "_-"
+ID_CHARS = string.ascii_letters + string.digits + "_-"  # the characters of a region id
 # result type → the key of its payload inside `value`, when not the type itself
 _VALUE_KEY = {"textarea": "text", "pairwise": "selected"}
 # Region types whose `value` is geometry only (Label Studio's split format: the label comes in a `labels` item).
@@ -29,7 +29,7 @@ _NO_LABEL_KEY = {"rectangle", "polygon", "keypoint", "ellipse", "brush", "videor
 
 def region_id() -> str:
     """A 10-character region id, like the Label Studio editor's nanoid(10)."""
-    return "".join(secrets.choice(_ID_CHARS) for _ in range(10))
+    return "".join(secrets.choice(ID_CHARS) for _ in range(10))
 
 
 def normalize_result(result: Any, config: Config, data: dict | None = None) -> list[dict]:
@@ -146,8 +146,11 @@ def _check_span(where: str, item: dict, config: Config, data: dict) -> None:
     """A `labels` region on a Text object must lie inside the task text and quote it exactly."""
     obj = config.objects.get(item.get("to_name"))
     value = item["value"]
-    if obj is None or obj.tag != "Text" or item.get("type") != "labels" or "start" not in value:
+    if obj is None or obj.tag != "Text" or item.get("type") != "labels":
         return
+    if "start" not in value or "end" not in value:  # nothing to draw: a label without its span
+        raise ValueError(f"{where}: a span on <Text name=\"{obj.name}\"> needs value['start'] and value['end'] "
+                         "(code-point offsets)")
     text = data.get(obj.field) if obj.field else None
     if not isinstance(text, str):
         return

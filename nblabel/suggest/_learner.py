@@ -17,6 +17,7 @@ Rules:
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import Any, Callable
 
@@ -72,6 +73,13 @@ class Learner:
         self.control, self.field, self.classes = control, field, control.options
         self.multiple = not control.single
         return self
+
+    @property
+    def status(self) -> str | None:
+        """What the annotator waits for while the learner gets ready ("loading the model …"), None when nothing."""
+        if self._encoder_arg is not None and self._encode is None:
+            return f"loading the model {_encoder_name(self._encoder_arg)}…"
+        return None
 
     @property
     def model_version(self) -> str:
@@ -277,6 +285,17 @@ def _sparse(texts: list[str]):
     words = HashingVectorizer(n_features=2 ** 16, ngram_range=(1, 2), alternate_sign=False, lowercase=True)
     chars = HashingVectorizer(n_features=2 ** 16, analyzer="char_wb", ngram_range=(2, 4), alternate_sign=False)
     return hstack([words.transform(texts), chars.transform(texts)]).tocsr()
+
+
+def _encoder_name(encoder: Any) -> str:
+    """A short name for messages: a model folder's name, a pipeline's model, else the callable's name."""
+    model = getattr(encoder, "model", None)
+    name = getattr(model, "name_or_path", None) or getattr(getattr(model, "config", None), "_name_or_path", None)
+    if name is None and isinstance(encoder, (str, os.PathLike)):
+        name = os.fspath(encoder)
+    if name is None:
+        name = getattr(encoder, "__name__", type(encoder).__name__)
+    return os.path.basename(os.path.normpath(str(name))) or str(name)
 
 
 def _make_encoder(encoder: Any, max_length: int) -> Callable[[list[str]], np.ndarray]:

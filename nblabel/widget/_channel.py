@@ -14,6 +14,7 @@ import logging
 from .._brief import cap
 from .._errors import ConfigError
 from ..tasks._media import MediaError
+from ..results._validate import strip_origins
 from ..tasks._ids import id_from_key, plain_id
 
 log = logging.getLogger("nblabel")
@@ -36,6 +37,8 @@ class BrowserChannel:
                 "prefill": prefill, "prefill_from": origin,
                 "prediction": None if shown is None else {"id": pid, "model_version": shown.get("model_version"),
                                                           "score": shown.get("score")},
+                "hint": strip_origins(shown["result"]) if self._suggest.is_hint(shown) and not live else None,
+                "refused": None if shown is not None else self._suggest.refusal(self._predictions(key)),
                 "annotation_id": live.id if live else None,
                 "skipped_before": bool(live and live.was_cancelled)}
 
@@ -62,6 +65,8 @@ class BrowserChannel:
             state["error"] = cap(str(exc))
         state["progress"] = self.progress
         state.update(self._flags())
+        if state["tasks"] and state["tasks"][0].get("refused"):
+            state["notice"] = state["tasks"][0]["refused"]
         if self._suggest.error:
             state["notice"] = self._suggest.error
         if self._has_predictor:
@@ -80,6 +85,12 @@ class BrowserChannel:
         key = self._current_key()
         if key is not None and not self._suggest.ready(key):
             self._suggest.worker.get(key, wait=True, timeout=min(budget, self._suggest.worker.timeout))
+
+    def _say_loading(self) -> None:
+        """Before slow work (a model loading, every task scored): say what the widget waits for."""
+        message = self._suggest.loading(scoring=(self._source.total or 1) if self._queue.unscored else 0)
+        if message:
+            self._emit({"type": "loading", "message": message})
 
     def _push_state(self) -> None:
         if self._views:
@@ -102,6 +113,7 @@ class BrowserChannel:
                     self._emit(self._closed_state())
                 elif kind == "hello":
                     self._views = True
+                    self._say_loading()
                     self._first_suggestion()
                     self._emit(self._state())
                 elif kind in ("submit", "skip"):
@@ -122,6 +134,7 @@ class BrowserChannel:
         try:
             if not isinstance(key, str) or not self._source.has(key):
                 raise KeyError(f"unknown task key {key!r}")
+            self._check_task(key)  # an outbox replayed into a re-run cell: the task may hold other data now
             lead, age = content.get("lead_time"), content.get("age_s")
             age = float(age) if isinstance(age, (int, float)) and not isinstance(age, bool) else None
             row = self._commit(key, [] if cancelled else content.get("result", []), cancelled=cancelled,

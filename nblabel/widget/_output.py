@@ -22,6 +22,7 @@ from ..formats._export import export as export_frame
 from ..formats._frame import paused_gc
 from ..results._offsets import convert_result
 from ..results._table import records_frame, task_frame
+from ..store._default import check_answers
 from ..store._sqlite import Annotation, Store
 from ..tasks._ids import id_from_key, plain_id
 from ..tasks._media import export_data
@@ -42,13 +43,31 @@ def ls_annotation(ann: Annotation, email: str) -> dict:
     """A stored annotation as a Label Studio annotation dict (offsets as stored: code points)."""
     return {
         "id": ann.id, "completed_by": {"email": email}, "result": ann.result,
-        "was_cancelled": ann.was_cancelled, "ground_truth": False,
+        "was_cancelled": ann.was_cancelled, "ground_truth": ann.ground_truth,
         "created_at": ann.created_at, "updated_at": ann.updated_at, "draft_created_at": None,
         "lead_time": ann.lead_time, "prediction": ann.prediction or {}, "result_count": len(ann.result),
         "unique_id": ann.unique_id, "import_id": None, "last_action": None, "bulk_created": False,
         "updated_by": None, "parent_prediction": ann.parent_prediction, "parent_annotation": None,
         "last_created_by": None,
     }
+
+
+def describe(lab: Any) -> str:
+    """The plain-text repr: who labels, how far along, and where the answers are kept."""
+    if "_closed" not in lab.__dict__:
+        return "Labeler(not constructed)"
+    p = lab.progress
+    done = f"{p['done']}/{p['total']} done" if p["total"] is not None else f"{p['done']} done"
+    skipped = f", {p['skipped']} skipped" if p["skipped"] else ""
+    path = lab._store.path
+    if path != ":memory:":
+        try:
+            rel = os.path.relpath(path)
+            path = rel if not rel.startswith("..") else path
+        except ValueError:  # another drive (Windows)
+            pass
+    closed = f", {lab._closed_reason}" if lab._closed else ""
+    return f"Labeler(annotator={lab.annotator!r}, {done}{skipped}, store={path!r}{closed})"
 
 
 @dataclass
@@ -67,6 +86,9 @@ class Writeback:
     column_predictions: Callable[[Any], list | None]
 
     def _grouped(self) -> dict[str, list[dict]]:
+        if isinstance(self.source, FrameSource):
+            self.source.refresh()  # what is written out is the frame as it is now …
+        check_answers(self.store, self.source, self.config)  # … and its answers must be to these rows
         groups: dict[str, list[dict]] = defaultdict(list)
         for ann in self.store.iter_live():
             groups[ann.task_key].append(ls_annotation(ann, annotator_email(ann.annotator, self.emails)))

@@ -7,6 +7,8 @@
 // Nested `<Choice>`s count only with `allowNested="true"` (the editor skips them otherwise): they are drawn indented
 // under their parent, every value is the path from the top choice down (`[["Animal", "Cat"]]`), and a parent is
 // selected exactly when all its children are (picking it picks or clears them all), as in the editor.
+// A low-scored suggestion (Python's `hint_below`) is a hint: "model suggests: X (52%)" beside the options and a
+// dotted mark on X, never a selection — picking X is what accepts it.
 
 import { digitLabel, matches, parseBinding } from "../../keys.js";
 import { sanitize } from "../html.js";
@@ -44,6 +46,8 @@ export function buildChoices(node, ctx) {
 		"aria-label": name,
 	});
 	el.append(list);
+	const hintLine = h("div", { class: "nblabel-model-hint", role: "note", hidden: true });
+	el.append(hintLine);
 
 	/** @param {{value: string, alias?: string, hotkey?: string, hint?: string, html?: string, style?: string, background?: string, selected?: boolean, path?: string[], parent?: number, depth?: number, fromTask?: boolean}} o @param {number} i */
 	const makeOption = (o, i) => {
@@ -170,6 +174,15 @@ export function buildChoices(node, ctx) {
 			if (!selected.size) return null;
 			if (nested) return { choices: options.flatMap((o, i) => (isSel(i) ? [o.out] : [])) };
 			return { choices: [...new Set(options.flatMap((o, i) => (selected.has(i) ? [o.out] : [])))] };
+		},
+		hint(item, score) {
+			const on = item ? indicesOf(item) : new Set();
+			options.forEach((o, i) => o.el.classList.toggle("is-hinted", on.has(i)));
+			const names = options.flatMap((o, i) => (on.has(i) ? [o.value] : []));
+			hintLine.hidden = !names.length;
+			hintLine.textContent = names.length
+				? `model suggests: ${names.join(", ")}${score === null ? "" : ` (${Math.round(score * 100)}%)`} — not selected; pick it to agree`
+				: "";
 		},
 		pick,
 		hotkey(e) {
