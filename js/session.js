@@ -8,6 +8,8 @@
 //   dropping keys still in the outbox; `nack` returns to the refused task with its result as a draft;
 // - undo / redo / back / goto are requests: the session is `pending` until the `state` that answers them.
 
+import { hideStaticCard } from "./fallback.js";
+import { Link } from "./link.js";
 import { MediaCache } from "./media_cache.js";
 import { LIMIT, Outbox, uuid4 } from "./outbox.js";
 import { remotePolicy } from "./render/remote.js";
@@ -36,9 +38,11 @@ export class Session {
 	/** @param {Model} model */
 	constructor(model) {
 		this.model = model;
+		/** whether Python is still there (link.js); every message to Python goes through it */
+		this.link = new Link(model, () => this.emit({ kind: "status" }));
 		this.outbox = new Outbox();
 		/** local media of the window (blob URLs), see media_cache.js */
-		this.media = new MediaCache(model);
+		this.media = new MediaCache({ send: (content) => this.link.send(content) });
 		/** @type {ConfigNode|null} */
 		this.config = null;
 		this.configText = "";
@@ -82,6 +86,7 @@ export class Session {
 		if (this.requestTimer) clearTimeout(this.requestTimer);
 		if (this.resendTimer) clearInterval(this.resendTimer);
 		this.requestTimer = this.resendTimer = null;
+		this.link.dispose();
 		this.views.clear();
 		this.media.dispose();
 	}
@@ -97,7 +102,17 @@ export class Session {
 	}
 
 	hello() {
-		this.model.send({ type: "hello" });
+		this.link.send({ type: "hello" });
+	}
+
+	/** Every message from Python, before it is applied (the link counts answers). */
+	heard() {
+		this.link.heard();
+	}
+
+	/** Answers waiting for Python: the outbox and a held submit. */
+	get waiting() {
+		return this.outbox.size + (this.held ? 1 : 0);
 	}
 
 	/** A non-blocking message; it also answers a request that failed in Python. @param {{message?: string}} msg */
@@ -126,6 +141,7 @@ export class Session {
 			this.configText = configText;
 		}
 		this.loaded = true;
+		hideStaticCard(msg.view_token);
 		this.error = msg.error ?? null;
 		this.keys = msg.keys ?? {};
 		this.progress = msg.progress ?? null;
@@ -205,7 +221,7 @@ export class Session {
 		this.notice = null;
 		this.emit({ kind: "task" }); // paint before anything else
 		/** @type {OutboxEntry} */
-		const entry = { type, uid: uuid4(), key: task.key, lead_time, task };
+		const entry = { type, uid: uuid4(), key: task.key, lead_time, task, at: Date.now() };
 		if (type === "submit") entry.result = result ?? [];
 		this.outbox.add(entry);
 		this.#send(entry);
@@ -216,7 +232,10 @@ export class Session {
 	/** @param {OutboxEntry} entry */
 	#send(entry) {
 		const { type, uid, key, result, lead_time } = entry;
-		this.model.send(type === "submit" ? { type, uid, key, result, lead_time } : { type, uid, key, lead_time });
+		// how long ago the key was pressed: Python leaves a replayed answer (an outbox re-sent after a reload or a
+		// re-run) out of the labeling rate; an age, not a time, so the two clocks never need to agree
+		const age_s = Math.max(0, Date.now() - (entry.at ?? Date.now())) / 1000;
+		this.link.send(type === "submit" ? { type, uid, key, result, lead_time, age_s } : { type, uid, key, lead_time, age_s });
 		this.sentAt.set(uid, Date.now());
 		this.resendTimer ??= setInterval(() => this.#resendStale(), RESEND_AFTER_MS / 2);
 	}
@@ -234,8 +253,8 @@ export class Session {
 	}
 
 	/**
-	 * Ask Python for undo / redo / back / goto; the answer is a `state`.
-	 * @param {"undo"|"redo"|"back"|"goto"} type
+	 * Ask Python for undo / redo / back / goto / label_skipped (serve the skipped tasks again); the answer is a `state`.
+	 * @param {"undo"|"redo"|"back"|"goto"|"label_skipped"} type
 	 * @param {string} [key]  for goto
 	 * @returns {boolean} whether a request went out
 	 */
@@ -244,7 +263,7 @@ export class Session {
 		this.pending = type;
 		this.held = null;
 		this.notice = null;
-		this.model.send(type === "goto" ? { type, key } : { type });
+		this.link.send(type === "goto" ? { type, key } : { type });
 		this.requestTimer = setTimeout(() => {
 			this.requestTimer = null;
 			if (!this.pending) return;

@@ -30,6 +30,7 @@
  * @property {ResultItem[]|null} [hint]     a low-scored suggestion: shown beside the options, never pre-selected
  * @property {string|null} [refused]         why the task's suggestion is not shown (its items break the config)
  * @property {number|null} annotation_id
+ * @property {boolean} [skipped_before]     this annotator skipped the task earlier (it is served again)
  * @property {ResultItem[]} [draft]          browser-only: a refused (nacked) result shown again for correction
  */
 
@@ -56,6 +57,7 @@
  * @property {boolean} [can_back]
  * @property {string} [outbox_key]
  * @property {string} [notice]
+ * @property {string} [view_token]   names the Labeler's static card (an output of its own), hidden while a view lives
  * @property {"media"|"all"} [remote]   Labeler `remote=`: may task HTML and config styles load remote resources?
  */
 
@@ -80,6 +82,7 @@
  * @property {ResultItem[]} [result]
  * @property {number} lead_time
  * @property {Task} [task]
+ * @property {number} [at]   Date.now() of the key press (older entries, stored before this field, have none)
  */
 
 /**

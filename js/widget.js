@@ -32,6 +32,7 @@ const sessions = new WeakMap();
  */
 export function route(session, msg, buffers) {
 	if (!msg || typeof msg !== "object") return;
+	session.heard();
 	switch (msg.type) {
 		case "state":
 			return session.applyState(msg);

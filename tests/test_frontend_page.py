@@ -126,7 +126,7 @@ def test_enter_sends_exact_submit_and_paints_next_task_synchronously(fe_page):
     }""")
     assert after == "review number 1"
     [msg] = wait_received(fe_page, "submit", 1)
-    assert set(msg) == {"type", "uid", "key", "result", "lead_time"}
+    assert set(msg) == {"type", "uid", "key", "result", "lead_time", "age_s"}
     assert msg["type"] == "submit" and msg["key"] == "0" and UUID.match(msg["uid"])
     assert isinstance(msg["lead_time"], (int, float)) and msg["lead_time"] >= 0
     [item] = msg["result"]
@@ -346,7 +346,7 @@ def test_skip_undo_and_custom_keys(fe_page):
     fe_page.keyboard.press("s")  # not the skip key any more
     fe_page.keyboard.press("k")
     [skip] = wait_received(fe_page, "skip", 1)
-    assert set(skip) == {"type", "uid", "key", "lead_time"} and skip["key"] == "0"
+    assert set(skip) == {"type", "uid", "key", "lead_time", "age_s"} and skip["key"] == "0"
     assert shown_text(fe_page) == "review number 1"
     fe_page.wait_for_function("() => !document.querySelector('.nblabel-saving:not([hidden])')")
     fe_page.keyboard.press("1")
@@ -625,7 +625,7 @@ def test_summary_when_no_tasks_left(fe_page):
     fe_page.keyboard.press("s")
     summary = fe_page.locator(".nblabel-summary")
     summary.wait_for()
-    assert "All tasks labeled" in summary.text_content()
+    assert "1 skipped task still needs a label" in summary.text_content()  # a skipped task is not labeled
     assert [s.strip() for s in summary.locator(".nblabel-stat").all_text_contents()] == ["1labeled", "1skipped"]
 
 
@@ -686,7 +686,8 @@ def test_two_views_of_one_model_share_one_session(fe_page):
                               ".every(e => e.textContent === 'review number 1')")
     assert len(wait_received(fe_page, "submit", 1)) == 1
     fe_page.evaluate("window.__nb.cleanup2()")
-    assert fe_page.evaluate("window.__nb.model._listenerCount()") == 1  # the first view still listens
+    # the first view still listens: one router, plus the session's link watching comm_live_update and comm:close
+    assert fe_page.evaluate("window.__nb.model._listenerCount()") == 3
     fe_page.evaluate("window.__nb.cleanup()")
     assert fe_page.evaluate("window.__nb.model._listenerCount()") == 0
 

@@ -39,7 +39,8 @@ class BrowserChannel:
                                                           "score": shown.get("score")},
                 "hint": strip_origins(shown["result"]) if self._suggest.is_hint(shown) and not live else None,
                 "refused": None if shown is not None else self._suggest.refusal(self._predictions(key)),
-                "annotation_id": live.id if live else None}
+                "annotation_id": live.id if live else None,
+                "skipped_before": bool(live and live.was_cancelled)}
 
     def _window(self) -> list[dict]:
         current = self._current_key()
@@ -57,7 +58,7 @@ class BrowserChannel:
     def _state(self) -> dict:
         state = {"type": "state", "config": self._config.to_json(), "keys": self._keys, "error": None,
                  "outbox_key": f"nblabel-outbox:{self._store.id}:{self.annotator}", "tasks": [],
-                 "remote": self._remote}
+                 "remote": self._remote, "view_token": self._view_token}
         try:
             state["tasks"] = self._window()
         except (ConfigError, ValueError, KeyError) as exc:  # a task that cannot be shown blocks labeling visibly
@@ -120,6 +121,8 @@ class BrowserChannel:
                 elif kind in ("undo", "redo", "back"):
                     if getattr(self, kind)() is None:  # nothing changed, but the browser waits for an answer
                         self._emit(self._state())
+                elif kind == "label_skipped":
+                    self.label_skipped()
                 elif kind == "goto":
                     self.goto(id_from_key(content["key"]))
             except Exception as exc:  # an exception here would be swallowed by the kernel: show it instead
@@ -132,9 +135,10 @@ class BrowserChannel:
             if not isinstance(key, str) or not self._source.has(key):
                 raise KeyError(f"unknown task key {key!r}")
             self._check_task(key)  # an outbox replayed into a re-run cell: the task may hold other data now
-            lead = content.get("lead_time")
+            lead, age = content.get("lead_time"), content.get("age_s")
+            age = float(age) if isinstance(age, (int, float)) and not isinstance(age, bool) else None
             row = self._commit(key, [] if cancelled else content.get("result", []), cancelled=cancelled,
-                               lead_time=float(lead) if isinstance(lead, (int, float)) else None, uid=uid)
+                               lead_time=float(lead) if isinstance(lead, (int, float)) else None, uid=uid, age_s=age)
         except (ValueError, KeyError, TypeError) as exc:
             self._emit({"type": "nack", "uid": uid, "key": key, "message": cap(str(exc))})
             return

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import secrets
 import threading
 import time
 import weakref
@@ -29,6 +30,7 @@ from .._errors import QueueEmpty, user_facing
 from ._history import Action, History
 from ..tasks._media import MediaServer, fields_hash
 from ._queue import Queue
+from ._static import display_with_fallback
 from ._remote import check_remote
 from ..results._validate import normalize_result, strip_origins, with_origins
 from ..store._default import announce, check_answers, check_served, default_store_path
@@ -39,9 +41,13 @@ from ..tasks._ids import id_from_key, plain_id, task_key
 from ..tasks._source import ListSource, make_source
 
 
-DEFAULT_KEYS = {"submit": "Enter", "skip": "s", "undo": "z", "redo": "Shift+Z", "back": "ArrowLeft", "legend": "?"}
+DEFAULT_KEYS = {"submit": "Enter", "skip": "s", "undo": "z", "redo": "Shift+Z", "back": "ArrowLeft", "legend": "?",
+                "label_skipped": "Shift+S"}
 _STATIC = Path(__file__).parent.parent / "static"
 _LIVE: dict[tuple[str, str], "weakref.ref[Labeler]"] = {}  # (store, annotator) → the Labeler a re-run supersedes
+# An answer the browser sends this long after its key press is a replay (an outbox re-sent after a reload or a
+# re-run): it says nothing about the labeling pace, so the rate leaves it out.
+REPLAY_AGE_S = 30.0
 
 
 class Labeler(BrowserChannel, anywidget.AnyWidget):
@@ -123,6 +129,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         self._in_source: dict[str, bool] = {}
         self._recent: deque[float] = deque(maxlen=30)
         self._views = False
+        self._view_token = secrets.token_hex(6)  # names this Labeler's static card, which its live views hide
         self._closed = False
         self._supersede()
         self.on_msg(self._on_msg)
@@ -178,6 +185,10 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
 
     def __repr__(self) -> str:
         return _output.describe(self)
+
+    def _ipython_display_(self) -> None:
+        """The widget, then a static card that a notebook reopened without its kernel shows in its place."""
+        display_with_fallback(self)
 
     # -- task lookup -----------------------------------------------------------------------------------------
     def _current_key(self) -> str | None:
@@ -350,7 +361,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         return round(now - self._shown_at.get(key, now), 3)
 
     def _commit(self, key: str, result: list, *, cancelled: bool, lead_time: float | None,
-                uid: str | None = None) -> dict:
+                uid: str | None = None, age_s: float | None = None) -> dict:
         if not cancelled:
             result = normalize_result(result, self._config, self._source.data(key, self._config.fields))
         shown, pid = self._shown_prediction(key)
@@ -371,7 +382,8 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
             self._queue.mark_done(key, cancelled)
             self._withdrawn.pop(key, None)
             self._shown_at.pop(key, None)
-            self._recent.append(time.time())
+            if age_s is None or 0 <= age_s <= REPLAY_AGE_S:
+                self._recent.append(time.time() - (age_s or 0.0))  # at the key press, not when the kernel got to it
             if self._focus == key:
                 self._focus = self._history.after(key) if self._focus_from_back else None
                 self._focus_from_back = self._focus is not None
@@ -425,6 +437,15 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
             self._push_state()
             return self.current
 
+    def label_skipped(self) -> int:
+        """Serve the skipped tasks again (each comes back once more, in skip order); returns how many."""
+        with self._lock:
+            if self._closed:
+                raise RuntimeError(f"this Labeler was {self._closed_reason}")
+            n = self._queue.requeue_skipped()
+            self._push_state()
+            return n
+
     def goto(self, task_id: Any) -> dict:
         """Show any task by id (labeled or not); after it is answered the queue resumes."""
         with self._lock:
@@ -444,8 +465,9 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
             total = self._source.total
             remaining = None if total is None else max(total - done - skipped, 0)
             rate = None
-            if len(self._recent) >= 2 and self._recent[-1] > self._recent[0]:
-                rate = (len(self._recent) - 1) / (self._recent[-1] - self._recent[0]) * 60
+            first, last = (min(self._recent), max(self._recent)) if self._recent else (0.0, 0.0)
+            if len(self._recent) >= 2 and last > first:
+                rate = (len(self._recent) - 1) / (last - first) * 60
             eta = remaining / rate * 60 if rate and remaining else None  # nothing left: no ETA to show
             out = {"done": done, "skipped": skipped, "remaining": remaining, "total": total,
                    "rate_per_min": round(rate, 1) if rate else None, "eta_s": round(eta) if eta is not None else None}
