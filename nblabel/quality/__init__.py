@@ -2,3 +2,5 @@
 
 Each module below owns one concept; this package's face re-exports the public functions.
 """
+
+from ._label_issues import find_label_issues  # likely-wrong labels: confident learning, CROWDLAB
