@@ -58,6 +58,8 @@ def find_label_issues(data: Any, config: Any = None, predictor: Any = None, fold
     if several and multiple:
         raise ValueError("several annotators on a multiple-choice control: CROWDLAB covers single choice only")
     given = [_majority(a) for a in answers] if several else [next(iter(a.values())) for a in answers]
+    if not multiple and len({g[0] for a in answers for g in a.values()}) < 2:
+        raise ValueError("every answer has the same label: label issues need at least two classes in use")
     if pred_probs is not None:
         P = _pred_probs.given_probs(pred_probs, ids, len(classes), classes)
     elif predictor is not None and not isinstance(predictor, Learner):
@@ -179,8 +181,9 @@ def _confident(ids: list, name: str, classes: tuple, multiple: bool, given: list
     if multiple:
         from cleanlab.multilabel_classification import get_label_quality_scores
         labels = [[index[c] for c in label] for label in given]
+        from cleanlab.multilabel_classification.filter import find_label_issues as cl_find_multi
         quality = get_label_quality_scores(labels, P)
-        flagged = cl_find(labels, P, multi_label=True)
+        flagged = cl_find_multi(labels, P)
         suggested = [[c for c, p in zip(classes, row) if p >= 0.5] or [classes[int(np.argmax(row))]] for row in P]
         given_out: list = [list(g) for g in given]
     else:
