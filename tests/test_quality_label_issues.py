@@ -98,6 +98,9 @@ def test_pred_probs_array_frame_and_callable():
     assert by_array.loc[0, "is_issue"] and not by_array["is_issue"][2:].any()
     frame = pd.DataFrame(P, index=df.index, columns=["Positive", "Negative"]).iloc[::-1]  # aligned by id, not order
     pd.testing.assert_frame_equal(nblabel.find_label_issues(df, CONFIG, pred_probs=frame), by_array)
+    unanswered = pd.concat([df, pd.DataFrame({"text": ["new"], "sentiment": [None]}, index=["k12"])])
+    with_new = np.vstack([P, [[0.5, 0.5]]])  # a row for every task of the data: the unanswered one is left out
+    pd.testing.assert_frame_equal(nblabel.find_label_issues(unanswered, CONFIG, pred_probs=with_new), by_array)
     seen = []
 
     def model(tasks):

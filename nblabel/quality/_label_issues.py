@@ -40,7 +40,8 @@ def find_label_issues(data: Any, config: Any = None, predictor: Any = None, fold
     `nblabel.Learner` (cross-validated with `folds` folds over its cached features; None = `Learner()`), or a
     callable / object with `predict_proba` that takes a list of Label Studio task dicts and returns one row of
     class probabilities per task, in config order (it must not have been trained on these labels);
-    `pred_probs=` gives such an array (or a DataFrame indexed by task id, one column per class) directly.
+    `pred_probs=` gives such an array directly: one row per task of the data or per answered task, or a
+    DataFrame indexed by task id with one column per class.
 
     With several annotators on a task, `given` is the majority vote, `suggested` CROWDLAB's consensus and
     `quality` CROWDLAB's score of the majority label; extra columns `answers` ({annotator: label}),
@@ -50,7 +51,7 @@ def find_label_issues(data: Any, config: Any = None, predictor: Any = None, fold
     """
     frame, cfg = _frame(data, config)
     target = _control(cfg, control)
-    ids, tasks, answers = _answers(frame, cfg, target)
+    ids, tasks, answers, positions = _answers(frame, cfg, target)
     if not ids:
         raise ValueError(f'no task has an answer for <Choices name="{target.name}">: nothing to check')
     classes, multiple = target.options, not target.single
@@ -61,6 +62,8 @@ def find_label_issues(data: Any, config: Any = None, predictor: Any = None, fold
     if not multiple and len({g[0] for a in answers for g in a.values()}) < 2:
         raise ValueError("every answer has the same label: label issues need at least two classes in use")
     if pred_probs is not None:
+        if not isinstance(pred_probs, pd.DataFrame) and len(pred_probs) == len(frame) != len(ids):
+            pred_probs = np.asarray(pred_probs)[positions]  # one row per task of the data: keep the answered ones
         P = _pred_probs.given_probs(pred_probs, ids, len(classes), classes)
     elif predictor is not None and not isinstance(predictor, Learner):
         if not callable(predictor) and not hasattr(predictor, "predict_proba"):
@@ -120,8 +123,8 @@ def _annotator(ann: dict, position: int) -> str:
     return match.group(1) if match else str(who)
 
 
-def _answers(frame: pd.DataFrame, cfg: Config, control: Any) -> tuple[list, list[dict], list[dict]]:
-    """(task ids, task dicts, {annotator: label}) for every task with at least one answer on `control`."""
+def _answers(frame: pd.DataFrame, cfg: Config, control: Any) -> tuple[list, list[dict], list[dict], list[int]]:
+    """(task ids, task dicts, {annotator: label}, row positions) for every task with an answer on `control`."""
     field = object_field(cfg, control)
     options = set(control.options)
     values = frame[field].tolist() if field in frame.columns else [None] * len(frame)
@@ -133,8 +136,8 @@ def _answers(frame: pd.DataFrame, cfg: Config, control: Any) -> tuple[list, list
             raise ValueError(f'the frame has neither an "annotations" column nor a "{control.name}" column')
         per_task = [{"annotator": v} if v is not None and not (isinstance(v, float) and np.isnan(v)) else {}
                     for v in frame[column].tolist()]
-    ids, tasks, answers = [], [], []
-    for label, value, got in zip(frame.index, values, per_task):
+    ids, tasks, answers, positions = [], [], [], []
+    for pos, (label, value, got) in enumerate(zip(frame.index, values, per_task)):
         cleaned = {}
         for who, chosen in got.items():
             picked = tuple(chosen) if isinstance(chosen, (list, tuple)) else (chosen,)
@@ -149,7 +152,8 @@ def _answers(frame: pd.DataFrame, cfg: Config, control: Any) -> tuple[list, list
             ids.append(plain_id(label))
             tasks.append({"id": plain_id(label), "data": {field: value}})
             answers.append(cleaned)
-    return ids, tasks, answers
+            positions.append(pos)
+    return ids, tasks, answers, positions
 
 
 def _from_annotations(anns: Any, control: Any) -> dict:
