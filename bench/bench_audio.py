@@ -4,7 +4,8 @@ next task when it is an audio task.
     .venv/bin/python bench/bench_audio.py [--minutes 1 10 60] [--rate 16000]
 
 Each file is a mono 16-bit WAV of `--minutes` minutes built in the fake-model page (tests/frontend_page.py) as a
-blob: URL, so the numbers are the browser's own work (fetch, decode, peaks), not a test transport. Reported per file: its size, the time from the task's paint to the waveform drawn
+blob: URL, so the numbers are the browser's own work (fetch, decode, peaks), not a test transport. Reported per
+file: its size, the time from the task's paint to the waveform drawn
 (`data-wave="peaks"`), the duration the element reports, and the JS heap after the decode. Long files are decoded at
 a low sample rate (js/render/audio/waveform.js), so memory stays in tens of MB. Wall clock on a shared machine: compare
 runs taken on the same machine only.

@@ -1,4 +1,4 @@
-"""Export speed: nblabel vs label_studio_sdk.converter, file to file, in one run (MISSION quality bar "export").
+"""Export speed: nblabel vs label_studio_sdk.converter, file to file, in one run.
 
     .venv/bin/python bench/bench_export.py [--tasks 20000] [--big 100000] [--repeat 3]
 
@@ -111,12 +111,12 @@ def main() -> None:
         frame_out, direct_out = tmp / f"frame_{fmt}", tmp / f"direct_{fmt}"
         t_ref, t_frame, t_direct = [], [], []
         for _ in range(args.repeat):  # alternate, so both sides see the same load
-            t_ref.append(timed(lambda: converter.convert(str(src), str(ref_dir), fmt, is_dir=False)))
+            t_ref.append(timed(lambda d=ref_dir, f=fmt: converter.convert(str(src), str(d), f, is_dir=False)))
             clear_caches()  # a first export: no token cut cached from an earlier run
-            t_frame.append(timed(lambda: nblabel.export(nblabel.read_label_studio(src, config=CONFIG), frame_out,
-                                                        fmt)))
+            t_frame.append(timed(lambda o=frame_out, f=fmt: nblabel.export(
+                nblabel.read_label_studio(src, config=CONFIG), o, f)))
             clear_caches()
-            t_direct.append(timed(lambda: nblabel.export(src, direct_out, fmt, config=CONFIG)))
+            t_direct.append(timed(lambda o=direct_out, f=fmt: nblabel.export(src, o, f, config=CONFIG)))
         ref = (ref_dir / names[fmt]).read_bytes()
         same = frame_out.read_bytes() == ref and direct_out.read_bytes() == ref
         (rw, rc), (fw, fc), (dw, dc) = best(t_ref), best(t_frame), best(t_direct)

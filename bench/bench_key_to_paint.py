@@ -1,4 +1,4 @@
-"""Key → next task painted, in the browser (MISSION quality bar: median ≤ 16 ms).
+"""Key → next task painted, in the browser (target: median ≤ 16 ms).
 
 Mounts the BUILT bundle (nblabel/static/widget.js) in a blank page with the fake model and a scripted Python
 (tests/fake_model.js) holding 500 tasks whose suggestion Enter accepts, then presses Enter (real CDP key events via
@@ -8,7 +8,8 @@ Playwright) once per task and measures, in the page:
   t1 = performance.now() in a setTimeout(0) scheduled from the requestAnimationFrame callback that follows —
        i.e. after the frame that contains the new task has been produced (the "rAF + setTimeout 0" method).
 
-It also reports the JS time spent inside the widget's keydown handler, and checks that the text on screen at t1 is the next task's. The fake Python acks each submit after
+It also reports the JS time spent inside the widget's keydown handler, and checks that the text on screen at t1 is
+the next task's. The fake Python acks each submit after
 `--ack-ms` (default 2 ms), so the outbox and the 3-ahead limit are exercised like with a live kernel.
 
     python bench/bench_key_to_paint.py [--tasks 500] [--ack-ms 2]
@@ -101,9 +102,9 @@ def main() -> int:
     unchanged = sum(1 for s in samples if not s["changed"])
     print(f"key → next task painted (rAF + setTimeout 0), {len(paint)} Enter presses, ack after {args.ack_ms} ms:")
     print(f"  median {statistics.median(paint):6.2f} ms   p95 {pct(paint, 95):6.2f} ms   max {max(paint):6.2f} ms")
-    print(f"key → next frame start (rAF callback):")
+    print("key → next frame start (rAF callback):")
     print(f"  median {statistics.median(frame):6.2f} ms   p95 {pct(frame, 95):6.2f} ms")
-    print(f"JS time inside the keydown handler (paint + outbox + send):")
+    print("JS time inside the keydown handler (paint + outbox + send):")
     print(f"  median {statistics.median(handler):6.2f} ms   p95 {pct(handler, 95):6.2f} ms")
     print(f"submits received by the fake Python: {submits}; summary shown at the end: {bool(summary)}; "
           f"presses whose frame still showed the old task: {unchanged}")

@@ -1,7 +1,8 @@
 """Local media transport (docs/DESIGN.md "Media"): what it costs to send an image's bytes to the browser.
 
 1. Python only: `media` request → bytes for a 1 MB PNG file, 1 MB of bytes in a cell, a 1000x1000x3 numpy image
-   (encoded on first request — BMP for grey/RGB — cached after), and a 2-page PDF page render; `state` with a 6-task window of
+   (encoded on first request — BMP for grey/RGB — cached after), and a 2-page PDF page render; `state` with a 6-task
+   window of
    numpy images, cold (encodes) and warm (cached).
 2. Real JupyterLab + headless Chromium: run a cell showing a Labeler on a local 1 MB PNG; the clock starts at
    run-cell and stops when (a) the task is painted and (b) the `<img>` has loaded the blob URL — (b) − (a) is the
@@ -68,12 +69,11 @@ def python_side(tmp: Path) -> None:
         first = time.perf_counter()
         lab._on_msg(lab, req, [])
         cold = time.perf_counter() - first
-        warm = timed(lambda: lab._on_msg(lab, req, []))
+        warm = timed(lambda r=req: lab._on_msg(lab, r, []))
         size = len(sent[-1][1][0])
         print(f"  {what:48s} {size / 1e6:5.2f} MB sent   first {cold * 1000:7.1f} ms   then {warm * 1000:6.2f} ms")
     lab.close()
-    pdf_lab = nblabel.Labeler([{"image": pdf}], CONFIG.replace("Image", "Pdf").replace('value="$image"', 'value="$image"'),
-                              store=":memory:")
+    pdf_lab = nblabel.Labeler([{"image": pdf}], CONFIG.replace("Image", "Pdf"), store=":memory:")
     pdf_lab.send = lambda content, buffers=None: sent.append((content, buffers))
     pdf_lab._on_msg(pdf_lab, {"type": "hello"}, [])
     t = time.perf_counter()
@@ -111,7 +111,9 @@ MEASURE = """async ([index, width]) => {
     const obs = new MutationObserver(check);
     obs.observe(node, {subtree: true, childList: true, attributes: true});
     const poll = setInterval(check, 2);
-    setTimeout(() => { if (!done) { obs.disconnect(); clearInterval(poll); reject(new Error('no image within 30 s')); } }, 30000);
+    setTimeout(() => {
+      if (!done) { obs.disconnect(); clearInterval(poll); reject(new Error('no image within 30 s')); }
+    }, 30000);
     const t0 = performance.now();
     app.commands.execute('notebook:run-cell');
   });

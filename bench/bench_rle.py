@@ -67,27 +67,30 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     print(f"{n}x{n} masks, median of {rep} (ms)")
-    print(f"{'mask':6} {'rle bytes':>9} {'py enc':>8} {'py dec':>8} {'sdk enc':>8} {'sdk dec':>8} {'js enc':>8} {'js dec':>8}")
+    heads = ("py enc", "py dec", "sdk enc", "sdk dec", "js enc", "js dec")
+    print(f"{'mask':6} {'rle bytes':>9} " + " ".join(f"{h:>8}" for h in heads))
     reason = missing_reason()
     with sync_playwright() as p:
         browser = None if reason else launch(p)
         page = browser.new_page() if browser else None
         for name, m in masks(n).items():
             rle = _rle.mask_to_rle(m)
-            py_enc = median_ms(lambda: _rle.mask_to_rle(m), rep)
-            py_dec = median_ms(lambda: _rle.rle_to_mask(rle, n, n), rep)
+            py_enc = median_ms(lambda m=m: _rle.mask_to_rle(m), rep)
+            py_dec = median_ms(lambda rle=rle: _rle.rle_to_mask(rle, n, n), rep)
             sdk_enc = sdk_dec = float("nan")
             if not args.no_sdk:
                 from label_studio_sdk.converter import brush
 
                 sdk_rep = 1 if name == "noise" else rep
-                sdk_enc = median_ms(lambda: brush.mask2rle(m), sdk_rep)
-                sdk_dec = median_ms(lambda: brush.decode_rle(rle), sdk_rep)
+                sdk_enc = median_ms(lambda m=m: brush.mask2rle(m), sdk_rep)
+                sdk_dec = median_ms(lambda rle=rle: brush.decode_rle(rle), sdk_rep)
             js_enc = js_dec = float("nan")
             if page:
-                js_enc, js_dec, js_len = page.evaluate(JS, [(ROOT / "js/render/image/rle.js").read_text(), m.ravel().tolist(), n, rep])
+                rle_js = (ROOT / "js/render/image/rle.js").read_text()
+                js_enc, js_dec, js_len = page.evaluate(JS, [rle_js, m.ravel().tolist(), n, rep])
                 assert js_len == len(rle)
-            print(f"{name:6} {len(rle):9d} {py_enc:8.1f} {py_dec:8.1f} {sdk_enc:8.1f} {sdk_dec:8.1f} {js_enc:8.1f} {js_dec:8.1f}")
+            times = (py_enc, py_dec, sdk_enc, sdk_dec, js_enc, js_dec)
+            print(f"{name:6} {len(rle):9d} " + " ".join(f"{t:8.1f}" for t in times))
         if browser:
             browser.close()
     if reason:

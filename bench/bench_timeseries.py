@@ -49,7 +49,8 @@ PROBE = """() => {
 }"""
 
 def csv_url(rows: int) -> str:
-    body = "\n".join(f"{i},{math.sin(i / 700) + 0.1 * math.sin(i / 7):.4f},{(i * 7919) % 1000 / 1000}" for i in range(rows))
+    body = "\n".join(f"{i},{math.sin(i / 700) + 0.1 * math.sin(i / 7):.4f},{(i * 7919) % 1000 / 1000}"
+                     for i in range(rows))
     return "data:text/csv," + urllib.parse.quote("time,a,b\n" + body)
 
 
@@ -92,7 +93,8 @@ def main() -> None:
         browser.close()
     print(f"TimeSeries, {args.rows:,} rows x 2 channels, plot {width:.0f} px wide")
     print(f"  load (data: URL fetch + CSV parse + first paint JS): {load:.1f} ms")
-    print(f"  zoom key -> frame (full view <-> 1/2): median {med(zoom):.1f} ms, repaint JS median {med(zoom_js):.1f} ms")
+    print(f"  zoom key -> frame (full view <-> 1/2): median {med(zoom):.1f} ms, "
+          f"repaint JS median {med(zoom_js):.1f} ms")
     print(f"  pan key -> frame (1/64 view):          median {med(pan):.1f} ms, repaint JS median {med(pan_js):.1f} ms")
 
 

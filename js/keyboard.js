@@ -1,4 +1,4 @@
-// Keydown on the widget root. Rules (MISSION "Keys" / "DOM"):
+// Keydown on the widget root. Rules:
 // - `stopPropagation()` always (JupyterLab listens on document in the bubble phase), `preventDefault()` only for
 //   keys the widget consumes, so copy / find / browser keys keep working;
 // - inside a text field only Escape (back to the root), Ctrl/Cmd+Enter (submit) and Tab (next control) are widget

@@ -140,3 +140,30 @@ export function digitLabel(i) {
 export function isSubmitFromField(e) {
 	return e.key === "Enter" && (e.ctrlKey || e.metaKey) && !e.altKey;
 }
+
+// Keys the widget itself answers besides the key map: a hotkey that comes with task data may never take them.
+const FIXED = new Map([
+	["escape", "Escape (back to the notebook)"], ["enter", "Enter"], ["tab", "Tab"], [" ", "Space"],
+	["delete", "Delete (remove region)"], ["backspace", "Backspace (remove region)"],
+	["arrowleft", "arrow keys"], ["arrowright", "arrow keys"], ["arrowup", "arrow keys"], ["arrowdown", "arrow keys"],
+	["r", "r (link regions)"],
+]);
+
+/**
+ * The widget key `spec` would shadow (an action of `keymap`, a digit, Escape, Ctrl+Enter, Tab, region and arrow
+ * keys), as text for a message; "" when the key is free. Every Shift variant is tried for keys that ignore Shift.
+ * @param {Binding} b
+ * @param {KeyMap} keymap
+ */
+export function widgetKeyOf(b, keymap) {
+	if (!b.key) return "an empty key";
+	for (const shift of b.shift === null ? [false, true] : [b.shift]) {
+		const e = /** @type {KeyboardEvent} */ (/** @type {unknown} */ ({ key: b.key, code: "", ctrlKey: b.ctrl, metaKey: false, altKey: b.alt, shiftKey: shift }));
+		const action = keymap.action(e);
+		if (action) return `${keymap.label(action === "focus_prev" ? "focus_next" : action) || action} (${action.replace("_", " ")})`;
+		if (digitIndex(e) >= 0) return `${b.key} (digits pick options)`;
+		if (isSubmitFromField(e)) return "Ctrl+Enter (submit)";
+		if (FIXED.has(b.key) && (b.key.startsWith("arrow") || (!b.ctrl && !b.alt))) return /** @type {string} */ (FIXED.get(b.key));
+	}
+	return "";
+}

@@ -1,13 +1,32 @@
 // The outbox: submits and skips Python has not confirmed yet.
-// Rule (MISSION "Acknowledgement"): an entry leaves only on its `ack` or `nack`; every entry is mirrored in
+// Rule: an entry leaves only on its `ack` or `nack`; every entry is mirrored in
 // localStorage under the state's `outbox_key` so a reload or reconnect re-sends it (Python dedups by `uid`);
 // at most LIMIT entries wait at once. localStorage is read-modify-written per change, so two widgets sharing a key
 // (a re-run cell, a second view) never clobber each other's entries. Storage failures (quota, sandboxed iframes)
-// degrade to memory only: labeling goes on.
+// degrade to memory only: labeling goes on. A big task (a 5 MB text) is kept in memory only: its stored entry has no
+// `task` (after a reload Python sends the task again), so writing the outbox never serialises megabytes in a key
+// press and never runs into the storage quota.
 
 /** @typedef {import("./types.js").OutboxEntry} OutboxEntry */
 
 export const LIMIT = 3;
+const STORED_TASK_CHARS = 200_000;
+
+/** Does `v` hold fewer than `budget` characters of strings (counted until the budget runs out)? @param {unknown} v @param {{left: number}} budget */
+function fits(v, budget) {
+	if (typeof v === "string") budget.left -= v.length;
+	else if (v && typeof v === "object") {
+		for (const x of Object.values(v)) if (!fits(x, budget)) return false;
+	}
+	return budget.left >= 0;
+}
+
+/** The entry as localStorage keeps it. @param {OutboxEntry} e @returns {OutboxEntry} */
+function storable(e) {
+	if (!e.task || fits(e.task, { left: STORED_TASK_CHARS })) return e;
+	const { task, ...rest } = e;
+	return rest;
+}
 
 export class Outbox {
 	constructor() {
@@ -82,7 +101,7 @@ export class Outbox {
 		if (!this.storageKey) return;
 		try {
 			const next = change(readStored(this.storageKey));
-			if (next.length) localStorage.setItem(this.storageKey, JSON.stringify(next));
+			if (next.length) localStorage.setItem(this.storageKey, JSON.stringify(next.map(storable)));
 			else localStorage.removeItem(this.storageKey);
 		} catch {
 			// no storage here (quota, privacy mode, sandbox): the in-memory outbox still works

@@ -1,4 +1,4 @@
-// One view of the widget. Rule (MISSION "DOM"): exactly one focusable root `div.nblabel` (tabindex 0,
+// One view of the widget. Rule: exactly one focusable root `div.nblabel` (tabindex 0,
 // `data-lm-suppress-shortcuts`) per view; the config is built once per config version and only re-loaded per task;
 // painting the next task happens inside the session's "task" event, synchronously; blocking errors show as
 // `.nblabel-error`, non-blocking ones as `.nblabel-notice`; everything this view adds outside its own DOM (document
@@ -6,7 +6,7 @@
 
 import { buildButtons, paintButtons } from "./buttons.js";
 import { handleKeydown } from "./keyboard.js";
-import { KeyMap } from "./keys.js";
+import { KeyMap, widgetKeyOf } from "./keys.js";
 import { buildLegend, TAG_KEYS } from "./legend.js";
 import { ProgressBar } from "./progress.js";
 import { Form } from "./render/tree.js";
@@ -37,6 +37,8 @@ export class Screen {
 		/** did the task on screen come with an answer or suggestion to show? (else a late suggestion may replace it) */
 		this.paintedPrefill = false;
 		this.legendOpen = false;
+		/** @type {Set<string>} messages `#reportOnce` already showed */
+		this.reported = new Set();
 
 		this.progress = new ProgressBar();
 		this.taskId = h("span", { class: "nblabel-task-id" });
@@ -102,8 +104,21 @@ export class Screen {
 	#rebuild() {
 		const config = this.session.config;
 		const fetchMedia = (/** @type {Record<string, any>} */ marker) => this.session.media.fetch(marker);
-		this.form = config ? new Form(config, this.scopeClass, () => this.setHint(""), (t) => this.setHint(t), fetchMedia) : null;
+		const opts = {
+			remote: this.session.remote,
+			widgetKey: (/** @type {import("./keys.js").Binding} */ b) => widgetKeyOf(b, this.keymap),
+			report: (/** @type {string} */ message) => this.#reportOnce(message),
+		};
+		this.form = config ? new Form(config, this.scopeClass, () => this.setHint(""), (t) => this.setHint(t), fetchMedia, opts) : null;
 		this.active = -1;
+	}
+
+	/** A problem with the task data that is worth saying once per view, not on every task. @param {string} message */
+	#reportOnce(message) {
+		if (this.reported.has(message)) return;
+		this.reported.add(message);
+		console.warn(`nblabel: ${message}`);
+		this.setHint(message);
 	}
 
 	/** The legend follows the live key map (state `keys`) and the config's `hotkey`s. */
@@ -156,6 +171,7 @@ export class Screen {
 		let text = "";
 		let kind = "";
 		if (task.draft) [text, kind] = ["your refused answer — fix and resubmit", "draft"];
+		else if (task.refused) [text, kind] = [task.refused, "refused"];
 		else if (task.prefill_from === "annotation") [text, kind] = ["your earlier answer", "annotation"];
 		else if (task.prefill_from === "prediction" && task.prefill?.length) {
 			const p = task.prediction;
@@ -169,6 +185,8 @@ export class Screen {
 
 	paintStatus() {
 		const s = this.session;
+		const loading = s.loaded ? null : this.body.querySelector(".nblabel-loading");
+		if (loading && s.loadingText) loading.textContent = s.loadingText;
 		this.progress.paint(s.displayProgress(), s.outbox.size, Boolean(s.held), s.limit);
 		this.#paintMessages(s.error, s.notice);
 		this.busy.hidden = !s.pending;

@@ -10,6 +10,7 @@
 
 import { MediaCache } from "./media_cache.js";
 import { LIMIT, Outbox, uuid4 } from "./outbox.js";
+import { remotePolicy } from "./render/remote.js";
 
 /** @typedef {import("./types.js").Task} Task */
 /** @typedef {import("./types.js").ConfigNode} ConfigNode */
@@ -41,6 +42,8 @@ export class Session {
 		/** @type {ConfigNode|null} */
 		this.config = null;
 		this.configText = "";
+		/** @type {import("./render/remote.js").RemotePolicy} what task HTML and config styles may load (Labeler `remote=`) */
+		this.remote = "media";
 		/** @type {string|null} */
 		this.error = null;
 		/** @type {Record<string, string|string[]>} */
@@ -57,6 +60,8 @@ export class Session {
 		this.held = null;
 		/** @type {string|null} a non-blocking message (notice / nack / timeout) */
 		this.notice = null;
+		/** @type {string|null} what Python is busy with before the first state ("Loading the model …") */
+		this.loadingText = null;
 		/** @type {Set<(change: Change) => void>} */
 		this.views = new Set();
 		/** @type {Map<string, number>} uid → last send time */
@@ -102,12 +107,20 @@ export class Session {
 		this.emit({ kind: "status" });
 	}
 
+	/** Python says what it does before its first state (a model loading…). @param {{message?: string}} msg */
+	applyLoading(msg) {
+		this.loadingText = String(msg.message ?? "");
+		this.emit({ kind: "status" });
+	}
+
 	/** @param {StateMsg} msg */
 	applyState(msg) {
 		const answered = this.pending !== null;
 		this.#settle();
 		const configText = JSON.stringify(msg.config ?? null);
-		const rebuild = configText !== this.configText;
+		const remote = remotePolicy(msg.remote);
+		const rebuild = configText !== this.configText || remote !== this.remote;
+		this.remote = remote;
 		if (rebuild) {
 			this.config = msg.config ?? null;
 			this.configText = configText;

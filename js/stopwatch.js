@@ -1,4 +1,4 @@
-// Lead time. Rule (MISSION "Contract details"): `lead_time` counts the seconds a task was on screen *while the
+// Lead time. Rule: `lead_time` counts the seconds a task was on screen *while the
 // widget had focus and the page was visible* — time spent in other cells or other tabs does not count.
 
 export class Stopwatch {

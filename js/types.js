@@ -27,6 +27,8 @@
  * @property {ResultItem[]|null} prefill     what the UI shows pre-selected
  * @property {null|"annotation"|"prediction"} prefill_from
  * @property {null|{id: any, model_version?: string|null, score?: number|null}} prediction
+ * @property {ResultItem[]|null} [hint]     a low-scored suggestion: shown beside the options, never pre-selected
+ * @property {string|null} [refused]         why the task's suggestion is not shown (its items break the config)
  * @property {number|null} annotation_id
  * @property {ResultItem[]} [draft]          browser-only: a refused (nacked) result shown again for correction
  */
@@ -54,6 +56,7 @@
  * @property {boolean} [can_back]
  * @property {string} [outbox_key]
  * @property {string} [notice]
+ * @property {"media"|"all"} [remote]   Labeler `remote=`: may task HTML and config styles load remote resources?
  */
 
 /**

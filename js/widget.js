@@ -41,6 +41,8 @@ export function route(session, msg, buffers) {
 			return session.applyNack(msg);
 		case "notice":
 			return session.applyNotice(msg);
+		case "loading":
+			return session.applyLoading(msg);
 		case "media":
 			return session.media.take(msg, buffers);
 	}

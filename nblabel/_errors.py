@@ -7,7 +7,12 @@ does not know nblabel still handles them sensibly.
 
 from __future__ import annotations
 
-__all__ = ["ConfigError", "QueueEmpty", "TaskChanged"]
+import functools
+from typing import Any, Callable, TypeVar
+
+__all__ = ["ConfigError", "QueueEmpty", "TaskChanged", "UnsupportedFormat", "user_facing"]
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class ConfigError(ValueError):
@@ -20,3 +25,20 @@ class QueueEmpty(RuntimeError):
 
 class TaskChanged(ValueError):
     """A task's `$fields` changed since it was first served from this store."""
+
+
+class UnsupportedFormat(ValueError, NotImplementedError):
+    """The export format is unknown, or the labeling config cannot produce it (as Label Studio would not offer
+    it). A ValueError, and a NotImplementedError like the converter's `FormatNotSupportedError`."""
+
+
+def user_facing(fn: F) -> F:
+    """Decorate a public entry point: a `ConfigError` or `TaskChanged` it raises surfaces at the caller's line with
+    its message, not under the internal frames that found it (the message says what to fix; the frames do not)."""
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (ConfigError, TaskChanged) as exc:
+            raise exc.with_traceback(None) from None
+    return wrapper  # type: ignore[return-value]

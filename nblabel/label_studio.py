@@ -3,7 +3,7 @@
     summary = nblabel.label_studio.push(lab_or_df, "http://localhost:8080", api_key, project="Reviews")
     df = nblabel.label_studio.pull("http://localhost:8080", api_key, project="Reviews")
 
-Rules (MISSION "Export and interop", "Offsets"):
+Rules:
 - what travels is the JSON export's task shape (`formats._json.tasks`): UTF-16 offsets on the wire and on the
   server, code points in DataFrames (`pull` reads through `read_label_studio`);
 - identity: each task carries `meta.nblabel_id` (its DataFrame index label; a list for a MultiIndex). A push
@@ -38,11 +38,17 @@ import mimetypes
 import os
 import re
 from pathlib import PurePath
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import pandas as pd
 
-__all__ = ["LabelStudioError", "connect", "pull", "push"]
+from .config._parse import Config, parse_config
+from .formats import _json
+from .formats._frame import frame_from_tasks, read_frame
+from .formats._read import read_label_studio
+from .tasks._media import is_local, media_fields, to_bytes
+
+__all__ = ["LabelStudioError", "TaskProvider", "connect", "pull", "push"]
 
 _PAGE = 500  # tasks per page when listing
 _IMPORT_BATCH = 1000  # tasks per import request (the server takes up to 250k / 200 MB)
@@ -157,29 +163,36 @@ def _server_tasks(api: _Api, project_id: int) -> list[dict]:
 
 
 # ------------------------------------------------------------------------------------------------ local tasks
+@runtime_checkable
+class TaskProvider(Protocol):
+    """What `push` needs from a Labeler (or anything else that labels): its config and its tasks as Label Studio
+    JSON (UTF-16 offsets, `meta.nblabel_id`)."""
+
+    @property
+    def config(self) -> Config:
+        """The labeling config the tasks were labeled with (sent to the project)."""
+
+    def to_label_studio(self) -> list[dict]:
+        """The tasks with their annotations and predictions, as Label Studio JSON."""
+
+
 def _local_tasks(source: Any, config: Any, id_column: Any) -> tuple[list[dict], str | None]:
     """(LS task dicts with UTF-16 offsets and meta.nblabel_id, config XML or None) for a Labeler, a DataFrame or a
     list of Label Studio task dicts."""
-    from .widget._labeler import Labeler
-    from .formats import _json
-    from .formats._frame import frame_from_tasks, read_frame
-
-    if isinstance(source, Labeler):
-        xml = source._config.xml if config is None else _xml(config)
-        return source.to_label_studio(), xml
     if isinstance(source, pd.DataFrame):
         frame = read_frame(source, config, id_column=id_column)
         return _json.tasks(frame), frame.config.xml if frame.config is not None else None
     if isinstance(source, list):
         frame = frame_from_tasks(source, config)
         return _json.tasks(frame), frame.config.xml if frame.config is not None else None
+    if isinstance(source, TaskProvider):
+        xml = source.config.xml if config is None else _xml(config)
+        return source.to_label_studio(), xml
     raise TypeError(f"push() takes a Labeler, a DataFrame (e.g. lab.to_pandas() or read_label_studio(...)) or a "
                     f"list of Label Studio tasks, not {type(source).__name__}")
 
 
 def _xml(config: Any) -> str:
-    from .config._parse import Config, parse_config
-
     return config.xml if isinstance(config, Config) else parse_config(config).xml
 
 
@@ -214,8 +227,6 @@ def _local_key(ann: dict) -> str | None:
 
 # ------------------------------------------------------------------------------------------------ media
 def _is_local(value: Any) -> bool:
-    from .tasks._media import is_local
-
     if isinstance(value, str):
         return bool(_DATA_URI.match(value)) or is_local(value)
     return is_local(value)
@@ -223,8 +234,6 @@ def _is_local(value: Any) -> bool:
 
 def _media_bytes(value: Any) -> tuple[bytes, str, str]:
     """(bytes, mime, file name) of a local media value."""
-    from .tasks._media import to_bytes
-
     if isinstance(value, str) and _DATA_URI.match(value):
         head, _, payload = value.partition(",")
         mime = head[5:].split(";")[0] or "application/octet-stream"
@@ -316,9 +325,6 @@ def push(source: Any, url: str, api_key: str, project: Any, *, config: Any = Non
     `annotators_unmatched` lists (sorted, as text) the annotators of what this push sent or re-attributed that
     have no account and were kept in task meta.
     """
-    from .config._parse import parse_config
-    from .tasks._media import media_fields
-
     tasks, xml = _local_tasks(source, config, id_column)
     keys = [_key(t["meta"]["nblabel_id"]) for t in tasks]
     if len(set(keys)) != len(keys):
@@ -681,8 +687,6 @@ def pull(url: str, api_key: str, project: Any, *, client: Any = None) -> pd.Data
     `meta.nblabel_annotators`); any other annotation has `{"email": ...}` of its server user (the server's
     user id when the token may not list users or the user has left). So a pushed Labeler or frame comes back
     with the same annotators, and pushing the pulled frame back adds nothing."""
-    from .formats import read_label_studio
-
     api = _Api(client if client is not None else connect(url, api_key))
     proj = _resolve_project(api, project, None, create=False)
     raw = _server_tasks(api, proj["id"])

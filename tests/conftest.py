@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from frontend_page import open_page
 from jupyter_harness import JupyterServer, chromium_available, launch_chromium
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -84,6 +85,30 @@ def page(chromium, request):
             pass
         (ARTIFACTS / f"FAILED-{name}.console.txt").write_text("\n".join(pg.console_log))
     context.close()
+
+
+# The built front end in a blank page (tests/frontend_page.py): the fixtures of every test_frontend_* module.
+@pytest.fixture(scope="module")
+def fe_browser(chromium):
+    """The session's Chromium (conftest): one Playwright per session, whichever test module starts it first."""
+    return chromium
+
+
+@pytest.fixture
+def fe_context(fe_browser):
+    context = fe_browser.new_context(viewport={"width": 1100, "height": 800})
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def fe_page(fe_context):
+    page = open_page(fe_context)
+    page.set_default_timeout(10_000)
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    yield page
+    assert page.errors == [], page.errors
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

@@ -69,6 +69,9 @@ export class FakePython {
 		this.ackDelay = opts.ackDelay ?? 0;
 		this.outboxKey = opts.outboxKey ?? "nblabel-outbox:test-store:alice";
 		this.notice = opts.notice ?? null;
+		this.remote = opts.remote ?? null; // Labeler(remote=…); absent like an older Python when not given
+		this.loading = opts.loading ?? null; // sent before the state, as Python does while a model loads
+		this.holdHello = opts.holdHello ?? false; // true: the state answering hello waits for the test to send it
 		this.all = (opts.tasks ?? []).map(FULL);
 		this.byKey = new Map(this.all.map((t) => [t.key, t]));
 		this.queue = this.all.map((t) => t.key); // keys without an answer, in order
@@ -108,7 +111,10 @@ export class FakePython {
 
 	receive(msg) {
 		this.received.push(msg);
-		if (msg.type === "hello") this.later(() => this.send(this.state()));
+		if (msg.type === "hello") {
+			if (this.loading) this.send({ type: "loading", message: this.loading });
+			if (!this.holdHello) this.later(() => this.send(this.state()));
+		}
 		else if (msg.type === "media") this.later(() => this.answerMedia(msg));
 		else if (msg.type === "submit" || msg.type === "skip") {
 			if (this.autoAck) this.later(() => this.commit(msg));
@@ -214,6 +220,7 @@ export class FakePython {
 			...this.flags(),
 		};
 		if (this.notice) s.notice = this.notice;
+		if (this.remote) s.remote = this.remote;
 		return s;
 	}
 

@@ -1,6 +1,6 @@
 """Mount the BUILT front end (nblabel/static/widget.js + widget.css) in a blank page with a fake model.
 
-Rules this helper follows (research/anywidget_craft.md §3.3):
+Rules this helper follows:
 - the bundle and tests/fake_model.js are imported from blob URLs, like anywidget imports `_esm`;
 - the page is served from a routed origin (http://nblabel.test/), not about:blank, so localStorage works and a
   reload keeps it (the outbox test needs that) — nothing touches the network;

@@ -1,8 +1,36 @@
-"""Shared test helpers: a small sentiment config, frames, and result builders."""
+"""Shared test helpers: a small sentiment config, frames, result builders, and where the real data is."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pandas as pd
+import pytest
+
+# Real data nobody on this project wrote (public data sets, files captured from a Label Studio server) is not in the
+# repository: it sits next to the checkout, in ../shared/data, or where NBLABEL_TEST_DATA points. A test whose only
+# oracle is that data skips, with the reason, when it is absent; every other test runs from a clean clone.
+SHARED_DATA = Path(os.environ.get("NBLABEL_TEST_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data")
+
+
+def shared_data(rel: str) -> Path:
+    """A file or folder of the real data (it may not exist: guard the test with `needs_shared`)."""
+    return SHARED_DATA / rel
+
+
+def shared_missing(rel: str) -> str | None:
+    """Why a test that needs `rel` of the real data cannot run (None: it is there)."""
+    path = SHARED_DATA / rel
+    if path.exists():
+        return None
+    return f"real data {rel} not found in {SHARED_DATA} (the shared data folder next to the checkout is absent)"
+
+
+def needs_shared(rel: str) -> pytest.MarkDecorator:
+    """Skip the test, saying why, when `rel` of the real data is absent."""
+    reason = shared_missing(rel)
+    return pytest.mark.skipif(reason is not None, reason=reason or "")
 
 CONFIG = """<View>
   <Text name="text" value="$text"/>

@@ -1,9 +1,10 @@
 """A real JupyterLab / Notebook 7 server and a headless Debian Chromium, driven from Python Playwright.
 
-Rules this file follows (research/anywidget_craft.md §3.1):
+Rules this file follows:
 - the server is `sys.executable -m jupyter <app>` so its kernel is this interpreter, the one nblabel is installed in;
   a kernelspec written into an isolated JUPYTER_DATA_DIR pins that (no user/system kernels leak in);
-- random port and token on 127.0.0.1; isolated config, data, runtime and settings dirs; `--allow-root` (CI runs as root);
+- random port and token on 127.0.0.1; isolated config, data, runtime and settings dirs; `--allow-root` (CI runs as
+  root);
 - `expose_app_in_browser` so tests drive the app through `window.jupyterapp` commands, not brittle UI clicks;
 - wait on conditions, never on sleeps.
 
@@ -96,7 +97,8 @@ class JupyterServer:
                f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.root}",
                "--KernelSpecManager.ensure_native_kernel=False"]
         if self.app == "lab":
-            cmd += ["--LabApp.expose_app_in_browser=True", f"--LabApp.workspaces_dir={dirs['JUPYTERLAB_WORKSPACES_DIR']}",
+            cmd += ["--LabApp.expose_app_in_browser=True",
+                    f"--LabApp.workspaces_dir={dirs['JUPYTERLAB_WORKSPACES_DIR']}",
                     f"--LabApp.user_settings_dir={dirs['JUPYTERLAB_SETTINGS_DIR']}"]
         else:
             cmd += ["--JupyterNotebookApp.expose_app_in_browser=True",
@@ -202,7 +204,8 @@ _EXEC = """async (code) => {
     const t = msg.header.msg_type;
     if (t === 'stream') out += msg.content.text;
     else if (t === 'execute_result') out += msg.content.data['text/plain'] || '';
-    else if (t === 'error') err = msg.content.ename + ': ' + msg.content.evalue + '\\n' + msg.content.traceback.join('\\n');
+    else if (t === 'error')
+      err = msg.content.ename + ': ' + msg.content.evalue + '\\n' + msg.content.traceback.join('\\n');
   };
   await fut.done;
   return {out, err};
@@ -245,7 +248,8 @@ def cell_text(page, index: int) -> str:
     parts = []
     for o in cell_outputs(page, index):
         if o.get("output_type") == "error":
-            raise AssertionError(f"cell {index} raised {o['ename']}: {o['evalue']}\n" + "\n".join(o.get("traceback", [])))
+            trace = "\n".join(o.get("traceback", []))
+            raise AssertionError(f"cell {index} raised {o['ename']}: {o['evalue']}\n{trace}")
         if o.get("output_type") == "stream":
             t = o["text"]
             parts.append("".join(t) if isinstance(t, list) else t)

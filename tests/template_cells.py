@@ -1,6 +1,6 @@
 """Official templates in a real JupyterLab notebook, ten widgets per cell (JupyterLab trims outputs past 50): the
 cells that show them, and the check every widget must pass — it renders, shows no `.nblabel-error`, and is
-screenshotted for a human look. Shared by the text-family (issue 3) and media (issue 4) template tests."""
+screenshotted for a human look. Shared by the text-family and media template tests."""
 
 from __future__ import annotations
 

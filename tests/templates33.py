@@ -1,30 +1,30 @@
 """The 33 official Label Studio templates without Image/Audio/Video/Pdf/TimeSeries, with task data.
 
-Data comes from `template-samples/` (first task that has every `$field`), else from the JSON in the template's own
-comment, else `LabelInterface.generate_sample_task()`. Used by the template tests (issue 3 "Proof").
+Templates come from the `label-studio` package (tests/ls_templates.py). A template's task data is the first sample
+that has every `$field`: the template's `example.json`, else the JSON in its `config.xml` comment, else the JSON in
+its config's own comment, else `LabelInterface.generate_sample_task()`.
 """
 
 from __future__ import annotations
 
-import json
 import random
 import re
 import warnings
-from pathlib import Path
 
-DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "label-studio"
-TEMPLATES = DATA / "templates"
-SAMPLES = DATA / "template-samples"
+from ls_templates import missing_reason, source
+
+MISSING = missing_reason()  # why the template tests skip (None: the templates are here)
 _MEDIA = {"image", "audio", "audioplus", "video", "pdf", "timeseries"}
 
 
+def _tags(slug: str) -> set[str]:
+    return {t.lower() for t in re.findall(r"<([A-Za-z]+)", source().config(slug))}
+
+
 def slugs() -> list[str]:
-    out = []
-    for f in sorted(TEMPLATES.glob("*.xml")):
-        tags = {t.lower() for t in re.findall(r"<([A-Za-z]+)", f.read_text())}
-        if not tags & _MEDIA:
-            out.append(f.stem)
-    return out
+    if MISSING:
+        return []
+    return [s for s in source().slugs if not _tags(s) & _MEDIA]
 
 
 def _tasks_in(obj) -> list[dict]:
@@ -35,33 +35,15 @@ def _tasks_in(obj) -> list[dict]:
     return []
 
 
-def _candidates(slug: str, xml: str) -> list[dict]:
-    found = []
-    for f in sorted(SAMPLES.glob(f"{slug}.*")):
-        try:
-            found += _tasks_in(json.loads(f.read_text()))
-        except ValueError:
-            continue
-    for m in re.finditer(r"<!--(.*?)-->", xml, re.S):
-        body = m.group(1).strip()
-        start = min([i for i in (body.find("{"), body.find("[")) if i >= 0], default=-1)
-        if start >= 0:
-            try:
-                found += _tasks_in(json.loads(body[start:]))
-            except ValueError:
-                pass
-    return found
-
-
 def template(slug: str) -> tuple[str, dict]:
     """(config xml, task data) for one template."""
     from label_studio_sdk.label_interface import LabelInterface
 
     from nblabel.config._parse import parse_config
 
-    xml = (TEMPLATES / f"{slug}.xml").read_text()
+    xml = source().config(slug)
     fields = set(parse_config(xml).fields)
-    for data in _candidates(slug, xml):
+    for data in (t for sample in source().samples(slug) for t in _tasks_in(sample)):
         if fields <= set(data):
             return xml, data
     with warnings.catch_warnings():

@@ -1,20 +1,15 @@
 """The 36 official Label Studio templates that use Image, Audio, AudioPlus, Video, Pdf or TimeSeries, with task data.
 
-The other half of `templates33` (same sample data rules: `template-samples/`, else the JSON in the template's own
-comment, else `LabelInterface.generate_sample_task()`). Used by the template tests (issue 4 "Proof").
+The other half of `templates33` (same source and the same sample data rules).
 """
 
 from __future__ import annotations
 
-import re
-
-from templates33 import _MEDIA, DATA, SAMPLES, TEMPLATES, template  # noqa: F401  (re-exported)
+from templates33 import _MEDIA, MISSING, _tags, template  # noqa: F401  (re-exported)
+from ls_templates import source
 
 
 def slugs() -> list[str]:
-    out = []
-    for f in sorted(TEMPLATES.glob("*.xml")):
-        tags = {t.lower() for t in re.findall(r"<([A-Za-z]+)", f.read_text())}
-        if tags & _MEDIA:
-            out.append(f.stem)
-    return out
+    if MISSING:
+        return []
+    return [s for s in source().slugs if _tags(s) & _MEDIA]

@@ -58,7 +58,7 @@ def test_missing_field_lists_the_columns():
     lab = lab_for([{"text": "fine"}, {"body": "no text field"}])
     lab.submit(choice("Positive"))
     with pytest.raises(nblabel.ConfigError, match="body"):
-        lab.current
+        _ = lab.current
 
 
 def test_malformed_config():
@@ -70,9 +70,12 @@ def test_malformed_config():
 def test_bad_results_are_refused_with_reasons():
     lab = lab_for(pd.DataFrame({"text": ["a"]}))
     cases = {
-        "not a control": [{"from_name": "nope", "to_name": "text", "type": "choices", "value": {"choices": ["Positive"]}}],
-        "to_name": [{"from_name": "sentiment", "to_name": "img", "type": "choices", "value": {"choices": ["Positive"]}}],
-        "does not match": [{"from_name": "sentiment", "to_name": "text", "type": "labels", "value": {"choices": ["Positive"]}}],
+        "not a control": [{"from_name": "nope", "to_name": "text", "type": "choices",
+                           "value": {"choices": ["Positive"]}}],
+        "to_name": [{"from_name": "sentiment", "to_name": "img", "type": "choices",
+                     "value": {"choices": ["Positive"]}}],
+        "does not match": [{"from_name": "sentiment", "to_name": "text", "type": "labels",
+                            "value": {"choices": ["Positive"]}}],
         "not an option": choice("positive"),
         "allows one": [{"from_name": "sentiment", "to_name": "text", "type": "choices",
                         "value": {"choices": ["Positive", "Negative"]}}],

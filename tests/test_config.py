@@ -4,33 +4,31 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
 
-from nblabel.config._parse import Config, ConfigError, check_compatible, parse_config
+import ls_templates
+from nblabel.config._compat import check_compatible
+from nblabel.config._parse import Config, ConfigError, parse_config
 from nblabel._errors import ConfigError as ErrorsConfigError
 from nblabel._errors import QueueEmpty, TaskChanged
 from nblabel.config._tags import TAGS, lookup, suggest
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-TEMPLATES_DIR = DATA / "label-studio" / "templates"
-TEMPLATES = sorted(TEMPLATES_DIR.glob("*.xml")) if TEMPLATES_DIR.is_dir() else []
-needs_templates = pytest.mark.skipif(
-    not TEMPLATES, reason=f"Label Studio templates not found at {TEMPLATES_DIR}"
-)
+TEMPLATES = ls_templates.slugs()  # the official templates, from the label-studio package (tests/ls_templates.py)
+needs_templates = pytest.mark.skipif(ls_templates.missing_reason() is not None,
+                                     reason=ls_templates.missing_reason() or "")
 
 RENDERED = {"View", "Header", "Style", "Text", "Choices", "Choice", "TextArea", "Rating", "Number", "Labels", "Label",
             "Relations", "Relation", "HyperText", "HyperTextLabels", "Paragraphs", "ParagraphLabels", "Chat", "Table",
             "List", "Ranker", "Bucket", "Pairwise", "Taxonomy", "DateTime"}
-RENDERED |= {"Audio", "AudioPlus"}  # issue 4: media objects
+RENDERED |= {"Audio", "AudioPlus"}  # media objects
 RENDERED |= {"Image", "RectangleLabels", "Rectangle", "PolygonLabels", "Polygon", "KeyPointLabels", "KeyPoint",
-             "EllipseLabels", "Ellipse", "OcrLabels"}  # issue 4: the Image object and its vector tools
-RENDERED |= {"TimeSeries", "TimeSeriesLabels", "Channel"}  # issue 4: time series
-RENDERED |= {"Pdf"}  # issue 4: Pdf (page images or the browser's viewer)
-RENDERED |= {"BrushLabels", "Brush"}  # issue 4: brush masks (Label Studio RLE)
-RENDERED |= {"Video", "VideoRectangle", "TimelineLabels"}  # issue 4: video
+             "EllipseLabels", "Ellipse", "OcrLabels"}  # the Image object and its vector tools
+RENDERED |= {"TimeSeries", "TimeSeriesLabels", "Channel"}  # time series
+RENDERED |= {"Pdf"}  # Pdf (page images or the browser's viewer)
+RENDERED |= {"BrushLabels", "Brush"}  # brush masks (Label Studio RLE)
+RENDERED |= {"Video", "VideoRectangle", "TimelineLabels"}  # video
 
 SENTIMENT = """<View>
   <Text name="text" value="$review_text"/>
@@ -39,11 +37,11 @@ SENTIMENT = """<View>
   </Choices></View>"""
 
 
-def template(stem: str) -> str:
-    path = TEMPLATES_DIR / f"{stem}.xml"
-    if not path.exists():
-        pytest.skip(f"template {path} not found")
-    return path.read_text(encoding="utf-8")
+def template(slug: str) -> str:
+    src = ls_templates.source()
+    if src is None or not src.has(slug):
+        pytest.skip(ls_templates.missing_reason() or f"template {slug} not in {src}")
+    return src.config(slug)
 
 
 def sentiment(choices: str = "Positive,Negative,Neutral", name: str = "sentiment",
@@ -67,9 +65,9 @@ def test_all_69_templates_present() -> None:
 
 
 @needs_templates
-@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.stem)
-def test_template_parses(path: Path) -> None:
-    xml = path.read_text(encoding="utf-8")
+@pytest.mark.parametrize("slug", TEMPLATES)
+def test_template_parses(slug: str) -> None:
+    xml = template(slug)
     config = parse_config(xml)
     assert config.root.tag == "View"
     assert config.controls or config.objects
@@ -83,21 +81,21 @@ def test_template_parses(path: Path) -> None:
 
 
 @needs_templates
-@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.stem)
-def test_template_tags_are_known(path: Path) -> None:
+@pytest.mark.parametrize("slug", TEMPLATES)
+def test_template_tags_are_known(slug: str) -> None:
     # ElementTree drops comments, so sample JSON (which contains <img> etc.) is ignored.
-    root = ElementTree.fromstring(path.read_text(encoding="utf-8"))
+    root = ElementTree.fromstring(template(slug))
     for elem in root.iter():
         info = lookup(elem.tag)
-        assert info is not None, f"{elem.tag} in {path.name}"
+        assert info is not None, f"{elem.tag} in {slug}"
         assert info.tag == elem.tag, "templates use canonical casing"
 
 
 @needs_templates
 def test_templates_use_expected_tag_set() -> None:
     seen: set[str] = set()
-    for path in TEMPLATES:
-        seen |= {n.tag for n in _walk(parse_config(path.read_text(encoding="utf-8")).root)}
+    for slug in TEMPLATES:
+        seen |= {n.tag for n in _walk(parse_config(template(slug)).root)}
     expected = {
         "View", "Header", "Style", "Text", "HyperText", "Image", "Audio", "Video", "Pdf",
         "Paragraphs", "Chat", "Table", "List", "TimeSeries", "Channel", "Choices", "Choice",
@@ -237,9 +235,9 @@ def test_rendered_unsupported_split() -> None:
 
 @needs_templates
 def test_every_official_template_is_drawn() -> None:
-    """All 69 official templates parse with no tag this version cannot draw (issues 3 and 4)."""
+    """All 69 official templates parse with no tag this version cannot draw."""
     assert len(TEMPLATES) == 69
-    unsupported = {f.stem: parse_config(f.read_text()).unsupported for f in TEMPLATES}
+    unsupported = {slug: parse_config(template(slug)).unsupported for slug in TEMPLATES}
     assert {stem: tags for stem, tags in unsupported.items() if tags} == {}
 
 
@@ -366,10 +364,10 @@ def test_compare_with_label_studio_sdk() -> None:
 
 
 @needs_templates
-@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.stem)
-def test_agrees_with_sdk_on_every_template(path: Path) -> None:
+@pytest.mark.parametrize("slug", TEMPLATES)
+def test_agrees_with_sdk_on_every_template(slug: str) -> None:
     sdk = pytest.importorskip("label_studio_sdk.label_interface")
-    xml = path.read_text(encoding="utf-8")
+    xml = template(slug)
     ours = parse_config(xml)
     theirs = sdk.LabelInterface(xml)
     # Known, deliberate differences: the SDK models <Chat> as a control (we keep it an
@@ -391,12 +389,44 @@ def test_empty_or_non_string(bad: object) -> None:
 
 
 def test_malformed_xml_has_line_and_column() -> None:
-    with pytest.raises(ConfigError, match=r"malformed XML at line 3, column \d+: mismatched tag"):
+    # an unclosed tag is named at its own line, not at the closing tag where the parser noticed
+    with pytest.raises(ConfigError, match=r"malformed XML: <Text> at line 2 is never closed .*stopped at line 3, "
+                                          r"column \d+: mismatched tag"):
         parse_config('<View>\n  <Text name="t" value="$t">\n</View>')
-    with pytest.raises(ConfigError, match=r"malformed XML at line 1"):
+    with pytest.raises(ConfigError, match=r"<Choice> at line 4 is never closed"):
+        parse_config('<View>\n<Text name="t" value="$t"/>\n<Choices name="c" toName="t">\n  <Choice value="A">\n'
+                     '  <Choice value="B"/>\n</Choices>\n</View>')
+    with pytest.raises(ConfigError, match=r"malformed XML: <View> at line 1 is never closed"):
         parse_config("<View><Text name='t' value='$t'/>")
-    with pytest.raises(ConfigError, match="malformed XML"):
+    with pytest.raises(ConfigError, match=r"malformed XML at line 1, column 1: syntax error"):
         parse_config("just text")
+
+
+def test_labeler_config_errors_surface_at_the_call_with_a_near_miss_column() -> None:
+    import gc
+    import sys
+    import traceback
+
+    import pandas as pd
+
+    import nblabel
+    df = pd.DataFrame({"review_text": ["a"]})
+    unraisable, hook = [], sys.unraisablehook
+    sys.unraisablehook = unraisable.append  # a half-built widget must not complain when it is collected
+    try:
+        with pytest.raises(ConfigError) as err:
+            nblabel.Labeler(df, '<View><Text name="t" value="$review_txt"/></View>', store=":memory:")
+        message, exc = str(err.value), err.value
+        frames = traceback.extract_tb(exc.__traceback__)
+        del err, exc
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    assert "did you mean `review_text`?" in message
+    inside = [f.filename for f in frames if "/nblabel/" in f.filename.replace("\\", "/")
+              and not f.filename.endswith("_errors.py")]
+    assert inside == [], inside  # only the caller's line and the re-raise: no parser internals
+    assert unraisable == []
 
 
 BILLION_LAUGHS = """<?xml version="1.0"?>

@@ -1,5 +1,6 @@
-"""CONLL2003: the same tokens and tags as Label Studio (golden files, and label_studio_sdk's converter on W-NUT 17),
-except that emoji no longer shift tags (the converter reads UTF-16 offsets as code points)."""
+"""CONLL2003: the same tokens and tags as Label Studio (a server's export, and label_studio_sdk's converter run live
+on an NER export and on W-NUT 17), except that emoji no longer shift tags (the converter reads UTF-16 offsets as
+code points)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ import nblabel
 from nblabel.formats import _treebank
 from nblabel.formats._conll import _general, bio_tags, clear_caches, sentence
 from test_formats_support import (  # noqa: F401
-    LS, NER_CONFIG, TEXT_CONFIG, WNUT_CONFIG, converter, golden, needs_golden, needs_wnut, wnut_sentences,
-    wnut_task,
+    LS, NER_CONFIG, NER_TASKS, TEXT_CONFIG, WNUT_CONFIG, converter, golden, needs_golden, needs_wnut, ner_export,
+    wnut_sentences, wnut_task,
 )
 
 
@@ -32,19 +33,23 @@ def _agreement(mine: list, ref: list) -> float:
 
 
 @needs_golden
-@pytest.mark.parametrize("src,config,gold", [
-    ("server-exports/text_JSON.json", TEXT_CONFIG, "server-exports/text_CONLL2003.conll"),
-    ("converter-outputs/ner_export.json", NER_CONFIG, "converter-outputs/ner_CONLL2003/result.conll"),
-])
-def test_golden_conll_byte_identical(tmp_path, src, config, gold):
-    """Includes Treebank quirks: `Ai n't`, `$`, `(`, quotes, "York-based" tagged I-LOC, double spaces, a
-    cancelled annotation (no sentence) and a task without annotations (all O)."""
+def test_server_conll_byte_identical(tmp_path):
     import warnings
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        df = nblabel.read_label_studio(LS / src, config=config)
+        df = nblabel.read_label_studio(LS / "server-exports/text_JSON.json", config=TEXT_CONFIG)
     out = nblabel.export(df, tmp_path / "out.conll", format="CONLL2003")
-    assert open(out, "rb").read() == golden(gold)
+    assert open(out, "rb").read() == golden("server-exports/text_CONLL2003.conll")
+
+
+def test_conll_byte_identical_to_the_converter(tmp_path, converter):  # noqa: F811
+    """Includes Treebank quirks: `Do n't`, `$`, `(`, quotes, "Angeles-based" tagged I-LOC, double spaces, a
+    cancelled annotation (no sentence) and a task without annotations (all O)."""
+    ref = (converter(NER_TASKS, NER_CONFIG, "CONLL2003", tmp_path) / "result.conll").read_bytes()
+    assert b"Do -X- _ B-MISC\nn't -X- _ I-MISC" in ref and b"Angeles-based -X- _ I-LOC" in ref  # the quirks
+    df = nblabel.read_label_studio(ner_export(tmp_path), config=NER_CONFIG)
+    out = nblabel.export(df, tmp_path / "out.conll", format="CONLL2003")
+    assert open(out, "rb").read() == ref
 
 
 @pytest.fixture(scope="module")

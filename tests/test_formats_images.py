@@ -1,5 +1,5 @@
-"""COCO, YOLO, YOLO_OBB, VOC: laid out and filled as Label Studio lays them out (server exports and converter
-outputs), except the converter's rotated-box and YOLO_OBB mistakes."""
+"""COCO, YOLO, YOLO_OBB, VOC: laid out and filled as Label Studio lays them out (a server's captured exports, and
+label_studio_sdk's converter run live), except the converter's rotated-box and YOLO_OBB mistakes."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 import nblabel
-from test_formats_support import BOX_CONFIG, IMAGE_CONFIG, LS, converter, golden, needs_golden  # noqa: F401
+from test_formats_support import (  # noqa: F401
+    BOX_CONFIG, BOX_TASKS, IMAGE_CONFIG, LS, box_export, converter, golden, needs_golden,
+)
 
 
 def _undated(raw: bytes) -> bytes:
@@ -50,18 +52,20 @@ def test_server_yolo_and_voc(tmp_path, server_frame):
     assert _files(tmp_path / "voc") == _files(LS / "server-exports/image_VOC")
 
 
-@needs_golden
-def test_converter_box_outputs(tmp_path, monkeypatch):
-    monkeypatch.chdir(LS)  # the tasks name their image relative to this folder, as when the goldens were made
-    df = nblabel.read_label_studio("converter-outputs/box_export.json", config=BOX_CONFIG)
+def test_converter_box_outputs(tmp_path, monkeypatch, converter):  # noqa: F811
+    monkeypatch.chdir(tmp_path)  # the task names its image relative to the working directory
+    src = box_export(tmp_path)
+    ref_dir = tmp_path / "ref"
+    ref_dir.mkdir()
+    df = nblabel.read_label_studio(src, config=BOX_CONFIG)
     for fmt in ("YOLO", "YOLO_OBB", "VOC"):
         nblabel.export(df, tmp_path / fmt, fmt)
         mine = {k: _undated(v) for k, v in _files(tmp_path / fmt).items()}
-        assert mine == {k: _undated(v) for k, v in _files(LS / f"converter-outputs/box_{fmt}").items()}, fmt
+        assert mine == {k: _undated(v) for k, v in _files(converter(BOX_TASKS, BOX_CONFIG, fmt, ref_dir)).items()}
     mine_min = open(nblabel.export(df, tmp_path / "min.json", "JSON_MIN"), "rb").read()
-    assert mine_min == golden("converter-outputs/box_JSON_MIN/result.json")
+    assert mine_min == (converter(BOX_TASKS, BOX_CONFIG, "JSON_MIN", ref_dir) / "result.json").read_bytes()
     coco = json.loads(open(nblabel.export(df, tmp_path / "coco", "COCO"), "rb").read())
-    ref = json.loads(golden("converter-outputs/box_COCO/result.json"))
+    ref = json.loads((converter(BOX_TASKS, BOX_CONFIG, "COCO", ref_dir) / "result.json").read_text())
     assert coco["images"] == ref["images"] and coco["categories"] == ref["categories"]
     assert [a for i, a in enumerate(coco["annotations"]) if i != 1] == \
         [a for i, a in enumerate(ref["annotations"]) if i != 1]
@@ -129,3 +133,45 @@ def test_image_formats_need_an_image_config(tmp_path):
     for fmt in ("COCO", "YOLO", "VOC"):
         with pytest.raises(ValueError, match=f"format='{fmt}' needs an <Image"):
             nblabel.export([{"data": {"t": "x"}}], tmp_path / fmt, fmt, config=text_config)
+
+
+def test_readme_image_example_exports_paths_and_in_memory_images(tmp_path, monkeypatch):
+    """The README's frame: a Path, a URL, a numpy array, a PIL image and PNG bytes, labeled and exported."""
+    import io
+
+    import numpy as np
+    import pandas as pd
+    from PIL import Image
+
+    monkeypatch.chdir(tmp_path)
+    Path("cats").mkdir()
+    Image.new("RGB", (40, 30), "red").save("cats/1.jpg")
+    np_array = np.zeros((20, 10, 3), np.uint8)
+    pil_image = Image.new("RGB", (16, 8), "blue")
+    png = io.BytesIO()
+    Image.new("RGB", (12, 6), "green").save(png, format="PNG")
+    df = pd.DataFrame({"image": [Path("cats/1.jpg"), "https://example.org/2.jpg", np_array, pil_image,
+                                 png.getvalue()]})
+    config = """<View><Image name="img" value="$image"/>
+      <RectangleLabels name="box" toName="img"><Label value="Cat"/></RectangleLabels></View>"""
+    lab = nblabel.Labeler(df, config, annotator="a", store=":memory:")
+    for w, h in [(40, 30), (100, 100), (10, 20), (16, 8), (12, 6)]:
+        lab.submit([{"from_name": "box", "to_name": "img", "type": "rectanglelabels", "original_width": w,
+                     "original_height": h, "value": {"x": 10, "y": 10, "width": 50, "height": 50,
+                                                     "rectanglelabels": ["Cat"]}}])
+    out = lab.export(tmp_path / "coco", format="COCO")
+    doc = json.loads(Path(out).read_text())
+    names = [im["file_name"] for im in doc["images"]]
+    assert names[0] == "cats/1.jpg"  # a Path is the path it names
+    assert names[1] == "images/" + __import__("hashlib").md5(b"https://example.org/2.jpg").hexdigest()[:8] + "__2.jpg"
+    for name, size in zip(names[2:], [(10, 20), (16, 8), (12, 6)]):  # in-memory: written beside the export
+        assert re.fullmatch(r"images/[0-9a-f]{16}\.png", name)
+        assert Image.open(tmp_path / "coco" / name).size == size
+    assert [(im["width"], im["height"]) for im in doc["images"]] == [(40, 30), (100, 100), (10, 20), (16, 8), (12, 6)]
+    assert len(doc["annotations"]) == 5
+    lab.export(tmp_path / "yolo", format="YOLO")
+    stems = sorted(p.stem for p in (tmp_path / "yolo" / "labels").iterdir())
+    assert "1" in stems and len(stems) == 5
+    lab.export(tmp_path / "voc", format="VOC")
+    assert (tmp_path / "voc" / "Annotations" / "1.xml").exists()
+    assert len(list((tmp_path / "voc" / "Annotations").iterdir())) == 5

@@ -9,7 +9,7 @@ import pytest
 
 import nblabel
 from nblabel.formats import _narrow
-from test_formats_support import LS, NER_CONFIG, WNUT_CONFIG, needs_golden, needs_wnut, wnut_sentences, wnut_task
+from test_formats_support import NER_CONFIG, WNUT_CONFIG, needs_wnut, ner_export, wnut_sentences, wnut_task
 from test_formats_tabular import RICH_CONFIG, _rich_tasks
 
 pytestmark = pytest.mark.skipif(_narrow.msgspec is None, reason="msgspec not installed: nothing to compare")
@@ -54,10 +54,9 @@ def test_awkward_tasks_same_json_min(tmp_path, monkeypatch):
     assert narrow == full
 
 
-@needs_golden
-def test_golden_export_same_files(tmp_path, monkeypatch):
+def test_ner_export_same_files(tmp_path, monkeypatch):
     for fmt in ("JSON_MIN", "CONLL2003"):
-        narrow, full = _both(tmp_path, monkeypatch, LS / "converter-outputs/ner_export.json", fmt, NER_CONFIG)
+        narrow, full = _both(tmp_path, monkeypatch, ner_export(tmp_path), fmt, NER_CONFIG)
         assert narrow == full
 
 
@@ -88,7 +87,8 @@ def test_a_plain_export_is_read_narrowly():
 
 
 def test_flat_dicts_export_as_the_full_decode(tmp_path, monkeypatch):
-    config = '<View><Text name="text" value="$text"/><Choices name="c" toName="text"><Choice value="a"/></Choices></View>'
+    config = ('<View><Text name="text" value="$text"/>'
+              '<Choices name="c" toName="text"><Choice value="a"/></Choices></View>')
     narrow, full = _both(tmp_path, monkeypatch, _file(tmp_path, [{"text": "one"}, {"text": "two"}]), "JSON_MIN",
                          config)
     assert narrow == full and b"one" in narrow

@@ -150,27 +150,52 @@ def test_bad_inputs_are_clear():
     assert flat["text"].tolist() == ["a", "b"] and flat.index.tolist() == [0, 1]
 
 
-def test_simple_columns_are_to_pandas_simple_values():
+def test_simple_values_follow_one_rule():
     from nblabel.config._parse import parse_config
-    from nblabel.widget._output import simple_value
-    from nblabel.formats._read import simple_values
+    from nblabel.results._table import simple_values
     config = parse_config("""<View><Text name="text" value="$text"/>
       <Choices name="one" toName="text"><Choice value="a"/><Choice value="b"/></Choices>
       <Choices name="many" toName="text" choice="multiple"><Choice value="a"/><Choice value="b"/></Choices>
       <TextArea name="note" toName="text"/><Rating name="stars" toName="text"/>
       <Labels name="ner" toName="text"><Label value="X"/></Labels></View>""")
     r = lambda name, kind, value: {"from_name": name, "to_name": "text", "type": kind, "value": value}  # noqa: E731
-    results = [
-        [],
-        [r("one", "choices", {"choices": ["a"]}), r("many", "choices", {"choices": ["a"]})],
-        [r("many", "choices", {"choices": ["a", "b"]}), r("note", "textarea", {"text": ["x", "y"]})],
-        [r("note", "textarea", {"text": ["x"]}), r("stars", "rating", {"rating": 2}), r("ner", "choices", {})],
-        [r("ner", "labels", {"start": 0, "end": 1, "labels": ["X"]}), r("one", "textarea", {"text": ["?"]})],
+    span = {"start": 0, "end": 1, "labels": ["X"]}
+    cases = [
+        ([], {}),
+        # a single choice as is, a multiple-choice answer always a list
+        ([r("one", "choices", {"choices": ["a"]}), r("many", "choices", {"choices": ["a"]})],
+         {"one": "a", "many": ["a"]}),
+        # texts and choices gathered across results; one text as is, several a list
+        ([r("many", "choices", {"choices": ["a"]}), r("many", "choices", {"choices": ["b"]}),
+          r("note", "textarea", {"text": ["x", "y"]})], {"many": ["a", "b"], "note": ["x", "y"]}),
+        # other controls: their value dicts; a result of the wrong type for its control is no value
+        ([r("note", "textarea", {"text": ["x"]}), r("stars", "rating", {"rating": 2}), r("ner", "choices", {})],
+         {"note": "x", "stars": [{"rating": 2}]}),
+        ([r("ner", "labels", span), r("one", "textarea", {"text": ["?"]}), r("gone", "choices", {"choices": ["a"]})],
+         {"ner": [span]}),
     ]
-    for result in results:
-        fast = simple_values(result, config.controls)
-        assert {n: fast.get(n) for n in config.controls} == {
-            n: simple_value(result, c) for n, c in config.controls.items()}
+    for result, expected in cases:
+        values = simple_values(result, config.controls)
+        assert values == expected
+    assert values["ner"][0] is not span  # copies: editing the frame's cell never edits the annotation
+
+
+def test_read_label_studio_and_to_pandas_give_the_same_frame(tmp_path):
+    config = ('<View><Text name="text" value="$text"/><Choices name="c" toName="text"><Choice value="a"/>'
+              '<Choice value="b"/></Choices></View>')
+    tasks = [{"id": 1, "data": {"text": "x"}}, {"id": 2, "data": {"text": "y", "n": 3}}]
+    lab = nblabel.Labeler(tasks, config, store=":memory:", annotator="a")
+    lab.submit([{"from_name": "c", "to_name": "text", "type": "choices", "value": {"choices": ["b"]}}])
+    mine = lab.to_pandas()
+    back = nblabel.read_label_studio(lab.to_label_studio(), config=config)
+    assert mine["c"].tolist() == back["c"].tolist() == ["b", None]
+    assert mine["text"].tolist() == back["text"].tolist() == ["x", "y"]
+    assert mine["n"].tolist()[1] == back["n"].tolist()[1] == 3
+    assert mine["n"].tolist()[0] is pd.NA and back["n"].tolist()[0] is pd.NA  # no such key, not NaN
+    assert mine.attrs["nblabel"]["data_columns"] == back.attrs["nblabel"]["data_columns"] == ["text", "n"]
+    # so the export of a Labeler gives back the tasks it was given, with no key added
+    written = json.loads(open(lab.export(tmp_path / "out.json"), encoding="utf-8").read())
+    assert [t["data"] for t in written] == [{"text": "x"}, {"text": "y", "n": 3}]
 
 
 @pytest.mark.parametrize("fmt", ["JSON", "JSON_MIN", "CSV", "TSV"])

@@ -1,5 +1,5 @@
-"""JSON, JSON_MIN, CSV, TSV: byte-identical to a Label Studio 1.23 server's exports and to label_studio_sdk's
-converter (golden files, and the converter run live on cases the golden files lack)."""
+"""JSON, JSON_MIN, CSV, TSV: byte-identical to a Label Studio 1.23 server's exports (captured files) and to
+label_studio_sdk's converter (run live)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,13 @@ import pytest
 
 import nblabel
 from helpers import NER_CONFIG as LAB_NER_CONFIG
-from test_formats_support import NER_CONFIG, TEXT_CONFIG, converter, golden, needs_golden  # noqa: F401
+from test_formats_support import (  # noqa: F401
+    NER_CONFIG, NER_TASKS, TEXT_CONFIG, converter, golden, needs_golden, ner_export,
+)
 
 SERVER = [("JSON_MIN", "server-exports/text_JSON_MIN.json"), ("CSV", "server-exports/text_CSV.csv"),
           ("TSV", "server-exports/text_TSV.tsv")]
-CONVERTER = [("JSON_MIN", "converter-outputs/ner_JSON_MIN/result.json"),
-             ("CSV", "converter-outputs/ner_CSV/result.csv"), ("TSV", "converter-outputs/ner_TSV/result.csv")]
+CONVERTER = [("JSON_MIN", "result.json"), ("CSV", "result.csv"), ("TSV", "result.csv")]  # the file it writes
 
 
 def _server_frame():
@@ -33,16 +34,16 @@ def test_server_exports_byte_identical(tmp_path, fmt, gold):
     assert open(out, "rb").read() == golden(gold)
 
 
-@needs_golden
-@pytest.mark.parametrize("fmt,gold", CONVERTER)
-def test_converter_outputs_byte_identical(tmp_path, fmt, gold):
-    from test_formats_support import LS
-    df = nblabel.read_label_studio(LS / "converter-outputs/ner_export.json", config=NER_CONFIG)
+@pytest.mark.parametrize("fmt,written", CONVERTER)
+def test_converter_outputs_byte_identical(tmp_path, converter, fmt, written):  # noqa: F811
+    ref = (converter(NER_TASKS, NER_CONFIG, fmt, tmp_path) / written).read_bytes()
+    src = ner_export(tmp_path)
+    df = nblabel.read_label_studio(src, config=NER_CONFIG)
     out = nblabel.export(df, tmp_path / "out", format=fmt)
-    assert open(out, "rb").read() == golden(gold)
+    assert open(out, "rb").read() == ref
     # File to file, without a DataFrame, gives the same bytes.
-    direct = nblabel.export(str(LS / "converter-outputs/ner_export.json"), tmp_path / "direct", fmt, config=NER_CONFIG)
-    assert open(direct, "rb").read() == golden(gold)
+    direct = nblabel.export(str(src), tmp_path / "direct", fmt, config=NER_CONFIG)
+    assert open(direct, "rb").read() == ref
 
 
 RICH_CONFIG = """<View>

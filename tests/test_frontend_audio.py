@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 
 from frontend_page import mount, missing_reason, task, wait_received
-from test_frontend_page import fe_browser, fe_context, fe_page  # noqa: F401  (fixtures)
 
 _REASON = missing_reason()
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(_REASON is not None, reason=_REASON or "")]
@@ -277,10 +276,12 @@ def test_keyboard_only_segments_and_transcription(fe_page):
     result = wait_received(fe_page, "submit", 1)[0]["result"]
     region = {"original_length": 2.0, "to_name": "audio"}
     assert strip_ids(result) == [
-        {**region, "from_name": "labels", "type": "labels", "value": {"start": 0, "end": 1, "channel": 0, "labels": ["Speech"]}},
+        {**region, "from_name": "labels", "type": "labels",
+         "value": {"start": 0, "end": 1, "channel": 0, "labels": ["Speech"]}},
         {**region, "from_name": "transcription", "type": "textarea",
          "value": {"start": 0, "end": 1, "channel": 0, "text": ["one two"]}},
-        {**region, "from_name": "labels", "type": "labels", "value": {"start": 1, "end": 2, "channel": 0, "labels": ["Noise"]}},
+        {**region, "from_name": "labels", "type": "labels",
+         "value": {"start": 1, "end": 2, "channel": 0, "labels": ["Noise"]}},
     ]
 
 

@@ -5,16 +5,15 @@ annotation is shown pre-filled and Enter sends it back exactly."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from frontend_page import missing_reason, mount, task, wait_received
-from templates33 import SAMPLES, TEMPLATES, template
-from test_frontend_page import fe_browser, fe_context, fe_page  # noqa: F401  (fixtures)
+from ls_templates import source
+from templates33 import MISSING, template
 
-_REASON = missing_reason() or (None if TEMPLATES.exists() else f"templates not found at {TEMPLATES}")
+_REASON = missing_reason() or MISSING
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(_REASON is not None, reason=_REASON or "")]
 
 SHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "audio-templates"
@@ -33,10 +32,9 @@ SLUGS = [
 
 
 def sample_annotation(slug: str) -> list[dict]:
-    f = SAMPLES / f"{slug}.sample.json"
-    if not f.exists():
-        return []
-    anns = json.loads(f.read_text()).get("annotations") or []
+    """The annotation of the template's own sample task (`config.xml`'s comment), if it has one."""
+    sample = source().editor_sample(slug)
+    anns = (sample.get("annotations") if isinstance(sample, dict) else None) or []
     return anns[0]["result"] if anns else []
 
 

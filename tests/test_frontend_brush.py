@@ -1,12 +1,11 @@
-"""Brush in the browser: the JS RLE codec (js/render/image/rle.js) against Python (nblabel/_rle.py, label_studio_sdk), and
-the brush tool on an Image in the built front end (fake model): paint with the mouse, erase, sizes, prefill.
+"""Brush in the browser: the JS RLE codec (js/render/image/rle.js) against Python (nblabel.brush, label_studio_sdk),
+and the brush tool on an Image in the built front end (fake model): paint with the mouse, erase, sizes, prefill.
 
 Every tool test ends on the exact Label Studio result the fake Python receives, decoded in Python and compared
 with the disks the tool's stamp rule paints (`disk_union` below mirrors js/render/image/brush_mask.js `stamp`)."""
 
 from __future__ import annotations
 
-import json
 
 import numpy as np
 import pytest
@@ -14,12 +13,11 @@ from label_studio_sdk.converter import brush as sdk_brush
 
 from frontend_page import ROOT, missing_reason
 from nblabel.results import _rle
-from test_frontend_page import fe_browser, fe_context, fe_page  # noqa: F401  (fixtures)
 
 _REASON = missing_reason()
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(_REASON is not None, reason=_REASON or "")]
 
-RLE_JS = ROOT / "js" / "render" / "rle.js"
+RLE_JS = ROOT / "js" / "render" / "image" / "rle.js"
 ARTIFACTS = ROOT / "test-artifacts"
 RNG = np.random.default_rng(4)
 
@@ -139,8 +137,8 @@ def png_data_url(w: int = W, h: int = H) -> str:
 def mount_seg(page, prefill=None, xml=SEG, theme=None):
     from frontend_page import mount, task
 
-    mount(page, xml, [task("a", {"image": png_data_url()}, prefill=prefill, prefill_from="annotation" if prefill else None)],
-          theme=theme)
+    origin = "annotation" if prefill else None
+    mount(page, xml, [task("a", {"image": png_data_url()}, prefill=prefill, prefill_from=origin)], theme=theme)
     page.wait_for_function("() => { const c = document.querySelector('canvas.nblabel-brush-layer');"
                            " return c && c.width > 0; }")
 

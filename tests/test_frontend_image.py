@@ -13,18 +13,14 @@ import base64
 import functools
 import struct
 import zlib
-from pathlib import Path
 
 import pytest
 
-from frontend_page import LIGHT, DARK, mount, task, wait_received
-from test_frontend_page import fe_browser, fe_context, fe_page  # noqa: F401  (fixtures)
+from frontend_page import LIGHT, mount, task, wait_received
 from frontend_page import missing_reason
 
 _REASON = missing_reason()
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(_REASON is not None, reason=_REASON or "")]
-
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
 @functools.lru_cache(maxsize=None)
@@ -134,7 +130,8 @@ def pct(px: float, size: float) -> float:
 
 
 def rect_value(x, y, w, h, rot=0.0, size=(W, H)) -> dict:
-    return {"x": pct(x, size[0]), "y": pct(y, size[1]), "width": pct(w, size[0]), "height": pct(h, size[1]), "rotation": rot}
+    return {"x": pct(x, size[0]), "y": pct(y, size[1]), "width": pct(w, size[0]), "height": pct(h, size[1]),
+            "rotation": rot}
 
 
 def approx(obj):
@@ -204,7 +201,8 @@ def test_arrows_without_a_selection_keep_their_actions_and_delete_removes_the_bo
     click(fe_page, 30, 30)  # select the first box
     fe_page.keyboard.press("Delete")
     result = submit(fe_page)
-    assert strip_ids(result) == [approx(item("label", "rectanglelabels", {**rect_value(200, 100, 100, 80), "rectanglelabels": ["Person"]}))]
+    person = {**rect_value(200, 100, 100, 80), "rectanglelabels": ["Person"]}
+    assert strip_ids(result) == [approx(item("label", "rectanglelabels", person))]
     loaded(fe_page)
     fe_page.keyboard.press("ArrowLeft")  # nothing selected: ← is "back" again
     wait_received(fe_page, "back", 1)
@@ -267,10 +265,12 @@ def test_polygon_keypoints_and_ellipse(fe_page):
     assert strip_ids(result) == approx([
         item("kp", "keypointlabels", {"x": 25.0, "y": 25.0, "width": kp_w, "keypointlabels": ["Nose"]}),
         item("kp", "keypointlabels", {"x": 30.0, "y": 30.0, "width": kp_w, "keypointlabels": ["Nose"]}),
-        item("poly", "polygonlabels", {"points": [[50.0, 10.0], [65.0, 10.0], [62.5, 45.0], [52.5, 47.5]], "closed": True,
+        item("poly", "polygonlabels", {"points": [[50.0, 10.0], [65.0, 10.0], [62.5, 45.0], [52.5, 47.5]],
+                                        "closed": True, "polygonlabels": ["Roof"]}),
+        item("poly", "polygonlabels", {"points": [[2.5, 75.0], [15.0, 75.0], [7.5, 95.0]], "closed": True,
                                         "polygonlabels": ["Roof"]}),
-        item("poly", "polygonlabels", {"points": [[2.5, 75.0], [15.0, 75.0], [7.5, 95.0]], "closed": True, "polygonlabels": ["Roof"]}),
-        item("ell", "ellipselabels", {"x": 85.0, "y": 60.0, "radiusX": 10.0, "radiusY": 10.0, "rotation": 0, "ellipselabels": ["Wheel"]}),
+        item("ell", "ellipselabels", {"x": 85.0, "y": 60.0, "radiusX": 10.0, "radiusY": 10.0, "rotation": 0,
+                                      "ellipselabels": ["Wheel"]}),
     ])
 
 
@@ -290,7 +290,8 @@ def test_polygon_vertex_drag_and_ellipse_radius_handle(fe_page):
     result = submit(fe_page)
     wheel = {"x": 80.0, "y": 65.0, "radiusX": 10.0, "radiusY": 15.0, "rotation": 0}
     assert strip_ids(result) == approx([
-        item("poly", "polygonlabels", {"points": [[25.0, 10.0], [40.0, 10.0], [35.0, 50.0]], "closed": True, "polygonlabels": ["Roof"]}),
+        item("poly", "polygonlabels", {"points": [[25.0, 10.0], [40.0, 10.0], [35.0, 50.0]], "closed": True,
+                                        "polygonlabels": ["Roof"]}),
         item("ell", "ellipselabels", {**wheel, "ellipselabels": ["Wheel"]}),
         item("quality", "choices", {**wheel, "choices": ["occluded"]}),
     ])
@@ -337,14 +338,17 @@ def test_plain_rectangle_tool_writes_no_label_key(fe_page):
     loaded(fe_page)
     drag(fe_page, (0.4, 0.4), (399.6, 199.6))  # the whole image, snapped to whole pixels
     result = submit(fe_page)
-    assert strip_ids(result) == [item("bbox", "rectangle", {"x": 0.0, "y": 0.0, "width": 100.0, "height": 100.0, "rotation": 0})]
+    whole = {"x": 0.0, "y": 0.0, "width": 100.0, "height": 100.0, "rotation": 0}
+    assert strip_ids(result) == [item("bbox", "rectangle", whole)]
 
 
 def test_labels_from_the_task_value_attribute(fe_page):
     """Inventory-tracking template: `<PolygonLabels value="$objects">` takes its labels from each task."""
-    config = """<View><PolygonLabels name="objects" toName="image" value="$objects"/><Image name="image" value="$image"/></View>"""
+    config = ('<View><PolygonLabels name="objects" toName="image" value="$objects"/>'
+              '<Image name="image" value="$image"/></View>')
     shelf = [{"value": "CocaCola", "html": "<img src=x onerror='window.__pwned=1'>"}, {"value": "RedBull"}]
-    mount(fe_page, config, [task("a", {"image": IMG, "objects": shelf}), task("b", {"image": IMG, "objects": ["Burn"]})])
+    mount(fe_page, config, [task("a", {"image": IMG, "objects": shelf}),
+                            task("b", {"image": IMG, "objects": ["Burn"]})])
     loaded(fe_page)
     assert fe_page.locator(".nblabel-label").all_text_contents() == ["CocaCola1", "RedBull2"]
     focus(fe_page)
@@ -354,8 +358,8 @@ def test_labels_from_the_task_value_attribute(fe_page):
     focus(fe_page)
     fe_page.keyboard.press("Enter")
     result = submit(fe_page)
-    assert strip_ids(result) == approx([item("objects", "polygonlabels", {"points": [[25.0, 50.0], [35.0, 50.0], [30.0, 70.0]],
-                                                                          "closed": True, "polygonlabels": ["RedBull"]})])
+    triangle = {"points": [[25.0, 50.0], [35.0, 50.0], [30.0, 70.0]], "closed": True, "polygonlabels": ["RedBull"]}
+    assert strip_ids(result) == approx([item("objects", "polygonlabels", triangle)])
     fe_page.locator(".nblabel-label", has_text="Burn").wait_for()
     assert fe_page.locator(".nblabel-label").count() == 1
     assert fe_page.evaluate("window.__pwned") is None
@@ -363,17 +367,18 @@ def test_labels_from_the_task_value_attribute(fe_page):
 
 # -- prefill round trips ---------------------------------------------------------------------------------------
 
+_SIZE = {"original_width": W, "original_height": H, "image_rotation": 0}
 PREFILL = [
-    {"id": "r1", "from_name": "box", "to_name": "image", "type": "rectanglelabels", "original_width": W, "original_height": H,
-     "image_rotation": 0, "value": {"x": 12.5, "y": 20.25, "width": 30.1, "height": 40, "rotation": 33.3, "rectanglelabels": ["Car"]}},
-    {"id": "r1", "from_name": "note", "to_name": "image", "type": "textarea", "original_width": W, "original_height": H,
-     "image_rotation": 0, "value": {"x": 12.5, "y": 20.25, "width": 30.1, "height": 40, "rotation": 33.3, "text": ["a car"]}},
-    {"id": "p1", "from_name": "poly", "to_name": "image", "type": "polygonlabels", "original_width": W, "original_height": H,
-     "image_rotation": 0, "value": {"points": [[60.1, 10.2], [80, 12], [70, 40.7]], "polygonlabels": ["Roof"]}},
-    {"id": "k1", "from_name": "kp", "to_name": "image", "type": "keypointlabels", "original_width": W, "original_height": H,
-     "image_rotation": 0, "value": {"x": 5.5, "y": 90.25, "width": 0.75, "keypointlabels": ["Nose"]}},
-    {"id": "e1", "from_name": "ell", "to_name": "image", "type": "ellipselabels", "original_width": W, "original_height": H,
-     "image_rotation": 0, "value": {"x": 50, "y": 70, "radiusX": 8.25, "radiusY": 12, "rotation": 10, "ellipselabels": ["Wheel"]}},
+    {"id": "r1", "from_name": "box", "to_name": "image", "type": "rectanglelabels", **_SIZE,
+     "value": {"x": 12.5, "y": 20.25, "width": 30.1, "height": 40, "rotation": 33.3, "rectanglelabels": ["Car"]}},
+    {"id": "r1", "from_name": "note", "to_name": "image", "type": "textarea", **_SIZE,
+     "value": {"x": 12.5, "y": 20.25, "width": 30.1, "height": 40, "rotation": 33.3, "text": ["a car"]}},
+    {"id": "p1", "from_name": "poly", "to_name": "image", "type": "polygonlabels", **_SIZE,
+     "value": {"points": [[60.1, 10.2], [80, 12], [70, 40.7]], "polygonlabels": ["Roof"]}},
+    {"id": "k1", "from_name": "kp", "to_name": "image", "type": "keypointlabels", **_SIZE,
+     "value": {"x": 5.5, "y": 90.25, "width": 0.75, "keypointlabels": ["Nose"]}},
+    {"id": "e1", "from_name": "ell", "to_name": "image", "type": "ellipselabels", **_SIZE,
+     "value": {"x": 50, "y": 70, "radiusX": 8.25, "radiusY": 12, "rotation": 10, "ellipselabels": ["Wheel"]}},
     {"from_id": "p1", "to_id": "r1", "type": "relation", "direction": "right", "labels": ["part_of"]},
 ]
 
@@ -385,7 +390,8 @@ def test_prefill_paints_the_same_regions_and_comes_back_unchanged(fe_page):
     assert fe_page.locator(".nblabel-region-row").count() == 4
     # the painted box is the prefill's: its SVG rect in natural px, turned about its top-left corner
     rect = fe_page.locator("rect.nblabel-shape[data-region='r1']")
-    assert float(rect.get_attribute("x")) == pytest.approx(50) and float(rect.get_attribute("width")) == pytest.approx(120.4)
+    assert float(rect.get_attribute("x")) == pytest.approx(50)
+    assert float(rect.get_attribute("width")) == pytest.approx(120.4)
     assert rect.get_attribute("transform") == f"rotate(33.3 50 {20.25 * 2})"
     result = submit(fe_page)
     assert sorted(result, key=repr) == sorted(PREFILL, key=repr)
@@ -407,8 +413,8 @@ def test_split_format_prefill_round_trip_and_relabel(fe_page):
 
 def test_multipage_value_list_pages_and_item_index(fe_page):
     page2 = png(300, 300)
-    prefill = [item("rectangles", "rectanglelabels", {**rect_value(30, 30, 60, 60, size=(300, 300)), "rectanglelabels": ["Date"]},
-                    to_name="pdf", size=(300, 300), item_index=1) | {"id": "d1"}]
+    date = {**rect_value(30, 30, 60, 60, size=(300, 300)), "rectanglelabels": ["Date"]}
+    prefill = [item("rectangles", "rectanglelabels", date, to_name="pdf", size=(300, 300), item_index=1) | {"id": "d1"}]
     mount(fe_page, PAGES, [task("a", {"pages": [IMG, page2]}, prefill=prefill, prefill_from="annotation")])
     loaded(fe_page)
     assert fe_page.locator(".nblabel-image-page").text_content() == "1 / 2"
@@ -425,9 +431,11 @@ def test_multipage_value_list_pages_and_item_index(fe_page):
     drag(fe_page, (150, 150), (299.6, 299.6), size=(300, 300))
     result = submit(fe_page)
     assert sorted(strip_ids(result), key=lambda r: (r["item_index"], r["value"]["x"])) == approx([
-        item("rectangles", "rectanglelabels", {**rect_value(0, 0, 100, 50), "rectanglelabels": ["Title"]}, to_name="pdf", item_index=0),
+        item("rectangles", "rectanglelabels", {**rect_value(0, 0, 100, 50), "rectanglelabels": ["Title"]},
+             to_name="pdf", item_index=0),
         strip_ids(prefill)[0],
-        item("rectangles", "rectanglelabels", {**rect_value(150, 150, 150, 150, size=(300, 300)), "rectanglelabels": ["Date"]},
+        item("rectangles", "rectanglelabels",
+             {**rect_value(150, 150, 150, 150, size=(300, 300)), "rectanglelabels": ["Date"]},
              to_name="pdf", size=(300, 300), item_index=1),
     ])
 
@@ -473,28 +481,29 @@ def test_unreachable_remote_image_is_a_media_error_and_labeling_goes_on(fe_page)
     err.wait_for()
     assert "unreachable.invalid/cat.png" in err.text_content()
     fe_page.locator(".nblabel-option", has_text="sharp").click()
-    assert strip_ids(submit(fe_page)) == [{"from_name": "c", "to_name": "image", "type": "choices", "value": {"choices": ["sharp"]}}]
+    sharp = {"from_name": "c", "to_name": "image", "type": "choices", "value": {"choices": ["sharp"]}}
+    assert strip_ids(submit(fe_page)) == [sharp]
     loaded(fe_page)  # the next task's image loads in the same DOM
     assert fe_page.locator(".nblabel-media-error").count() == 0
 
 
-# -- looks -----------------------------------------------------------------------------------------------------------
-
-def test_screenshot(fe_page):
-    """Light and dark theme screenshots (test-artifacts/image-light.png, image-dark.png): look at them."""
-    mount(fe_page, SHAPES, [task("a", {"image": png(640, 400)}, prefill=[
-        item("box", "rectanglelabels", {**rect_value(60, 60, 200, 120, 0, size=(640, 400)), "rectanglelabels": ["Car"]},
-             size=(640, 400)) | {"id": "s1"},
+def test_a_selected_box_among_other_shapes_has_four_corner_handles_and_a_rotation_handle(fe_page):
+    """Only the selected region gets handles (scripts/screenshots.py shows this scene in light and dark)."""
+    size = (640, 400)
+    mount(fe_page, SHAPES, [task("a", {"image": png(*size)}, prefill=[
+        item("box", "rectanglelabels", {**rect_value(60, 60, 200, 120, 0, size=size), "rectanglelabels": ["Car"]},
+             size=size) | {"id": "s1"},
         item("poly", "polygonlabels", {"points": [[50, 10], [70, 12], [66, 40], [48, 35]], "polygonlabels": ["Roof"]},
-             size=(640, 400)) | {"id": "s2"},
-        item("ell", "ellipselabels", {"x": 80, "y": 75, "radiusX": 8, "radiusY": 12, "rotation": 20, "ellipselabels": ["Wheel"]},
-             size=(640, 400)) | {"id": "s3"},
-        item("kp", "keypointlabels", {"x": 20, "y": 80, "width": 0.5, "keypointlabels": ["Nose"]}, size=(640, 400)) | {"id": "s4"},
+             size=size) | {"id": "s2"},
+        item("ell", "ellipselabels",
+             {"x": 80, "y": 75, "radiusX": 8, "radiusY": 12, "rotation": 20, "ellipselabels": ["Wheel"]},
+             size=size) | {"id": "s3"},
+        item("kp", "keypointlabels", {"x": 20, "y": 80, "width": 0.5, "keypointlabels": ["Nose"]}, size=size)
+        | {"id": "s4"},
     ], prefill_from="annotation")], theme=LIGHT)
     loaded(fe_page)
+    assert fe_page.locator(".nblabel-handle").count() == 0
     fe_page.locator(".nblabel-region-row", has_text="Car").click()
-    assert fe_page.locator(".nblabel-handle").count() == 5  # four corners and the rotation handle
-    ARTIFACTS.mkdir(exist_ok=True)
-    fe_page.locator("#host").screenshot(path=str(ARTIFACTS / "image-light.png"))
-    fe_page.evaluate("(t) => { for (const [k, v] of Object.entries(t)) document.documentElement.style.setProperty(k, v); }", DARK)
-    fe_page.locator("#host").screenshot(path=str(ARTIFACTS / "image-dark.png"))
+    handles = fe_page.locator(".nblabel-handle")
+    assert handles.count() == 5  # four corners and the rotation handle
+    assert "rot" in [handles.nth(i).get_attribute("data-handle") for i in range(5)]

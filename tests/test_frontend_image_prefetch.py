@@ -13,7 +13,6 @@ Images are served by a routed fake host (http://pics.test/), so every request is
 
 from __future__ import annotations
 
-import base64
 import struct
 import zlib
 from pathlib import Path
@@ -21,7 +20,6 @@ from pathlib import Path
 import pytest
 
 from frontend_page import missing_reason, mount, task
-from test_frontend_page import fe_browser, fe_context, fe_page  # noqa: F401  (fixtures)
 from test_frontend_image import BOXES
 
 _REASON = missing_reason()
@@ -153,7 +151,8 @@ CACHE = """async ([src, host]) => {
     cache.want([u(i), u(i + 1), u(i + 2), u(i + 3), u(i + 4), u(i + 5)]);
     sizes.push(cache.size);
     kept = [...cache.pictures.values()].map((p) => p.img);
-    out.droppedHaveNoSrc = (out.droppedHaveNoSrc ?? true) && held.filter((img) => !kept.includes(img)).every((img) => !img.getAttribute('src'));
+    const dropped = held.filter((img) => !kept.includes(img));
+    out.droppedHaveNoSrc = (out.droppedHaveNoSrc ?? true) && dropped.every((img) => !img.getAttribute('src'));
     await new Promise((r) => setTimeout(r, 5));
   }
   out.sizes = sizes;
@@ -166,7 +165,10 @@ CACHE = """async ([src, host]) => {
   out.budget = [...small.pictures.keys()];
   const broken = new mod.ImageDecodeCache();
   broken.want([`${host}/broken.png`]);
-  await new Promise((resolve) => { const poll = () => broken.state(`${host}/broken.png`) === 'failed' ? resolve() : setTimeout(poll, 10); poll(); });
+  await new Promise((resolve) => {
+    const poll = () => broken.state(`${host}/broken.png`) === 'failed' ? resolve() : setTimeout(poll, 10);
+    poll();
+  });
   out.broken = broken.state(`${host}/broken.png`);
   cache.dispose(); small.dispose(); broken.dispose();
   out.afterDispose = cache.size + small.size + broken.size;
@@ -178,7 +180,7 @@ def test_decode_cache_is_bounded(fe_page):
     page = fe_page
     log: list[str] = []
     serve(page, log)
-    src = (ROOT / "js" / "render" / "image_cache.js").read_text()
+    src = (ROOT / "js" / "render" / "image" / "image_cache.js").read_text()
     out = page.evaluate(CACHE, [src, HOST])
     assert out["limit"] == 4 and out["ahead"] == 2
     assert out["first"] == [3, "decoded"]

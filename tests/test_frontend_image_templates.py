@@ -12,14 +12,13 @@ from pathlib import Path
 import pytest
 
 from frontend_page import missing_reason, mount, task, wait_received
-from templates36 import TEMPLATES, slugs, template
-from test_frontend_page import fe_browser, fe_context, fe_page  # noqa: F401  (fixtures)
+from templates36 import MISSING, slugs, template
 
-_REASON = missing_reason() or (None if TEMPLATES.exists() else f"templates not found at {TEMPLATES}")
+_REASON = missing_reason() or MISSING
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(_REASON is not None, reason=_REASON or "")]
 
 SHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "image-templates"
-SLUGS = [s for s in slugs() if "<Image" in template(s)[0]] if TEMPLATES.exists() else []
+SLUGS = [s for s in slugs() if "<Image" in template(s)[0]]
 
 
 def _key(r: dict) -> str:
@@ -43,7 +42,8 @@ def test_image_template_renders_and_prefill_roundtrips(fe_page, slug):
     mount(fe_page, config.to_json(), [task("t", data, prefill=result, prefill_from="annotation")])
     images = fe_page.locator(".nblabel-image")
     fe_page.wait_for_function("() => [...document.querySelectorAll('.nblabel-image')].every(i => "
-                              "i.querySelector('.nblabel-media-error') || i.querySelector('.nblabel-image-img').naturalWidth)")
+                              "i.querySelector('.nblabel-media-error') "
+                              "|| i.querySelector('.nblabel-image-img').naturalWidth)")
     assert images.count() == xml.count("<Image")
     assert fe_page.locator(".nblabel-media-error").count() == images.count()  # remote samples: offline here
     assert fe_page.locator(".nblabel-error").all_text_contents() == []

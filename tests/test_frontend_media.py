@@ -13,7 +13,6 @@ import pytest
 from PIL import Image
 
 from frontend_page import config_tree, missing_reason, mount, received, task, wait_received
-from test_frontend_page import fe_browser, fe_context, fe_page  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(missing_reason() is not None, reason=str(missing_reason()))]
 
@@ -109,7 +108,8 @@ def test_numpy_image_reaches_the_img(page):
           media={"0|image||": {"mime": "image/png", "base64": base64.b64encode(png).decode()}})
     page.wait_for_function("() => { const i = document.querySelector('.nblabel img');"
                            " return i && i.src.startsWith('blob:') && i.complete && i.naturalWidth > 0; }")
-    size = page.evaluate("() => { const i = document.querySelector('.nblabel img'); return [i.naturalWidth, i.naturalHeight]; }")
+    size = page.evaluate("() => { const i = document.querySelector('.nblabel img');"
+                         " return [i.naturalWidth, i.naturalHeight]; }")
     assert size == [40, 30]
     pixels = page.evaluate("""() => { const i = document.querySelector('.nblabel img');
         const c = document.createElement('canvas'); c.width = i.naturalWidth; c.height = i.naturalHeight;

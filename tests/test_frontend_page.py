@@ -1,6 +1,6 @@
 """The built front end in a blank page with a fake model and a scripted Python (tests/fake_model.js).
 
-Covers MISSION "Keys", "DOM", "Acknowledgement" and the DESIGN.md message shapes from the browser's side.
+Covers the keys, the DOM, acknowledgement of submits and the DESIGN.md message shapes from the browser's side.
 Run: `npm run build && pytest tests/test_frontend_page.py` (skipped with the reason when Chromium or the bundle is
 missing).
 """
@@ -12,7 +12,7 @@ import re
 import pytest
 
 from frontend_page import (
-    DARK, LIGHT, ORIGIN, config_tree, missing_reason, mount, open_page, received, shown_text, task, text_tasks,
+    ORIGIN, config_tree, missing_reason, mount, received, shown_text, task, text_tasks,
     wait_received,
 )
 
@@ -43,29 +43,6 @@ SCALES = """<View>
 
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 REGION_ID = re.compile(r"^[A-Za-z0-9_-]{10}$")
-
-
-@pytest.fixture(scope="module")
-def fe_browser(chromium):
-    """The session's Chromium (conftest): one Playwright per session, whichever test module starts it first."""
-    return chromium
-
-
-@pytest.fixture
-def fe_context(fe_browser):
-    context = fe_browser.new_context(viewport={"width": 1100, "height": 800})
-    yield context
-    context.close()
-
-
-@pytest.fixture
-def fe_page(fe_context):
-    page = open_page(fe_context)
-    page.set_default_timeout(10_000)
-    page.errors = []
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-    yield page
-    assert page.errors == [], page.errors
 
 
 def focus(page):
@@ -402,7 +379,7 @@ def test_outbox_holds_at_most_three_and_acks_clear_it(fe_page):
     mount(fe_page, SENTIMENT, text_tasks(8), autoAck=False)
     focus(fe_page)
     assert not saving_visible(fe_page)
-    for i in range(3):
+    for _ in range(3):
         fe_page.keyboard.press("1")
         fe_page.keyboard.press("Enter")
     assert len(received(fe_page, "submit")) == 3
@@ -520,6 +497,44 @@ def test_a_late_suggestion_replaces_an_untouched_task_but_never_an_answer(fe_pag
     fe_page.evaluate("() => new Promise((r) => setTimeout(r, 50))")
     assert option(fe_page, "Positive").get_attribute("aria-checked") == "true"
     assert option(fe_page, "Neutral").get_attribute("aria-checked") == "false"
+
+
+def test_a_coin_flip_suggestion_is_a_hint_beside_the_options_not_a_selection(fe_page):
+    """Python's payload for a 52% suggestion (order="uncertain"): named beside the options, Enter does not take it."""
+    import pandas as pd
+
+    import nblabel
+    lab = nblabel.Labeler(pd.DataFrame({"text": ["meh", "great"]}), SENTIMENT, annotator="a", store=":memory:",
+                          order="uncertain", predictor=lambda ts: [("Negative", 0.52 if t["data"]["text"] == "meh"
+                                                                    else 0.97) for t in ts])
+    payload = lab._task_payload(lab._queue.head())
+    assert payload["data"] == {"text": "meh"} and payload["prefill"] is None
+    mount(fe_page, lab._config.to_json(), [payload])
+    assert fe_page.locator(".nblabel-model-hint").text_content().startswith("model suggests: Negative (52%)")
+    assert "is-hinted" in option(fe_page, "Negative").get_attribute("class")
+    assert fe_page.locator(".nblabel-option[aria-checked=true]").count() == 0
+    assert fe_page.locator(".nblabel-badge").is_hidden()  # no "⏎ accepts"
+    focus(fe_page)
+    fe_page.keyboard.press("Enter")
+    fe_page.wait_for_function("() => /Nothing selected/.test(document.querySelector('.nblabel-hint').textContent)")
+    assert received(fe_page, "submit") == []
+    fe_page.keyboard.press("2")  # agreeing is a pick
+    fe_page.keyboard.press("Enter")
+    result = wait_received(fe_page, "submit", 1)[0]["result"]
+    lab.send = lambda content, buffers=None: None
+    lab._on_msg(lab, {"type": "submit", "uid": "u", "key": payload["key"], "result": result, "lead_time": 1}, [])
+    assert lab.to_pandas().loc[0, "annotations"][0]["result"][0]["origin"] == "prediction"
+    assert lab.suggestion_stats()["accepted"].tolist() == [True]
+    lab.close()
+
+
+def test_the_wait_for_the_first_task_says_what_python_is_loading(fe_page):
+    mount(fe_page, SENTIMENT, text_tasks(2), wait=False, holdHello=True,
+          loading="Loading the model all-MiniLM-L6-v2, then scoring 2 tasks to put the least certain first…")
+    fe_page.wait_for_function("() => /all-MiniLM-L6-v2/.test(document.querySelector('.nblabel-loading')?.textContent)")
+    fe_page.evaluate("window.__nb.python.send(window.__nb.python.state())")  # the model is ready: the first task
+    fe_page.wait_for_function("() => !document.querySelector('.nblabel-loading')")
+    assert shown_text(fe_page) == "review number 0"
 
 
 # -- safety --------------------------------------------------------------------------------------------------
@@ -682,39 +697,3 @@ def test_config_tree_converter_matches_design_shape():
     choices = tree["children"][1]
     assert choices["kind"] == "control" and choices["attrs"]["toName"] == "text"
     assert [c["attrs"]["value"] for c in choices["children"]] == ["Positive", "Negative", "Neutral"]
-
-
-@pytest.mark.parametrize("theme", ["light", "dark"])
-def test_screenshot(fe_page, theme, tmp_path):
-    """Not an assertion on pixels: leaves test-artifacts/frontend-<theme>.png to look at."""
-    from frontend_page import ROOT
-
-    xml = """<View>
-      <Header value="How does the reviewer feel?"/>
-      <Text name="text" value="$text"/>
-      <Choices name="sentiment" toName="text" choice="single" showInline="true">
-        <Choice value="Positive"/><Choice value="Negative"/><Choice value="Neutral" hotkey="n"/>
-      </Choices>
-      <Choices name="topics" toName="text" choice="multiple">
-        <Choice value="Price"/><Choice value="Quality"/><Choice value="Service"/>
-      </Choices>
-      <Rating name="stars" toName="text"/>
-      <Number name="score" toName="text" min="0" max="10"/>
-      <TextArea name="note" toName="text" placeholder="Anything worth noting?" rows="2"/>
-    </View>"""
-    pred = [{"id": "p1", "from_name": "sentiment", "to_name": "text", "type": "choices",
-             "value": {"choices": ["Positive"]}}]
-    tasks = [task(str(i), {"text": "The battery lasts two days and the screen is gorgeous.\n\n"
-                                   "Shipping took a while, though."},
-                  prefill=pred, prefill_from="prediction",
-                  prediction={"id": 1, "model_version": "learner-3", "score": 0.87}) for i in range(40)]
-    mount(fe_page, xml, tasks, theme=DARK if theme == "dark" else LIGHT, autoAck=False)
-    focus(fe_page)
-    fe_page.keyboard.press("Enter")
-    fe_page.keyboard.press("Tab")
-    fe_page.keyboard.press("2")
-    out = ROOT / "test-artifacts"
-    out.mkdir(exist_ok=True)
-    fe_page.locator("#host").screenshot(path=str(out / f"frontend-{theme}.png"))
-    fe_page.keyboard.press("?")
-    fe_page.locator("#host").screenshot(path=str(out / f"frontend-{theme}-legend.png"))

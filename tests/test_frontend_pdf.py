@@ -10,7 +10,6 @@ import base64
 import pytest
 
 from frontend_page import config_tree, missing_reason, mount, task, wait_received
-from test_frontend_page import fe_browser, fe_context, fe_page  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(missing_reason() is not None, reason=str(missing_reason()))]
 
@@ -58,7 +57,8 @@ def test_local_pdf_pages_take_ocr_boxes(fe_page, tmp_path):
     media = {f"0|pdf||{i}": {"mime": "image/png", "base64": b64(pdf_page_png(path, i))} for i in range(2)}
     mount(fe_page, supported(OCR), [task("0", {"pdf": marker("0", pages=2)})], media=media)
     img = ".nblabel-pdf img"
-    fe_page.wait_for_function(f"() => {{ const i = document.querySelector('{img}'); return i && i.complete && i.naturalWidth === 417; }}")
+    fe_page.wait_for_function(f"() => {{ const i = document.querySelector('{img}');"
+                              " return i && i.complete && i.naturalWidth === 417; }")
     asked = wait_received(fe_page, "media", 1)
     assert asked[0]["page"] == 0 and asked[0]["field"] == "pdf"
     assert fe_page.locator(".nblabel-pdf-iframe").count() == 0
@@ -89,7 +89,8 @@ def test_pdf_bytes_without_pages_open_in_the_browser_viewer(fe_page, tmp_path):
           media={"0|pdf||": {"mime": "application/pdf", "base64": b64(data)}})
     fe_page.wait_for_function("() => document.querySelector('.nblabel-pdf-iframe')?.src.startsWith('blob:')")
     src = fe_page.locator(".nblabel-pdf-iframe").get_attribute("src")
-    head = fe_page.evaluate("async (u) => new TextDecoder().decode((await (await fetch(u)).arrayBuffer()).slice(0, 5))", src)
+    head = fe_page.evaluate("async (u) => new TextDecoder().decode((await (await fetch(u)).arrayBuffer()).slice(0, 5))",
+                            src)
     assert head == "%PDF-"
     assert fe_page.locator(".nblabel-pdf-open").get_attribute("href") == src
 

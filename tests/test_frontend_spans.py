@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 
 from frontend_page import missing_reason, mount, task, wait_received
-from test_frontend_page import fe_browser, fe_context, fe_page  # noqa: F401  (fixtures)
 
 _REASON = missing_reason()
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(_REASON is not None, reason=_REASON or "")]
@@ -187,6 +186,20 @@ def test_suggested_regions_show_their_own_scores(fe_page):
     assert [r["id"] for r in result] == ["s1", "s2"] and all("score" not in r for r in result)
 
 
+def test_python_gives_id_less_suggested_spans_ids_and_enter_accepts_them_drawn(fe_page):
+    """An LS prediction without item ids, through the real Labeler payload: drawn, and accepted as drawn."""
+    import nblabel
+    pred = {"model_version": "m1", "score": 0.9,
+            "result": [span(0, 10, "Bill Gates", "PER"), span(19, 28, "Microsoft", "ORG")]}  # no "id"
+    lab = nblabel.Labeler([{"id": 1, "data": {"text": SAMPLE}, "predictions": [pred]}], NER, annotator="a",
+                          store=":memory:")
+    mount(fe_page, lab._config.to_json(), [lab._task_payload("1")])
+    assert fe_page.locator(".nblabel-region-row").count() == 2
+    result = submit(fe_page)
+    assert strip_ids(result) == pred["result"] and all(r.get("id") for r in result)
+    lab.close()
+
+
 WHEN_LABEL = """<View>
   <Labels name="label" toName="text"><Label value="PER"/><Label value="ORG"/></Labels>
   <Text name="text" value="$text"/>
@@ -218,7 +231,8 @@ def test_visible_when_region_selected_follows_the_regions_label(fe_page):
 
 def test_empty_region_list_says_how_to_make_a_region_on_each_object(fe_page):
     mount(fe_page, NER, [task("a", {"text": SAMPLE})])
-    assert "select text, then press a label key" in fe_page.locator(".nblabel-regions .nblabel-muted").first.text_content()
+    hint = fe_page.locator(".nblabel-regions .nblabel-muted").first.text_content()
+    assert "select text, then press a label key" in hint
     box = """<View><Image name="img" value="$image"/>
       <RectangleLabels name="box" toName="img"><Label value="Car"/></RectangleLabels></View>"""
     mount(fe_page, box, [task("b", {"image": "http://nblabel.test/missing.png"})])

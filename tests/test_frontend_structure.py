@@ -1,4 +1,4 @@
-"""Browser interaction tests for the structure controls (issue 3 "Proof"): taxonomy leaf with search, ranking into
+"""Browser interaction tests for the structure controls: taxonomy leaf with search, ranking into
 buckets, pairwise choice, a `visibleWhen` control appearing and disappearing, ParagraphLabels and HyperTextLabels
 spans — each ends as the exact Label Studio JSON expected."""
 
@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from frontend_page import missing_reason, mount, task, wait_received
-from test_frontend_page import fe_browser, fe_context, fe_page  # noqa: F401  (fixtures)
+from frontend_page import missing_reason, mount, task
 from test_frontend_spans import drag, strip_ids, submit
 
 _REASON = missing_reason()
@@ -72,7 +71,8 @@ def test_pairwise_choice_by_key_and_click(fe_page):
     fe_page.keyboard.press("1")
     fe_page.locator(".nblabel-pairwise-side").nth(1).click()
     result = submit(fe_page)
-    assert strip_ids(result) == [{"from_name": "pw", "to_name": "pw", "type": "pairwise", "value": {"selected": "right"}}]
+    assert strip_ids(result) == [{"from_name": "pw", "to_name": "pw", "type": "pairwise",
+                                  "value": {"selected": "right"}}]
 
 
 VISIBLE = """<View><Text name="text" value="$text"/>
@@ -93,7 +93,8 @@ def test_visible_when_control_appears_and_disappears(fe_page):
     fe_page.locator(".nblabel-option", has_text="No").click()  # hides kind again: its answer is not sent
     assert not kind.is_visible()
     first = submit(fe_page)
-    assert strip_ids(first) == [{"from_name": "toxic", "to_name": "text", "type": "choices", "value": {"choices": ["No"]}}]
+    assert strip_ids(first) == [{"from_name": "toxic", "to_name": "text", "type": "choices",
+                                 "value": {"choices": ["No"]}}]
     fe_page.keyboard.press("1")
     fe_page.locator(".nblabel-option", has_text="Insult").click()
     second = submit(fe_page, 2)
@@ -132,7 +133,8 @@ def test_hypertext_span_in_label_studio_xpath_shape(fe_page):
         "globalOffsets": {"start": 13, "end": 22}, "text": "Acme Inc.", "hypertextlabels": ["ORG"]}}]
 
 
-CHAT = """<View><Chat name="chat" value="$chat" toName="chat" minMessages="2" messageroles="user,assistant" editable="true"/>
+CHAT = """<View><Chat name="chat" value="$chat" toName="chat" minMessages="2" messageroles="user,assistant"
+  editable="true"/>
 </View>"""
 
 
@@ -146,7 +148,8 @@ def test_editable_chat_adds_messages_and_enforces_min_messages(fe_page):
     fe_page.locator(".nblabel-chat-composer textarea").fill("Hi! How can I help?")  # role moved on to assistant
     fe_page.locator(".nblabel-chat-composer button").click()
     result = submit(fe_page)
-    assert [(r["from_name"], r["to_name"], r["type"], r["value"]["chatmessage"]["role"], r["value"]["chatmessage"]["content"])
+    msg = lambda r: r["value"]["chatmessage"]  # noqa: E731
+    assert [(r["from_name"], r["to_name"], r["type"], msg(r)["role"], msg(r)["content"])
             for r in result] == [("chat", "chat", "chatmessage", "user", "Hello there"),
                                  ("chat", "chat", "chatmessage", "assistant", "Hi! How can I help?")]
     assert all(isinstance(r["value"]["chatmessage"]["createdAt"], int) for r in result)

@@ -8,13 +8,12 @@ from __future__ import annotations
 import pytest
 
 from frontend_page import missing_reason, mount, task, wait_received
-from test_frontend_page import fe_browser, fe_context, fe_page  # noqa: F401  (fixtures)
-from templates33 import TEMPLATES, slugs
+from templates33 import MISSING, slugs
 from test_templates import sample_result
 
-_REASON = missing_reason() or (None if TEMPLATES.exists() else f"templates not found at {TEMPLATES}")
+_REASON = missing_reason() or MISSING
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(_REASON is not None, reason=_REASON or "")]
-SLUGS = slugs() if TEMPLATES.exists() else []
+SLUGS = slugs()
 
 
 def _key(r: dict) -> str:

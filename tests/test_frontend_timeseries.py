@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from frontend_page import DARK, missing_reason, mount, task, wait_received
-from test_frontend_page import fe_browser, fe_context, fe_page  # noqa: F401  (fixtures)
+from ls_templates import missing_reason as templates_missing
 
 _REASON = missing_reason()
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(_REASON is not None, reason=_REASON or "")]
@@ -66,7 +66,9 @@ FORECAST_CFG = """<View>
     <Channel column="value" displayFormat=",.1f" strokeColor="#1f77b4" legend="Stock Value"/>
   </TimeSeries>
   <Header value="Forecast next trend:"/>
-  <Choices name="trend_forecast" toName="stock"><Choice value="Up"/><Choice value="Down"/><Choice value="Steady"/></Choices>
+  <Choices name="trend_forecast" toName="stock">
+    <Choice value="Up"/><Choice value="Down"/><Choice value="Steady"/>
+  </Choices>
 </View>"""
 
 N = 200
@@ -95,7 +97,8 @@ def fmt_ms(ms: float) -> str:
 
 
 def ready(page, n: int = 1) -> None:
-    page.wait_for_function("(n) => document.querySelectorAll('.nblabel-timeseries[data-state=ready]').length >= n", arg=n)
+    page.wait_for_function("(n) => document.querySelectorAll('.nblabel-timeseries[data-state=ready]').length >= n",
+                           arg=n)
 
 
 def plot(page) -> dict:
@@ -235,7 +238,8 @@ def test_keyboard_cursor_marks_a_range(fe_page):
     assert "Time series: move the cursor" in fe_page.locator(".nblabel-legend").inner_text()
     fe_page.keyboard.press("?")
     assert strip_ids(submit(fe_page)) == [
-        tsl(TIMES[8], TIMES[11], "Walk"), tsl(TIMES[11], TIMES[19], "Run"), tsl(TIMES[15], TIMES[15], "Run", instant=True)]
+        tsl(TIMES[8], TIMES[11], "Walk"), tsl(TIMES[11], TIMES[19], "Run"),
+        tsl(TIMES[15], TIMES[15], "Run", instant=True)]
 
 
 def test_zoom_then_select_uses_the_zoomed_scale(fe_page):
@@ -395,17 +399,14 @@ def test_100k_rows_draw_a_decimated_path_and_dark_theme(fe_page):
     assert strip_ids(submit(fe_page)) == [tsl(time_at(q, x0, rows), time_at(q, x1, rows), "Run")]
 
 
-TEMPLATES = Path("/work/shared/data/label-studio")
+def _template(slug: str) -> tuple[str, dict | None]:
+    """A Label Studio template's config and its own sample task with annotation (tests/ls_templates.py)."""
+    from ls_templates import source
+
+    return source().config(slug), source().editor_sample(slug)
 
 
-def _template(slug: str) -> tuple[str, dict]:
-    import json
-    xml = (TEMPLATES / "templates" / f"{slug}.xml").read_text()
-    sample = json.loads((TEMPLATES / "template-samples" / f"{slug}.sample.json").read_text())
-    return xml, sample
-
-
-@pytest.mark.skipif(not TEMPLATES.exists(), reason="Label Studio templates not available")
+@pytest.mark.skipif(templates_missing() is not None, reason=templates_missing() or "")
 def test_template_sample_offline_keeps_its_regions_unchanged(fe_page):
     """activity-recognition as shipped: its sample CSV URL cannot load here; the sample's regions stay listed and
     come back unchanged, and a new label control answer still goes through."""
@@ -418,10 +419,11 @@ def test_template_sample_offline_keeps_its_regions_unchanged(fe_page):
     assert submit(fe_page) == pre
 
 
-@pytest.mark.skipif(not TEMPLATES.exists(), reason="Label Studio templates not available")
+@pytest.mark.skipif(templates_missing() is not None, reason=templates_missing() or "")
 def test_signal_quality_template_per_region_rating_and_choices(fe_page):
     xml, _ = _template("time-series-analysis__signal-quality")
-    text = "time,signal_1,signal_2\n" + "\n".join(f"{i},{math.sin(i / 4):.3f},{math.cos(i / 9) * 2:.3f}" for i in range(60))
+    text = "time,signal_1,signal_2\n" + "\n".join(f"{i},{math.sin(i / 4):.3f},{math.cos(i / 9) * 2:.3f}"
+                                                  for i in range(60))
     mount(fe_page, xml, [task("a", {"csv": data_url(text)})])
     ready(fe_page)
     p = plot(fe_page)
@@ -470,7 +472,8 @@ def test_correct_a_suggested_region_by_edge_drag_and_keyboard(fe_page):
     sides are written afresh, an untouched side keeps the text it came with."""
     pre = [{"id": "p1", **tsl("2020-01-10 00:00:00.000000", "2020-01-20 00:00:00.000000", "Run")},
            {"id": "p2", **tsl("2020-02-10 00:00:00.000000", "2020-02-20 00:00:00.000000", "Walk")}]
-    mount(fe_page, CSV_CFG, [task("a", {"timeseriesUrl": data_url(csv_text())}, prefill=pre, prefill_from="prediction")])
+    mount(fe_page, CSV_CFG, [task("a", {"timeseriesUrl": data_url(csv_text())}, prefill=pre,
+                                  prefill_from="prediction")])
     ready(fe_page)
     p = plot(fe_page)
     times = [T0_MS + i * DAY_MS for i in range(90)]
@@ -501,7 +504,8 @@ def test_dates_do_not_depend_on_the_browser_time_zone(fe_browser):
         page.set_default_timeout(10_000)
         assert page.evaluate("() => new Date(0).getTimezoneOffset()") == -330
         pre = [{"id": "z1", **tsl("2020-01-10 00:00:00.000000", "2020-01-20 00:00:00.000000", "Run")}]
-        mount(page, CSV_CFG, [task("a", {"timeseriesUrl": data_url(csv_text())}, prefill=pre, prefill_from="annotation")])
+        mount(page, CSV_CFG, [task("a", {"timeseriesUrl": data_url(csv_text())}, prefill=pre,
+                                   prefill_from="annotation")])
         ready(page)
         p = plot(page)
         assert p["v0"] == T0_MS  # 2020-01-01 00:00 read as UTC, not as Kolkata time

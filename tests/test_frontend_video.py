@@ -18,7 +18,6 @@ import pytest
 from frontend_page import DARK, ROOT, missing_reason, mount, task, wait_received
 from nblabel.config._parse import parse_config
 from nblabel.results._validate import normalize_result
-from test_frontend_page import fe_browser, fe_context, fe_page  # noqa: F401  (fixtures)
 
 _REASON = missing_reason()
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(_REASON is not None, reason=_REASON or "")]
@@ -221,11 +220,13 @@ def test_track_a_box_over_frames_exact_json(fe_page, clip):
     # between keyframes the box is interpolated linearly, like Label Studio
     seek(fe_page, 4)
     r = (4 - 1) / (10 - 1)
-    assert box_style(fe_page) == pytest.approx({k: k1[k] + (k10[k] - k1[k]) * r for k in ("x", "y", "width", "height")}, abs=1e-3)
+    assert box_style(fe_page) == pytest.approx({k: k1[k] + (k10[k] - k1[k]) * r for k in ("x", "y", "width", "height")},
+                                               abs=1e-3)
     assert "is-keyframe" not in fe_page.locator(".nblabel-video-box").get_attribute("class")
     seek(fe_page, 15)
     r = (15 - 10) / (20 - 10)
-    assert box_style(fe_page) == pytest.approx({k: k10[k] + (k20[k] - k10[k]) * r for k in ("x", "y", "width", "height")}, abs=1e-3)
+    assert box_style(fe_page) == pytest.approx(
+        {k: k10[k] + (k20[k] - k10[k]) * r for k in ("x", "y", "width", "height")}, abs=1e-3)
     # after the last keyframe the box stays; `v` on frame 30 ends its lifespan there
     seek(fe_page, 30)
     fe_page.keyboard.press("v")
@@ -357,16 +358,19 @@ def test_timeline_ranges_by_drag_and_keys_exact_json(fe_page, clip, tmp_path):
 def test_prefill_round_trip_unchanged(fe_page, clip):
     """Tracks and ranges from Label Studio come back exactly as they came (also a VideoRectangle with Labels and a
     TimelineLabels on one video)."""
-    xml = TRACKING.replace("</View>", FRAMES.split("<View>")[1].split("<Video ")[0].replace('"videoLabels"', '"timeline"') + "</View>")
+    timeline = FRAMES.split("<View>")[1].split("<Video ")[0].replace('"videoLabels"', '"timeline"')
+    xml = TRACKING.replace("</View>", timeline + "</View>")
     track = {"id": "trk1", "from_name": "box", "to_name": "video", "type": "videorectangle",
              "value": {"framesCount": 1051, "duration": 42.008633, "labels": ["Woman"], "sequence": [
-                 {"x": 16, "y": 51, "width": 30, "height": 28, "rotation": 0, "enabled": True, "frame": 1, "time": 0.04},
+                 {"x": 16, "y": 51, "width": 30, "height": 28, "rotation": 0, "enabled": True, "frame": 1,
+                  "time": 0.04},
                  {"x": 44.7, "y": 51.5, "width": 30.1, "height": 28.8, "rotation": 0, "enabled": False, "frame": 25,
                   "time": 1},
              ]}}
     bare = {"id": "trk2", "from_name": "box", "to_name": "video", "type": "videorectangle",
             "value": {"framesCount": 50, "duration": 2, "sequence": [
-                {"frame": 3, "enabled": True, "rotation": 0, "x": 1.5, "y": 2.5, "width": 10, "height": 20, "time": 0.12}]}}
+                {"frame": 3, "enabled": True, "rotation": 0, "x": 1.5, "y": 2.5, "width": 10, "height": 20,
+                 "time": 0.12}]}}
     ranges = {"id": "rng1", "from_name": "timeline", "to_name": "video", "type": "timelinelabels",
               "value": {"ranges": [{"start": 3, "end": 20}, {"start": 30, "end": 30}], "timelinelabels": ["Still"]}}
     mount(fe_page, xml, [task("a", {"video": clip}, prefill=[track, bare, ranges], prefill_from="annotation")])
@@ -448,7 +452,8 @@ def test_video_and_audio_in_sync(fe_page, clip):
     seek(fe_page, 25)  # 25 / 24 s (the template sets no frameRate: 24)
     fe_page.wait_for_function("() => Math.abs(document.querySelector('audio').currentTime - 25 / 24) < 0.06")
     fe_page.keyboard.press(" ")
-    fe_page.wait_for_function("() => !document.querySelector('video').paused && !document.querySelector('audio').paused")
+    fe_page.wait_for_function("() => !document.querySelector('video').paused"
+                              " && !document.querySelector('audio').paused")
     fe_page.keyboard.press(" ")
     fe_page.wait_for_function("() => document.querySelector('video').paused && document.querySelector('audio').paused")
 

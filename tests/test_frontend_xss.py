@@ -1,4 +1,4 @@
-"""XSS corpus (issue 3): HyperText HTML, task values, config attributes, list/choice `html`, links and SVG execute
+"""XSS corpus: HyperText HTML, task values, config attributes, list/choice `html`, links and SVG execute
 nothing — no script runs, no event handler or `javascript:` URL survives in the widget, nothing escapes it."""
 
 from __future__ import annotations
@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from frontend_page import missing_reason, mount, task
-from test_frontend_page import fe_browser, fe_context, fe_page  # noqa: F401  (fixtures)
 
 _REASON = missing_reason()
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(_REASON is not None, reason=_REASON or "")]
@@ -33,7 +32,7 @@ CORPUS = [
     f"<style>@import 'javascript:{P}';</style><p>style</p>",
     f"<noscript><p title=\"</noscript><img src=x onerror={P}>\"></noscript>",
     f"<img src=\"data:text/html,<script>{P}</script>\">",
-    f"<a href=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">data</a>",
+    "<a href=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">data</a>",
     f"<input autofocus onfocus=\"{P}\">",
     f"<video><source onerror=\"{P}\"></video>",
     f"<marquee onstart=\"{P}\">m</marquee>",
@@ -46,7 +45,9 @@ CONFIG = f"""<View>
   <Header value="&lt;img src=x onerror=&quot;{P}&quot;&gt;"/>
   <Style>body {{ display: none }} .jp-Notebook {{ display: none }} </Style>
   <Style>&lt;/style&gt;&lt;script&gt;{P}&lt;/script&gt;</Style>
-  <HyperTextLabels name="ner" toName="html"><Label value="X&lt;img src=x onerror={P}&gt;" background="red;background-image:url(javascript:{P})"/></HyperTextLabels>
+  <HyperTextLabels name="ner" toName="html">
+    <Label value="X&lt;img src=x onerror={P}&gt;" background="red;background-image:url(javascript:{P})"/>
+  </HyperTextLabels>
   <HyperText name="html" value="$html"/>
   <Text name="text" value="$text"/>
   <Choices name="c" toName="text" style="position:fixed;top:0;left:0">
@@ -68,7 +69,8 @@ def test_corpus_executes_nothing(fe_page):
         "html": HTML,
         "text": f"<script>{P}</script><img src=x onerror=\"{P}\">",
         "options": [{"value": "o", "html": f"<img src=x onerror=\"{P}\"><svg onload=\"{P}\"/>"}],
-        "items": [{"id": "i1", "title": f"<b onclick={P}>t</b>", "html": f"<a href=\"javascript:{P}\">x</a><img src=x onerror=\"{P}\">"}],
+        "items": [{"id": "i1", "title": f"<b onclick={P}>t</b>",
+                   "html": f"<a href=\"javascript:{P}\">x</a><img src=x onerror=\"{P}\">"}],
         "dialogue": [{"author": f"<img src=x onerror={P}>", "text": f"<script>{P}</script>"}],
         "chat": [{"role": "user", "content": f"<img src=x onerror=\"{P}\">"}],
         "table": {f"<img src=x onerror={P}>": f"<script>{P}</script>"},
@@ -87,7 +89,8 @@ def test_corpus_executes_nothing(fe_page):
         if (['SCRIPT', 'IFRAME', 'OBJECT', 'EMBED', 'BASE', 'META', 'FORM'].includes(el.tagName)) out.push(el.tagName);
         for (const a of el.attributes) {
           if (/^on/i.test(a.name)) out.push(el.tagName + ' ' + a.name);
-          if (/^\\s*(javascript|data:text)/i.test(a.value) && /href|src|action|data/i.test(a.name)) out.push(el.tagName + ' ' + a.name + '=' + a.value);
+          if (/^\\s*(javascript|data:text)/i.test(a.value) && /href|src|action|data/i.test(a.name))
+            out.push(el.tagName + ' ' + a.name + '=' + a.value);
         }
       }
       return out;

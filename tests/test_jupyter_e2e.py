@@ -1,4 +1,5 @@
-"""nblabel in a real JupyterLab 4 and Notebook 7, driven by headless Chromium (MISSION: Hosts, Reliability).
+"""nblabel in a real JupyterLab 4 and Notebook 7, driven by headless Chromium: both hosts, and
+nothing lost across a reload.
 
 Each test writes its own notebook into the server root, opens it, runs it, and talks to the widget with the
 keyboard the way a researcher would. Python state is read back from the same kernel (a cell, or a silent
@@ -144,7 +145,8 @@ def test_label_ten_tasks_with_the_keyboard(jupyter, page, open_labeler):
 
 
 def test_widget_keys_never_run_notebook_commands(jupyter, page, open_labeler):
-    """`d d` (delete cell), `a`/`b` (insert), `m`/`y` (change type), Shift+Enter (run) are the widget's, not the notebook's."""
+    """`d d` (delete cell), `a`/`b` (insert), `m`/`y` (change type), Shift+Enter (run) are the widget's, not the
+    notebook's."""
     root = open_labeler(jupyter, [task_text(i) for i in range(5)])
     run_cells(page, 2)  # give every cell an execution count, so a stray "run cell" shows too
     page.evaluate("() => { window.jupyterapp.shell.currentWidget.content.activeCellIndex = 1; }")

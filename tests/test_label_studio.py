@@ -30,6 +30,24 @@ def test_local_media_refused_with_upload_false_names_task_and_field():
         ls.push(df, NOWHERE, "token-that-is-never-sent", project="p", upload=False)
 
 
+def test_a_labeler_is_pushed_through_its_public_config_and_tasks():
+    import nblabel
+    df = pd.DataFrame({"image": ["https://example.com/a.jpg", np.zeros((4, 4, 3), np.uint8)]}, index=["ok", "local"])
+    lab = nblabel.Labeler(df, BOXES, store=":memory:")
+    assert lab.config.xml == BOXES and isinstance(lab, ls.TaskProvider)
+    with pytest.raises(ValueError, match=r"task 'local', field 'image'.*upload=False"):
+        ls.push(lab, NOWHERE, "token-that-is-never-sent", project="p", upload=False)
+
+    class Provider:  # anything with a config and Label Studio tasks can be pushed, not only a Labeler
+        config = lab.config
+
+        def to_label_studio(self):
+            return lab.to_label_studio()
+
+    with pytest.raises(ValueError, match=r"task 'local', field 'image'.*upload=False"):
+        ls.push(Provider(), NOWHERE, "token-that-is-never-sent", project="p", upload=False)
+
+
 def test_values_that_cannot_travel_are_refused():
     config = """<View><Text name="text" value="$text"/>
       <Choices name="c" toName="text"><Choice value="a"/></Choices></View>"""

@@ -28,11 +28,10 @@ import pandas as pd
 import pytest
 
 import nblabel
+from ls_templates import CACHE, LS_VERSION  # one version and one cache for the server and the template tests
 from nblabel import label_studio as ls
 
-LS_VERSION = "1.23.2"
 USER, PASSWORD, TOKEN = "admin@nblabel.local", "nblabel-test-pw", "nblabeltesttoken0123456789"
-CACHE = Path(os.environ.get("NBLABEL_LS_CACHE") or Path.home() / ".cache" / "nblabel-ls-venv") / LS_VERSION
 _OFFLINE = ("Failed to establish a new connection", "Temporary failure in name resolution", "Name or service not known",
             "Network is unreachable", "No matching distribution found for label-studio", "ProxyError",
             "ConnectTimeoutError", "Read timed out", "Could not fetch URL", "connection refused",
@@ -182,7 +181,8 @@ def server(tmp_path_factory):
                 raise RuntimeError(f"Label Studio did not come up on {url} (exit {proc.poll()}):\n{tail}")
             time.sleep(0.5)
         TIMINGS["start_cold_s" if cold else "start_s"] = time.perf_counter() - t0
-        _say(f"server up on {url} in {time.perf_counter() - t0:.0f} s ({'cold: migrated a new database' if cold else 'cached database'})")
+        how = "cold: migrated a new database" if cold else "cached database"
+        _say(f"server up on {url} in {time.perf_counter() - t0:.0f} s ({how})")
         if cold:
             _snapshot(data_dir, template)
         # A personal access token (JWT refresh token), made with the legacy token.

@@ -157,7 +157,7 @@ def test_shuffle_order_is_seeded():
 
 def test_order_uncertain_needs_scores():
     with pytest.raises(ValueError, match="needs a predictor with scores"):
-        nblabel.Labeler(frame(3), CONFIG, store=":memory:", order="uncertain").current
+        _ = nblabel.Labeler(frame(3), CONFIG, store=":memory:", order="uncertain").current
     with pytest.raises(ValueError, match="order="):
         nblabel.Labeler(frame(3), CONFIG, store=":memory:", order="random")
 
@@ -220,14 +220,17 @@ def test_id_column():
 def test_nested_choice_paths_are_accepted_and_checked():
     import nblabel
     config = """<View><Text name="text" value="$text"/>
-    <Choices name="topic" toName="text" allowNested="true"><Choice value="Animal"><Choice value="Cat"/></Choice></Choices>
+    <Choices name="topic" toName="text" allowNested="true">
+      <Choice value="Animal"><Choice value="Cat"/></Choice>
+    </Choices>
     </View>"""
     lab = nblabel.Labeler(pd.DataFrame({"text": ["a", "b"]}), config, store=":memory:", annotator="a")
     value = {"choices": [["Animal"], ["Animal", "Cat"]]}  # a parent comes with its children, even choice="single"
     lab.submit([{"from_name": "topic", "to_name": "text", "type": "choices", "value": value}])
     assert lab.to_label_studio()[0]["annotations"][0]["result"][0]["value"] == value
     with pytest.raises(ValueError, match="Dog"):
-        lab.submit([{"from_name": "topic", "to_name": "text", "type": "choices", "value": {"choices": [["Animal", "Dog"]]}}])
+        lab.submit([{"from_name": "topic", "to_name": "text", "type": "choices",
+                     "value": {"choices": [["Animal", "Dog"]]}}])
     lab.close()
 
 
@@ -238,3 +241,17 @@ def test_an_annotator_named_by_email_keeps_it(tmp_path):
         lab = nblabel.Labeler(df, CONFIG, store=tmp_path / "s.db", annotator=who)
         emails.append(lab.submit(choice("Positive"))["completed_by"]["email"])
     assert emails == ["alice@example.com", "bob@nblabel.local"]
+
+
+def test_plain_text_repr_shows_progress_and_store(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    lab = nblabel.Labeler(frame(31), CONFIG, annotator="alice", store="reviews.nblabel.db")
+    for _ in range(3):
+        lab.submit(choice("Positive"))
+    lab.skip()
+    assert repr(lab) == "Labeler(annotator='alice', 3/31 done, 1 skipped, store='reviews.nblabel.db')"
+    bundle = lab._repr_mimebundle_()
+    data = bundle[0] if isinstance(bundle, tuple) else bundle  # anywidget: (data, metadata)
+    assert data["text/plain"] == repr(lab)  # what Jupyter prints as text
+    lab.close()
+    assert repr(lab).endswith("store='reviews.nblabel.db', closed)")

@@ -1,4 +1,4 @@
-"""Label Studio brush RLE (nblabel/_rle.py): exact round trip, and byte equality with label_studio_sdk's converter
+"""Label Studio brush RLE (`nblabel.brush`): exact round trip, and byte equality with label_studio_sdk's converter
 (`mask2rle` / `encode_rle` / `decode_rle`) on random masks, long runs, anti-aliased alpha and literal blocks."""
 
 from __future__ import annotations
@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 from label_studio_sdk.converter import brush
 
-from nblabel.results import _rle
+import nblabel
+from nblabel import brush as nbrush
 
 RNG = np.random.default_rng(20261201)
 
@@ -37,55 +38,55 @@ MASKS = list(_random_masks())
 
 @pytest.mark.parametrize("name,mask", MASKS, ids=[n for n, _ in MASKS])
 def test_mask_round_trip_and_sdk_equality(name, mask):
-    rle = _rle.mask_to_rle(mask)
+    rle = nbrush.mask_to_rle(mask)
     assert rle == brush.mask2rle(mask)  # byte for byte what the SDK writes
     assert all(isinstance(b, int) and 0 <= b <= 255 for b in rle)
     h, w = mask.shape
-    back = _rle.rle_to_mask(rle, h, w)
+    back = nbrush.rle_to_mask(rle, h, w)
     assert back.dtype == np.uint8 and back.shape == (h, w)
     np.testing.assert_array_equal(back, mask)
     # the SDK's decoder reads ours, ours reads the SDK's RGBA exactly
     np.testing.assert_array_equal(brush.decode_rle(rle).reshape(h, w, 4)[:, :, 3], mask)
-    np.testing.assert_array_equal(_rle.decode(brush.mask2rle(mask)), np.repeat(mask.ravel(), 4))
+    np.testing.assert_array_equal(nbrush.decode(brush.mask2rle(mask)), np.repeat(mask.ravel(), 4))
 
 
 def test_bool_mask_is_255():
     mask = RNG.random((33, 47)) < 0.3
-    rle = _rle.mask_to_rle(mask)
+    rle = nbrush.mask_to_rle(mask)
     assert rle == brush.mask2rle(mask.astype(np.uint8) * 255)
-    np.testing.assert_array_equal(_rle.rle_to_mask(rle, 33, 47), mask.astype(np.uint8) * 255)
+    np.testing.assert_array_equal(nbrush.rle_to_mask(rle, 33, 47), mask.astype(np.uint8) * 255)
 
 
 @pytest.mark.parametrize("length", [1, 2, 8, 9, 16, 17, 256, 257, 65535, 65536, 65537, 131072, 131073, 200000])
 def test_run_length_boundaries_match_sdk(length):
     """Every rle-size class and the SDK's split of runs longer than 65536 (and its always-pad-one-byte)."""
     arr = np.concatenate((np.full(length, 7, np.uint8), [3, 3, 9]))
-    ours = _rle.encode(arr)
+    ours = nbrush.encode(arr)
     assert ours == brush.encode_rle(arr)
-    np.testing.assert_array_equal(_rle.decode(ours), arr)
+    np.testing.assert_array_equal(nbrush.decode(ours), arr)
 
 
 def test_encode_general_flat_array_matches_sdk():
     arr = RNG.integers(0, 4, 5000).astype(np.uint8)
     arr = np.repeat(arr, RNG.integers(1, 40, arr.size))
-    assert _rle.encode(arr) == brush.encode_rle(arr)
-    np.testing.assert_array_equal(_rle.decode(_rle.encode(arr)), arr)
-    np.testing.assert_array_equal(brush.decode_rle(_rle.encode(arr)), arr)
+    assert nbrush.encode(arr) == brush.encode_rle(arr)
+    np.testing.assert_array_equal(nbrush.decode(nbrush.encode(arr)), arr)
+    np.testing.assert_array_equal(brush.decode_rle(nbrush.encode(arr)), arr)
 
 
 def test_large_mask_matches_sdk():
     yy, xx = np.mgrid[:1024, :1024]
     mask = ((yy - 500) ** 2 + (xx - 400) ** 2 < 300**2) | ((xx // 17 + yy // 23) % 5 == 0)
-    rle = _rle.mask_to_rle(mask)
+    rle = nbrush.mask_to_rle(mask)
     assert rle == brush.mask2rle(mask.astype(np.uint8) * 255)
-    np.testing.assert_array_equal(_rle.rle_to_mask(rle, 1024, 1024) == 255, mask)
+    np.testing.assert_array_equal(nbrush.rle_to_mask(rle, 1024, 1024) == 255, mask)
 
 
 def test_docs_example_decodes_like_the_sdk():
-    """The `brushlabels` example of Label Studio's result format (research/ls_formats.md §2): a 12-pixel RGBA."""
+    """The `brushlabels` example of Label Studio's result format (its docs' example): a 12-pixel RGBA."""
     rle = [0, 0, 0, 48, 57, 27, 254, 19, 0, 159, 255, 9, 128, 0]
-    np.testing.assert_array_equal(_rle.decode(rle), brush.decode_rle(rle))
-    mask = _rle.rle_to_mask(rle, 3, 4)
+    np.testing.assert_array_equal(nbrush.decode(rle), brush.decode_rle(rle))
+    mask = nbrush.rle_to_mask(rle, 3, 4)
     assert mask.tolist() == [[0, 0, 0, 0], [0, 255, 255, 0], [0, 0, 0, 0]]
 
 
@@ -127,37 +128,59 @@ def test_decode_literal_blocks_like_the_sdk():
     alpha[5:30, 3:25] = 255  # an anti-aliased blob: long runs between literal edges
     flat = np.repeat(alpha.ravel(), 4)
     rle = _rle_pack(flat.tolist())
-    np.testing.assert_array_equal(_rle.decode(rle), flat)
+    np.testing.assert_array_equal(nbrush.decode(rle), flat)
     np.testing.assert_array_equal(brush.decode_rle(rle), flat)
-    np.testing.assert_array_equal(_rle.rle_to_mask(rle, 40, 30), alpha)
+    np.testing.assert_array_equal(nbrush.rle_to_mask(rle, 40, 30), alpha)
 
 
 def test_decode_other_word_sizes():
     vals = RNG.integers(0, 1000, 300).tolist() + [999] * 50
-    out = _rle.decode(_rle_pack(vals, word=10))
+    out = nbrush.decode(_rle_pack(vals, word=10))
     assert out.dtype == np.uint16
     assert out.tolist() == vals
     small = [1, 0, 1, 1, 1, 1, 0, 0]
-    out = _rle.decode(_rle_pack(small, word=1))
+    out = nbrush.decode(_rle_pack(small, word=1))
     assert out.dtype == np.uint8 and out.tolist() == small
 
 
 def test_errors():
     with pytest.raises(ValueError, match="the RLE holds 48 values, a 4x4 RGBA image has 64"):
-        _rle.rle_to_mask(_rle.mask_to_rle(np.zeros((3, 4), bool)), 4, 4)
+        nbrush.rle_to_mask(nbrush.mask_to_rle(np.zeros((3, 4), bool)), 4, 4)
     with pytest.raises(ValueError, match="ends early"):
-        _rle.decode([0, 0, 1, 0, 57])  # 256 values announced, no blocks
+        nbrush.decode([0, 0, 1, 0, 57])  # 256 values announced, no blocks
     with pytest.raises(ValueError, match="a 1000x1000 RGBA image has 4000000"):
-        _rle.rle_to_mask([255, 255, 255, 255, 57, 27, 254], 1000, 1000)  # 4 billion announced: refused at once
+        nbrush.rle_to_mask([255, 255, 255, 255, 57, 27, 254], 1000, 1000)  # 4 billion announced: refused at once
     with pytest.raises(ValueError, match="expected 12"):
-        _rle.decode(_rle.encode([1, 2, 3]), count=12)
+        nbrush.decode(nbrush.encode([1, 2, 3]), count=12)
     with pytest.raises(ValueError, match="ends early"):
-        _rle.decode([177, 39, 137])  # label_studio_sdk's generate_sample_annotation() filler
+        nbrush.decode([177, 39, 137])  # label_studio_sdk's generate_sample_annotation() filler
     with pytest.raises(ValueError, match="0..255"):
-        _rle.decode([0, 300])
+        nbrush.decode([0, 300])
     with pytest.raises(ValueError, match="2-D"):
-        _rle.mask_to_rle(np.zeros(5, bool))
+        nbrush.mask_to_rle(np.zeros(5, bool))
     with pytest.raises(ValueError, match="0..255"):
-        _rle.mask_to_rle(np.full((2, 2), 256))
+        nbrush.mask_to_rle(np.full((2, 2), 256))
     with pytest.raises(TypeError):
-        _rle.mask_to_rle(np.zeros((2, 2), float))
+        nbrush.mask_to_rle(np.zeros((2, 2), float))
+
+
+def test_brush_is_public_and_documented():
+    assert nblabel.brush is nbrush and "brush" in nblabel.__all__
+    for name in nbrush.__all__:
+        assert getattr(nbrush, name).__doc__, f"nblabel.brush.{name} has no docstring"
+
+
+def test_readme_brush_example_round_trips_through_a_labeler():
+    # The README's brush example: a mask in as a result, the same mask out of to_label_studio().
+    config = """<View><Image name="image" value="$image"/>
+      <BrushLabels name="tag" toName="image"><Label value="Airplane"/><Label value="Car"/></BrushLabels></View>"""
+    yy, xx = np.mgrid[:40, :60]
+    painted = (yy - 20) ** 2 + (xx - 25) ** 2 < 12 ** 2
+    lab = nblabel.Labeler([{"image": "https://example.com/a.png"}], config, store=":memory:")
+    lab.submit([{"from_name": "tag", "to_name": "image", "type": "brushlabels", "original_width": 60,
+                 "original_height": 40, "value": {"format": "rle", "rle": nbrush.mask_to_rle(painted),
+                                                  "brushlabels": ["Car"]}}])
+    item = lab.to_label_studio()[0]["annotations"][0]["result"][0]
+    mask = nbrush.rle_to_mask(item["value"]["rle"], item["original_height"], item["original_width"])
+    np.testing.assert_array_equal(mask > 0, painted)
+    assert item["value"]["rle"] == brush.mask2rle(painted.astype(np.uint8) * 255)

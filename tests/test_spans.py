@@ -1,4 +1,4 @@
-"""Text spans in Python: `submit()` checks them against the task text in code points (MISSION "Offsets"), and
+"""Text spans in Python: `submit()` checks them against the task text in code points, and
 `to_label_studio()` writes UTF-16 offsets like the Label Studio editor."""
 
 from __future__ import annotations

@@ -56,7 +56,11 @@ def test_changed_task_text_is_a_clear_error(tmp_path):
     lab.submit(choice("Positive"))
     changed = frame(2)
     changed.loc[0, "text"] = "something else"
-    again = nblabel.Labeler(changed, CONFIG, annotator="a", store=db)
+    with pytest.raises(nblabel.TaskChanged, match=r"(?s)task 0\).*store=\""):
+        nblabel.Labeler(changed, CONFIG, annotator="a", store=db)  # the answer is not resumed onto other text
+    rows = [{"text": "review number 0"}, {"text": "review number 1"}]
+    again = nblabel.Labeler(rows, CONFIG, annotator="a", store=db)
+    rows[0]["text"] = "changed after opening"  # a dict edited in place: seen when the task is served again
     with pytest.raises(nblabel.TaskChanged, match="changed since"):
         again.goto(0)
 
@@ -160,3 +164,54 @@ def test_store_is_usable_from_other_threads(tmp_path):
 def test_memory_store_labels_and_exports():
     lab = nblabel.Labeler(frame(2), CONFIG, store=":memory:")
     assert label_of(lab.submit(choice("Positive"))) == "Positive"
+
+
+# -- the default store is one project's, and an answer is never read onto other data ------------------------------
+TEXT_CONFIG = CONFIG
+REVIEW_CONFIG = CONFIG.replace("$text", "$review_text")
+
+
+def test_two_notebooks_in_one_folder_do_not_share_the_default_store(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    first = nblabel.Labeler(pd.DataFrame({"text": ["good", "bad", "fine"]}), TEXT_CONFIG, annotator="a")
+    first.submit(choice("Positive"))
+    first.close()
+    second = nblabel.Labeler(pd.DataFrame({"review_text": ["awful kettle", "nice kettle"]}), REVIEW_CONFIG,
+                             annotator="a")
+    assert second.progress["done"] == 0 and second.current["data"] == {"review_text": "awful kettle"}
+    assert second.to_pandas().loc[0, "sentiment"] is None  # not another project's "Positive"
+    assert second._store.path != first._store.path
+    # the same $fields in two notebooks (Jupyter names the kernel's notebook): two stores as well
+    monkeypatch.setenv("JPY_SESSION_NAME", "kettles.ipynb")
+    capsys.readouterr()
+    third = nblabel.Labeler(pd.DataFrame({"text": ["awful kettle"]}), TEXT_CONFIG, annotator="a")
+    assert third.progress["done"] == 0 and third._store.path not in (first._store.path, second._store.path)
+    assert first._store.path in capsys.readouterr().out  # the other store of this config is named, to continue it
+    monkeypatch.setenv("JPY_SESSION_NAME", "kettles.ipynb")
+    assert nblabel.Labeler(pd.DataFrame({"text": ["awful kettle", "more"]}), TEXT_CONFIG,
+                           annotator="a")._store.path == third._store.path  # re-run, longer frame: same store
+
+
+def test_an_answer_is_never_read_onto_other_fields(tmp_path, monkeypatch):
+    db = tmp_path / "shared.db"
+    first = nblabel.Labeler(pd.DataFrame({"text": ["good", "bad", "fine"]}), TEXT_CONFIG, annotator="a", store=db)
+    first.submit(choice("Positive"))
+    first.close()
+    kettles = pd.DataFrame({"text": ["awful kettle", "nice kettle"]})
+    with pytest.raises(nblabel.TaskChanged) as err:  # resume, progress and to_pandas would all have said Positive
+        nblabel.Labeler(kettles, TEXT_CONFIG, annotator="b", store=db)
+    message = str(err.value)
+    assert "task 0" in message and str(db) in message
+    fix = message.splitlines()[-1].strip()
+    assert fix.startswith('nblabel.Labeler(..., store="') and fix.endswith('")')
+    monkeypatch.chdir(tmp_path)
+    lab = nblabel.Labeler(kettles, TEXT_CONFIG, annotator="b", store=fix.split('store="')[1][:-2])  # the fix works
+    assert lab.progress["done"] == 0 and lab.to_pandas().loc[0, "sentiment"] is None
+    # rows changed in place after opening: to_pandas refuses instead of pairing the answer with the new text
+    same = pd.DataFrame({"text": ["good", "bad", "fine"]})
+    again = nblabel.Labeler(same, TEXT_CONFIG, annotator="a", store=db)
+    assert again.to_pandas().loc[0, "sentiment"] == "Positive"
+    same.loc[0, "text"] = "awful kettle"
+    with pytest.raises(nblabel.TaskChanged, match="task 0"):
+        again.to_pandas()
+

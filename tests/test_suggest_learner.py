@@ -3,15 +3,15 @@ simulated annotator on the UCI sentences (300 tasks here; bench/bench_suggest.py
 
 import os
 import time
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import nblabel
+from helpers import needs_shared, shared_data
 
 pytest.importorskip("sklearn")
-SENTENCES = Path(__file__).resolve().parents[2] / "shared" / "data" / "sentiment" / "uci_labelled_sentences.csv"
+SENTENCES = shared_data("sentiment/uci_labelled_sentences.csv")
 CONFIG = """<View><Text name="text" value="$text"/>
 <Choices name="sentiment" toName="text" choice="single"><Choice value="Positive"/><Choice value="Negative"/></Choices>
 </View>"""
@@ -29,7 +29,9 @@ def simulate(lab, truth, n):
         shown = lab._suggest.shown(cur["predictions"])
         right = truth[cur["id"]]
         if shown is not None and shown["result"][0]["value"]["choices"] == [right]:
-            lab.submit()
+            # a low-scored suggestion is a hint beside the options: the annotator picks it (Enter alone
+            # does not accept it); it still counts as accepted (origin "prediction")
+            lab.submit(answer(right) if lab._suggest.is_hint(shown) else None)
             accepted += 1
         else:
             lab.submit(answer(right))
@@ -107,14 +109,14 @@ def test_uncertain_order_serves_least_confident_first():
     seen = []
     while (cur := lab.current) is not None:
         seen.append(cur["data"]["text"])
-        lab.submit()
+        lab.submit(answer("Positive"))  # "b" (0.55) is only a hint: Enter alone would not accept it
     assert seen == ["b", "d", "a", "c"]
     lab = nblabel.Labeler(df, CONFIG, annotator="b", store=":memory:", predictor=model, order="confident")
     assert lab.current["data"]["text"] == "c"
     lab.close()
 
 
-@pytest.mark.skipif(not SENTENCES.exists(), reason="UCI sentences not available")
+@needs_shared("sentiment/uci_labelled_sentences.csv")
 def test_minilm_learner_from_zero_labels_accepts_88_percent_of_300():
     path = minilm()
     df = pd.read_csv(SENTENCES).head(300)
@@ -152,7 +154,9 @@ def test_uncertain_order_with_a_learner_reranks_after_retrains():
 
 
 TOPICS = """<View><Text name="text" value="$text"/>
-<Choices name="topics" toName="text" choice="multiple"><Choice value="cats"/><Choice value="dogs"/><Choice value="birds"/></Choices>
+<Choices name="topics" toName="text" choice="multiple">
+  <Choice value="cats"/><Choice value="dogs"/><Choice value="birds"/>
+</Choices>
 </View>"""
 
 
@@ -220,3 +224,22 @@ def test_resumed_stats_are_built_in_one_pass():
     log.resume(rows)  # one dict pass (a withdraw per row made this quadratic: ~10 s for 20k rows)
     assert len(log.rows) == n // 2  # one row per task: the later answer wins
     assert [r["time"] for r in log.rows] == sorted(r["time"] for r in log.rows)
+
+
+def test_hello_says_what_is_loading_before_the_slow_first_state():
+    import numpy as np
+
+    def tiny_encoder(texts):
+        return np.array([[1.0, float(len(t))] for t in texts])
+
+    df = pd.DataFrame({"text": ["great", "awful", "fine", "meh"]})
+    lab = nblabel.Labeler(df, CONFIG, annotator="a", store=":memory:", order="uncertain",
+                          predictor=nblabel.Learner(encoder=tiny_encoder))
+    sent = []
+    lab.send = lambda content, buffers=None: sent.append(content)
+    lab._on_msg(lab, {"type": "hello"}, [])
+    assert [m["type"] for m in sent] == ["loading", "state"]  # the scoring happens between the two
+    assert sent[0]["message"] == "Loading the model tiny_encoder, then scoring 4 tasks to put the least certain first…"
+    lab._on_msg(lab, {"type": "hello"}, [])  # a second view: nothing slow left to announce
+    assert [m["type"] for m in sent[2:]] == ["state"]
+    lab.close()

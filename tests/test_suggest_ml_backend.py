@@ -1,17 +1,17 @@
 """A Label Studio ML backend by URL, against a standard-library mock that checks the request shapes a real
-Label Studio server sends (recorded in data/label-studio/ml-backend-requests/)."""
+Label Studio server sends (recorded from one: label-studio/ml-backend-requests/ of the real data)."""
 
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import nblabel
+from helpers import shared_data, shared_missing
 
-RECORDED = Path(__file__).resolve().parents[2] / "shared" / "data" / "label-studio" / "ml-backend-requests"
+RECORDED = shared_data("label-studio/ml-backend-requests")
 CONFIG = """<View><Labels name="label" toName="text"><Label value="PER"/><Label value="ORG"/></Labels>
 <Text name="text" value="$text"/>
 <Choices name="sentiment" toName="text" choice="single"><Choice value="Positive"/><Choice value="Negative"/></Choices>
@@ -88,8 +88,8 @@ class Mock(BaseHTTPRequestHandler):
 
 @pytest.fixture()
 def backend():
-    if not RECORDED.exists():
-        pytest.skip("recorded Label Studio requests not available")
+    if shared_missing("label-studio/ml-backend-requests"):
+        pytest.skip(shared_missing("label-studio/ml-backend-requests"))
     Mock.requests = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), Mock)
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -34,7 +34,8 @@ def tokenizer(tmp_path_factory):
 def tiny_bert(cls, labels, favour=None):
     config = transformers.BertConfig(vocab_size=5 + len(WORDS), hidden_size=16, num_hidden_layers=1,
                                      num_attention_heads=2, intermediate_size=32, max_position_embeddings=64,
-                                     id2label=dict(enumerate(labels)), label2id={l: i for i, l in enumerate(labels)})
+                                     id2label=dict(enumerate(labels)),
+                                     label2id={name: i for i, name in enumerate(labels)})
     torch.manual_seed(0)
     model = cls(config).eval()
     if favour is not None:  # make the untrained model's answer known

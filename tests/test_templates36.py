@@ -14,11 +14,11 @@ import pytest
 import nblabel
 from nblabel.config._parse import parse_config
 from templates33 import sdk_sample_annotation
-from templates36 import TEMPLATES, slugs, template
+from templates36 import MISSING, slugs, template
 from test_templates import _valid as _valid_text
 
-pytestmark = pytest.mark.skipif(not TEMPLATES.exists(), reason=f"templates not found at {TEMPLATES}")
-SLUGS = slugs() if TEMPLATES.exists() else []
+pytestmark = pytest.mark.skipif(MISSING is not None, reason=MISSING or "")
+SLUGS = slugs()
 RECT = {"x": 10.5, "y": 20.25, "width": 30, "height": 40, "rotation": 0}
 
 

@@ -133,7 +133,8 @@ def test_all_controls_roundtrip_from_the_browser(tmp_path):
     b.say({"type": "hello"})
     result = [
         {"id": "a1", "from_name": "sentiment", "to_name": "text", "type": "choices", "value": {"choices": ["Neutral"]}},
-        {"id": "a2", "from_name": "topics", "to_name": "text", "type": "choices", "value": {"choices": ["Price", "Service"]}},
+        {"id": "a2", "from_name": "topics", "to_name": "text", "type": "choices",
+         "value": {"choices": ["Price", "Service"]}},
         {"id": "a3", "from_name": "note", "to_name": "text", "type": "textarea", "value": {"text": ["too pricey 💸"]}},
         {"id": "a4", "from_name": "stars", "to_name": "text", "type": "rating", "value": {"rating": 2}},
         {"id": "a5", "from_name": "score", "to_name": "text", "type": "number", "value": {"number": 7.5}},
@@ -147,3 +148,16 @@ def test_all_controls_roundtrip_from_the_browser(tmp_path):
         assert nack["type"] == "nack"
     assert b.submit("1", [{**result[4], "value": {"number": 11}}])["type"] == "nack"
     assert b.submit("1", [{**result[0], "value": {"choices": ["Neutral", "Positive"]}}])["type"] == "nack"
+
+
+def test_an_answer_to_a_task_whose_fields_changed_is_refused(tmp_path):
+    """A replayed outbox (kernel restart, cell re-run on edited data) must not land on the new text."""
+    rows = [{"text": "good"}, {"text": "bad"}]
+    browser = Browser(nblabel.Labeler(rows, CONFIG, annotator="ui", store=tmp_path / "s.db"))
+    browser.say({"type": "hello"})  # task 0 served on "good"
+    browser.lab.close()
+    rows[0]["text"] = "awful kettle"
+    browser = Browser(nblabel.Labeler(rows, CONFIG, annotator="ui", store=tmp_path / "s.db"))
+    nack = browser.submit("0", choice("Positive"), uid="replayed")  # before any state: straight from the outbox
+    assert nack["type"] == "nack" and "changed since" in nack["message"] and 'store="' in nack["message"]
+    assert browser.lab.progress["done"] == 0 and browser.lab.to_pandas().loc[0, "sentiment"] is None

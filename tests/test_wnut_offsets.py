@@ -1,24 +1,23 @@
-"""Issue 3 "Offsets": W-NUT 17 tweets with emoji inserted (astral characters, ZWJ families, flags; the file itself is
+"""Offsets: W-NUT 17 tweets with emoji inserted (astral characters, ZWJ families, flags; the file itself is
 ASCII). Spans made in the browser, in Python and read back from Label Studio JSON all give
 `text[start:end] == value["text"]` in Python; Label Studio artefacts hold UTF-16 offsets."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 import nblabel
 from frontend_page import missing_reason
-from test_frontend_page import fe_browser, fe_context, fe_page  # noqa: F401  (fixtures)
+from helpers import needs_shared, shared_data
 
-WNUT = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "ner" / "wnut17_train.conll"
+WNUT = shared_data("ner/wnut17_train.conll")
 EMOJI = ["😀", "👨‍👩‍👧", "🇫🇷", "🙏🏽", "é"]
 LABELS = ["person", "location", "corporation", "product", "creative-work", "group"]
 CONFIG = ('<View><Labels name="label" toName="text">' + "".join(f'<Label value="{v}"/>' for v in LABELS)
           + '</Labels><Text name="text" value="$text"/></View>')
-pytestmark = pytest.mark.skipif(not WNUT.exists(), reason=f"W-NUT 17 not found at {WNUT}")
+pytestmark = needs_shared("ner/wnut17_train.conll")
 
 
 def tweets(n: int) -> list[tuple[str, list[tuple[int, int, str, str]]]]:

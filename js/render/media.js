@@ -6,6 +6,7 @@
 //   replaces it by a marker `{"nblabel_media": {...}}` and sends the bytes on request (see `resolveMedia`);
 // - media that fails to load is an in-place `.nblabel-media-error` placeholder; labeling goes on.
 
+import { hasScheme, parseUrl } from "./remote.js";
 import { h } from "./util.js";
 
 /** @typedef {"image"|"audio"|"video"|"pdf"|"csv"} MediaKind */
@@ -19,20 +20,25 @@ const DATA_KINDS = {
 };
 
 /**
- * `url` when it is safe to load as `kind`, else null. Relative URLs (e.g. `files/a.png` served by Jupyter) are kept.
+ * `url` when it is safe to load as `kind`, else null — decided on what the browser's URL parser makes of it (tabs,
+ * newlines and leading control characters are dropped, backslashes are slashes), never on the raw string:
+ * - an absolute http(s) URL loads (the user gave this media field as a URL);
+ * - a relative one (e.g. `files/a.png` served by Jupyter) loads only when it resolves to the page's own origin, so
+ *   `//host/x`, `\\host/x` or `/\host/x` never reach another host;
+ * - `data:` only of the object's own media kind, `blob:` only of this page; every other scheme never.
  * @param {unknown} url
  * @param {MediaKind} kind
- * @returns {string|null}
+ * @returns {string|null} the parsed URL
  */
 export function safeMediaUrl(url, kind) {
-	if (typeof url !== "string") return null;
-	const u = url.trim();
-	if (!u) return null;
-	const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(u)?.[1]?.toLowerCase();
-	if (!scheme) return u.startsWith("//") ? null : u; // relative to the page
-	if (scheme === "http" || scheme === "https" || scheme === "blob") return u;
-	if (scheme === "data") return DATA_KINDS[kind].test(u) ? u : null;
-	return null;
+	const parsed = parseUrl(url);
+	if (!parsed) return null;
+	const p = parsed.protocol;
+	if (p === "data:") return DATA_KINDS[kind].test(parsed.href) ? parsed.href : null;
+	if (p === "blob:") return parsed.origin === location.origin ? parsed.href : null;
+	if (p !== "http:" && p !== "https:") return null;
+	if (!hasScheme(/** @type {string} */ (url)) && parsed.origin !== location.origin) return null;
+	return parsed.href;
 }
 
 /**

@@ -44,6 +44,8 @@ import { h } from "./util.js";
  * @property {(e: KeyboardEvent) => boolean} [key]   keys taken before the key map (Image: arrows nudge the selected region)
  * @property {string} [verb]   what the user does to make a region here, for hints ("draw on the image"; default "select text")
  * @property {(e: KeyboardEvent) => boolean} [nav]   keyboard selection keys
+ * @property {() => boolean} [ready]   false while the object is still preparing its content (a big page): its
+ *   regions wait in the store until it calls `resume`
  */
 
 export class RegionStore {
@@ -66,6 +68,8 @@ export class RegionStore {
 		this.lists = new Map();
 		/** @type {Map<string, string>} label value → colour */
 		this.colors = new Map();
+		/** @type {ResultItem[]} region items of objects not ready yet: kept as they came, submitted unchanged */
+		this.deferred = [];
 	}
 
 	/** @param {() => void} fn */
@@ -133,6 +137,7 @@ export class RegionStore {
 		this.items = [];
 		this.relations = [];
 		this.selected = null;
+		this.deferred = [];
 		/** @type {ResultItem[]} */
 		const rest = [];
 		const later = [];
@@ -140,15 +145,13 @@ export class RegionStore {
 			const obj = this.objects.get(it.to_name);
 			const key = this.makers.get(it.from_name);
 			if (it.type === "relation") this.relations.push(toRelation(it));
+			else if (key && obj && it.type === key && it.id && obj.ready && !obj.ready()) this.deferred.push(it);
 			else if (key && obj && it.type === key && it.id && this.byId(String(it.id))?.to_name === it.to_name) {
 				joinSplit(/** @type {Region} */ (this.byId(String(it.id))), it, key);
 			} else if (key && obj && it.type === key && it.id) {
-				const parsed = obj.fromValue(it.value ?? {}, it);
-				const labels = it.value?.[key];
-				if (!parsed) rest.push(it);
-				else this.items.push({ id: String(it.id), from_name: it.from_name, to_name: it.to_name, type: key,
-					labels: Array.isArray(labels) ? labels.map(String) : [], geom: parsed.geom, text: parsed.text, per: new Map(),
-					score: typeof it.score === "number" && Number.isFinite(it.score) ? it.score : undefined, ...parsed.as });
+				const region = toRegion(obj, it, key);
+				if (!region) rest.push(it);
+				else this.items.push(region);
 			} else if (perRegion.has(it.from_name) && it.id) later.push(it);
 			else rest.push(it);
 		}
@@ -161,10 +164,22 @@ export class RegionStore {
 		return rest;
 	}
 
+	/** Object `name` is ready: its waiting regions join the others. @param {string} name */
+	resume(name) {
+		const obj = this.objects.get(name);
+		const mine = this.deferred.filter((it) => it.to_name === name);
+		this.deferred = this.deferred.filter((it) => it.to_name !== name);
+		for (const it of mine) {
+			const region = obj ? toRegion(obj, it, /** @type {string} */ (this.makers.get(it.from_name))) : null;
+			if (region && !this.byId(region.id)) this.items.push(region);
+		}
+		this.changed();
+	}
+
 	/** @returns {ResultItem[]} regions, their per-region values, then relations (the editor's order) */
 	result() {
 		/** @type {ResultItem[]} */
-		const out = [];
+		const out = [...this.deferred];
 		for (const r of this.items) {
 			const obj = this.objects.get(r.to_name);
 			if (!obj) continue;
@@ -207,6 +222,17 @@ function joinSplit(region, it, key) {
 		region.per.set(region.from_name, { type: region.type, value: {} });
 		Object.assign(region, { from_name: it.from_name, type: key, labels });
 	} else region.per.set(it.from_name, { type: it.type, value: key.endsWith("labels") ? { [key]: labels } : {} });
+}
+
+/** A region from its result item, or null when the object cannot place it.
+ * @param {RegionObject} obj @param {ResultItem} it @param {string} key @returns {Region|null} */
+function toRegion(obj, it, key) {
+	const parsed = obj.fromValue(it.value ?? {}, it);
+	if (!parsed) return null;
+	const labels = it.value?.[key];
+	return { id: String(it.id), from_name: it.from_name, to_name: it.to_name, type: key,
+		labels: Array.isArray(labels) ? labels.map(String) : [], geom: parsed.geom, text: parsed.text, per: new Map(),
+		score: typeof it.score === "number" && Number.isFinite(it.score) ? it.score : undefined, ...parsed.as };
 }
 
 /** @param {ResultItem} it @returns {Relation} */

@@ -24,6 +24,7 @@ import { buildChat, buildList, buildTable } from "./text/structure.js";
 import { buildDateTime, buildTaxonomy } from "./controls/taxonomy.js";
 import { buildTextArea } from "./controls/textarea.js";
 import { buildTimeSeries } from "./timeseries/timeseries.js";
+import { parseBinding } from "../keys.js";
 import { resolveMedia } from "./media.js";
 import { attr, boolAttr, descendants, h, regionId } from "./util.js";
 import { buildHeader, buildStyle, buildView } from "./view.js";
@@ -61,6 +62,8 @@ import { buildVideo, buildVideoRectangle } from "./video/video.js";
  * @property {() => boolean} [empty]   region makers: no region yet (for `required`)
  * @property {boolean} [perRegion]
  * @property {(e: KeyboardEvent) => boolean} [nav]   arrow keys while the control is active (Ranker)
+ * @property {(item: ResultItem|null, score: number|null) => void} [hint]   show (or clear) a low-scored suggestion
+ *   beside the options: never a selection, so Enter does not accept it
  */
 
 /**
@@ -78,6 +81,16 @@ import { buildVideo, buildVideoRectangle } from "./video/video.js";
  * @property {(fn: (task: Task) => void) => void} onTask   run before controls load (dynamic options)
  * @property {(value: unknown, kind: import("./media.js").MediaKind) => Promise<string>} media   a task's media value → a URL to load (rejects with the message for `.nblabel-media-error`)
  * @property {(el: HTMLElement, fn: (e: KeyboardEvent) => boolean) => void} onKey   object keys (play, seek, zoom): tried after the region keys while `el` is shown
+ * @property {import("./remote.js").RemotePolicy} remote   what task HTML and config styles may load
+ * @property {(spec: string, what: string) => import("../keys.js").Binding|null} taskHotkey   a hotkey that came with task data: its binding, or null when it would take a widget key (reported once)
+ */
+
+/**
+ * What the view gives a form besides the config.
+ * @typedef {object} FormOptions
+ * @property {import("./remote.js").RemotePolicy} [remote]
+ * @property {(b: import("../keys.js").Binding) => string} [widgetKey]   the widget key a binding would shadow, or ""
+ * @property {(message: string) => void} [report]   a problem worth saying once (hotkey conflicts)
  */
 
 /** @type {Record<string, (node: ConfigNode, ctx: BuildContext) => Built>} */
@@ -109,8 +122,9 @@ export class Form {
 	 * @param {(control: Control) => void} onChange
 	 * @param {(text: string) => void} [onHint]
 	 * @param {import("./media.js").MediaFetcher|null} [fetchMedia]  bytes of local media from Python
+	 * @param {FormOptions} [opts]
 	 */
-	constructor(config, scopeClass, onChange, onHint = () => {}, fetchMedia = null) {
+	constructor(config, scopeClass, onChange, onHint = () => {}, fetchMedia = null, opts = {}) {
 		/** @type {Control[]} */
 		this.controls = [];
 		/** @type {Built[]} */
@@ -150,6 +164,14 @@ export class Form {
 			regionClicked: (id) => this.regionList.clicked(id),
 			media: (value, kind) => resolveMedia(value, kind, fetchMedia),
 			onKey: (el, fn) => this.objectKeys.push({ el, fn }),
+			remote: opts.remote ?? "media",
+			taskHotkey: (spec, what) => {
+				const b = parseBinding(spec);
+				const taken = opts.widgetKey?.(b) ?? "";
+				if (!taken) return b;
+				opts.report?.(`The hotkey "${spec.slice(0, 40)}" of ${what.slice(0, 80)} (from the task) is the widget's ${taken}: the widget keeps it.`);
+				return null;
+			},
 			onTask: (fn) => this.updaters.push({ el: this.el, update: fn }),
 			build: (node) => this.#build(node, ctx),
 			watchVisibility: (node, el) => {
@@ -249,6 +271,8 @@ export class Form {
 			const draft = task.draft ? (task.draft.find((it) => it.from_name === c.name) ?? null) : null;
 			this.prefillIds.set(c.name, draft?.id ?? item?.id);
 			c.load(item, draft, suggested && Boolean(item));
+			const hint = Array.isArray(task.hint) ? (task.hint.find((it) => it.from_name === c.name) ?? null) : null;
+			c.hint?.(hint, typeof task.prediction?.score === "number" ? task.prediction.score : null);
 		}
 		this.refreshVisibility();
 	}

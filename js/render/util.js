@@ -2,6 +2,8 @@
 // created with `document.createElement`, text goes through `textContent`, config values only through
 // attributes / `classList` / `style` properties (all parsed by the browser as data, never as markup).
 
+import { dropLoads } from "./remote.js";
+
 /** @typedef {import("../types.js").ConfigNode} ConfigNode */
 
 /**
@@ -100,16 +102,19 @@ export function safeClasses(v) {
 }
 
 /**
- * Apply a config `style="…"` attribute. The browser parses it as a declaration list (no markup possible);
- * `position: fixed` is turned into `absolute` so a config cannot pin an element over JupyterLab (the canvas is
- * also a paint-containment box, so nothing escapes it visually).
+ * Apply a config `style="…"` attribute (or a task option's `style`). The browser parses it as a declaration list (no
+ * markup possible); `position: fixed` is turned into `absolute` so a config cannot pin an element over JupyterLab
+ * (the canvas is also a paint-containment box, so nothing escapes it visually); declarations that would load what
+ * `remote` does not allow are dropped (task-data styles pass "none": they load nothing).
  * @param {HTMLElement} el
  * @param {string|undefined} css
+ * @param {import("./remote.js").RemotePolicy} [remote]
  */
-export function applyStyle(el, css) {
+export function applyStyle(el, css, remote = "media") {
 	if (!css) return;
 	el.style.cssText = css;
 	if (el.style.position === "fixed") el.style.position = "absolute";
+	dropLoads(el.style, remote);
 }
 
 /** The first name of a `toName="a,b"` attribute. @param {ConfigNode} node */

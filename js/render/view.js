@@ -2,8 +2,11 @@
 // `el.style.cssText` (parsed as declarations, never markup); `<Style>` CSS is parsed by a constructed
 // CSSStyleSheet and every selector is re-rooted under this view's unique scope class, so `body{…}` or
 // `.jp-Notebook{…}` can only ever reach elements inside the widget. At-rules that cannot be scoped
-// (@import, @font-face, @keyframes, @property, @scope, …) are dropped.
+// (@import, @font-face, @keyframes, @property, @scope, …) are dropped. Declarations that would load a remote
+// resource (`url()` of another origin, `image-set()` …) are dropped too unless the user allowed remote loads: a
+// copied config must not report each pick to a server.
 
+import { dropLoads } from "./remote.js";
 import { applyStyle, attr, boolAttr, h, resolve, safeClasses, displayText } from "./util.js";
 
 /** @typedef {import("../types.js").ConfigNode} ConfigNode */
@@ -17,7 +20,7 @@ import { applyStyle, attr, boolAttr, h, resolve, safeClasses, displayText } from
  */
 export function buildView(node, ctx) {
 	const el = h("div", { class: ["nblabel-view", ...safeClasses(attr(node, "className"))].join(" ") });
-	applyStyle(el, attr(node, "style"));
+	applyStyle(el, attr(node, "style"), ctx.remote);
 	const inline = /display:\s*flex/.test(attr(node, "style") ?? "");
 	if (inline) el.classList.add("is-flex");
 	for (const child of node.children ?? []) {
@@ -40,7 +43,7 @@ export function buildHeader(node, ctx) {
 		role: "heading",
 		"aria-level": size,
 	});
-	applyStyle(el, attr(node, "style"));
+	applyStyle(el, attr(node, "style"), ctx.remote);
 	const value = attr(node, "value");
 	ctx.watchVisibility(node, el);
 	if (value === undefined || !value.includes("$")) {
@@ -62,7 +65,7 @@ export function buildHeader(node, ctx) {
  */
 export function buildStyle(node, ctx) {
 	const el = h("style", { "data-nblabel-style": "" });
-	el.textContent = scopeCss(node.text ?? "", `.${ctx.scopeClass}`);
+	el.textContent = scopeCss(node.text ?? "", `.${ctx.scopeClass}`, ctx.remote);
 	return { el };
 }
 
@@ -72,9 +75,10 @@ const GROUPING = ["CSSMediaRule", "CSSSupportsRule", "CSSContainerRule", "CSSLay
  * Re-root every selector of `css` under `scope`.
  * @param {string} css
  * @param {string} scope  e.g. ".nblabel-scope-x1y2"
+ * @param {import("./remote.js").RemotePolicy} [remote]  what its url()s may load
  * @returns {string} the scoped CSS text ("" if nothing survives or the browser cannot parse it)
  */
-export function scopeCss(css, scope) {
+export function scopeCss(css, scope, remote = "media") {
 	let sheet;
 	try {
 		sheet = new CSSStyleSheet();
@@ -82,15 +86,16 @@ export function scopeCss(css, scope) {
 	} catch {
 		return "";
 	}
-	scopeRules(sheet, scope);
+	scopeRules(sheet, scope, remote);
 	return Array.from(sheet.cssRules, (r) => r.cssText).join("\n");
 }
 
 /**
  * @param {CSSStyleSheet|CSSGroupingRule} parent
  * @param {string} scope
+ * @param {import("./remote.js").RemotePolicy} remote
  */
-function scopeRules(parent, scope) {
+function scopeRules(parent, scope, remote) {
 	for (let i = parent.cssRules.length - 1; i >= 0; i--) {
 		const rule = parent.cssRules[i];
 		if (rule instanceof CSSStyleRule) {
@@ -98,11 +103,28 @@ function scopeRules(parent, scope) {
 			rule.selectorText = scoped;
 			// the browser ignores a selector it cannot parse: then the old, unscoped one would stay: drop the rule
 			if (!splitSelectors(rule.selectorText).every((s) => s.trim().startsWith(scope))) parent.deleteRule(i);
+			else dropNestedLoads(rule, remote);
 		} else if (GROUPING.includes(rule.constructor.name) && "cssRules" in rule) {
-			scopeRules(/** @type {CSSGroupingRule} */ (rule), scope);
+			scopeRules(/** @type {CSSGroupingRule} */ (rule), scope, remote);
 		} else {
 			parent.deleteRule(i);
 		}
+	}
+}
+
+/**
+ * Drop the loading declarations of a style rule and of the rules nested in it (CSS nesting: their selectors are
+ * relative to the scoped parent, so they stay as written; nested at-rules other than grouping ones go).
+ * @param {CSSStyleRule|CSSGroupingRule} rule
+ * @param {import("./remote.js").RemotePolicy} remote
+ */
+function dropNestedLoads(rule, remote) {
+	if ("style" in rule) dropLoads(rule.style, remote);
+	const kids = /** @type {CSSRuleList|undefined} */ (/** @type {any} */ (rule).cssRules);
+	for (let i = (kids?.length ?? 0) - 1; i >= 0; i--) {
+		const kid = /** @type {CSSRuleList} */ (kids)[i];
+		if ("style" in kid || (GROUPING.includes(kid.constructor.name) && "cssRules" in kid)) dropNestedLoads(/** @type {any} */ (kid), remote);
+		else /** @type {CSSGroupingRule} */ (/** @type {unknown} */ (rule)).deleteRule(i);
 	}
 }
 

@@ -7,6 +7,7 @@
 | `_tags.py` | every Label Studio tag name: kind, result `type`, rendered or not |
 """
 
-from ._parse import Config, Control, ObjectTag, Tag, check_compatible, parse_config
+from ._compat import check_compatible
+from ._parse import Config, Control, ObjectTag, Tag, parse_config
 
 __all__ = ["Config", "Control", "ObjectTag", "Tag", "check_compatible", "parse_config"]

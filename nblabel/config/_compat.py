@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .._brief import listing
 from .._errors import ConfigError
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ def check_compatible(stored: dict, config: Config) -> dict:
             raise ConfigError(
                 f'<{tag} name="{name}"> is missing from the config but the store has '
                 f"annotations for it (removed or renamed?). Objects now: "
-                f"{', '.join(new['objects']) or 'none'}"
+                f"{listing(new['objects'])}"
             )
         if new["objects"][name] != tag:
             raise ConfigError(
@@ -51,7 +52,7 @@ def check_compatible(stored: dict, config: Config) -> dict:
             raise ConfigError(
                 f'<{old.get("tag")} name="{name}"> is missing from the config but the store has '
                 f"annotations for it (removed or renamed?). Controls now: "
-                f"{', '.join(new['controls']) or 'none'}"
+                f"{listing(new['controls'])}"
             )
         if (cur["tag"], cur["type"]) != (old.get("tag"), old.get("type")):
             raise ConfigError(

@@ -9,6 +9,7 @@ elsewhere, and entity expansion is a denial-of-service vector.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import re
@@ -16,13 +17,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field as dc_field
 from xml.etree.ElementTree import ParseError, TreeBuilder
 
+from .._brief import listing
+
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import DefusedXMLParser
 
 from .._errors import ConfigError
 from ._tags import lookup, suggest
 
-__all__ = ["Config", "Control", "ObjectTag", "Tag", "check_compatible", "parse_config"]
+__all__ = ["Config", "Control", "ObjectTag", "Tag", "parse_config"]
 
 # Label Studio's own variable pattern (editor `parseValue`): "$" then word chars, dots,
 # brackets and braces ("$item.title", "$images[{{idx}}]"). The data column is the part
@@ -127,12 +130,20 @@ class _LineTreeBuilder(TreeBuilder):
         super().__init__()
         self.lines: dict[int, int] = {}
         self.parser: DefusedXMLParser | None = None
+        self.open: list[tuple[str, int | None]] = []  # elements not closed yet: (tag, line), innermost last
 
     def start(self, tag, attrs):  # type: ignore[no-untyped-def]
         elem = super().start(tag, attrs)
+        line = None
         if self.parser is not None:  # the pure-Python parser exposes expat as .parser
-            self.lines[id(elem)] = self.parser.parser.CurrentLineNumber
+            line = self.lines[id(elem)] = self.parser.parser.CurrentLineNumber
+        self.open.append((tag, line))
         return elem
+
+    def end(self, tag):  # type: ignore[no-untyped-def]
+        if self.open:
+            self.open.pop()
+        return super().end(tag)
 
 
 def _load_xml(xml: str):  # type: ignore[no-untyped-def]
@@ -153,6 +164,15 @@ def _load_xml(xml: str):  # type: ignore[no-untyped-def]
     except ParseError as exc:
         line, column = exc.position
         reason = str(exc).split(":")[0]
+        if reason in ("mismatched tag", "no element found") and builder.open:
+            # expat blames the first closing tag that does not fit, often the last line; the fault is the
+            # innermost element still open when it came
+            tag, opened = builder.open[-1]
+            where = f" at line {opened + offset}" if opened is not None else ""
+            raise ConfigError(
+                f"malformed XML: <{tag}>{where} is never closed (write <{tag} .../> or add </{tag}>); "
+                f"the parser stopped at line {line + offset}, column {column + 1}: {reason}"
+            ) from None
         raise ConfigError(
             f"malformed XML at line {line + offset}, column {column + 1}: {reason}"
         ) from None
@@ -283,13 +303,13 @@ class Config:
         if not missing:
             return
         fld, node, attr = missing[0]
-        shown = ", ".join(available[:20]) or "none"
-        if len(available) > 20:
-            shown += f", … ({len(available) - 20} more)"
-        also = f"; also missing: {', '.join(f for f, _, _ in missing[1:])}" if missing[1:] else ""
+        shown = listing(available)
+        also = f"; also missing: {listing(f for f, _, _ in missing[1:])}" if missing[1:] else ""
+        near = difflib.get_close_matches(fld, available, n=1, cutoff=0.6)
+        hint = f"; did you mean `{near[0]}`?" if near else ""
         raise ConfigError(
             f'{_describe(node)} {attr}="{node.attrs[attr]}": no column "{fld}" in the data '
-            f"(columns: {shown}){also}{_at(node)}"
+            f"(columns: {shown}){hint}{also}{_at(node)}"
         )
 
     def signature(self) -> dict:
@@ -329,7 +349,3 @@ def parse_config(xml: str) -> Config:
     if root.tag != "View":
         raise ConfigError(f"{_describe(root)}: the root tag must be <View>{_at(root)}")
     return Config(xml, root)
-
-
-# Re-exported here: store compatibility is part of the config's public surface.
-from ._compat import check_compatible  # noqa: E402

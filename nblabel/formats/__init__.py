@@ -9,140 +9,19 @@ the converter is wrong, these writers are right and say so in their module docst
 as offsets into the text (the converter reads UTF-16 offsets as code points), COCO bounds rotated boxes in
 pixels (the converter in percent, wrong on non-square images), YOLO_OBB keeps boxes without a `rotation` key;
 keypoints (`_keypoints`) keep one COCO annotation per parent box where the converter merges an image's.
+
+| module | concept |
+|---|---|
+| `_export.py` | `export`: picks the writer, builds the `Frame` it reads |
+| `_read.py` | `read_label_studio`: any export or API shape back into a DataFrame |
+| `_frame.py` | a DataFrame (or task list) seen as Label Studio tasks: what every writer reads |
+| `_items.py` | one export item per annotation, as the converter makes them |
+| `_json.py`, `_json_min.py`, `_csv.py`, `_conll.py`, `_coco.py`, `_yolo.py`, `_voc.py` | one writer per format |
+| `_datasets.py` | `to_datasets`: a Hugging Face `datasets.Dataset` |
 """
 
-from __future__ import annotations
-
-import os
-from pathlib import Path
-from typing import Any
-
-import pandas as pd
-
-from ._frame import frame_from_tasks, paused_gc, read_frame
+from ._datasets import to_datasets
+from ._export import FORMATS, UnsupportedFormat, export
 from ._read import read_label_studio
 
 __all__ = ["FORMATS", "UnsupportedFormat", "export", "read_label_studio", "to_datasets"]
-
-#: format name -> what `path` names
-FORMATS = {
-    "JSON": "file", "JSON_MIN": "file", "CSV": "file", "TSV": "file", "CONLL2003": "file",
-    "COCO": "file or folder", "YOLO": "folder", "YOLO_OBB": "folder", "VOC": "folder",
-}
-
-
-def to_datasets(df: pd.DataFrame, config: Any = None, *, labeled_only: bool = True) -> Any:
-    """`df` as a Hugging Face `datasets.Dataset`: ClassLabel choices, `tokens` / `ner_tags` for text spans
-    (see `nblabel.formats._datasets`). Needs `pip install datasets`."""
-    from ._datasets import to_datasets as build
-
-    return build(df, config, labeled_only=labeled_only)
-
-
-class UnsupportedFormat(ValueError, NotImplementedError):
-    """The format is unknown, or the labeling config cannot produce it (as Label Studio would not offer it).
-    A ValueError, and a NotImplementedError like the converter's `FormatNotSupportedError`."""
-
-
-def _check(format: str) -> str:
-    fmt = str(format).upper().replace("-", "_")
-    if fmt not in FORMATS:
-        raise UnsupportedFormat(f"format={format!r}: expected one of {', '.join(FORMATS)}")
-    return fmt
-
-
-def export(df: Any, path: str | os.PathLike, format: str = "JSON", config: Any = None, *,
-           id_column: Any = None) -> str:
-    """Write `df` (a DataFrame with an `annotations` column, e.g. `Labeler.to_pandas()` or
-    `read_label_studio(...)`) in a Label Studio export format. Returns the path written.
-
-    `df` may also be a list of Label Studio task dicts or the path of a Label Studio export (JSON; JSON_MIN, CSV
-    and TSV with `config=`): converted file to file, as `label_studio_sdk.converter` does, without a DataFrame.
-
-    `config` (XML) overrides the config recorded in `df.attrs["nblabel"]`; JSON_MIN, CSV, TSV, CONLL2003, COCO,
-    YOLO and VOC need one. Single-file formats write `path`; YOLO and VOC write a folder laid out as Label Studio
-    lays it out; COCO writes `path` if it ends in `.json`, else `path/result.json`.
-    """
-    fmt = _check(format)
-    with paused_gc():
-        if isinstance(df, pd.DataFrame):
-            frame = read_frame(df, config, id_column=id_column)
-        elif isinstance(df, (list, str, os.PathLike)):
-            # Label Studio tasks (a list, or a JSON export file): converted file to file, offsets untouched.
-            tasks, shape = (df, "dicts") if isinstance(df, list) else _load_tasks(df, config, fmt)
-            if shape == "structs":
-                from . import _json_min
-                from ._frame import resolve_config
-
-                _json_min.write_structs(tasks, resolve_config(None, config), _file_path(path))
-                return str(Path(path))
-            frame = frame_from_tasks(tasks, config, shape == "shaped")
-        else:
-            raise TypeError(f"export() takes a DataFrame (e.g. lab.to_pandas() or read_label_studio(...)), a list "
-                            f"of Label Studio tasks or the path of a JSON export, not {type(df).__name__}")
-        return _write(frame, fmt, os.fspath(path))
-
-
-# Writers that read only ids, data and the annotations' records: a file for them is decoded narrowly (_narrow).
-_RECORD_WRITERS = ("JSON_MIN", "CONLL2003")
-
-
-def _load_tasks(src: str | os.PathLike, config: Any, fmt: str) -> tuple[list, str]:
-    """The tasks of an export file and their shape: "structs" (`_narrow.task_structs`, for JSON_MIN), "shaped"
-    (dicts whose shape is known, see `frame_from_tasks`) or "dicts" (anything JSON holds)."""
-    from ._frame import resolve_config
-    from ._read import _SPACE, _load, _tasks
-
-    if fmt in _RECORD_WRITERS:
-        from . import _narrow
-
-        with open(src, "rb") as fh:
-            raw = fh.read()
-        start = _SPACE.match(raw).end()  # type: ignore[union-attr]  # no lstrip(): it would copy the file
-        if raw[start:start + 1] == b"[":
-            if fmt == "JSON_MIN":
-                structs = _narrow.task_structs(raw)
-                if structs is not None:
-                    return structs, "structs"
-            tasks = _narrow.tasks(raw)
-            if tasks is not None:
-                return tasks, "shaped"
-    content, kind = _load(src)
-    return _tasks(content, kind, resolve_config(None, config)), "dicts"
-
-
-def _file_path(path: str | os.PathLike) -> str:
-    """A single-file format's path, its folder made."""
-    path = os.fspath(path)
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    return path
-
-
-def _write(frame: Any, fmt: str, path: str) -> str:
-    if fmt not in ("JSON", "JSON_MIN", "CSV", "TSV") and frame.config is None:
-        raise UnsupportedFormat(f"format={fmt!r} needs the labeling config: pass config=<View>...</View> "
-                                "(a frame from Labeler.to_pandas() records it in df.attrs)")
-    if FORMATS[fmt] == "file":
-        path = _file_path(path)
-    if fmt == "JSON":
-        from . import _json
-        _json.write(frame, path)
-    elif fmt == "JSON_MIN":
-        from . import _json_min
-        _json_min.write(frame, path)
-    elif fmt in ("CSV", "TSV"):
-        from . import _csv
-        _csv.write(frame, path, delimiter="," if fmt == "CSV" else "\t")
-    elif fmt == "CONLL2003":
-        from . import _conll
-        _conll.write(frame, path)
-    elif fmt == "COCO":
-        from . import _coco
-        path = _coco.write(frame, path)
-    elif fmt in ("YOLO", "YOLO_OBB"):
-        from . import _yolo
-        _yolo.write(frame, path, obb=fmt == "YOLO_OBB")
-    elif fmt == "VOC":
-        from . import _voc
-        _voc.write(frame, path)
-    return str(Path(path))

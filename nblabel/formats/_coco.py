@@ -47,7 +47,7 @@ def build(frame: Frame, out_dir: str) -> dict:
     annotations: list[dict] = []
     force_annotator = bool(os.getenv("LABEL_STUDIO_FORCE_ANNOTATOR_EXPORT"))
     for item in iter_items(frame, utf16=True):
-        path = image_name(item.data.get(field))
+        path = image_name(item.data.get(field), out_dir)
         image_id = len(images)
         size = image_size(os.path.join(out_dir, path))
         width, height = size if size else (None, None)

@@ -19,6 +19,7 @@ from itertools import accumulate
 from operator import itemgetter
 from typing import Any
 
+from .._errors import UnsupportedFormat
 from ._frame import Frame, convert_items, text_fields, texts_for
 from ._items import control_tags, item_annotations
 from ._treebank import chunk_tokens, clear_tokens, inert, span_tokenize
@@ -29,8 +30,6 @@ _START = itemgetter("start")
 
 def text_field(config: Any) -> str:
     """The data field CONLL2003 reads: the Text object a Labels control labels."""
-    from . import UnsupportedFormat
-
     objects = config.objects
     for control in config.controls.values():
         if control.tag != "Labels":
@@ -271,14 +270,14 @@ def write(frame: Frame, path: str) -> None:
     only_field = fields is not None and [f for _, f in fields] == [field]  # then an ASCII text needs no conversion
     items = []  # one string of lines per item; the file puts a blank line after each
     append = items.append
-    for _, data, annotations in frame.rows():
-        if len(annotations) == 1 and type(annotations[0]) is dict:  # the common case, inlined
-            a = annotations[0]
+    for _, data, anns in frame.rows():
+        if len(anns) == 1 and type(anns[0]) is dict:  # the common case, inlined
+            a = anns[0]
             if a.get("was_cancelled") or a.get("skipped"):
                 continue
-            chosen = annotations
+            chosen = anns
         else:
-            chosen = item_annotations(annotations)
+            chosen = item_annotations(anns)
             if not chosen:
                 continue
         text = data.get(field)

@@ -1,7 +1,8 @@
 """CSV and TSV: JSON_MIN's records as a table, as Label Studio's `exports/csv2.convert` writes them.
 
 Rule: columns = every key any record has (data keys, `id`, control names, `annotator`, `annotation_id`,
-`created_at`, `updated_at`, `lead_time`), sorted; a data key that is also a control name becomes
+`created_at`, `updated_at`, `lead_time`, and `agreement` when a task has two or more annotations), sorted; a data key
+that is also a control name becomes
 `_data_<key>`. Cells: control values that are not text are compact JSON; data values that are dicts or lists
 are compact JSON; `annotator` is always text (`"1"` for user 1). Quoting is `csv.QUOTE_NONNUMERIC` (numbers
 bare, everything else quoted, missing cells `""`), lines end with CRLF. TSV is the same with tabs.
@@ -14,6 +15,7 @@ from typing import Any
 
 from ._frame import Frame
 from ._items import annotator, iter_items, prettify
+from ._json_min import agreement_by_id
 from ._jsonio import dumps_cell
 from ..tasks._media import _exportable, export_value
 
@@ -50,6 +52,11 @@ def write(frame: Frame, path: str, delimiter: str = ",") -> None:
         output_keys.update(item.outputs)
     colliding = data_keys & output_keys  # decided over the whole export, so every row has the same columns
     rows = [_row(item, colliding) for item in items]
+    agreement = agreement_by_id(frame)
+    if agreement:
+        for item, row in zip(items, rows):
+            if item.id in agreement:
+                row["agreement"] = agreement[item.id]
     columns = set(_ALWAYS)
     for row in rows:
         columns.update(row)

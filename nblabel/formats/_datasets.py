@@ -7,7 +7,7 @@ one are left out unless `labeled_only=False`. Columns: `id`, the data columns, t
 - Labels on a Text → `tokens` and `ner_tags` (`O`, `B-<label>`, `I-<label>` for every label in config order),
   cut and tagged exactly as the CONLL2003 export; a second Labels control gets `<name>_tokens` / `<name>_tags`;
 - TextArea → its text (entries joined by newlines); Rating and Number → the number; others → JSON text.
-`datasets` is imported only here (`pip install datasets`).
+`datasets` is imported only when `to_datasets` runs (`pip install datasets`).
 """
 
 from __future__ import annotations
@@ -17,16 +17,15 @@ from typing import Any
 
 import pandas as pd
 
-from ..widget._output import _latest
+from ..results._table import latest
 from ._conll import bio_tags
 from ._frame import paused_gc, read_frame
 from ._treebank import span_tokenize
 
 
 def _latest_result(annotations: list) -> list | None:
-    live = [a for a in annotations if isinstance(a, dict)]
-    latest = _latest(live) if live else None
-    return latest.get("result") or [] if latest else None
+    chosen = latest(annotations)
+    return chosen.get("result") or [] if chosen else None
 
 
 def to_datasets(df: pd.DataFrame, config: Any = None, *, labeled_only: bool = True) -> Any:

@@ -1,6 +1,6 @@
 """A DataFrame seen as Label Studio tasks: what every exporter reads.
 
-Rules (MISSION "DataFrames out", "Offsets"):
+Rules:
 - data columns are the ones `df.attrs["nblabel"]["data_columns"]` names; without attrs, every column except
   `annotations`, `predictions` and the config's simple columns;
 - ids come from the index (a plain Python value; a tuple for a MultiIndex) or from `id_column`;
@@ -65,6 +65,7 @@ class Frame:
     meta: list[dict]
     config: Config | None
     utf16: bool = False  # offsets in `annotations` / `predictions` are UTF-16 (tasks straight from a file)
+    agreement: bool = False  # write each task's agreement (percent) where it has two or more annotations
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -162,8 +163,10 @@ def read_frame(df: pd.DataFrame, config: Any = None, id_column: Any = None) -> F
             data = [{k: v for k, v in d.items() if v is not _MISSING} for d in data]
     else:
         data = [{} for _ in range(n)]
-    annotations = [_listish(v) for v in df["annotations"].tolist()] if "annotations" in df.columns else [[] for _ in range(n)]
-    predictions = [_listish(v) for v in df["predictions"].tolist()] if "predictions" in df.columns else [[] for _ in range(n)]
+    annotations = ([_listish(v) for v in df["annotations"].tolist()] if "annotations" in df.columns
+                   else [[] for _ in range(n)])
+    predictions = ([_listish(v) for v in df["predictions"].tolist()] if "predictions" in df.columns
+                   else [[] for _ in range(n)])
     meta_column = info.get("meta_column")
     if meta_column is not None and meta_column in df.columns:
         meta = [v if isinstance(v, dict) else {} for v in df[meta_column].tolist()]

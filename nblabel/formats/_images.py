@@ -6,7 +6,10 @@ Rules (label_studio_sdk 2.1.2):
   alphabetical order, numbered from 0; a `category="7"` attribute pins a label's id and the others skip it;
 - image names (`get_local_path` with downloads off): a path that exists stays as written; an http(s) URL becomes
   `images/<first 8 hex of md5(url)>__<basename>`, the name a server export uses; anything else (uploads, cloud
-  URIs, which need a server) stays as written. Nothing is downloaded.
+  URIs, which need a server) stays as written. Nothing is downloaded;
+- a `pathlib.Path` (any `os.PathLike`) is the path it names; an in-memory image (bytes, a PIL image, a numpy array)
+  has no name, so it is written once to `images/<content digest>.<ext>` beside the export (the `images/` folder
+  a Label Studio server export ships) and named by that file.
 """
 
 from __future__ import annotations
@@ -14,17 +17,15 @@ from __future__ import annotations
 import hashlib
 import itertools
 import math
+import mimetypes
 import os
 from typing import Any
 from urllib.parse import urlparse
 
+from .._errors import UnsupportedFormat
+from ..tasks._media import MediaError, is_local, to_bytes
+
 GEOMETRY = {"RectangleLabels", "PolygonLabels", "KeyPointLabels", "Rectangle", "Polygon", "KeyPoint"}
-
-
-def _unsupported(message: str) -> Exception:
-    from . import UnsupportedFormat
-
-    return UnsupportedFormat(message)
 
 
 def image_field(config: Any, fmt: str, allowed: set[str] = GEOMETRY) -> str:
@@ -37,7 +38,7 @@ def image_field(config: Any, fmt: str, allowed: set[str] = GEOMETRY) -> str:
             if obj is not None and obj.tag == "Image" and obj.field:
                 return obj.field
     wanted = " / ".join(sorted(allowed))
-    raise _unsupported(f"format={fmt!r} needs an <Image value=\"$field\"> labeled by {wanted} "
+    raise UnsupportedFormat(f"format={fmt!r} needs an <Image value=\"$field\"> labeled by {wanted} "
                        "(Label Studio offers it only for such configs)")
 
 
@@ -89,16 +90,37 @@ def category_id(name: str, cats: list[dict], ids: dict[str, int]) -> int:
     return ids[name]
 
 
-def image_name(value: Any) -> str:
+def image_name(value: Any, out_dir: str | None = None) -> str:
+    """The name an export gives one image value (see the rules above; `out_dir`: where in-memory images go)."""
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
     if not isinstance(value, str):
-        raise _unsupported(f"image {type(value).__name__} values cannot be named in an export: save the images "
-                           "to files and put their paths (or URLs) in the column")
+        if out_dir is None or not is_local(value):
+            raise UnsupportedFormat(f"image {type(value).__name__} values cannot be named in an export: "
+                                    "save the images to files and put their paths (or URLs) in the column")
+        return _saved(value, out_dir)
     if os.path.exists(value):
         return value
     if value.startswith(("http://", "https://")):
         digest = hashlib.md5(value.encode(), usedforsecurity=False).hexdigest()[:8]
         return os.path.join("images", f"{digest}__{os.path.basename(urlparse(value).path)}")
     return value
+
+
+def _saved(value: Any, out_dir: str) -> str:
+    """Write an in-memory image to `<out_dir>/images/<digest>.<ext>` (once) and return that relative name."""
+    try:
+        data, mime = to_bytes(value)
+    except MediaError as exc:
+        raise UnsupportedFormat(f"an in-memory image cannot be written for the export: {exc}") from None
+    ext = mimetypes.guess_extension(mime) or ".bin"
+    name = os.path.join("images", hashlib.sha256(data).hexdigest()[:16] + (".jpg" if ext == ".jpe" else ext))
+    target = os.path.join(out_dir, name)
+    if not os.path.exists(target):
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "wb") as fh:
+            fh.write(data)
+    return name
 
 
 def image_size(path: str) -> tuple[int, int] | None:
@@ -123,7 +145,8 @@ def corners(label: dict, width: float, height: float) -> list[tuple[float, float
     h = label["height"] / 100 * height
     theta = math.radians(label.get("rotation") or 0)
     cos, sin = math.cos(theta), math.sin(theta)
-    return [(x, y), (x + w * cos, y + w * sin), (x + w * cos - h * sin, y + w * sin + h * cos), (x - h * sin, y + h * cos)]
+    return [(x, y), (x + w * cos, y + w * sin), (x + w * cos - h * sin, y + w * sin + h * cos),
+            (x - h * sin, y + h * cos)]
 
 
 def output_values(item: Any) -> list[dict]:

@@ -100,14 +100,14 @@ def outputs_of(result: Any, schema: dict[str, str] | None) -> tuple[dict[str, li
 def chosen_annotations(frame: Frame, utf16: bool) -> Iterator[tuple[Any, dict, list]]:
     """(task id, data, annotations to export) per task, offsets converted as asked."""
     fields = text_fields(frame.config) if utf16 != frame.utf16 else None
-    for ident, data, annotations in frame.rows():
-        if len(annotations) == 1 and type(annotations[0]) is dict:  # the common case, inlined
-            a = annotations[0]
+    for ident, data, anns in frame.rows():
+        if len(anns) == 1 and type(anns[0]) is dict:  # the common case, inlined
+            a = anns[0]
             if a.get("was_cancelled") or a.get("skipped"):
                 continue
-            chosen = annotations
+            chosen = anns
         else:
-            chosen = item_annotations(annotations)
+            chosen = item_annotations(anns)
             if not chosen or chosen[0] is _NO_ANNOTATION:
                 yield ident, data, chosen
                 continue
@@ -129,8 +129,12 @@ FLAT = frozenset(("Choices", "TextArea", "Chat", "chatmessage"))  # tags prettif
 
 
 def prettify(values: list[dict], tag: str) -> Any:
-    """JSON_MIN's value style (converter `prettify_result`): one Choices/TextArea region with one entry → that
-    entry; a single Choices/TextArea region → its value; anything else → the list of values."""
+    """JSON_MIN's value style in files (converter `prettify_result`): one Choices/TextArea region with one entry →
+    that entry; a single Choices/TextArea region → its value; anything else → the list of values.
+
+    Not the rule of a DataFrame's simple columns (`results._table.simple_values`), which gathers a control's
+    choices or texts across its regions (a multiple-choice answer is a list of labels, never a value dict): a
+    file must match the converter's bytes, a column is read by code, so the two rules differ on purpose."""
     flat = tag in ("Choices", "TextArea")
     if flat:
         key = "choices" if tag == "Choices" else "text"

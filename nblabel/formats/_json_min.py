@@ -2,7 +2,8 @@
 
 Rule: record = the task's data keys, then `id`, then one key per control (JSON_MIN value style, see
 `_items.prettify`), then `annotator` (email, or the int user id), `annotation_id`, `created_at`, `updated_at`,
-`lead_time`. Written as `[`, the records indented two spaces and separated by `,` newline, `]` — the
+`lead_time`, and `agreement` (percent) for a task with two or more annotations. Written as `[`, the records indented
+two spaces and separated by `,` newline, `]` — the
 converter's byte layout (`ujson`, `/` escaped). Text offsets are UTF-16.
 
 Two inputs, one record rule (`_record`): a Frame (a DataFrame, or task dicts), and for a file-to-file export the
@@ -16,6 +17,16 @@ from typing import Any
 from ._frame import Frame
 from ._items import FLAT, chosen_annotations, control_tags, item_annotations, outputs_of, prettify, schema_of
 from ._jsonio import dumps_records
+from ._narrow import UNSET, as_dict
+from ..quality._agreement import task_percent
+
+
+def agreement_by_id(frame: Frame) -> dict:
+    """Task id → agreement percent, for the tasks that have one (two or more annotations)."""
+    if not frame.agreement:
+        return {}
+    percents = task_percent(frame.annotations, frame.config)
+    return {i: p for i, p in zip(frame.ids, percents) if p is not None}
 
 
 def _record(data: dict, ident: Any, result: Any, who: Any, annotation_id: Any, created_at: Any, updated_at: Any,
@@ -40,15 +51,19 @@ def _record(data: dict, ident: Any, result: Any, who: Any, annotation_id: Any, c
 
 def records(frame: Frame) -> list[dict]:
     schema = control_tags(frame)
-    return [_record(data, ident, a.get("result"), a.get("completed_by", _NOBODY), a.get("id"), a.get("created_at"),
-                    a.get("updated_at"), a.get("lead_time"), schema)
-            for ident, data, chosen in chosen_annotations(frame, utf16=True) for a in chosen]
+    out = [_record(data, ident, a.get("result"), a.get("completed_by", _NOBODY), a.get("id"), a.get("created_at"),
+                   a.get("updated_at"), a.get("lead_time"), schema)
+           for ident, data, chosen in chosen_annotations(frame, utf16=True) for a in chosen]
+    agreement = agreement_by_id(frame)
+    if agreement:
+        for record in out:
+            if record.get("id") in agreement:
+                record["agreement"] = agreement[record["id"]]
+    return out
 
 
 def struct_records(tasks: list, config: Any) -> list[dict]:
     """Records of tasks from `_narrow.task_structs` (offsets stay UTF-16: nothing to convert)."""
-    from ._narrow import UNSET, as_dict
-
     schema = schema_of(config)
     out = []
     append = out.append

@@ -13,6 +13,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..tasks._media import _exportable, export_value
+
 try:  # orjson is a dependency; the fallback keeps a broken wheel from breaking exports.
     import orjson
 except ImportError:  # pragma: no cover - exercised only without orjson
@@ -22,8 +24,6 @@ except ImportError:  # pragma: no cover - exercised only without orjson
 def _default(value: Any) -> Any:
     # Values JSON has no type for: numpy scalars, timestamps. Tasks are made JSON-safe earlier; this is the net.
     # Media in data columns (a Path, bytes, a PIL image, a numpy image) is written as nblabel.tasks._media.export_value.
-    from ..tasks._media import _exportable, export_value
-
     if _exportable(value):
         return export_value(value)
     if hasattr(value, "item"):

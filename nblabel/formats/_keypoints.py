@@ -43,6 +43,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
+from .._errors import UnsupportedFormat
 from ._images import corners, labels_of
 
 _ADVICE = ('give the KeyPointLabels labels a model_index, the position of the point in the output, e.g.\n'
@@ -61,8 +62,6 @@ def has_keypoints(config: Any) -> bool:
 def check_offered(config: Any, fmt: str) -> None:
     """Label Studio hides COCO and YOLO for KeyPointLabels configs without RectangleLabels."""
     if fmt in ("COCO", "YOLO") and has_keypoints(config) and not _controls(config, "RectangleLabels"):
-        from . import UnsupportedFormat
-
         raise UnsupportedFormat(
             f"format={fmt!r}: Label Studio offers {fmt} for KeyPointLabels only together with RectangleLabels "
             "(the boxes give the categories the keypoints belong to): add a <RectangleLabels> control, or "
@@ -134,8 +133,6 @@ def coco_annotations(points: list[tuple[dict, Any]], kp_order: list[str], ids: d
                      first_id: int, width: Any, height: Any) -> list[dict]:
     """One annotation per parent region (see the module docstring) of `points`: (keypoint value, parentID)."""
     if not kp_order:
-        from . import UnsupportedFormat
-
         raise UnsupportedFormat("format='COCO': no keypoint order: " + _ADVICE)
     groups: dict[Any, list[dict]] = {}
     for value, parent in points:

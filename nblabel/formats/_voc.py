@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 
 from ._frame import Frame
-from ._images import image_field, output_values
+from ._images import image_field, image_name, output_values
 from ._items import annotator, iter_items
 
 _RECT = {"RectangleLabels", "Rectangle"}
@@ -59,11 +59,12 @@ def write(frame: Frame, path: str) -> None:
     for item in iter_items(frame, utf16=True):
         value = item.data.get(field)
         boxes = output_values(item)
-        if not boxes or not isinstance(value, str):
+        if not boxes or value is None or isinstance(value, float):  # no image (None, NaN)
             continue
         if "original_width" not in boxes[0] or "original_height" not in boxes[0]:
             continue
-        image = os.path.basename(value)  # a URL too: what Label Studio keeps when it does not download
+        # a URL too: its own name, what Label Studio keeps when it does not download; a Path is its path
+        image = os.path.basename(value if isinstance(value, str) else image_name(value, path))
         target = os.path.join(folder, os.path.splitext(image)[0] + ".xml")
         files[target] = document(image, annotator(item.annotation, ""), boxes[0]["original_width"],
                                  boxes[0]["original_height"], boxes)

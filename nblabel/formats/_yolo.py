@@ -68,7 +68,7 @@ def write(frame: Frame, path: str, obb: bool = False) -> None:
     os.makedirs(os.path.join(path, "images"), exist_ok=True)
     files: dict[str, str | None] = {}  # label file -> content (None: create empty only if absent)
     for item in iter_items(frame, utf16=True):
-        stem = os.path.splitext(os.path.basename(image_name(item.data.get(field))))[0][:251]
+        stem = os.path.splitext(os.path.basename(image_name(item.data.get(field), path)))[0][:251]
         target = os.path.join(labels_dir, stem + ".txt")
         values = output_values(item)
         if not values:

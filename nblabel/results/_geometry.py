@@ -13,6 +13,8 @@ import math
 import numbers
 from typing import Any, Callable
 
+from .._brief import brief, listing
+
 _EPS = 1e-3  # the editor's float arithmetic may overshoot 100 by a hair
 _TYPE_SHAPE = {
     "rectanglelabels": "rect", "rectangle": "rect", "ocrlabels": "rect",
@@ -34,10 +36,10 @@ def _integer(v: Any) -> bool:
 
 def _need(where: str, value: dict, key: str, what: str, ok: Callable[[Any], bool]) -> Any:
     if key not in value:
-        raise ValueError(f"{where}: value needs {key!r} ({what})")
+        raise ValueError(f"{where}: value needs {brief(key)} ({what})")
     v = value[key]
     if not ok(v):
-        raise ValueError(f"{where}: value[{key!r}] must be {what}, got {v!r}")
+        raise ValueError(f"{where}: value[{brief(key)}] must be {what}, got {brief(v)}")
     return v
 
 
@@ -75,8 +77,9 @@ def _polygon(where: str, value: dict) -> None:
         n = len(points) if isinstance(points, list) else "no"
         raise ValueError(f"{where}: a polygon needs value['points'] with at least 3 [x, y] points, got {n}")
     for i, p in enumerate(points):
-        if not (isinstance(p, (list, tuple)) and len(p) == 2 and all(_number(c) and -_EPS <= c <= 100 + _EPS for c in p)):
-            raise ValueError(f"{where}: points[{i}] must be [x, y] in percent (0 to 100), got {p!r}")
+        if not (isinstance(p, (list, tuple)) and len(p) == 2
+                and all(_number(c) and -_EPS <= c <= 100 + _EPS for c in p)):
+            raise ValueError(f"{where}: points[{i}] must be [x, y] in percent (0 to 100), got {brief(p)}")
     if "closed" in value and not isinstance(value["closed"], bool):
         raise ValueError(f"{where}: value['closed'] must be true or false")
 
@@ -98,7 +101,7 @@ def _ellipse(where: str, value: dict) -> None:
 
 def _brush(where: str, value: dict) -> None:
     if value.get("format") != "rle":
-        raise ValueError(f"{where}: a brush region needs value['format'] == 'rle', got {value.get('format')!r}")
+        raise ValueError(f"{where}: a brush region needs value['format'] == 'rle', got {brief(value.get('format'))}")
     rle = value.get("rle")
     if not isinstance(rle, list) or not rle or not all(_integer(b) and 0 <= b <= 255 for b in rle):
         raise ValueError(f"{where}: value['rle'] must be a non-empty list of integers 0..255 (Label Studio RLE bytes)")
@@ -118,22 +121,23 @@ def _range(where: str, value: dict) -> None:
     start = _need(where, value, "start", "a number or a formatted time", ok)
     end = _need(where, value, "end", "a number or a formatted time", ok)
     if _number(start) != _number(end):
-        raise ValueError(f"{where}: start and end must both be numbers or both formatted times, got {start!r}, {end!r}")
+        raise ValueError(f"{where}: start and end must both be numbers or both formatted times, "
+                         f"got {brief(start)}, {brief(end)}")
     if _number(start) and start > end:
         raise ValueError(f"{where}: start {start} is after end {end}")
     if "instant" in value:
         if not isinstance(value["instant"], bool):
             raise ValueError(f"{where}: value['instant'] must be true or false")
         if value["instant"] and start != end:
-            raise ValueError(f"{where}: an instant region has start == end, got {start!r} and {end!r}")
+            raise ValueError(f"{where}: an instant region has start == end, got {brief(start)} and {brief(end)}")
 
 
 def _video(where: str, value: dict) -> None:
     count = value.get("framesCount")
     if count is not None and not (_integer(count) and count >= 0):
-        raise ValueError(f"{where}: value['framesCount'] must be an integer >= 0, got {count!r}")
+        raise ValueError(f"{where}: value['framesCount'] must be an integer >= 0, got {brief(count)}")
     if value.get("duration") is not None and not (_number(value["duration"]) and value["duration"] >= 0):
-        raise ValueError(f"{where}: value['duration'] must be seconds >= 0, got {value['duration']!r}")
+        raise ValueError(f"{where}: value['duration'] must be seconds >= 0, got {brief(value['duration'])}")
     seq = value.get("sequence")
     if not isinstance(seq, list) or not seq:
         raise ValueError(f"{where}: a videorectangle needs value['sequence'], a non-empty list of keyframes")
@@ -150,7 +154,7 @@ def _video(where: str, value: dict) -> None:
         last = frame
         _rect(at, {k: kf[k] for k in ("x", "y", "width", "height", "rotation") if k in kf})
         if kf.get("time") is not None and not (_number(kf["time"]) and kf["time"] >= 0):
-            raise ValueError(f"{at}: time must be seconds >= 0, got {kf['time']!r}")
+            raise ValueError(f"{at}: time must be seconds >= 0, got {brief(kf['time'])}")
         if "enabled" in kf and not isinstance(kf["enabled"], bool):
             raise ValueError(f"{at}: enabled must be true or false")
 
@@ -190,7 +194,8 @@ def _inferred(value: dict, tag: str | None) -> str | None:
             return "keypoint"
         return None
     if tag == "Video":
-        return "video" if "sequence" in value else "timeline" if "ranges" in value else "seconds" if "start" in value else None
+        return ("video" if "sequence" in value else "timeline" if "ranges" in value
+                else "seconds" if "start" in value else None)
     if tag in _SECONDS:
         return "seconds" if "start" in value or "end" in value else None
     if tag == "TimeSeries":
@@ -201,13 +206,15 @@ def _inferred(value: dict, tag: str | None) -> str | None:
 def _top_level(where: str, item: dict) -> None:
     for key in ("original_width", "original_height"):
         if item.get(key) is not None and not (_number(item[key]) and item[key] > 0):
-            raise ValueError(f"{where}: {key} must be the image's size in pixels (> 0), got {item[key]!r}")
+            raise ValueError(f"{where}: {key} must be the image's size in pixels (> 0), got {brief(item[key])}")
     if item.get("image_rotation") is not None and not _number(item["image_rotation"]):
-        raise ValueError(f"{where}: image_rotation must be degrees, got {item['image_rotation']!r}")
+        raise ValueError(f"{where}: image_rotation must be degrees, got {brief(item['image_rotation'])}")
     if item.get("item_index") is not None and not (_integer(item["item_index"]) and item["item_index"] >= 0):
-        raise ValueError(f"{where}: item_index must be the page index (an integer >= 0), got {item['item_index']!r}")
-    if item.get("original_length") is not None and not (_number(item["original_length"]) and item["original_length"] >= 0):
-        raise ValueError(f"{where}: original_length must be seconds >= 0, got {item['original_length']!r}")
+        raise ValueError(f"{where}: item_index must be the page index (an integer >= 0), "
+                         f"got {brief(item['item_index'])}")
+    length = item.get("original_length")
+    if length is not None and not (_number(length) and length >= 0):
+        raise ValueError(f"{where}: original_length must be seconds >= 0, got {brief(item['original_length'])}")
 
 
 def check_geometry(where: str, item: dict, control, config) -> None:
@@ -237,5 +244,5 @@ def _merged_labels(where: str, labels: Any, to_name: Any, config) -> None:
     allowed = {o for c in sources for o in c.options}
     unknown = [v for v in labels if v not in allowed]
     if unknown:
-        raise ValueError(f"{where}: {unknown[0]!r} is not a label of the <Labels> on {to_name!r} "
-                         f"(labels: {', '.join(sorted(allowed))})")
+        raise ValueError(f"{where}: {brief(unknown[0])} is not a label of the <Labels> on {brief(to_name)} "
+                         f"(labels: {listing(sorted(allowed))})")

@@ -158,7 +158,8 @@ def decode(rle: Sequence[int] | bytes | np.ndarray, count: int | None = None) ->
         data = rle
     else:
         arr = np.asarray(rle)
-        if arr.ndim != 1 or (arr.size and (not np.issubdtype(arr.dtype, np.integer) or arr.min() < 0 or arr.max() > 255)):
+        if arr.ndim != 1 or (arr.size and (not np.issubdtype(arr.dtype, np.integer)
+                                           or arr.min() < 0 or arr.max() > 255)):
             raise ValueError("an RLE is a flat list of bytes 0..255")
         data = arr.astype(np.uint8).tobytes()
     bits = _Bits(data)

@@ -16,18 +16,20 @@ import secrets
 import string
 from typing import Any
 
+from .._brief import brief, listing
 from ..config._parse import Config
 from ._geometry import check_geometry
 
-_ID_CHARS = string.ascii_letters + string.digits + "_-"
-_VALUE_KEY = {"textarea": "text", "pairwise": "selected"}  # result type → the key of its payload inside `value`, when not the type itself
+ID_CHARS = string.ascii_letters + string.digits + "_-"  # the characters of a region id
+# result type → the key of its payload inside `value`, when not the type itself
+_VALUE_KEY = {"textarea": "text", "pairwise": "selected"}
 # Region types whose `value` is geometry only (Label Studio's split format: the label comes in a `labels` item).
 _NO_LABEL_KEY = {"rectangle", "polygon", "keypoint", "ellipse", "brush", "videorectangle", "magicwand"}
 
 
 def region_id() -> str:
     """A 10-character region id, like the Label Studio editor's nanoid(10)."""
-    return "".join(secrets.choice(_ID_CHARS) for _ in range(10))
+    return "".join(secrets.choice(ID_CHARS) for _ in range(10))
 
 
 def normalize_result(result: Any, config: Config, data: dict | None = None) -> list[dict]:
@@ -81,14 +83,15 @@ def _check_item(i: int, item: dict, config: Config) -> None:
     name = item.get("from_name")
     control = config.controls.get(name) if isinstance(name, str) else None
     if control is None:
-        raise ValueError(f"{where}: from_name={name!r} is not a control of the config "
-                         f"(controls: {', '.join(config.controls) or 'none'})")
+        raise ValueError(f"{where}: from_name={brief(name)} is not a control of the config "
+                         f"(controls: {listing(config.controls)})")
     to_name = item.get("to_name")
     if to_name not in control.to_name and to_name != control.name:
-        raise ValueError(f"{where}: to_name={to_name!r} is not what <{control.tag} name=\"{name}\"> labels "
-                         f"(toName: {', '.join(control.to_name)})")
+        raise ValueError(f"{where}: to_name={brief(to_name)} is not what <{control.tag} name=\"{name}\"> labels "
+                         f"(toName: {listing(control.to_name)})")
     if item.get("type") != control.type:
-        raise ValueError(f"{where}: type={item.get('type')!r} does not match <{control.tag}> (expected {control.type!r})")
+        raise ValueError(f"{where}: type={brief(item.get('type'))} does not match <{control.tag}> "
+                         f"(expected {control.type!r})")
     value = item.get("value")
     if not isinstance(value, dict):
         raise ValueError(f"{where}: `value` must be a dict")
@@ -112,14 +115,15 @@ def _check_value(where: str, control, value: dict) -> None:
             allowed = _allowed_values(control)
             unknown = [p for p in flat if p not in allowed]
             if unknown:
-                raise ValueError(f"{where}: {unknown[0]!r} is not an option of <{control.tag} name=\"{control.name}\"> "
-                                 f"(options: {', '.join(control.options)})")
+                raise ValueError(f"{where}: {brief(unknown[0])} is not an option of "
+                                 f"<{control.tag} name=\"{control.name}\"> "
+                                 f"(options: {listing(control.options)})")
         nested = any(isinstance(entry, list) for entry in payload)  # allowNested paths: a parent brings its children
         if control.type == "choices" and control.single and len(payload) > 1 and not nested:
             raise ValueError(f"{where}: <Choices name=\"{control.name}\"> allows one choice, got {len(payload)}")
     elif control.type == "pairwise":
         if payload not in ("left", "right"):
-            raise ValueError(f"{where}: value['selected'] must be 'left' or 'right', got {payload!r}")
+            raise ValueError(f"{where}: value['selected'] must be 'left' or 'right', got {brief(payload)}")
     elif control.type == "ranker":
         if not isinstance(payload, dict) or not all(isinstance(v, list) for v in payload.values()):
             raise ValueError(f"{where}: value['ranker'] must map a column name to a list of item ids")
@@ -129,10 +133,10 @@ def _check_value(where: str, control, value: dict) -> None:
     elif control.type == "rating":
         top = int(attrs.get("maxRating", "5") or 5)
         if isinstance(payload, bool) or not isinstance(payload, numbers.Integral) or not 0 <= payload <= top:
-            raise ValueError(f"{where}: rating must be an integer from 0 to {top}, got {payload!r}")
+            raise ValueError(f"{where}: rating must be an integer from 0 to {top}, got {brief(payload)}")
     elif control.type == "number":
         if isinstance(payload, bool) or not isinstance(payload, numbers.Real) or not math.isfinite(payload):
-            raise ValueError(f"{where}: number must be a finite number, got {payload!r}")
+            raise ValueError(f"{where}: number must be a finite number, got {brief(payload)}")
         for bound, ok in (("min", lambda b: payload >= b), ("max", lambda b: payload <= b)):
             if attrs.get(bound) not in (None, "") and not ok(float(attrs[bound])):
                 raise ValueError(f"{where}: number {payload} is outside {bound}={attrs[bound]}")
@@ -142,19 +146,23 @@ def _check_span(where: str, item: dict, config: Config, data: dict) -> None:
     """A `labels` region on a Text object must lie inside the task text and quote it exactly."""
     obj = config.objects.get(item.get("to_name"))
     value = item["value"]
-    if obj is None or obj.tag != "Text" or item.get("type") != "labels" or "start" not in value:
+    if obj is None or obj.tag != "Text" or item.get("type") != "labels":
         return
+    if "start" not in value or "end" not in value:  # nothing to draw: a label without its span
+        raise ValueError(f"{where}: a span on <Text name=\"{obj.name}\"> needs value['start'] and value['end'] "
+                         "(code-point offsets)")
     text = data.get(obj.field) if obj.field else None
     if not isinstance(text, str):
         return
     start, end = value.get("start"), value.get("end")
     if not all(isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in (start, end)):
-        raise ValueError(f"{where}: span start/end must be integers, got {start!r}, {end!r}")
+        raise ValueError(f"{where}: span start/end must be integers, got {brief(start)}, {brief(end)}")
     if not 0 <= start < end <= len(text):
         raise ValueError(f"{where}: span [{start}, {end}) is not inside the text of {obj.name!r} "
                          f"({len(text)} characters; offsets count code points)")
     if "text" in value and value["text"] != text[start:end]:
-        raise ValueError(f"{where}: value['text']={value['text']!r} is not text[{start}:{end}]={text[start:end]!r} "
+        raise ValueError(f"{where}: value['text']={brief(value['text'])} is not "
+                         f"text[{start}:{end}]={brief(text[start:end])} "
                          f"(offsets count code points, not UTF-16 units)")
 
 

@@ -2,7 +2,8 @@
 
 | module | concept |
 |---|---|
-| `_sqlite.py` | SQLite (WAL) store: annotations, served-task hashes, leases, submit uids; thread-safe |
+| `_sqlite.py` | SQLite (WAL): answers (with their `$fields` hash), served-task hashes, leases, submit uids |
+| `_default.py` | the default store's name (config, `$fields`, notebook); stored answers must match the data |
 """
 
 from ._sqlite import Annotation, Store

@@ -5,7 +5,11 @@ Rules:
 - one connection per `Store`, usable from any thread (widget messages arrive on a kernel subshell thread), every
   statement under `self._lock`;
 - each annotator has at most one live (not deleted) annotation per task; undo marks a row deleted, never drops it;
-- several processes may open the same file: leases keep two sessions of one annotator off the same task.
+- several processes may open the same file: leases keep two sessions of one annotator off the same task;
+- overlap: with a limit of n annotators per task, a lease is granted only while fewer than n other annotators
+  hold the task (a live non-cancelled answer, or a live lease); the count and the grant are one immediate
+  transaction, so kernels and annotators racing for the last slot cannot both win;
+- ground truth: at most one annotation per task carries `ground_truth`.
 """
 
 from __future__ import annotations
@@ -38,7 +42,8 @@ CREATE TABLE IF NOT EXISTS annotations (
     lead_time REAL,
     parent_prediction INTEGER,
     prediction TEXT,
-    unique_id TEXT NOT NULL
+    unique_id TEXT NOT NULL,
+    ground_truth INTEGER NOT NULL DEFAULT 0
 );
 CREATE UNIQUE INDEX IF NOT EXISTS live_annotation ON annotations (task_key, annotator) WHERE deleted = 0;
 CREATE INDEX IF NOT EXISTS annotations_by_annotator ON annotations (annotator, deleted);
@@ -94,6 +99,7 @@ class Annotation:
     parent_prediction: int | None
     prediction: dict | None
     unique_id: str
+    ground_truth: bool = False
 
     def snapshot(self) -> dict:
         """What undo needs to put this row back as it was."""
@@ -103,12 +109,12 @@ class Annotation:
 
 
 _COLUMNS = ("id, task_key, annotator, result, was_cancelled, deleted, created_at, updated_at, lead_time, "
-            "parent_prediction, prediction, unique_id")
+            "parent_prediction, prediction, unique_id, ground_truth")
 
 
 def _row(r: tuple) -> Annotation:
     return Annotation(r[0], r[1], r[2], json.loads(r[3]), bool(r[4]), bool(r[5]), r[6], r[7], r[8], r[9],
-                      json.loads(r[10]) if r[10] else None, r[11])
+                      json.loads(r[10]) if r[10] else None, r[11], bool(r[12]))
 
 
 class Store:
@@ -124,7 +130,17 @@ class Store:
         # FULL: the commit is fsynced before submit() returns, so it survives a power cut, not only a SIGKILL.
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(_SCHEMA)
+        self._migrate()
         self.id = self._meta_setdefault("store_id", uuid.uuid4().hex[:12])
+
+    def _migrate(self) -> None:
+        """Columns added since a store file was first made."""
+        with self._lock:
+            have = {r[1] for r in self._db.execute("PRAGMA table_info(annotations)")}
+            if "fields_hash" not in have:  # the `$fields` an answer was given on (NULL in older rows: see served)
+                self._db.execute("ALTER TABLE annotations ADD COLUMN fields_hash TEXT")
+            if "ground_truth" not in have:
+                self._db.execute("ALTER TABLE annotations ADD COLUMN ground_truth INTEGER NOT NULL DEFAULT 0")
 
     # -- plumbing --------------------------------------------------------------------------------------------
     def _tx(self, fn, *args):
@@ -185,12 +201,13 @@ class Store:
 
     def save_annotation(self, task_key: str, annotator: str, result: list, *, was_cancelled: bool = False,
                         lead_time: float | None = None, parent_prediction: int | None = None,
-                        prediction: dict | None = None, uid: str | None = None,
+                        prediction: dict | None = None, uid: str | None = None, fields_hash: str | None = None,
                         ) -> tuple[Annotation, dict | None, bool]:
         """Insert or update the annotator's live annotation of a task; committed on return.
 
         Returns (the row, the row's snapshot before this call or None if it was new, whether `uid` was seen before:
-        a re-sent submit is acknowledged again without writing twice).
+        a re-sent submit is acknowledged again without writing twice). `fields_hash`: the hash of the task's
+        `$fields` the answer was given on (see `answer_hashes`).
         """
         def run(c):
             if uid is not None:
@@ -200,16 +217,17 @@ class Store:
                     return _row(row), None, True
             stamp = now_iso()
             body = (json.dumps(result, ensure_ascii=False), int(was_cancelled), stamp, lead_time, parent_prediction,
-                    json.dumps(prediction) if prediction else None)
+                    json.dumps(prediction) if prediction else None, fields_hash)
             old = c.execute(f"SELECT {_COLUMNS} FROM annotations WHERE task_key = ? AND annotator = ? AND deleted = 0",
                             (task_key, annotator)).fetchone()
             if old:
                 c.execute("UPDATE annotations SET result = ?, was_cancelled = ?, updated_at = ?, lead_time = ?, "
-                          "parent_prediction = ?, prediction = ? WHERE id = ?", (*body, old[0]))
+                          "parent_prediction = ?, prediction = ?, fields_hash = ? WHERE id = ?", (*body, old[0]))
                 ann_id = old[0]
             else:
                 c.execute("INSERT INTO annotations (result, was_cancelled, updated_at, lead_time, parent_prediction, "
-                          "prediction, task_key, annotator, created_at, unique_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                          "prediction, fields_hash, task_key, annotator, created_at, unique_id) "
+                          "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                           (*body, task_key, annotator, stamp, str(uuid.uuid4())))
                 ann_id = c.lastrowid
             if uid is not None:
@@ -241,7 +259,10 @@ class Store:
 
     # -- served tasks ----------------------------------------------------------------------------------------
     def check_served(self, task_key: str, fields_hash: str, task_id: Any) -> None:
-        """Remember a task's `$fields` hash when first served; raise `TaskChanged` if it differs later."""
+        """Remember a task's `$fields` hash when first served; raise `TaskChanged` if it differs later.
+
+        Also for a task shown but not answered: a browser's outbox may still hold an answer given on the old
+        fields (replayed after a restart), and only this check stands between it and the new ones."""
         def run(c):
             row = c.execute("SELECT fields_hash FROM served WHERE task_key = ?", (task_key,)).fetchone()
             if row is None:
@@ -252,9 +273,23 @@ class Store:
                     "fields differ. Use a new store, or give changed rows new ids (index labels).")
         self._tx(run)
 
+    def answer_hashes(self) -> dict[str, set[str]]:
+        """task_key → the `$fields` hashes its live answers were given on (older rows: the hash when first served)."""
+        out: dict[str, set[str]] = {}
+        rows = self._query("SELECT task_key, COALESCE(fields_hash, (SELECT s.fields_hash FROM served s "
+                           "WHERE s.task_key = annotations.task_key)) FROM annotations WHERE deleted = 0")
+        for key, h in rows:
+            if h is not None:
+                if key in out:
+                    out[key].add(h)
+                else:
+                    out[key] = {h}
+        return out
+
     # -- leases ----------------------------------------------------------------------------------------------
-    def try_lease(self, task_key: str, annotator: str, owner: str) -> str:
-        """Reserve a task for one session: "ok", "done" (annotated meanwhile) or "taken" (another session has it)."""
+    def try_lease(self, task_key: str, annotator: str, owner: str, limit: int | None = None) -> str:
+        """Reserve a task for one session: "ok", "done" (annotated meanwhile), "taken" (another session of this
+        annotator has it) or "full" (`limit` other annotators answered or hold it)."""
         def run(c):
             live = c.execute("SELECT 1 FROM annotations WHERE task_key = ? AND annotator = ? AND deleted = 0 "
                              "AND was_cancelled = 0",
@@ -266,12 +301,48 @@ class Store:
                             (task_key, annotator)).fetchone()
             if row and row[0] != owner and row[1] > now and _owner_alive(row[0]):
                 return "taken"
-            c.execute("INSERT OR REPLACE INTO leases VALUES (?, ?, ?, ?)", (task_key, annotator, owner, now + LEASE_SECONDS))
+            if limit is not None and not (row and row[0] == owner) \
+                    and self._others(c, task_key, annotator, now) >= limit:
+                return "full"
+            c.execute("INSERT OR REPLACE INTO leases VALUES (?, ?, ?, ?)",
+                      (task_key, annotator, owner, now + LEASE_SECONDS))
             return "ok"
         return self._tx(run)
 
+    @staticmethod
+    def _others(c, task_key: str, annotator: str, now: float) -> int:
+        """Other annotators holding a task: a live, non-cancelled answer or a live lease (dead owners' do not)."""
+        answered = {r[0] for r in c.execute(
+            "SELECT DISTINCT annotator FROM annotations WHERE task_key = ? AND annotator != ? AND deleted = 0 "
+            "AND was_cancelled = 0", (task_key, annotator))}
+        for who, holder in c.execute("SELECT annotator, owner FROM leases WHERE task_key = ? AND annotator != ? "
+                                     "AND expires > ?", (task_key, annotator, now)):
+            if who not in answered and _owner_alive(holder):
+                answered.add(who)
+        return len(answered)
+
+    def answer_counts(self) -> dict[str, int]:
+        """task_key → distinct annotators with a live, non-cancelled answer."""
+        return dict(self._query("SELECT task_key, COUNT(DISTINCT annotator) FROM annotations WHERE deleted = 0 "
+                                "AND was_cancelled = 0 GROUP BY task_key"))
+
+    def set_ground_truth(self, task_key: str, annotation_id: int | None) -> None:
+        """Star one live annotation of a task as its ground truth (None: clear the task's star)."""
+        def run(c):
+            if annotation_id is not None:
+                row = c.execute("SELECT task_key, deleted FROM annotations WHERE id = ?", (annotation_id,)).fetchone()
+                if row is None or row[1]:
+                    raise KeyError(f"no live annotation with id {annotation_id!r}")
+                if row[0] != task_key:
+                    raise ValueError(f"annotation {annotation_id} belongs to another task")
+            c.execute("UPDATE annotations SET ground_truth = 0 WHERE task_key = ?", (task_key,))
+            if annotation_id is not None:
+                c.execute("UPDATE annotations SET ground_truth = 1 WHERE id = ?", (annotation_id,))
+        self._tx(run)
+
     def renew_leases(self, owner: str) -> None:
-        self._tx(lambda c: c.execute("UPDATE leases SET expires = ? WHERE owner = ?", (time.time() + LEASE_SECONDS, owner)))
+        self._tx(lambda c: c.execute("UPDATE leases SET expires = ? WHERE owner = ?",
+                                     (time.time() + LEASE_SECONDS, owner)))
 
     def release(self, owner: str, task_key: str | None = None) -> None:
         if task_key is None:

@@ -17,12 +17,14 @@ Rules:
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import Any, Callable
 
 import numpy as np
 
 from ..config._parse import Config
+from ._pipelines import is_pipeline
 from ._sources import choice_item, object_field
 
 
@@ -33,7 +35,8 @@ class Learner:
     """
 
     def __init__(self, encoder: Any = None, *, retrain_every: int = 20, batch_size: int = 64,
-                 max_length: int = 256, C: float = 4.0, template: str = "This is {}.", prior_weight: float = 5.0) -> None:
+                 max_length: int = 256, C: float = 4.0, template: str = "This is {}.",
+                 prior_weight: float = 5.0) -> None:
         self.prior_weight = prior_weight
         self.retrain_every, self.batch_size, self.max_length = max(1, int(retrain_every)), batch_size, max_length
         self.C, self.template = C, template
@@ -72,7 +75,15 @@ class Learner:
         return self
 
     @property
+    def status(self) -> str | None:
+        """What the annotator waits for while the learner gets ready ("loading the model …"), None when nothing."""
+        if self._encoder_arg is not None and self._encode is None:
+            return f"loading the model {_encoder_name(self._encoder_arg)}…"
+        return None
+
+    @property
     def model_version(self) -> str:
+        """Names the learner kind and its training round: it changes at each retrain."""
         kind = "embed" if self._encoder_arg is not None else "sparse"
         return f"nblabel-learner-{kind}-v{self._version}"
 
@@ -113,7 +124,8 @@ class Learner:
             z = np.exp((sims - sims.max(axis=1, keepdims=True)) * 20.0)
             return z / z.sum(axis=1, keepdims=True)
         p = head.predict_proba(X)
-        if self.prior_weight and head.n_train < 200 and not self.multiple:  # few labels: the label-name prior still knows something
+        # few labels: the label-name prior still knows something
+        if self.prior_weight and head.n_train < 200 and not self.multiple:
             sims = X @ self._label_vectors().T
             z = np.exp((sims - sims.max(axis=1, keepdims=True)) * 20.0)
             w = self.prior_weight / (self.prior_weight + head.n_train)
@@ -134,9 +146,7 @@ class Learner:
                 missing = [t for t in missing if t not in self._vectors]
                 for i in range(0, len(missing), self.batch_size):
                     chunk = missing[i:i + self.batch_size]
-                    vecs = np.asarray(self._encode(chunk), dtype=np.float32)
-                    norms = np.linalg.norm(vecs, axis=1, keepdims=True)
-                    vecs = vecs / np.where(norms == 0, 1, norms)
+                    vecs = normalise_rows(np.asarray(self._encode(chunk), dtype=np.float32))
                     self._vectors.update(zip(chunk, vecs))
         return np.stack([self._vectors[t] for t in texts]) if texts else np.zeros((0, 1), np.float32)
 
@@ -264,6 +274,7 @@ class Learner:
 
     @property
     def n_labels(self) -> int:
+        """How many tasks have a label to learn from."""
         with self._lock:
             return len(self._labels)
 
@@ -293,6 +304,12 @@ class _MultiHead:
                          for clf, rate in zip(self.clfs, self.rates)], axis=1)
 
 
+def normalise_rows(vecs: np.ndarray) -> np.ndarray:
+    """Unit-length rows (a zero row stays zero): cosine similarity is then a dot product."""
+    norms = np.linalg.norm(vecs, axis=1, keepdims=True)
+    return vecs / np.where(norms == 0, 1, norms)
+
+
 def _flat(values: Any) -> list:
     return [v for entry in values for v in (entry if isinstance(entry, list) else [entry])]
 
@@ -306,9 +323,19 @@ def _sparse(texts: list[str]):
     return hstack([words.transform(texts), chars.transform(texts)]).tocsr()
 
 
+def _encoder_name(encoder: Any) -> str:
+    """A short name for messages: a model folder's name, a pipeline's model, else the callable's name."""
+    model = getattr(encoder, "model", None)
+    name = getattr(model, "name_or_path", None) or getattr(getattr(model, "config", None), "_name_or_path", None)
+    if name is None and isinstance(encoder, (str, os.PathLike)):
+        name = os.fspath(encoder)
+    if name is None:
+        name = getattr(encoder, "__name__", type(encoder).__name__)
+    return os.path.basename(os.path.normpath(str(name))) or str(name)
+
+
 def _make_encoder(encoder: Any, max_length: int) -> Callable[[list[str]], np.ndarray]:
     """texts → vectors, from a model folder, a feature-extraction pipeline or a callable."""
-    from ._pipelines import is_pipeline
     if is_pipeline(encoder):
         def run_pipe(texts: list[str]) -> np.ndarray:
             out = encoder(texts, truncation=True, max_length=max_length)

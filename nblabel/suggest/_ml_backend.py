@@ -1,12 +1,12 @@
 """A running Label Studio ML backend as a predictor (`predictor="http://host:9090"`).
 
 Rules:
-- speak the protocol a Label Studio server speaks (bodies recorded from a real server in
-  `data/label-studio/ml-backend-requests/`): `POST /setup` once with the schema, then `POST /predict` with a batch
+- speak the protocol a Label Studio server speaks (the request bodies a real server sends):
+  `POST /setup` once with the schema, then `POST /predict` with a batch
   of full task dicts, the label config and `params`; answers are `{"results": [prediction, ...]}` (label-studio-ml
   2.x) or a bare list (1.x); `model_version` comes from `/setup` unless a prediction names its own;
 - ML-backend traffic uses UTF-16 offsets (what the LS editor writes): task annotations are converted on the way
-  out and result offsets on the way back, so Python keeps code points (MISSION "Offsets");
+  out and result offsets on the way back, so Python keeps code points;
 - standard library only (urllib): no new dependency for a feature most users never touch.
 """
 
@@ -25,7 +25,7 @@ from ..results._offsets import convert_result
 
 
 class MLBackendError(RuntimeError):
-    pass
+    """The ML backend cannot be reached or answered with an HTTP error (the message names the URL and status)."""
 
 
 class MLBackend:
@@ -53,6 +53,7 @@ class MLBackend:
             raise MLBackendError(f"ML backend {self.url}{path} unreachable: {exc.reason}") from None
 
     def setup(self) -> None:
+        """`POST /setup` with the config, as a Label Studio server does once; takes the backend's model version."""
         answer = self._post("/setup", {"project": self.project, "schema": self.config.xml, "hostname": "",
                                        "access_token": self.access_token or "", "extra_params": self.extra_params})
         if isinstance(answer, dict) and answer.get("model_version") is not None:

@@ -18,6 +18,7 @@ import re
 from typing import Any, Mapping
 
 from ..config._parse import Config, Control
+from ..results._validate import region_id
 from ._sources import choice_item, first_control, object_field, span_item
 
 _TASK_ALIASES = {"sentiment-analysis": "text-classification", "ner": "token-classification"}
@@ -58,7 +59,8 @@ class PipelinePredictor:
         self.pipe, self.config, self.batch_size = pipe, config, batch_size
         task = _TASK_ALIASES.get(getattr(pipe, "task", ""), getattr(pipe, "task", ""))
         if task not in SUPPORTED:
-            raise ValueError(f"transformers pipeline task {task!r} is not supported (supported: {', '.join(SUPPORTED)})")
+            raise ValueError(f"transformers pipeline task {task!r} is not supported "
+                             f"(supported: {', '.join(SUPPORTED)})")
         self.task = task
         kinds = {"text-classification": ("choices",), "zero-shot-classification": ("choices",),
                  "image-classification": ("choices",), "token-classification": ("labels", "hypertextlabels"),
@@ -126,7 +128,7 @@ class PipelinePredictor:
             if label is None:
                 continue
             b = det["box"]
-            items.append({"id": _rid(), "from_name": self.control.name, "to_name": self.control.to_name[0],
+            items.append({"id": region_id(), "from_name": self.control.name, "to_name": self.control.to_name[0],
                           "type": "rectanglelabels", "original_width": width, "original_height": height,
                           "image_rotation": 0, "score": float(det["score"]),
                           "value": {"x": 100 * b["xmin"] / width, "y": 100 * b["ymin"] / height,
@@ -135,11 +137,6 @@ class PipelinePredictor:
                                     "rectanglelabels": [label]}})
         score = min((i["score"] for i in items), default=None)
         return {"result": items, **({"score": score} if score is not None else {}), **version}
-
-
-def _rid() -> str:
-    from ..results._validate import region_id
-    return region_id()
 
 
 def _aggregation(pipe: Any) -> str:

@@ -16,14 +16,31 @@ import pandas as pd
 from ..config._parse import Config, parse_config
 from ..tasks._ids import id_from_key, plain_id
 from ..tasks._source import make_source
+from . import _ray
+from ._learner import Learner
+from ._shown import make_batch_predictor
 from ._sources import as_prediction_list
 
 
 def prelabel(data: Any, config: str | Config, predictor: Any, *, batch_size: int = 64,
-             labels: dict[str, str] | None = None, id_column: str | None = None) -> pd.Series:
-    """Predictions for every task: a Series of LS prediction dicts (or None), aligned with `data`."""
-    from ._shown import make_batch_predictor
+             labels: dict[str, str] | None = None, id_column: str | None = None, engine: str = "local",
+             concurrency: int | None = None) -> Any:
+    """Predictions for every task: a Series of LS prediction dicts (or None), aligned with `data`.
+
+    `engine="ray"` runs the model in Ray actors (`concurrency` of them, default 1): give `predictor` as a
+    zero-argument factory so each actor loads the model once; `data` may then also be a `ray.data.Dataset`
+    (the answer is that Dataset with a `predictions` column of JSON text). A `Learner` embeds on Ray and
+    predicts here.
+    """
     cfg = config if isinstance(config, Config) else parse_config(config)
+    if engine not in ("local", "ray"):
+        raise ValueError(f'engine={engine!r}: use "local" (this process) or "ray"')
+    if engine == "ray":
+        if not isinstance(predictor, Learner):
+            return _ray.prelabel(data, cfg, predictor, batch_size=batch_size, labels=labels, id_column=id_column,
+                                 concurrency=concurrency)
+        # A Learner's embeddings are computed on Ray; its head is tiny and predicts here, from those vectors.
+        _ray.embed_tasks(data, cfg, predictor, batch_size=batch_size, id_column=id_column, concurrency=concurrency)
     source = make_source(data, id_column)
     if isinstance(predictor, str) and not predictor.startswith(("http://", "https://")):
         if not isinstance(data, pd.DataFrame):

@@ -21,17 +21,22 @@ import pandas as pd
 
 from ..config._parse import Config
 from ..tasks._ids import id_from_key
-from ._sources import as_prediction_list, to_prediction as simple_prediction  # noqa: F401 (re-export)
+from ._learner import Learner
+from ._ml_backend import MLBackend
+from ._pipelines import PipelinePredictor, is_pipeline
+from ._sources import RefusedPrediction, as_prediction_list, checked_prediction
+from ._sources import to_prediction as simple_prediction  # noqa: F401 (re-export)
+from ._worker import Worker
 
 _URL = re.compile(r"^https?://")
+# A choice suggestion scored below this is a hint beside the options, not a selection: near a coin flip,
+# pre-selecting invites accepting it unread.
+HINT_BELOW = 0.6
 
 
 def make_batch_predictor(predictor: Any, config: Config, *, labels: dict | None = None,
                          batch_size: int = 32) -> Callable[[list[dict]], list] | None:
     """A callable `tasks -> one value per task` for anything that runs a model (None for columns/Series)."""
-    from ._learner import Learner
-    from ._ml_backend import MLBackend
-    from ._pipelines import PipelinePredictor, is_pipeline
     if isinstance(predictor, str) and _URL.match(predictor):
         return MLBackend(predictor, config)
     if isinstance(predictor, Learner):
@@ -51,8 +56,9 @@ class Suggestions:
     def __init__(self, predictor: Any, config: Config, data: Any, threshold: float | None = None,
                  ids: pd.Index | None = None, *, task_of: Callable[[str], dict] | None = None,
                  timeout: float = 30.0, batch_size: int = 16, labels: dict | None = None,
-                 on_ready: Callable[[list[str]], None] | None = None) -> None:
-        self.config, self.threshold = config, threshold
+                 on_ready: Callable[[list[str]], None] | None = None, hint_below: float | None = HINT_BELOW,
+                 on_version: Callable[[], bool] | None = None) -> None:
+        self.config, self.threshold, self.hint_below = config, threshold, hint_below
         self._column: pd.Series | None = None
         self.worker = None
         self.learner = None
@@ -61,13 +67,11 @@ class Suggestions:
             return
         batch = make_batch_predictor(predictor, config, labels=labels, batch_size=batch_size)
         if batch is not None:
-            from ._learner import Learner
-            from ._worker import Worker
             self._predict = batch
             self.learner = batch if isinstance(batch, Learner) else None
             self.worker = Worker(batch, lambda: getattr(batch, "model_version", None), task_of,
                                  lambda value, task: as_prediction_list(value, config, task),
-                                 batch_size=batch_size, timeout=timeout, on_ready=on_ready)
+                                 batch_size=batch_size, timeout=timeout, on_ready=on_ready, on_version=on_version)
         elif isinstance(predictor, str):
             if not isinstance(data, pd.DataFrame) or predictor not in data.columns:
                 raise ValueError(f"predictor={predictor!r} is not a column of the data")
@@ -93,6 +97,9 @@ class Suggestions:
                  wait: bool = True) -> list[dict]:
         """All predictions of a task (from the task first, then the predictor), normalised."""
         preds = [p for p in task_extras.get("predictions", []) if isinstance(p, dict) and "result" in p]
+        if preds:  # Label Studio task predictions: ids and checks as for a predictor's (see _sources.py)
+            data = task()["data"] if task is not None else None
+            preds = [checked_prediction(p, self.config, data) for p in preds]
         if self._column is not None:
             try:
                 value = self._column.loc[id_from_key(key)]
@@ -102,6 +109,32 @@ class Suggestions:
         elif self.worker is not None:
             preds += self.worker.get(key, wait=wait) or []
         return preds
+
+    def loading(self, scoring: int | None = None) -> str | None:
+        """What the widget says while it waits for the first state (None: nothing slow is pending).
+
+        `scoring`: the number of tasks an uncertainty order must score before the first task (0: none)."""
+        status = getattr(self.learner, "status", None)
+        steps = [status.rstrip("…")] if status else []
+        if scoring:
+            steps.append(f"scoring {scoring:,} tasks to put the least certain first")
+        if not steps:
+            return None
+        text = ", then ".join(steps) + "…"
+        return text[0].upper() + text[1:]
+
+    def refresh_shown(self, shown: dict[str, tuple[dict | None, Any]], bare: set[str], keep: set) -> list[str]:
+        """The model version changed: un-fix the suggestion of every task in `shown` but those on screen (`keep`)
+        when it came from another version or there was none, so the browser's prefetched tasks get the new model's.
+        They join `bare` (the owner pushes them again once computed) and are computed now; returns them."""
+        version = self.model_version
+        stale = [k for k, (pred, _) in shown.items()
+                 if k not in keep and (pred is None or pred.get("model_version") != version)]
+        for key in stale:
+            del shown[key]
+            bare.add(key)
+        self.want(stale)
+        return stale
 
     def ready(self, key: str) -> bool:
         """Whether the predictor already answered for this task (columns always have)."""
@@ -141,15 +174,48 @@ class Suggestions:
         return [as_prediction_list(v, self.config) for v in aligned.tolist()]
 
     def shown(self, preds: list[dict]) -> dict | None:
-        """`predictions[0]` by MISSION's rule: newest model version, then highest score; hidden below threshold."""
-        if not preds:
+        """`predictions[0]`: newest model version, then highest score; hidden below `threshold`, and hidden when
+        it was refused (its items break the config's rules: see `refusal`)."""
+        best = _best(preds)
+        if best is None or isinstance(best, RefusedPrediction):
             return None
-        ranked = sorted(enumerate(preds), key=lambda ip: (str(ip[1].get("created_at") or ""),
-                                                          _score(ip[1]), -ip[0]), reverse=True)
-        best = ranked[0][1]
         if self.threshold is not None and _score(best) < self.threshold:
             return None
         return best
+
+    def is_hint(self, pred: dict | None) -> bool:
+        """Whether the shown `pred` is only a hint: a Choices-only suggestion whose `score` is below `hint_below`.
+
+        Region suggestions (spans, boxes) stay drawn whatever their score: each region is visibly a proposal, with
+        its own score in the region list, and drawing them is most of the work a suggestion saves."""
+        if pred is None or self.hint_below is None or pred.get("score") is None:
+            return False
+        items = pred.get("result") or []
+        return bool(items) and all(isinstance(i, dict) and i.get("type") == "choices" for i in items) \
+            and _score(pred) < self.hint_below
+
+    def refusal(self, preds: list[dict]) -> str | None:
+        """Why the suggestion of a task is not shown although it has one (None: shown, or there is none)."""
+        best = _best(preds)
+        return best.reason if isinstance(best, RefusedPrediction) else None
+
+    def missing(self, preds: list[dict]) -> str:
+        """The message of a headless `submit()` with no result when no suggestion can be accepted."""
+        why = self.refusal(preds)
+        hint = self.shown(preds)
+        if why is None and hint is not None and self.is_hint(hint):
+            why = (f"the suggestion is only a hint (score {_score(hint):.2f} < hint_below={self.hint_below:g}): "
+                   "it is shown beside the options, not selected")
+        return ("no suggestion to accept for this task" + (f" ({why})" if why else "") + ": pass a result list, "
+                "e.g. lab.submit([{'from_name': ..., 'to_name': ..., 'type': ..., 'value': ...}])")
+
+
+def _best(preds: list[dict]) -> dict | None:
+    if not preds:
+        return None
+    ranked = sorted(enumerate(preds), key=lambda ip: (str(ip[1].get("created_at") or ""),
+                                                      _score(ip[1]), -ip[0]), reverse=True)
+    return ranked[0][1]
 
 
 def _score(pred: dict) -> float:
@@ -159,7 +225,7 @@ def _score(pred: dict) -> float:
         return 0.0
 
 
-def digest(key: str, pred: dict) -> str:
+def prediction_digest(key: str, pred: dict) -> str:
     """A stable digest of one prediction of one task (for its integer id in the store)."""
     body = json.dumps([key, pred.get("model_version"), pred.get("result")], sort_keys=True, default=str)
     return hashlib.sha1(body.encode()).hexdigest()

@@ -15,6 +15,8 @@ from datetime import datetime
 
 import pandas as pd
 
+from ..tasks._ids import id_from_key, plain_id
+
 _WINDOW = 20  # the accuracy line is the acceptance rate over the last 20 answers
 
 
@@ -50,7 +52,6 @@ class SuggestionLog:
         self.rows = [r for r in self.rows if r["task_key"] != key]
 
     def frame(self) -> pd.DataFrame:
-        from ..tasks._ids import id_from_key, plain_id
         df = pd.DataFrame(self.rows, columns=["task_key", "accepted", "score", "model_version", "prediction_id",
                                               "time"])
         df.insert(0, "task_id", [plain_id(id_from_key(k)) for k in df["task_key"]])

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import mimetypes
 import os
 import re
@@ -408,7 +409,7 @@ def _exportable(value: Any) -> bool:
     return isinstance(value, (bytes, bytearray, memoryview, PurePath)) or _pil_image(value) or _array(value)
 
 
-def digest(value: Any) -> str:
+def media_digest(value: Any) -> str:
     """`json.dumps(default=...)` for the served-task hash: in-memory media by content, a path by its text."""
     if isinstance(value, PurePath):
         return os.fspath(value)
@@ -433,5 +434,10 @@ def digest(value: Any) -> str:
     return "sha256:" + h.hexdigest()
 
 
-__all__ = ["MEDIA_TAGS", "MediaError", "MediaServer", "describe", "digest", "export_data", "export_value",
-           "is_local", "jsonable", "media_fields", "to_bytes"]
+def fields_hash(values: dict) -> str:
+    """The hash of a task's `$fields` values the store keeps (served tasks, each answer): media by content."""
+    return hashlib.sha256(json.dumps(values, sort_keys=True, default=media_digest).encode()).hexdigest()[:16]
+
+
+__all__ = ["MEDIA_TAGS", "MediaError", "MediaServer", "describe", "export_data", "export_value", "fields_hash",
+           "is_local", "jsonable", "media_digest", "media_fields", "to_bytes"]

@@ -65,6 +65,11 @@ class TaskSource:
     def has(self, key: str) -> bool:
         return self.position(key) is not None
 
+    def data_many(self, keys: Iterable[str], fields: Iterable[str]) -> dict[str, dict]:
+        """`data(key, fields)` for each key present (absent keys are left out)."""
+        fields = list(fields)
+        return {k: self.data(k, fields) for k in keys if self.has(k)}
+
     def iter_keys(self) -> Iterator[str]:
         pos = 0
         while (key := self.key_at(pos)) is not None:
@@ -78,7 +83,8 @@ class FrameSource(TaskSource):
     def __init__(self, frame: pd.DataFrame, id_column: str | None = None) -> None:
         if id_column is not None:
             if id_column not in frame.columns:
-                raise KeyError(f"id_column={id_column!r} is not a column (columns: {', '.join(map(str, frame.columns[:20]))})")
+                shown = ", ".join(map(str, frame.columns[:20]))
+                raise KeyError(f"id_column={id_column!r} is not a column (columns: {shown})")
             index = pd.Index(frame[id_column])
         else:
             index = frame.index
@@ -128,6 +134,28 @@ class FrameSource(TaskSource):
                 series = self._series[name] = self.frame[self._column(name)]
             out[name] = json_safe(series.iat[pos])
         return out
+
+    def data_many(self, keys: Iterable[str], fields: Iterable[str]) -> dict[str, dict]:
+        """Vectorised over the keys (one index lookup, one take per column): checking every stored answer against
+        the frame when a Labeler opens must not cost a Python-level row read per answer."""
+        keys = list(keys)
+        if not keys:
+            return {}
+        ids = [int(k) if k.isdigit() else id_from_key(k) for k in keys]  # the common case without json.loads
+        try:
+            pos = np.asarray(self.index.get_indexer(ids if not isinstance(self.index, pd.MultiIndex)
+                                                    else pd.MultiIndex.from_tuples(ids)))
+        except (TypeError, ValueError):
+            pos = np.full(len(keys), -1)
+        for i in np.flatnonzero(pos < 0):  # ids the vector lookup cannot match (dates as text…): one by one
+            pos[i] = p if (p := self.position(keys[i])) is not None else -1
+        found = np.flatnonzero(pos >= 0)
+        columns = {name: self.frame[self._column(name)].iloc[pos[found]].tolist() for name in fields}
+        return {keys[i]: {name: json_safe(columns[name][j]) for name in columns} for j, i in enumerate(found)}
+
+    def refresh(self) -> None:
+        """Read columns anew: the frame may have been edited in place (copy-on-write keeps the old columns here)."""
+        self._series.clear()
 
     def _column(self, name: str) -> Any:
         """Column labels may be non-strings (ints); config fields are strings."""
@@ -179,7 +207,8 @@ class ListSource(TaskSource):
 
     def _add(self, item: Any, pos: int) -> None:
         if not isinstance(item, dict):
-            raise TypeError(f"task {pos} is a {type(item).__name__}; tasks must be dicts (plain data or Label Studio tasks)")
+            raise TypeError(f"task {pos} is a {type(item).__name__}; tasks must be dicts "
+                            "(plain data or Label Studio tasks)")
         if isinstance(item.get("data"), dict):
             data = item["data"]
             ident = item.get("id", pos)
@@ -229,7 +258,8 @@ def make_source(data: Any, id_column: str | None = None) -> TaskSource:
     if isinstance(data, pd.Series):
         raise TypeError("pass a DataFrame, not a Series: use series.to_frame()")
     if isinstance(data, (str, bytes, dict)):
-        raise TypeError(f"tasks must be a DataFrame, a list of dicts or an iterator of dicts, not {type(data).__name__}")
+        raise TypeError("tasks must be a DataFrame, a list of dicts or an iterator of dicts, "
+                        f"not {type(data).__name__}")
     if id_column is not None:
         raise TypeError("id_column= applies to DataFrames; give list tasks an `id` (Label Studio tasks) instead")
     return ListSource(data)

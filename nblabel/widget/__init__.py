@@ -6,7 +6,7 @@
 | `_channel.py` | messages to and from the browser |
 | `_queue.py` | which task is next for one annotator: order, skipped requeue, leases |
 | `_history.py` | undo / redo / back bookkeeping |
-| `_output.py` | `to_pandas`, `to_label_studio`, `export` of a Labeler |
+| `_output.py` | `Writeback`: `to_pandas`, `to_label_studio`, `export` of a store's annotations over its tasks |
 """
 
 from ._labeler import Labeler

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import logging
 
+from .._brief import cap
 from .._errors import ConfigError
 from ..tasks._media import MediaError
+from ..results._validate import strip_origins
 from ..tasks._ids import id_from_key, plain_id
 
 log = logging.getLogger("nblabel")
@@ -35,6 +37,8 @@ class BrowserChannel:
                 "prefill": prefill, "prefill_from": origin,
                 "prediction": None if shown is None else {"id": pid, "model_version": shown.get("model_version"),
                                                           "score": shown.get("score")},
+                "hint": strip_origins(shown["result"]) if self._suggest.is_hint(shown) and not live else None,
+                "refused": None if shown is not None else self._suggest.refusal(self._predictions(key)),
                 "annotation_id": live.id if live else None}
 
     def _window(self) -> list[dict]:
@@ -52,13 +56,16 @@ class BrowserChannel:
 
     def _state(self) -> dict:
         state = {"type": "state", "config": self._config.to_json(), "keys": self._keys, "error": None,
-                 "outbox_key": f"nblabel-outbox:{self._store.id}:{self.annotator}", "tasks": []}
+                 "outbox_key": f"nblabel-outbox:{self._store.id}:{self.annotator}", "tasks": [],
+                 "remote": self._remote}
         try:
             state["tasks"] = self._window()
         except (ConfigError, ValueError, KeyError) as exc:  # a task that cannot be shown blocks labeling visibly
-            state["error"] = str(exc)
+            state["error"] = cap(str(exc))
         state["progress"] = self.progress
         state.update(self._flags())
+        if state["tasks"] and state["tasks"][0].get("refused"):
+            state["notice"] = state["tasks"][0]["refused"]
         if self._suggest.error:
             state["notice"] = self._suggest.error
         if self._has_predictor:
@@ -77,6 +84,12 @@ class BrowserChannel:
         key = self._current_key()
         if key is not None and not self._suggest.ready(key):
             self._suggest.worker.get(key, wait=True, timeout=min(budget, self._suggest.worker.timeout))
+
+    def _say_loading(self) -> None:
+        """Before slow work (a model loading, every task scored): say what the widget waits for."""
+        message = self._suggest.loading(scoring=(self._source.total or 1) if self._queue.unscored else 0)
+        if message:
+            self._emit({"type": "loading", "message": message})
 
     def _push_state(self) -> None:
         if self._views:
@@ -99,6 +112,7 @@ class BrowserChannel:
                     self._emit(self._closed_state())
                 elif kind == "hello":
                     self._views = True
+                    self._say_loading()
                     self._first_suggestion()
                     self._emit(self._state())
                 elif kind in ("submit", "skip"):
@@ -110,18 +124,19 @@ class BrowserChannel:
                     self.goto(id_from_key(content["key"]))
             except Exception as exc:  # an exception here would be swallowed by the kernel: show it instead
                 log.exception("nblabel: message %r failed", kind)
-                self._emit({"type": "notice", "message": f"{type(exc).__name__}: {exc}"})
+                self._emit({"type": "notice", "message": cap(f"{type(exc).__name__}: {exc}")})
 
     def _on_submit(self, content: dict, cancelled: bool) -> None:
         uid, key = content.get("uid"), content.get("key")
         try:
             if not isinstance(key, str) or not self._source.has(key):
                 raise KeyError(f"unknown task key {key!r}")
+            self._check_task(key)  # an outbox replayed into a re-run cell: the task may hold other data now
             lead = content.get("lead_time")
             row = self._commit(key, [] if cancelled else content.get("result", []), cancelled=cancelled,
                                lead_time=float(lead) if isinstance(lead, (int, float)) else None, uid=uid)
         except (ValueError, KeyError, TypeError) as exc:
-            self._emit({"type": "nack", "uid": uid, "key": key, "message": str(exc)})
+            self._emit({"type": "nack", "uid": uid, "key": key, "message": cap(str(exc))})
             return
         ack = {"type": "ack", "uid": uid, "annotation_id": row["id"], "progress": self.progress,
                "window": self._window(), **self._flags()}

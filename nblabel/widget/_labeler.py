@@ -11,10 +11,7 @@ Rules:
 from __future__ import annotations
 
 import getpass
-import hashlib
-import json
 import os
-import re
 import threading
 import time
 import weakref
@@ -26,14 +23,17 @@ import anywidget
 
 from . import _output
 from ._channel import BrowserChannel
-from ..config._parse import Config, check_compatible, parse_config
-from .._errors import QueueEmpty
+from ..config._compat import check_compatible
+from ..config._parse import Config, parse_config
+from .._errors import QueueEmpty, user_facing
 from ._history import Action, History
-from ..tasks._media import MediaServer, digest as media_digest
+from ..tasks._media import MediaServer, fields_hash
 from ._queue import Queue
+from ._remote import check_remote
 from ..results._validate import normalize_result, strip_origins, with_origins
+from ..store._default import announce, check_answers, check_served, default_store_path
 from ..store._sqlite import Store, session_owner
-from ..suggest._shown import Suggestions, digest
+from ..suggest._shown import HINT_BELOW, Suggestions, prediction_digest
 from ..suggest._stats import SuggestionLog
 from ..tasks._ids import id_from_key, plain_id, task_key
 from ..tasks._source import ListSource, make_source
@@ -41,12 +41,7 @@ from ..tasks._source import ListSource, make_source
 
 DEFAULT_KEYS = {"submit": "Enter", "skip": "s", "undo": "z", "redo": "Shift+Z", "back": "ArrowLeft", "legend": "?"}
 _STATIC = Path(__file__).parent.parent / "static"
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")  # name@domain.tld: used as it is
 _LIVE: dict[tuple[str, str], "weakref.ref[Labeler]"] = {}  # (store, annotator) → the Labeler a re-run supersedes
-
-
-def default_store_path(config: Config) -> Path:
-    return Path(".nblabel") / f"{config.hash}.db"
 
 
 class Labeler(BrowserChannel, anywidget.AnyWidget):
@@ -58,21 +53,34 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         (or `id_column`) is the task id.
     config : Label Studio XML labeling config.
     annotator : who labels (default: the OS user). Each annotator has their own queue.
-    store : SQLite file (default ``./.nblabel/<config-hash>.db``) or ``":memory:"``. Local disks only.
+    store : SQLite file (default ``./.nblabel/<config-hash>-<project>.db``, the project being the config's
+        ``$fields`` and the notebook's name) or ``":memory:"``. Local disks only.
     predictor : a column name, a Series, or a callable giving suggestions (Label Studio predictions or labels).
+    threshold : suggestions scored below it are not shown at all.
+    hint_below : a Choices suggestion scored below it (default 0.6) is shown as a hint beside the options
+        ("model suggests: Positive (52%)"), not pre-selected, so Enter / ``submit()`` does not accept it.
     order : "given", "shuffle" (with `seed`), "uncertain" or "confident".
+    remote : "media" (default): remote images and styles inside task HTML and config styles are not loaded (a
+        placeholder says so); "all" loads them. Media fields given as URLs always load.
+    overlap : annotators per task across everyone sharing the store (1, the default: annotators do not
+        coordinate, each labels every task). `coverage` (0–1): the share of tasks, picked reproducibly, that get
+        `overlap` answers, the rest one. `overlap_first`: tasks others answered come before fresh ones.
     """
 
     _esm = _STATIC / "widget.js"
     _css = _STATIC / "widget.css"
 
+    @user_facing
     def __init__(self, data: Any, config: str | Config, *, annotator: str | None = None,
                  store: str | os.PathLike | None = None, predictor: Any = None, order: str = "given",
                  seed: int | None = None, id_column: str | None = None, keys: dict | None = None,
                  annotator_emails: dict[str, str] | None = None, threshold: float | None = None,
                  prefetch: int = 5, predictor_timeout: float = 30.0, predictor_batch: int = 16,
-                 predictor_labels: dict[str, str] | None = None) -> None:
+                 predictor_labels: dict[str, str] | None = None, remote: str = "media",
+                 hint_below: float | None = HINT_BELOW, overlap: int = 1, coverage: float = 1.0,
+                 overlap_first: bool = False) -> None:
         super().__init__()
+        self._remote = check_remote(remote)
         self._lock = threading.RLock()
         self._config = config if isinstance(config, Config) else parse_config(config)
         self._source = make_source(data, id_column)
@@ -88,11 +96,13 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         self._keys = {**DEFAULT_KEYS, **(keys or {})}
         self._prefetch = max(1, int(prefetch))
         self._store = self._open_store(store)
+        check_answers(self._store, self._source, self._config)  # no answer to other data
         self._owner = session_owner()
         self._suggest = Suggestions(predictor, self._config, data, threshold,
                                     ids=getattr(self._source, "index", None), task_of=self._task_dict,
                                     timeout=predictor_timeout, batch_size=predictor_batch,
-                                    labels=predictor_labels, on_ready=self._suggestions_ready)
+                                    labels=predictor_labels, on_ready=self._suggestions_ready, hint_below=hint_below,
+                                    on_version=self._suggestions_stale)
         self._shown: dict[str, tuple[dict | None, int | None]] = {}  # what the annotator saw, per task
         self._bare: set[str] = set()  # tasks sent to the browser before their suggestion was ready
         self._stats = SuggestionLog()
@@ -102,7 +112,8 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         self._queue = Queue(self._source, self._store, self.annotator, self._owner, order=order, seed=seed,
                             score=self._score if order in ("uncertain", "confident") else None,
                             score_many=self._score_many if self._suggest.worker is not None else None,
-                            rescore=self._rescore_token if self._suggest.learner is not None else None)
+                            rescore=self._rescore_token if self._suggest.learner is not None else None,
+                            overlap=overlap, coverage=coverage, overlap_first=overlap_first)
         self._history = History()
         self._focus: str | None = None  # a task shown out of queue order (back / goto / edit after undo)
         self._focus_from_back = False
@@ -137,7 +148,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         else:
             opened.set_meta("config", self._config.signature())
         if new and store is None:
-            print(f"nblabel: annotations are stored in {Path(path).resolve()}")
+            print(announce(Path(path), self._config))
         return opened
 
     def _supersede(self) -> None:
@@ -150,6 +161,8 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
 
     def close(self, reason: str = "closed") -> None:
         """Release this session's tasks so another session can take them; the store stays on disk."""
+        if "_closed" not in self.__dict__:  # the constructor failed: only the widget's comm to close
+            return super().close()
         with self._lock:
             if self._closed:
                 return
@@ -163,12 +176,8 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
             if self._views:
                 self._emit(self._closed_state())
 
-    def _email(self, annotator: str) -> str:
-        if annotator in self._emails:
-            return self._emails[annotator]
-        # An annotator named by an email keeps it (a Label Studio server matches users by email); any other name
-        # gets the placeholder domain, so `completed_by` is always an email.
-        return annotator if _EMAIL.fullmatch(annotator) else f"{annotator}@nblabel.local"
+    def __repr__(self) -> str:
+        return _output.describe(self)
 
     # -- task lookup -----------------------------------------------------------------------------------------
     def _current_key(self) -> str | None:
@@ -177,8 +186,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         return self._focus if self._focus is not None else self._queue.head()
 
     def _fields_hash(self, key: str) -> str:
-        values = self._source.data(key, self._config.fields)
-        return hashlib.sha256(json.dumps(values, sort_keys=True, default=media_digest).encode()).hexdigest()[:16]
+        return fields_hash(self._source.data(key, self._config.fields))
 
     def _check_task(self, key: str) -> None:
         """First serve of a task in this session: its `$fields` exist and did not change since first labeled."""
@@ -186,7 +194,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
             return
         if isinstance(self._source, ListSource):
             self._config.check_fields(self._source.raw_keys(key))
-        self._store.check_served(key, self._fields_hash(key), id_from_key(key))
+        check_served(self._store, self._source, self._config, key, self._fields_hash(key))
         self._served.add(key)
 
     def _task_dict(self, key: str) -> dict:
@@ -205,7 +213,8 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         shown = self._suggest.shown(self._predictions(key, wait=wait))
         if shown is None:
             return None, None
-        pid = shown.get("id") if isinstance(shown.get("id"), int) else self._store.prediction_id(key, digest(key, shown))
+        pid = shown.get("id") if isinstance(shown.get("id"), int) else self._store.prediction_id(
+            key, prediction_digest(key, shown))
         return shown, pid
 
     def _show(self, key: str, wait: bool) -> tuple[dict | None, int | None]:
@@ -238,6 +247,19 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
             if not self._closed:
                 self._push_state()
 
+    def _suggestions_stale(self) -> bool:
+        """Worker thread: the model version changed; tasks waiting in the browser get the new model's suggestion
+        (the task on screen keeps what it shows). False: the lock is busy, the worker asks again soon."""
+        if not self._lock.acquire(blocking=False):  # the cell may hold it while it waits on the worker
+            return False
+        try:
+            if not self._closed:
+                head = self._queue.window[0] if self._queue.window else None
+                self._suggest.refresh_shown(self._shown, self._bare, keep={self._focus, head})
+        finally:
+            self._lock.release()
+        return True
+
     def _learn_from_store(self) -> None:
         """A Learner on a store with answers (a re-run, a resumed session) starts from them."""
         if self._suggest.learner is None:
@@ -246,7 +268,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
             if not cancelled and self._source.has(key):
                 live = self._store.live(key, self.annotator)
                 if live is not None:
-                    self._suggest.observe(key, lambda: self._task_dict(key), live.result)
+                    self._suggest.observe(key, lambda k=key: self._task_dict(k), live.result)
 
     def _prefill(self, key: str, wait: bool = False) -> tuple[list | None, str | None]:
         live = self._store.live(key, self.annotator)
@@ -255,7 +277,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         if key in self._withdrawn:
             return strip_origins(self._withdrawn[key]), "annotation"
         shown, _ = self._shown_prediction(key, wait=wait)
-        if shown is not None:
+        if shown is not None and not self._suggest.is_hint(shown):
             return strip_origins(shown["result"]), "prediction"
         return None, None
 
@@ -307,8 +329,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
                 self._show(key, wait=True)
                 result, _ = self._prefill(key)
                 if result is None:
-                    raise ValueError("no suggestion is shown for this task: pass a result list, e.g. "
-                                     "lab.submit([{'from_name': ..., 'to_name': ..., 'type': ..., 'value': ...}])")
+                    raise ValueError(self._suggest.missing(self._predictions(key)))
             ann = self._commit(key, result, cancelled=False, lead_time=self._lead_time(key))
             self._push_state()
             return ann
@@ -338,7 +359,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         pred_meta = {k: shown.get(k) for k in ("model_version", "score") if k in shown} if shown else None
         row, before, repeated = self._store.save_annotation(
             key, self.annotator, result, was_cancelled=cancelled, lead_time=lead_time,
-            parent_prediction=pid if shown else None, prediction=pred_meta, uid=uid)
+            parent_prediction=pid if shown else None, prediction=pred_meta, uid=uid, fields_hash=self._fields_hash(key))
         if not repeated:
             if not cancelled:
                 self._suggest.observe(key, lambda: self._task_dict(key), row.result)
@@ -354,10 +375,13 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
             if self._focus == key:
                 self._focus = self._history.after(key) if self._focus_from_back else None
                 self._focus_from_back = self._focus is not None
-        return _output.ls_annotation(row, self._email(self.annotator))
+        return _output.ls_annotation(row, _output.annotator_email(self.annotator, self._emails))
 
     def undo(self) -> dict | None:
-        """Withdraw the last submit or skip; that task becomes current, pre-filled. Returns it (None: nothing to undo)."""
+        """Withdraw the last submit or skip; that task becomes current, pre-filled.
+
+        Returns it (None: nothing to undo).
+        """
         with self._lock:
             action = self._history.undo()
             if action is None:
@@ -423,8 +447,30 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
             if len(self._recent) >= 2 and self._recent[-1] > self._recent[0]:
                 rate = (len(self._recent) - 1) / (self._recent[-1] - self._recent[0]) * 60
             eta = remaining / rate * 60 if rate and remaining else None  # nothing left: no ETA to show
-            return {"done": done, "skipped": skipped, "remaining": remaining, "total": total,
-                    "rate_per_min": round(rate, 1) if rate else None, "eta_s": round(eta) if eta is not None else None}
+            out = {"done": done, "skipped": skipped, "remaining": remaining, "total": total,
+                   "rate_per_min": round(rate, 1) if rate else None, "eta_s": round(eta) if eta is not None else None}
+            if self._queue.overlap > 1:
+                out.update(self._overlap_progress())
+            return out
+
+    def _overlap_progress(self) -> dict:
+        """Across annotators: tasks with all their answers, and tasks answered but waiting for more."""
+        complete = waiting = 0
+        for key, n in self._store.answer_counts().items():
+            if self._has(key):
+                if n >= (self._queue.limit(key) or 1):
+                    complete += 1
+                else:
+                    waiting += 1
+        return {"complete": complete, "waiting": waiting, "overlap": self._queue.overlap}
+
+    def set_ground_truth(self, task_id: Any, annotation_id: int | None) -> None:
+        """Star an annotation of a task as its ground truth (`ground_truth: true` in exports); None clears it."""
+        with self._lock:
+            key = task_key(task_id)
+            if not self._source.has(key):
+                raise KeyError(f"no task with id {task_id!r}")
+            self._store.set_ground_truth(key, None if annotation_id is None else int(annotation_id))
 
     def _has(self, key: str) -> bool:
         hit = self._in_source.get(key)
@@ -433,19 +479,30 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
         return hit
 
     # -- write-back ------------------------------------------------------------------------------------------
+    @property
+    def config(self) -> Config:
+        """The parsed labeling config (`nblabel.Config`; its `.xml` is the config text)."""
+        return self._config
+
+    def _writeback(self) -> _output.Writeback:
+        return _output.Writeback(self._store, self._source, self._config, self.annotator, self._emails,
+                                 predictions=self._predictions, column_predictions=self._suggest.column_predictions)
+
+    @user_facing
     def to_pandas(self):
         """A new DataFrame: data + `annotations` + `predictions` + one simple column per control."""
         with self._lock:
-            return _output.to_pandas(self)
+            return self._writeback().to_pandas()
 
     def to_label_studio(self) -> list[dict]:
         """Label Studio task dicts (UTF-16 offsets), importable into a Label Studio server."""
         with self._lock:
-            return _output.to_label_studio(self)
+            return self._writeback().to_label_studio()
 
     def export(self, path: str | os.PathLike, format: str = "JSON") -> str:
+        """Write `to_pandas()` in a Label Studio export format (see `nblabel.export`); returns the path written."""
         with self._lock:
-            return _output.export(self, path, format)
+            return self._writeback().export(path, format)
 
 def _has_predictions(source) -> bool:
     return isinstance(source, ListSource) and any(extras.get("predictions") for _, _, extras in source.loaded())

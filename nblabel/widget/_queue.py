@@ -4,12 +4,18 @@ Rules:
 - unlabeled tasks in `order`; tasks skipped earlier come back once, after the unlabeled ones, in skip order;
 - a session leases the tasks it holds (current + prefetch window) in the store, so two sessions of one annotator
   (two kernels) never serve the same task at once;
-- the scan walks positions lazily: opening a million-row frame touches only the rows it serves.
+- the scan walks positions lazily: opening a million-row frame touches only the rows it serves;
+- overlap: with `overlap` n ≥ 2 a task goes to at most n distinct annotators (`coverage` share of the tasks,
+  picked by a hash of the task key so every kernel picks the same ones; the rest to one); the store's lease
+  decides who gets a slot; a task full when reached is tried again once at the end (a lease may lapse);
+  `overlap_first` serves tasks others already answered before fresh ones.
 """
 
 from __future__ import annotations
 
+import hashlib
 import random
+import time
 from typing import Callable, Iterator
 
 from ..store._sqlite import Store
@@ -22,9 +28,15 @@ class Queue:
     def __init__(self, source: TaskSource, store: Store, annotator: str, owner: str, *, order: str = "given",
                  seed: int | None = None, score: Callable[[str], float | None] | None = None,
                  score_many: Callable[[list[str]], list[float | None]] | None = None,
-                 rescore: Callable[[], object] | None = None) -> None:
+                 rescore: Callable[[], object] | None = None, overlap: int = 1, coverage: float = 1.0,
+                 overlap_first: bool = False) -> None:
         if order not in ORDERS:
             raise ValueError(f"order={order!r}: expected one of {', '.join(ORDERS)}")
+        if isinstance(overlap, bool) or not isinstance(overlap, int) or overlap < 1:
+            raise ValueError(f"overlap={overlap!r}: expected an int >= 1 (annotators per task)")
+        if not 0.0 <= float(coverage) <= 1.0:
+            raise ValueError(f"coverage={coverage!r}: expected a share between 0 and 1")
+        self.overlap, self.coverage, self.overlap_first = overlap, float(coverage), bool(overlap_first)
         self.source, self.store, self.annotator, self.owner = source, store, annotator, owner
         status = store.live_status(annotator)
         self.done = {k for k, cancelled in status.items() if not cancelled}
@@ -32,9 +44,12 @@ class Queue:
         self._skipped_set = set(self.skipped)
         self.window: list[str] = []  # leased, in serving order; window[0] is the queue's head
         self._requeue_round: list[str] | None = None  # skipped tasks being served again
-        self._deferred: list[str] = []  # leased by another session when we reached them
+        self._deferred: list[str] = []  # leased by another session (or full) when we reached them
+        self._first: Iterator[str] | None = None  # overlap_first: started tasks, served before the scan
+        self._first_at, self._first_exhausted = 0.0, False
         self._score_many = score_many or (lambda keys: [score(k) for k in keys] if score else None)
         self._rescore = rescore  # a token (the model version): when it changes, the remaining tasks are re-ranked
+        self.unscored = order in ("uncertain", "confident")  # the first `fill` scores every task (slow with a model)
         self._scan = self._positions(order, seed, score)
 
     # -- order -----------------------------------------------------------------------------------------------
@@ -62,6 +77,7 @@ class Queue:
             keys = [k for k in keys if k not in self.done]
             token = self._rescore() if self._rescore else None
             scores = self._score_many(keys)
+            self.unscored = False
             ranked = sorted(((s if s is not None else 0.5, i, k) for i, (k, s) in enumerate(zip(keys, scores))),
                             reverse=confident)
             keys = [k for _, _, k in ranked]
@@ -73,6 +89,24 @@ class Queue:
             else:
                 return
 
+    # -- overlap ---------------------------------------------------------------------------------------------
+    def limit(self, key: str) -> int | None:
+        """How many annotators `key` may have (None: no limit, annotators do not coordinate)."""
+        if self.overlap == 1:
+            return None
+        if self.coverage >= 1.0:
+            return self.overlap
+        h = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big") / 2 ** 64
+        return self.overlap if h < self.coverage else 1
+
+    def _started(self) -> Iterator[str]:
+        """Tasks other annotators answered that still have room, in source order (overlap_first)."""
+        counts = self.store.answer_counts()
+        keys = [k for k, n in counts.items() if k not in self.done and self.source.has(k)
+                and (self.limit(k) is None or n < self.limit(k))]
+        keys.sort(key=lambda k: self.source.position(k) or 0)
+        yield from keys
+
     # -- serving ---------------------------------------------------------------------------------------------
     def fill(self, n: int) -> list[str]:
         """Lease tasks until the window holds `n` (or nothing is left); returns the window."""
@@ -80,16 +114,25 @@ class Queue:
             key = self._next_candidate()
             if key is None:
                 break
-            status = self.store.try_lease(key, self.annotator, self.owner)
+            status = self.store.try_lease(key, self.annotator, self.owner, self.limit(key))
             if status == "ok":
                 self.window.append(key)
             elif status == "done":
                 self.done.add(key)  # labeled by another session of this annotator
-            else:
-                self._deferred.append(key)
+            elif key not in self._deferred:
+                self._deferred.append(key)  # another session holds it, or others filled it
         return self.window
 
     def _next_candidate(self) -> str | None:
+        if self.overlap_first:
+            if self._first is None or (self._first_exhausted and time.monotonic() - self._first_at > 5.0):
+                # Others keep answering: look again, at most every few seconds (the query reads every answer).
+                self._first, self._first_at, self._first_exhausted = self._started(), time.monotonic(), False
+            for key in self._first:
+                if key not in self.done and key not in self._skipped_set and key not in self.window \
+                        and key not in self._deferred:
+                    return key
+            self._first_exhausted = True
         for key in self._scan:
             if key not in self.done and key not in self._skipped_set and key not in self.window:
                 return key
@@ -101,10 +144,14 @@ class Queue:
                 return key
         while self._deferred:
             key = self._deferred.pop(0)
-            if key not in self.done and key not in self.window and \
-                    self.store.try_lease(key, self.annotator, self.owner) != "taken":
+            if key in self.done or key in self.window:
+                continue
+            status = self.store.try_lease(key, self.annotator, self.owner, self.limit(key))
+            if status == "ok":
                 # Put it back through the normal lease path; try_lease is idempotent for its owner.
                 return key
+            if status == "done":
+                self.done.add(key)
         return None
 
     def head(self) -> str | None:
@@ -136,7 +183,7 @@ class Queue:
             self.skipped.remove(key)
         if key in self.window:
             self.window.remove(key)
-        self.store.try_lease(key, self.annotator, self.owner)
+        self.store.try_lease(key, self.annotator, self.owner)  # the annotator's own answer: no overlap check
         self.window.insert(0, key)
 
     def release(self) -> None:

@@ -2,12 +2,17 @@
 // attribute picks its option from anywhere; `choice="single"` (and "single-radio") has radio semantics (a pick
 // replaces, re-picking keeps it), `choice="multiple"` toggles like checkboxes. A digit selects, never submits.
 // The result value uses a Choice's `alias` when it has one, like the Label Studio editor.
+// Options that come with the task (`value="$options"`) are untrusted: their `style` loads nothing, their `background`
+// must be a colour, and their `hotkey` never takes one of the widget's own keys (Enter, the skip key, digits…).
 // Nested `<Choice>`s count only with `allowNested="true"` (the editor skips them otherwise): they are drawn indented
 // under their parent, every value is the path from the top choice down (`[["Animal", "Cat"]]`), and a parent is
 // selected exactly when all its children are (picking it picks or clears them all), as in the editor.
+// A low-scored suggestion (Python's `hint_below`) is a hint: "model suggests: X (52%)" beside the options and a
+// dotted mark on X, never a selection — picking X is what accepts it.
 
 import { digitLabel, matches, parseBinding } from "../../keys.js";
 import { sanitize } from "../html.js";
+import { cssColor } from "../remote.js";
 import { applyStyle, attr, boolAttr, descendants, firstToName, h, resolve } from "../util.js";
 
 /** @typedef {import("../../types.js").ConfigNode} ConfigNode */
@@ -29,7 +34,7 @@ export function buildChoices(node, ctx) {
 	const role = multiple || nested ? "checkbox" : "radio";
 
 	const el = h("div", { class: "nblabel-control nblabel-choices", "data-name": name });
-	applyStyle(el, attr(node, "style"));
+	applyStyle(el, attr(node, "style"), ctx.remote);
 	for (const child of node.children ?? []) {
 		if (child.tag === "Choice") continue;
 		const built = ctx.build(child); // headers / views placed inside Choices in the config
@@ -41,12 +46,16 @@ export function buildChoices(node, ctx) {
 		"aria-label": name,
 	});
 	el.append(list);
+	const hintLine = h("div", { class: "nblabel-model-hint", role: "note", hidden: true });
+	el.append(hintLine);
 
-	/** @param {{value: string, alias?: string, hotkey?: string, hint?: string, html?: string, style?: string, background?: string, selected?: boolean, path?: string[], parent?: number, depth?: number}} o @param {number} i */
+	/** @param {{value: string, alias?: string, hotkey?: string, hint?: string, html?: string, style?: string, background?: string, selected?: boolean, path?: string[], parent?: number, depth?: number, fromTask?: boolean}} o @param {number} i */
 	const makeOption = (o, i) => {
-		const { value, alias, hotkey } = o;
+		const { value, alias } = o;
+		const hotkey = typeof o.hotkey === "string" && o.hotkey ? o.hotkey : undefined;
+		const binding = !hotkey ? null : o.fromTask ? ctx.taskHotkey(hotkey, `option "${value}" of ${name}`) : parseBinding(hotkey);
 		const label = h("span", { class: "nblabel-option-label" });
-		if (o.html !== undefined) label.append(sanitize(o.html));
+		if (o.html !== undefined) label.append(sanitize(String(o.html), ctx.remote));
 		else label.textContent = value;
 		const item = h(
 			"div",
@@ -54,17 +63,18 @@ export function buildChoices(node, ctx) {
 			h("span", { class: "nblabel-mark", "aria-hidden": "true" }),
 			label,
 			h("span", { class: "nblabel-suggested-mark", title: "suggested" }, "suggested"),
-			hotkey ? h("kbd", { class: "nblabel-hotkey", title: "hotkey" }, hotkey) : null,
+			binding ? h("kbd", { class: "nblabel-hotkey", title: "hotkey" }, hotkey) : null,
 			digitLabel(i) ? h("kbd", { class: "nblabel-key", "aria-hidden": "true" }, digitLabel(i)) : null,
 		);
-		applyStyle(item, o.style);
-		if (o.background) item.style.setProperty("--nblabel-option-color", o.background);
+		applyStyle(item, typeof o.style === "string" ? o.style : undefined, o.fromTask ? "none" : ctx.remote);
+		const background = cssColor(o.background);
+		if (background) item.style.setProperty("--nblabel-option-color", background);
 		if (o.depth) item.style.setProperty("--nbl-depth", String(o.depth));
 		item.addEventListener("click", () => pick(i));
 		list.append(item);
 		/** @type {string|string[]} */
 		const out = o.path ?? alias ?? value;
-		return { value, out, el: item, preset: Boolean(o.selected), binding: hotkey ? parseBinding(hotkey) : null, parent: o.parent ?? -1, kids: /** @type {number[]} */ ([]) };
+		return { value, out, el: item, preset: Boolean(o.selected), binding, parent: o.parent ?? -1, kids: /** @type {number[]} */ ([]) };
 	};
 	/** @param {ConfigNode} opt */
 	const spec = (opt) => ({
@@ -92,7 +102,7 @@ export function buildChoices(node, ctx) {
 		ctx.onTask((task) => {
 			const got = resolve(dynamic, task.data);
 			list.replaceChildren();
-			options = specs.concat((Array.isArray(got) ? got : []).map((o) => (o && typeof o === "object" ? { ...o, value: String(o.value ?? o.title ?? "") } : { value: String(o) }))).map(makeOption);
+			options = specs.concat((Array.isArray(got) ? got : []).map((o) => (o && typeof o === "object" ? { ...o, value: String(o.value ?? o.title ?? ""), fromTask: true } : { value: String(o), fromTask: true }))).map(makeOption);
 			control.optionCount = options.length;
 		});
 	}
@@ -164,6 +174,15 @@ export function buildChoices(node, ctx) {
 			if (!selected.size) return null;
 			if (nested) return { choices: options.flatMap((o, i) => (isSel(i) ? [o.out] : [])) };
 			return { choices: [...new Set(options.flatMap((o, i) => (selected.has(i) ? [o.out] : [])))] };
+		},
+		hint(item, score) {
+			const on = item ? indicesOf(item) : new Set();
+			options.forEach((o, i) => o.el.classList.toggle("is-hinted", on.has(i)));
+			const names = options.flatMap((o, i) => (on.has(i) ? [o.value] : []));
+			hintLine.hidden = !names.length;
+			hintLine.textContent = names.length
+				? `model suggests: ${names.join(", ")}${score === null ? "" : ` (${Math.round(score * 100)}%)`} — not selected; pick it to agree`
+				: "";
 		},
 		pick,
 		hotkey(e) {

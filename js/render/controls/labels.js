@@ -4,10 +4,12 @@
 //   selection on the object becomes a region with it;
 // - with a region selected, picking a label relabels that region (`choice="multiple"`: toggles it);
 // - `maxUsages` (on the control or on one Label) refuses a region past the limit with a message;
-// - colours: a Label's `background`, else a fixed palette, shared with the objects through the store.
+// - colours: a Label's `background` when it parses as a CSS colour, else a fixed palette, shared with the objects
+//   through the store (a `url()` there would reach every swatch and span through `--nbl-region`).
 
 import { digitLabel, matches, parseBinding } from "../../keys.js";
 import { PALETTE } from "../regions.js";
+import { cssColor } from "../remote.js";
 import { applyStyle, attr, boolAttr, descendants, firstToName, h, numAttr, regionId, resolve } from "../util.js";
 
 /** @typedef {import("../../types.js").ConfigNode} ConfigNode */
@@ -29,7 +31,7 @@ export function buildLabels(node, ctx) {
 	store.makers.set(name, type);
 	store.targets.set(name, (attr(node, "toName") ?? "").split(",").map((t) => t.trim()).filter(Boolean));
 	const el = h("div", { class: "nblabel-control nblabel-labels", "data-name": name });
-	applyStyle(el, attr(node, "style"));
+	applyStyle(el, attr(node, "style"), ctx.remote);
 	const inline = (attr(node, "showInline") ?? "true").toLowerCase() !== "false"; // Labels default to a row
 	const list = h("div", { class: `nblabel-options${inline ? " is-inline" : ""}`, role: "toolbar", "aria-label": name });
 	el.append(list);
@@ -38,7 +40,7 @@ export function buildLabels(node, ctx) {
 	const makeOption = (opt, i) => {
 		const value = attr(opt, "value") ?? opt.text ?? "";
 		const out = attr(opt, "alias") ?? value;
-		const color = attr(opt, "background") ?? PALETTE[i % PALETTE.length];
+		const color = cssColor(attr(opt, "background")) ?? PALETTE[i % PALETTE.length];
 		if (!store.colors.has(out)) store.colors.set(out, color);
 		const hotkey = attr(opt, "hotkey");
 		const item = h("div", { class: "nblabel-option nblabel-label", role: "button", "aria-pressed": "false", "data-option": i, title: attr(opt, "hint") },
@@ -47,7 +49,7 @@ export function buildLabels(node, ctx) {
 			hotkey ? h("kbd", { class: "nblabel-hotkey", title: "hotkey" }, hotkey) : null,
 			digitLabel(i) ? h("kbd", { class: "nblabel-key", "aria-hidden": "true" }, digitLabel(i)) : null);
 		item.style.setProperty("--nbl-region", color);
-		applyStyle(item, attr(opt, "style"));
+		applyStyle(item, attr(opt, "style"), ctx.remote);
 		item.addEventListener("click", () => pick(i));
 		list.append(item);
 		return { value, out, el: item, max: numAttr(opt, "maxUsages", 0), binding: hotkey ? parseBinding(hotkey) : null };

@@ -16,7 +16,7 @@ import { applyStyle, attr, boolAttr, firstToName, h } from "../util.js";
 export function buildNumber(node, ctx) {
 	const name = attr(node, "name") ?? "";
 	const el = h("div", { class: "nblabel-control nblabel-number", "data-name": name });
-	applyStyle(el, attr(node, "style"));
+	applyStyle(el, attr(node, "style"), ctx.remote);
 	const field = h("input", { type: "number", class: "nblabel-field nblabel-number-field", inputmode: "decimal" });
 	field.setAttribute("aria-label", name);
 	const min = attr(node, "min");

@@ -70,7 +70,7 @@ export function buildRanker(node, ctx) {
 					return b;
 				};
 				const card = h("div", { class: "nblabel-ranker-item", draggable: "true", "data-item": id },
-					h("kbd", { class: "nblabel-key" }, i < 9 ? String(i + 1) : i === 9 ? "0" : ""), itemCard(byId.get(id)),
+					h("kbd", { class: "nblabel-key" }, i < 9 ? String(i + 1) : i === 9 ? "0" : ""), itemCard(byId.get(id), ctx.remote),
 					h("span", { class: "nblabel-moves" }, btn("↑", -1, 0), btn("↓", 1, 0), columns.length > 1 ? btn("←", 0, -1) : null, columns.length > 1 ? btn("→", 0, 1) : null));
 				card.classList.toggle("is-selected", focus === id);
 				card.addEventListener("dragstart", () => (dragging = id));

@@ -19,7 +19,7 @@ export function buildRating(node, ctx) {
 	const max = Math.min(20, Math.max(1, Math.round(numAttr(node, "maxRating", 5))));
 	const icon = ICONS[/** @type {keyof typeof ICONS} */ ((attr(node, "icon") ?? "star").toLowerCase())] ?? ICONS.star;
 	const el = h("div", { class: "nblabel-control nblabel-rating", "data-name": name });
-	applyStyle(el, attr(node, "style"));
+	applyStyle(el, attr(node, "style"), ctx.remote);
 	const stars = h("div", { class: "nblabel-stars", role: "radiogroup", "aria-label": name });
 	const readout = h("span", { class: "nblabel-rating-value" });
 	el.append(h("div", { class: "nblabel-rating-row" }, stars, readout));

@@ -19,7 +19,7 @@ export function buildTextArea(node, ctx) {
 	const rows = Math.max(1, Math.round(numAttr(node, "rows", 3)));
 	const max = Math.max(1, Math.round(numAttr(node, "maxSubmissions", 1)));
 	const el = h("div", { class: "nblabel-control nblabel-textarea", "data-name": name });
-	applyStyle(el, attr(node, "style"));
+	applyStyle(el, attr(node, "style"), ctx.remote);
 	/** @type {HTMLInputElement|HTMLTextAreaElement} */
 	const field =
 		rows === 1

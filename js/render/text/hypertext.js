@@ -2,8 +2,11 @@
 // shape — XPaths of the start / end text nodes relative to the HTML root, `startOffset`/`endOffset` inside those
 // nodes, `globalOffsets` over the whole text — all counted in code points like every offset Python sees. A pristine
 // sanitised copy (`base`) is kept for XPaths; the shown copy gets highlight spans wrapped around text pieces.
+// A big page is prepared in slices (html_slices.js): its first part shows at once, regions of the task wait in the
+// store until it is complete (submitted unchanged if the annotator answers before), selections wait too.
 
 import { sanitize, xpathOf, nodeAt } from "../html.js";
+import { BIG_HTML, SlicedPage } from "./html_slices.js";
 import { cpToU16, paintSpans, selectionIn, snap, u16ToCp } from "./spans.js";
 import { attr, displayText, h, resolve } from "../util.js";
 
@@ -12,18 +15,41 @@ import { attr, displayText, h, resolve } from "../util.js";
 /** @typedef {import("../tree.js").Built} Built */
 /** @typedef {import("../regions.js").Region} Region */
 
-/** Text nodes of `root` with their [start, end) in UTF-16 units of root.textContent. @param {Node} root */
-function textNodes(root) {
+/** Text nodes of `roots` with their [start, end) in UTF-16 units of their text, counted from `at`.
+ * @param {Node|Node[]} roots @param {number} [at] */
+function textNodes(roots, at = 0) {
 	/** @type {{node: Text, start: number, end: number}[]} */
 	const out = [];
-	const w = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-	let at = 0;
-	for (let n = w.nextNode(); n; n = w.nextNode()) {
-		const len = /** @type {Text} */ (n).data.length;
-		out.push({ node: /** @type {Text} */ (n), start: at, end: at + len });
-		at += len;
+	for (const root of Array.isArray(roots) ? roots : [roots]) {
+		if (root.nodeType === Node.TEXT_NODE) {
+			const len = /** @type {Text} */ (root).data.length;
+			out.push({ node: /** @type {Text} */ (root), start: at, end: at + len });
+			at += len;
+			continue;
+		}
+		const w = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+		for (let n = w.nextNode(); n; n = w.nextNode()) {
+			const len = /** @type {Text} */ (n).data.length;
+			out.push({ node: /** @type {Text} */ (n), start: at, end: at + len });
+			at += len;
+		}
 	}
 	return out;
+}
+
+/**
+ * Wrap highlight spans around the text pieces of `copy` (offsets relative to its text).
+ * @param {HTMLElement} copy @param {import("./spans.js").Span[]} spans @param {string|null} selected @param {[number, number]|null} pending
+ */
+function paintCopy(copy, spans, selected, pending) {
+	for (const t of textNodes(copy)) {
+		const local = spans.filter((s) => s.start < t.end && s.end > t.start).map((s) => ({ ...s, start: Math.max(0, s.start - t.start), end: Math.min(t.end, s.end) - t.start, cont: s.cont || s.end > t.end }));
+		const p = pending && pending[0] < t.end && pending[1] > t.start ? /** @type {[number, number]} */ ([Math.max(0, pending[0] - t.start), Math.min(t.end, pending[1]) - t.start]) : null;
+		if (!local.length && !p) continue;
+		const tmp = document.createElement("span");
+		paintSpans(tmp, t.node.data, local, selected, p);
+		t.node.replaceWith(...Array.from(tmp.childNodes));
+	}
 }
 
 /**
@@ -45,25 +71,26 @@ export function buildHyperText(node, ctx) {
 	/** @type {string|null} */
 	let selected = null;
 
+	/** @type {SlicedPage|null} a big page (prepared in slices) */
+	let page = null;
+
 	function repaint() {
-		const copy = /** @type {HTMLElement} */ (base.cloneNode(true));
 		const spans = shown.map((r) => ({ id: r.id, start: r.geom.start, end: r.geom.end, color: ctx.regions.colors.get(r.labels[0]) ?? "#888", labels: r.labels }));
-		if (spans.length || pending) {
-			for (const t of textNodes(copy)) {
-				const local = spans.filter((s) => s.start < t.end && s.end > t.start).map((s) => ({ ...s, start: Math.max(0, s.start - t.start), end: Math.min(t.end, s.end) - t.start }));
-				const p = pending && pending[0] < t.end && pending[1] > t.start ? /** @type {[number, number]} */ ([Math.max(0, pending[0] - t.start), Math.min(t.end, pending[1]) - t.start]) : null;
-				if (!local.length && !p) continue;
-				const tmp = document.createElement("span");
-				paintSpans(tmp, t.node.data, local.map((s) => ({ ...s, labels: s.end + t.start === spans.find((x) => x.id === s.id)?.end ? s.labels : [] })), selected, p);
-				tmp.querySelectorAll(".is-end").forEach((e) => { if (!(/** @type {HTMLElement} */ (e)).dataset.labels?.trim()) e.classList.remove("is-end"); });
-				t.node.replaceWith(...Array.from(tmp.childNodes));
-			}
+		if (page) {
+			if (page.done) page.repaint(spans, selected, pending, paintCopy);
+			return;
 		}
+		const copy = /** @type {HTMLElement} */ (base.cloneNode(true));
+		if (spans.length || pending) paintCopy(copy, spans, selected, pending);
 		el.replaceChildren(...Array.from(copy.childNodes));
 	}
 
 	el.addEventListener("mouseup", () => {
 		if (!ctx.regions.objectTargeted(name)) return;
+		if (page && !page.done) {
+			if (selectionIn(el)) ctx.hint("This page is still being prepared: select again in a moment.");
+			return;
+		}
 		const range = selectionIn(el);
 		if (!range) return;
 		window.getSelection()?.removeAllRanges();
@@ -81,13 +108,15 @@ export function buildHyperText(node, ctx) {
 
 	/** @param {number} u  global UTF-16 offset @param {boolean} isEnd */
 	function locate(u, isEnd) {
-		const nodes = textNodes(base);
+		const chunk = page?.chunkAt(u, isEnd);
+		const nodes = chunk ? textNodes(chunk.parts, chunk.start) : textNodes(base);
 		const t = nodes.find((n) => (isEnd ? n.start < u && u <= n.end : n.start <= u && u < n.end)) ?? nodes[nodes.length - 1];
 		return { path: xpathOf(base, t.node), offset: u16ToCp(t.node.data, u - t.start) };
 	}
 
 	ctx.regions.objects.set(name, {
 		name,
+		ready: () => !page || page.done,
 		paint(regions, sel) {
 			shown = regions;
 			selected = sel;
@@ -124,11 +153,24 @@ export function buildHyperText(node, ctx) {
 	return {
 		el,
 		update(task) {
+			page?.cancel();
+			page = null;
 			base = document.createElement("div");
-			base.append(sanitize(displayText(resolve(value, task.data))));
-			text = base.textContent ?? "";
 			pending = null;
 			shown = [];
+			const html = displayText(resolve(value, task.data));
+			if (html.length > BIG_HTML) {
+				text = "";
+				page = new SlicedPage(html, ctx.remote, base, el, (done) => {
+					if (page !== done) return;
+					text = base.textContent ?? "";
+					ctx.regions.resume(name);
+				});
+				el.scrollTop = 0;
+				return;
+			}
+			base.append(sanitize(html, ctx.remote));
+			text = base.textContent ?? "";
 			repaint();
 		},
 	};

@@ -8,18 +8,47 @@
 
 import { h } from "../util.js";
 
-/** @typedef {{id: string, start: number, end: number, color: string, labels: string[]}} Span */
+/** `cont`: the span goes on past this piece of text (a chunk of a long text): its labels are not shown here.
+ * @typedef {{id: string, start: number, end: number, color: string, labels: string[], cont?: boolean}} Span */
+
+/** @type {{text: string|null, at: Int32Array}} UTF-16 offsets of the surrogate pairs of the last text converted */
+const pairs = { text: null, at: new Int32Array(0) };
+
+/** Where `text` has surrogate pairs (one scan per text: a 5 MB text is converted many times per task). @param {string} text */
+function pairsOf(text) {
+	if (pairs.text !== text) {
+		const at = [];
+		for (const m of text.matchAll(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g)) at.push(/** @type {number} */ (m.index));
+		pairs.text = text;
+		pairs.at = Int32Array.from(at);
+	}
+	return pairs.at;
+}
+
+/** How many of the sorted `xs` satisfy `ok` (a prefix of them does). @param {Int32Array} xs @param {(x: number, i: number) => boolean} ok */
+function countWhile(xs, ok) {
+	let lo = 0;
+	let hi = xs.length;
+	while (lo < hi) {
+		const mid = (lo + hi) >> 1;
+		if (ok(xs[mid], mid)) lo = mid + 1;
+		else hi = mid;
+	}
+	return lo;
+}
 
 /** UTF-16 offset of code point `cp` in `text`. @param {string} text @param {number} cp */
 export function cpToU16(text, cp) {
-	let i = 0;
-	for (let n = 0; n < cp && i < text.length; n++) i += (text.codePointAt(i) ?? 0) > 0xffff ? 2 : 1;
-	return i;
+	if (cp <= 0) return 0;
+	const at = pairsOf(text);
+	// pair k starts at code point at[k] - k: every pair before code point `cp` adds one unit
+	return Math.min(text.length, cp + countWhile(at, (p, k) => p - k < cp));
 }
 
-/** Code-point offset of UTF-16 offset `u` in `text`. @param {string} text @param {number} u */
+/** Code-point offset of UTF-16 offset `u` in `text` (a lone half of a pair counts as one). @param {string} text @param {number} u */
 export function u16ToCp(text, u) {
-	return Array.from(text.slice(0, u)).length;
+	const end = Math.max(0, Math.min(u, text.length));
+	return end - countWhile(pairsOf(text), (p) => p + 2 <= end);
 }
 
 /**
@@ -91,7 +120,7 @@ export function paintSpans(el, text, spans, selected, pending) {
 			seg.dataset.region = inner.id;
 			seg.style.background = bands(over.map((s) => s.color));
 			if (over.some((s) => s.id === selected)) seg.classList.add("is-selected");
-			const ending = over.filter((s) => s.end === b);
+			const ending = over.filter((s) => s.end === b && !s.cont);
 			if (ending.length) {
 				seg.classList.add("is-end");
 				seg.dataset.labels = ending.map((s) => s.labels.join(", ")).join(" | ");
@@ -133,7 +162,35 @@ export function selectionIn(el) {
 export function stepSelection(text, cur, e, from) {
 	if (e.key !== "ArrowRight" && e.key !== "ArrowLeft") return undefined;
 	if (!(e.shiftKey || e.altKey) || e.ctrlKey || e.metaKey) return undefined;
-	const ws = words(text);
+	if (text.length > NEAR * 4) {
+		// a long text: the words around the cursor answer the same as all of them, unless the step leaves the window
+		const lo = Math.max(0, Math.min(from, cur?.[0] ?? from) - NEAR);
+		const hi = Math.max(from, cur?.[1] ?? from) + NEAR;
+		const near = stepIn(text, cur, e, from, lo, hi);
+		if (near !== undefined) return near;
+	}
+	return stepWith(words(text), cur, e, from);
+}
+
+const NEAR = 4000;
+
+/** The step computed from the words of text[lo, hi) widened to whole words; undefined when it may lie outside.
+ * @param {string} text @param {[number, number]|null} cur @param {KeyboardEvent} e @param {number} from @param {number} lo @param {number} hi
+ * @returns {[number, number]|null|undefined} */
+function stepIn(text, cur, e, from, lo, hi) {
+	while (lo > 0 && !/\s/.test(text[lo - 1])) lo--;
+	while (hi < text.length && !/\s/.test(text[hi])) hi++;
+	const ws = words(text.slice(lo, hi)).map(([a, b]) => /** @type {[number, number]} */ ([a + lo, b + lo]));
+	const got = stepWith(ws, cur, e, from);
+	if (!got || !ws.length) return undefined;
+	// trust it unless it touches the first or last word of the window where the text goes on beyond it
+	const inside = (/** @type {number} */ x) => (lo === 0 || x > ws[0][1]) && (hi >= text.length || x < ws[ws.length - 1][0]);
+	return inside(got[0]) && inside(got[1]) ? got : undefined;
+}
+
+/** @param {[number, number][]} ws @param {[number, number]|null} cur @param {KeyboardEvent} e @param {number} from
+ * @returns {[number, number]|null} */
+function stepWith(ws, cur, e, from) {
 	if (!ws.length) return null;
 	const right = e.key === "ArrowRight";
 	if (!cur) return ws.find((w) => w[0] >= from) ?? ws[0];

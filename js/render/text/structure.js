@@ -90,11 +90,12 @@ export function buildTable(node, ctx) {
 /**
  * One List item as a card: title, body, sanitised html.
  * @param {any} item
+ * @param {import("../remote.js").RemotePolicy} [remote]  what its html may load
  */
-export function itemCard(item) {
+export function itemCard(item, remote = "media") {
 	if (item === null || typeof item !== "object") return h("div", { class: "nblabel-item-body" }, displayText(item));
 	const html = item.html !== undefined ? h("div", { class: "nblabel-item-html" }) : null;
-	html?.append(sanitize(displayText(item.html)));
+	html?.append(sanitize(displayText(item.html), remote));
 	return h("div", { class: "nblabel-item-content" },
 		item.title !== undefined ? h("div", { class: "nblabel-item-title" }, displayText(item.title)) : null,
 		item.body !== undefined ? h("div", { class: "nblabel-item-body" }, displayText(item.body)) : null,
@@ -117,7 +118,7 @@ export function buildList(node, ctx) {
 		update(task) {
 			const v = resolve(value, task.data);
 			items = Array.isArray(v) ? v.map((it, i) => (it && typeof it === "object" && "id" in it ? it : { id: String(i), ...(typeof it === "object" ? it : { body: it }) })) : [];
-			list.replaceChildren(...items.map((it) => h("li", { class: "nblabel-list-item" }, itemCard(it))));
+			list.replaceChildren(...items.map((it) => h("li", { class: "nblabel-list-item" }, itemCard(it, ctx.remote))));
 		},
 	};
 }

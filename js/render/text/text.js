@@ -3,9 +3,11 @@
 // bound), and a missing value (null / NaN / "") shows a muted "(empty)" instead of a blank box. When a Labels
 // control targets it, it holds regions: mouse selections and the keyboard cursor (Shift/Alt+arrows, word steps) are
 // reported to the form, regions are painted from the store, and `toValue` / `fromValue` convert UTF-16 ↔ code points
-// (the only place this object converts).
+// (the only place this object converts). A long text is painted in blocks the browser lays out only when they
+// scroll into view (chunks.js).
 
-import { cpToU16, paintSpans, selectionIn, snap, stepSelection, u16ToCp } from "./spans.js";
+import { paintText } from "./chunks.js";
+import { cpToU16, selectionIn, snap, stepSelection, u16ToCp } from "./spans.js";
 import { attr, displayText, h, isEmptyValue, resolve } from "../util.js";
 
 /** @typedef {import("../../types.js").ConfigNode} ConfigNode */
@@ -35,11 +37,11 @@ export function buildText(node, ctx) {
 
 	function repaint() {
 		if (empty) {
-			el.textContent = "(empty)";
+			paintText(el, "(empty)", [], null, null);
 			return;
 		}
 		const spans = shown.map((r) => ({ id: r.id, start: r.geom.start, end: r.geom.end, color: ctx.regions.colors.get(r.labels[0]) ?? "#888", labels: r.labels }));
-		paintSpans(el, text, spans, selected, pending);
+		paintText(el, text, spans, selected, pending);
 	}
 
 	/** @param {[number, number]|null} range  UTF-16 */

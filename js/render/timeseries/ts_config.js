@@ -7,6 +7,7 @@
 // - defaults follow the Channel docs: displayFormat ".1f", a palette colour when no strokeColor.
 
 import { PALETTE } from "../regions.js";
+import { cssColor } from "../remote.js";
 import { numberFormatter, timeFormatter, timeParser } from "./ts_format.js";
 import { attr, boolAttr, descendants, numAttr } from "../util.js";
 
@@ -67,7 +68,7 @@ export function readTsConfig(node) {
 			column: attr(c, "column") ?? "",
 			legend: attr(c, "legend") ?? attr(c, "column") ?? "",
 			units: attr(c, "units") ?? "",
-			color: attr(c, "strokeColor") ?? PALETTE[(i + 2) % PALETTE.length],
+			color: cssColor(attr(c, "strokeColor")) ?? PALETTE[(i + 2) % PALETTE.length],
 			stroke: numAttr(c, "strokeWidth", 1.25),
 			height: Math.max(40, Math.min(400, numAttr(c, "height", 110))),
 			format: numberFormatter(attr(c, "displayFormat") ?? ".1f"),
