@@ -74,7 +74,8 @@ def test_latest_answer_counts_and_cancelled_ones_do_not():
     df, _, planted = separable(n=120, flips=6, seed=2)
     victim = next(i for i in range(len(df)) if i not in planted)
     wrong = "Negative" if df.loc[victim, "sentiment"] == "Positive" else "Positive"
-    anns = [[{"completed_by": {"email": "a@x.org"}, "result": answer(v), "updated_at": "2026-01-02"}] for v in df["sentiment"]]
+    anns = [[{"completed_by": {"email": "a@x.org"}, "result": answer(v), "updated_at": "2026-01-02"}]
+            for v in df["sentiment"]]
     anns[victim] = [{"completed_by": {"email": "a@x.org"}, "result": answer(wrong), "updated_at": "2026-01-01"},
                     {"completed_by": {"email": "a@x.org"}, "result": answer(df.loc[victim, "sentiment"]),
                      "updated_at": "2026-01-02"}]
@@ -116,7 +117,8 @@ def test_pred_probs_array_frame_and_callable():
 
 def test_multiple_choice_flips():
     rng = np.random.default_rng(3)
-    words = {"food": ["pasta", "soup", "pizza"], "price": ["cheap", "pricey", "bill"], "staff": ["waiter", "host", "chef"]}
+    words = {"food": ["pasta", "soup", "pizza"], "price": ["cheap", "pricey", "bill"],
+             "staff": ["waiter", "host", "chef"]}
     texts, truth = [], []
     for _ in range(150):
         topics = [t for t in words if rng.random() < 0.5] or ["food"]

@@ -232,8 +232,9 @@ def _crowdlab(ids: list, name: str, classes: tuple, answers: list[dict], given: 
     quality = out["label_quality"]
     consensus = [classes[coded.present[int(c)]] for c in quality["consensus_label_best_quality"]]
     flagged = cl_find(coded.codes[:k], probs.normalized)
-    frame = _result(ids, name, [g[0] for g in given], consensus,
-                    quality["consensus_quality_score"].to_numpy(), flagged | (np.array(consensus) != [g[0] for g in given]),
+    majority_labels = [g[0] for g in given]
+    frame = _result(ids, name, majority_labels, consensus, quality["consensus_quality_score"].to_numpy(),
+                    flagged | (np.array(consensus) != majority_labels),
                     extra={"answers": [{w: a[w][0] for w in a} for a in answers],
                            "agreement": quality["annotator_agreement"].to_numpy(),
                            "consensus_quality": quality["consensus_quality_score_best_quality"].to_numpy()})

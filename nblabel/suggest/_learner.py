@@ -228,7 +228,8 @@ class Learner:
     def _classifier(self, C: float | None = None) -> Any:
         from sklearn.linear_model import LogisticRegression
         # liblinear is an order of magnitude faster on the wide sparse matrix; lbfgs suits the dense embeddings
-        return LogisticRegression(C=self.C if C is None else C, max_iter=500, solver="liblinear" if self._encoder_arg is None else "lbfgs")
+        return LogisticRegression(C=self.C if C is None else C, max_iter=500,
+                                  solver="liblinear" if self._encoder_arg is None else "lbfgs")
 
     def out_of_fold(self, texts: list[str], labels: list[tuple[str, ...]], folds: int = 5,
                     seed: int = 0, C: float | None = None) -> np.ndarray:
