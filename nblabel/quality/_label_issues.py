@@ -85,9 +85,8 @@ def find_label_issues(data: Any, config: Any = None, predictor: Any = None, fold
 # -- inputs ------------------------------------------------------------------------------------------------------
 def _frame(data: Any, config: Any) -> tuple[pd.DataFrame, Config]:
     from ..formats import read_label_studio
-    from ..widget import Labeler
-    if isinstance(data, Labeler):
-        return data.to_pandas(), resolve_config(None, config) or data._config
+    if hasattr(data, "to_pandas") and hasattr(data, "config"):  # a Labeler, read through its public face
+        return data.to_pandas(), resolve_config(None, config) or data.config
     if isinstance(data, pd.DataFrame):
         cfg = resolve_config(data, config)
         if cfg is None:
