@@ -29,7 +29,7 @@ export function handleKeydown(screen, e) {
 	const inField = isTextField(e.target);
 	if (e.key === "Escape") {
 		e.preventDefault();
-		if (inField) screen.root.focus({ preventScroll: true });
+		if (inField) screen.leaveField();
 		else if (screen.legendOpen) screen.toggleLegend();
 		else screen.leave();
 		return;
@@ -55,7 +55,10 @@ export function handleKeydown(screen, e) {
 	if (digit >= 0) {
 		e.preventDefault();
 		const control = screen.activeControl();
-		if (control && !control.pick(digit)) screen.setHint(control.optionCount ? `Only ${control.optionCount} options here.` : "");
+		if (control && !control.pick(digit)) {
+			const into = screen.keymap.label("focus_next") || "Tab";
+			screen.setHint(control.optionCount ? `Only ${control.optionCount} options here.` : control.field ? `To type, click the text field or press ${into}.` : "");
+		}
 		return;
 	}
 	for (const control of screen.form?.visibleControls() ?? []) {

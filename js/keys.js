@@ -3,7 +3,7 @@
 // Letters compare case-insensitively but Shift must match ("z" ≠ "Shift+Z"); other printable characters ignore
 // Shift, because "?" needs Shift on most layouts. Fixed keys (digits, Ctrl+Enter, Escape) are not remappable.
 
-/** @typedef {"submit"|"skip"|"undo"|"redo"|"back"|"legend"|"focus_next"} Action */
+/** @typedef {"submit"|"skip"|"undo"|"redo"|"back"|"legend"|"focus_next"|"label_skipped"} Action */
 
 /** @type {Record<Action, string>} */
 export const DEFAULT_KEYS = {
@@ -14,6 +14,7 @@ export const DEFAULT_KEYS = {
 	back: "ArrowLeft",
 	legend: "?",
 	focus_next: "Tab",
+	label_skipped: "Shift+S",
 };
 
 /** @type {Record<Action, string>} what the legend calls each action */
@@ -25,6 +26,7 @@ export const ACTION_LABELS = {
 	back: "Back to the previous task",
 	legend: "Show / hide this legend",
 	focus_next: "Next control (Shift: previous)",
+	label_skipped: "Label the skipped tasks (at the end of the queue)",
 };
 
 /**

@@ -2,7 +2,7 @@
 // overrides show up) plus the fixed keys and the config's own `hotkey`s; `?` toggles it, Escape closes it.
 
 import { ACTION_LABELS, prettyKey } from "./keys.js";
-import { h } from "./render/util.js";
+import { attr, descendants, h } from "./render/util.js";
 
 /** @typedef {import("./keys.js").KeyMap} KeyMap */
 /** @typedef {import("./keys.js").Action} Action */
@@ -16,7 +16,7 @@ export function registerKeys(tag, rows) {
 }
 
 /** @type {Action[]} */
-const ORDER = ["submit", "skip", "back", "undo", "redo", "focus_next", "legend"];
+const ORDER = ["submit", "skip", "label_skipped", "back", "undo", "redo", "focus_next", "legend"];
 
 /**
  * @param {KeyMap} keymap
@@ -66,4 +66,22 @@ export function buildLegend(keymap, hotkeys, has = {}) {
 		list,
 		h("div", { class: "nblabel-legend-foot" }, "Keys work while the widget has focus (blue ring). Press ? to close."),
 	);
+}
+
+/**
+ * The legend of a config: the key map plus the config's own `hotkey`s and the keys of the tags it uses.
+ * @param {import("./types.js").ConfigNode|null} config
+ * @param {KeyMap} keymap
+ * @returns {HTMLElement}
+ */
+export function legendFor(config, keymap) {
+	const controls = config ? ["Choices", "Labels", "HyperTextLabels", "ParagraphLabels"].flatMap((t) => descendants(config, t)) : [];
+	const hotkeys = controls.flatMap((c) =>
+		[...descendants(c, "Choice"), ...descendants(c, "Label")]
+			.filter((o) => attr(o, "hotkey"))
+			.map((o) => ({ control: attr(c, "name") ?? "", option: attr(o, "value") ?? "", key: attr(o, "hotkey") ?? "" })),
+	);
+	const spans = controls.some((c) => c.tag !== "Choices");
+	const tags = config ? [...TAG_KEYS.keys()].filter((t) => descendants(config, t).length) : [];
+	return buildLegend(keymap, hotkeys, { spans, relations: Boolean(config && descendants(config, "Relations").length), tags });
 }

@@ -33,7 +33,7 @@ const PREFETCH_MAX_BYTES = 16 * 1024 * 1024;
  */
 
 export class MediaCache {
-	/** @param {Model} model */
+	/** @param {{send: (content: Record<string, any>) => void}} model  where requests go (the session's link) */
 	constructor(model) {
 		this.model = model;
 		/** @type {Map<string, Entry>} */

@@ -1,6 +1,6 @@
 // The progress strip. Rule: numbers come from Python's `progress` plus what waits in the outbox (optimistic), and
 // the `.nblabel-saving` mark is visible exactly while the outbox is non-empty, so "saving…" never lies about
-// durability; a held submit (LIMIT waiting) says so in words.
+// durability (without Python it says "not saved" instead); a held submit (LIMIT waiting) says so in words.
 
 import { h } from "./render/util.js";
 
@@ -27,10 +27,12 @@ export class ProgressBar {
 	 * @param {number} waiting   entries in the outbox
 	 * @param {boolean} held     a submit waits for room in the outbox
 	 * @param {number} limit
+	 * @param {boolean} [offline]  Python is gone: what waits is not being saved
 	 */
-	paint(p, waiting, held, limit) {
+	paint(p, waiting, held, limit, offline = false) {
 		this.saving.hidden = waiting === 0;
-		this.savingText.textContent = held ? `saving… (${waiting} of max ${limit} waiting)` : "saving…";
+		this.saving.classList.toggle("is-offline", offline);
+		this.savingText.textContent = offline ? `not saved (${waiting} waiting)` : held ? `saving… (${waiting} of max ${limit} waiting)` : "saving…";
 		if (!p) {
 			this.count.textContent = "";
 			this.rate.textContent = "";

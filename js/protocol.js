@@ -15,9 +15,11 @@
 // -- browser → Python --------------------------------------------------------------------------------------------
 
 /** @typedef {{type: "hello", id: string}} Hello */
-/** @typedef {{type: "submit", id: string, key: string, result: ResultItem[], lead_time: number}} Submit */
-/** @typedef {{type: "skip", id: string, key: string, lead_time: number}} Skip */
-/** @typedef {{type: "undo"|"redo"|"back", id: string}} Navigate */
+/** `age_s`: seconds the answer waited in the outbox (Python leaves a replay out of the labeling rate). */
+/** @typedef {{type: "submit", id: string, key: string, result: ResultItem[], lead_time: number, age_s?: number}} Submit */
+/** @typedef {{type: "skip", id: string, key: string, lead_time: number, age_s?: number}} Skip */
+/** `label_skipped`: serve this annotator's skipped tasks again. */
+/** @typedef {{type: "undo"|"redo"|"back"|"label_skipped", id: string}} Navigate */
 /** @typedef {{type: "goto", id: string, key: string}} Goto */
 /** @typedef {{type: "media", id: string, key: string, field: string, index: number|null, page: number|null}} MediaRequest */
 /** @typedef {Hello|Submit|Skip|Navigate|Goto|MediaRequest} Request */
@@ -41,6 +43,7 @@
  * @property {ResultItem[]|null} [hint]     a low-scored suggestion: shown beside the options, never pre-selected
  * @property {string|null} [refused]         why the task's suggestion is not shown (its items break the config)
  * @property {number|null} annotation_id
+ * @property {boolean} [skipped_before]     this annotator skipped the task earlier (it is served again)
  * @property {ResultItem[]} [draft]          browser-only: a refused (nacked) result shown again for correction
  */
 
@@ -81,6 +84,7 @@
  * @property {"media"|"all"} [remote]   Labeler `remote=`: may task HTML and config styles load remote resources?
  * @property {string} [notice]
  * @property {Panel} [suggest]
+ * @property {string} [view_token]   names the Labeler's static card (an output of its own), hidden while a view lives
  */
 
 /**
@@ -107,7 +111,7 @@
 /** @returns {Hello} */
 export const hello = () => ({ type: "hello", id: uuid4() });
 
-/** @param {"undo"|"redo"|"back"} type @returns {Navigate} */
+/** @param {"undo"|"redo"|"back"|"label_skipped"} type @returns {Navigate} */
 export const navigate = (type) => ({ type, id: uuid4() });
 
 /** @param {string} key @returns {Goto} */
@@ -177,6 +181,7 @@ const SHOWN = record({ id: orNull(INT), model_version: optional(orNull(STR)), sc
 const TASK = record({
 	key: STR, id: PRESENT, data: OBJ, prefill: orNull(list(OBJ)), prefill_from: orNull(oneOf("annotation", "prediction")),
 	prediction: orNull(SHOWN), annotation_id: orNull(INT), hint: optional(orNull(list(OBJ))), refused: optional(orNull(STR)),
+	skipped_before: optional(BOOL),
 });
 const PROGRESS = record({
 	done: INT, skipped: INT, remaining: orNull(INT), total: orNull(INT), rate_per_min: orNull(NUM), eta_s: orNull(INT),
@@ -196,6 +201,7 @@ const FROM_PYTHON = {
 		re: orNull(ID), cause: optional(oneOf("headless", "suggestion", "closed")), config: orNull(OBJ), error: orNull(STR),
 		keys: valuesOf(either(STR, list(STR))), tasks: list(TASK), progress: orNull(PROGRESS), ...FLAGS,
 		outbox_key: optional(STR), remote: optional(oneOf("media", "all")), notice: optional(STR), suggest: optional(PANEL),
+		view_token: optional(STR),
 	}), STATE_ORIGIN],
 	ack: [record({ re: ID, annotation_id: INT, progress: PROGRESS, window: list(TASK), ...FLAGS, suggest: optional(PANEL) })],
 	nack: [record({ re: ID, key: orNull(STR), message: STR })],
@@ -207,11 +213,12 @@ const FROM_PYTHON = {
 /** @type {Record<string, Check>} */
 const TO_PYTHON = {
 	hello: record({ id: ID }),
-	submit: record({ id: ID, key: STR, result: list(OBJ), lead_time: optional(orNull(NUM)) }),
-	skip: record({ id: ID, key: STR, lead_time: optional(orNull(NUM)) }),
+	submit: record({ id: ID, key: STR, result: list(OBJ), lead_time: optional(orNull(NUM)), age_s: optional(orNull(NUM)) }),
+	skip: record({ id: ID, key: STR, lead_time: optional(orNull(NUM)), age_s: optional(orNull(NUM)) }),
 	undo: record({ id: ID }),
 	redo: record({ id: ID }),
 	back: record({ id: ID }),
+	label_skipped: record({ id: ID }),
 	goto: record({ id: ID, key: STR }),
 	media: record({ id: ID, key: STR, field: STR, index: optional(orNull(INT)), page: optional(orNull(INT)) }),
 };

@@ -1,16 +1,20 @@
 // One view of the widget. Rule: exactly one focusable root `div.nblabel` (tabindex 0,
 // `data-lm-suppress-shortcuts`) per view; the config is built once per config version and only re-loaded per task;
 // painting the next task happens inside the session's "task" event, synchronously; blocking errors show as
-// `.nblabel-error`, non-blocking ones as `.nblabel-notice`; everything this view adds outside its own DOM (document
-// listeners, timers) is removed by `dispose`.
+// `.nblabel-error`, non-blocking ones as `.nblabel-notice` (messages.js); when the task changes, a text field of the
+// reused form gives the keys back to the root, so digits and Enter act on the next task, not on the old text; an
+// empty answer of a region-only config needs a second Enter while the hint asking for it is on screen; everything
+// this view adds outside its own DOM (document listeners, timers) is removed by `dispose`.
 
+import { badgeFor, formatId, skippedBefore } from "./badge.js";
 import { buildButtons, paintButtons } from "./buttons.js";
 import { handleKeydown } from "./keyboard.js";
 import { KeyMap, widgetKeyOf } from "./keys.js";
-import { buildLegend, TAG_KEYS } from "./legend.js";
+import { legendFor } from "./legend.js";
+import { Messages, offlineText } from "./messages.js";
 import { ProgressBar } from "./progress.js";
 import { Form } from "./render/tree.js";
-import { attr, descendants, h } from "./render/util.js";
+import { h } from "./render/util.js";
 import { Stopwatch } from "./stopwatch.js";
 import { buildSummary, buildWaiting } from "./summary.js";
 
@@ -37,20 +41,26 @@ export class Screen {
 		/** did the task on screen come with an answer or suggestion to show? (else a late suggestion may replace it) */
 		this.paintedPrefill = false;
 		this.legendOpen = false;
+		/** the answer as loaded for the task on screen (`Form.fingerprint`), null while loading */
+		this.loadedAnswer = /** @type {string|null} */ (null);
+		this.edited = false;
+		/** key of the task painted last: focus is reset only when the task changes */
+		this.paintedKey = /** @type {string|null} */ (null);
 		/** @type {Set<string>} messages `#reportOnce` already showed */
 		this.reported = new Set();
 
 		this.progress = new ProgressBar();
 		this.taskId = h("span", { class: "nblabel-task-id" });
 		this.badge = h("span", { class: "nblabel-badge", hidden: true });
+		this.again = h("span", { class: "nblabel-skipped-before", hidden: true }, "skipped before");
 		this.busy = h("span", { class: "nblabel-busy", hidden: true });
-		this.taskbar = h("div", { class: "nblabel-taskbar" }, this.taskId, this.badge, this.busy);
-		this.messages = h("div", { class: "nblabel-messages" });
+		this.taskbar = h("div", { class: "nblabel-taskbar" }, this.taskId, this.badge, this.again, this.busy);
+		this.messages = new Messages();
 		this.body = h("div", { class: "nblabel-body" }, h("div", { class: "nblabel-loading" }, "Loading…"));
 		this.hint = h("div", { class: "nblabel-hint", role: "status", "aria-live": "polite" });
 		this.buttons = h("div", { class: "nblabel-buttons" });
 		this.legend = h("div", { class: "nblabel-legend-host", hidden: true });
-		this.card = h("div", { class: "nblabel-card" }, this.taskbar, this.messages, this.body, this.hint);
+		this.card = h("div", { class: "nblabel-card" }, this.taskbar, this.messages.el, this.body, this.hint);
 		this.root = h(
 			"div",
 			{ class: "nblabel", tabindex: "0", "data-lm-suppress-shortcuts": "true", role: "group", "aria-label": "nblabel labeling widget" },
@@ -104,12 +114,17 @@ export class Screen {
 	#rebuild() {
 		const config = this.session.config;
 		const fetchMedia = (/** @type {Record<string, any>} */ marker) => this.session.media.fetch(marker);
+		const changed = () => {
+			this.setHint("");
+			this.#answerChanged();
+		};
 		const opts = {
 			remote: this.session.remote,
 			widgetKey: (/** @type {import("./keys.js").Binding} */ b) => widgetKeyOf(b, this.keymap),
 			report: (/** @type {string} */ message) => this.#reportOnce(message),
 		};
-		this.form = config ? new Form(config, this.scopeClass, () => this.setHint(""), (t) => this.setHint(t), fetchMedia, opts) : null;
+		this.form = config ? new Form(config, this.scopeClass, changed, (t) => this.setHint(t), fetchMedia, opts) : null;
+		this.form?.regions.listen(() => this.#answerChanged());
 		this.active = -1;
 	}
 
@@ -123,61 +138,65 @@ export class Screen {
 
 	/** The legend follows the live key map (state `keys`) and the config's `hotkey`s. */
 	#paintLegend() {
-		const config = this.session.config;
-		const controls = config ? ["Choices", "Labels", "HyperTextLabels", "ParagraphLabels"].flatMap((t) => descendants(config, t)) : [];
-		const hotkeys = config
-			? controls.flatMap((c) =>
-					[...descendants(c, "Choice"), ...descendants(c, "Label")]
-						.filter((o) => attr(o, "hotkey"))
-						.map((o) => ({ control: attr(c, "name") ?? "", option: attr(o, "value") ?? "", key: attr(o, "hotkey") ?? "" })),
-				)
-			: [];
-		const spans = controls.some((c) => c.tag !== "Choices");
-		const tags = config ? [...TAG_KEYS.keys()].filter((t) => descendants(config, t).length) : [];
-		this.legend.replaceChildren(buildLegend(this.keymap, hotkeys, { spans, relations: Boolean(config && descendants(config, "Relations").length), tags }));
+		this.legend.replaceChildren(legendFor(this.session.config, this.keymap));
 	}
 
 	/** Paint the task on screen (or the summary / waiting note). Called synchronously from keydown on submit. */
 	paintTask() {
 		const s = this.session;
 		const task = s.current;
+		// a text field of the last task keeps the caret across the repaint (the form is reused): take it back, so
+		// digits and Enter on the next task act on the widget, not on the text
+		const focused = document.activeElement;
+		const typing = focused !== this.root && this.root.contains(focused);
+		if (task?.key !== this.paintedKey && this.body.scrollTop) this.body.scrollTop = 0; // a new task starts at its top
 		this.hint.textContent = "";
 		this.root.classList.toggle("is-done", !task);
+		this.loadedAnswer = null;
+		this.edited = false;
 		if (s.error || !this.form) {
 			this.body.replaceChildren();
 			this.taskId.textContent = "";
-			this.badge.hidden = true;
+			this.badge.hidden = this.again.hidden = true;
+			this.paintedKey = null;
 			return;
 		}
 		if (!task) {
 			this.taskId.textContent = "";
-			this.badge.hidden = true;
-			const keys = { undo: this.keymap.label("undo"), back: this.keymap.label("back") };
-			this.body.replaceChildren(s.outbox.size ? buildWaiting() : buildSummary(s.displayProgress(), keys));
+			this.badge.hidden = this.again.hidden = true;
+			const keys = { undo: this.keymap.label("undo"), back: this.keymap.label("back"), again: this.keymap.label("label_skipped") };
+			this.body.replaceChildren(s.outbox.size ? buildWaiting() : buildSummary(s.displayProgress(), keys, () => this.run("label_skipped")));
+			if (typing) this.root.focus({ preventScroll: true });
+			this.paintedKey = null;
 			return;
 		}
 		if (this.body.firstChild !== this.form.el) this.body.replaceChildren(this.form.el);
 		this.form.load(task);
+		this.loadedAnswer = this.form.fingerprint();
 		this.paintedPrefill = Boolean(task.draft ?? (Array.isArray(task.prefill) && task.prefill.length));
 		this.taskId.textContent = `Task ${formatId(task.id)}`;
 		this.#paintBadge(task);
+		this.again.hidden = !skippedBefore(task);
 		this.active = -1;
 		this.paintActive();
+		if (typing && task.key !== this.paintedKey) this.root.focus({ preventScroll: true });
+		this.paintedKey = task.key;
 		this.stopwatch.restart();
+	}
+
+	/** The annotator changed something: the badge stops promising that Enter accepts the suggestion. */
+	#answerChanged() {
+		const task = this.session.current;
+		if (this.loadedAnswer === null || !this.form || !task) return;
+		const edited = this.form.fingerprint() !== this.loadedAnswer;
+		if (edited === this.edited) return;
+		this.edited = edited;
+		this.#paintBadge(task);
 	}
 
 	/** @param {import("./types.js").Task} task */
 	#paintBadge(task) {
-		let text = "";
-		let kind = "";
-		if (task.draft) [text, kind] = ["your refused answer — fix and resubmit", "draft"];
-		else if (task.refused) [text, kind] = [task.refused, "refused"];
-		else if (task.prefill_from === "annotation") [text, kind] = ["your earlier answer", "annotation"];
-		else if (task.prefill_from === "prediction" && task.prefill?.length) {
-			const p = task.prediction;
-			const bits = [p?.model_version, typeof p?.score === "number" ? `score ${p.score.toFixed(2)}` : ""].filter(Boolean);
-			[text, kind] = [`suggestion${bits.length ? ` · ${bits.join(" · ")}` : ""} — ⏎ accepts`, "prediction"];
-		}
+		const { text, kind } = badgeFor(task, { edited: this.edited, submitKey: this.keymap.label("submit") });
 		this.badge.hidden = !text;
 		this.badge.textContent = text;
 		this.badge.dataset.kind = kind;
@@ -187,33 +206,20 @@ export class Screen {
 		const s = this.session;
 		const loading = s.loaded ? null : this.body.querySelector(".nblabel-loading");
 		if (loading && s.loadingText) loading.textContent = s.loadingText;
-		this.progress.paint(s.displayProgress(), s.outbox.size, Boolean(s.held), s.limit);
-		this.#paintMessages(s.error, s.notice);
+		this.progress.paint(s.displayProgress(), s.outbox.size, Boolean(s.held), s.limit, s.link.lost !== null);
+		this.messages.paint(s.error, s.notice, offlineText(s.link.lost, s.waiting));
+		this.root.classList.toggle("is-offline", s.link.lost !== null);
 		this.busy.hidden = !s.pending;
 		this.busy.textContent = s.pending ? `${s.pending}…` : "";
 		this.root.classList.toggle("is-pending", Boolean(s.pending));
 		this.taskbar.hidden = !s.current && this.busy.hidden;
-		const heldHint = `Python has not confirmed the last ${s.limit} answers yet; this one goes out as soon as it does.`;
+		const heldHint = s.link.lost
+			? `Not connected: this answer cannot be kept (${s.limit} already wait). Re-run the cell.`
+			: `Python has not confirmed the last ${s.limit} answers yet; this one goes out as soon as it does.`;
 		if (s.held) this.setHint(heldHint);
 		else if (this.hint.textContent === heldHint) this.setHint("");
 		paintButtons(this.buttons, s);
 	}
-
-	/**
-	 * Present only while there is something to say, so `.nblabel-error` in the DOM always means a visible error.
-	 * @param {string|null} error   blocking (from the state message)
-	 * @param {string|null} notice  non-blocking
-	 */
-	#paintMessages(error, notice) {
-		const key = JSON.stringify([error, notice]);
-		if (this.messages.dataset.shown === key) return;
-		this.messages.dataset.shown = key;
-		this.messages.replaceChildren(
-			...(error ? [h("div", { class: "nblabel-error nblabel-blocking", role: "alert" }, error)] : []),
-			...(notice ? [h("div", { class: "nblabel-notice", role: "status" }, notice)] : []),
-		);
-	}
-
 
 	/** @param {string} text */
 	setHint(text) {
@@ -226,6 +232,10 @@ export class Screen {
 		if (action === "legend") return this.toggleLegend();
 		if (action === "focus_next" || action === "focus_prev") return this.moveActive(action === "focus_next" ? 1 : -1);
 		if (action === "submit") return this.submit();
+		if (action === "label_skipped") {
+			if (!s.current && !s.outbox.size && (s.progress?.skipped ?? 0) > 0) s.request("label_skipped");
+			return;
+		}
 		if (action === "skip") {
 			if (s.current && !s.error) s.answer("skip", undefined, this.stopwatch.seconds());
 			return;
@@ -245,7 +255,12 @@ export class Screen {
 		}
 		const { items, missing } = this.form.result();
 		if (missing.length) return this.setHint(`Required: ${missing.join(", ")}.`);
-		if (!items.length && !task.prefill?.length) {
+		if (!items.length && this.form.regionOnly()) {
+			// no regions is a real answer (a sentence without entities), but never one given by a stray key press:
+			// the first press says what a second one will do, and only while that is on screen does it submit
+			const confirm = `No regions marked. Press ${this.keymap.label("submit") || "submit"} again to submit with no regions.`;
+			if (this.hint.textContent !== confirm) return this.setHint(confirm);
+		} else if (!items.length && !task.prefill?.length) {
 			return this.setHint(`Nothing selected yet — pick with 1–9 or a click, or press ${this.keymap.label("skip") || "skip"} to skip.`);
 		}
 		s.answer("submit", items, this.stopwatch.seconds());
@@ -260,6 +275,16 @@ export class Screen {
 		const parent = this.root.parentElement;
 		const host = parent?.closest(".jp-Notebook") ?? parent?.closest("[tabindex]");
 		if (host instanceof HTMLElement) host.focus({ preventScroll: true });
+	}
+
+	/** Escape in a text field: the keys go back to the root, and digits to a control that takes them (not the field). */
+	leaveField() {
+		this.root.focus({ preventScroll: true });
+		const chosen = this.form?.controls[this.active];
+		if (chosen && !chosen.optionCount && chosen.tag !== "Number") {
+			this.active = -1;
+			this.paintActive();
+		}
 	}
 
 	toggleLegend() {
@@ -320,10 +345,4 @@ export class Screen {
 			this.paintActive();
 		}
 	}
-}
-
-/** @param {any} id @returns {string} */
-function formatId(id) {
-	if (Array.isArray(id)) return `(${id.map(formatId).join(", ")})`;
-	return typeof id === "string" ? id : JSON.stringify(id);
 }

@@ -10,6 +10,8 @@
 //   `re` names that request. Any other state — unsolicited, or answering another view's hello — never settles it,
 //   and keeps the annotator's draft when the task on screen stays the same.
 
+import { hideStaticCard } from "./fallback.js";
+import { Link } from "./link.js";
 import { MediaCache } from "./media_cache.js";
 import { LIMIT, Outbox } from "./outbox.js";
 import { answer, goto, hello, navigate } from "./protocol.js";
@@ -41,9 +43,11 @@ export class Session {
 	/** @param {Model} model */
 	constructor(model) {
 		this.model = model;
+		/** whether Python is still there (link.js); every message to Python goes through it */
+		this.link = new Link(model, () => this.emit({ kind: "status" }));
 		this.outbox = new Outbox();
 		/** local media of the window (blob URLs), see media_cache.js */
-		this.media = new MediaCache(model);
+		this.media = new MediaCache({ send: (content) => this.link.send(content) });
 		/** @type {ConfigNode|null} */
 		this.config = null;
 		this.configText = "";
@@ -89,6 +93,7 @@ export class Session {
 		if (this.requestTimer) clearTimeout(this.requestTimer);
 		if (this.resendTimer) clearInterval(this.resendTimer);
 		this.requestTimer = this.resendTimer = null;
+		this.link.dispose();
 		this.views.clear();
 		this.media.dispose();
 	}
@@ -104,7 +109,17 @@ export class Session {
 	}
 
 	hello() {
-		this.model.send(hello());
+		this.link.send(hello());
+	}
+
+	/** Every message from Python, before it is applied (the link counts answers). */
+	heard() {
+		this.link.heard();
+	}
+
+	/** Answers waiting for Python: the outbox and a held submit. */
+	get waiting() {
+		return this.outbox.size + (this.held ? 1 : 0);
 	}
 
 	/** Whether `re` (of a Python message) names the request waiting for its answer. @param {string|null} re */
@@ -138,6 +153,7 @@ export class Session {
 			this.configText = configText;
 		}
 		this.loaded = true;
+		hideStaticCard(msg.view_token);
 		this.error = msg.error ?? null;
 		this.keys = msg.keys ?? {};
 		this.progress = msg.progress ?? null;
@@ -217,7 +233,7 @@ export class Session {
 		this.notice = null;
 		this.emit({ kind: "task" }); // paint before anything else
 		/** @type {OutboxEntry} */
-		const entry = { ...answer(type, task.key, result, lead_time), task };
+		const entry = { ...answer(type, task.key, result, lead_time), task, at: Date.now() };
 		this.outbox.add(entry);
 		this.#send(entry);
 		this.emit({ kind: "status" });
@@ -226,8 +242,11 @@ export class Session {
 
 	/** @param {OutboxEntry} entry */
 	#send(entry) {
-		const { task: _task, ...message } = entry; // the message exactly as built, without the browser's copy of the task
-		this.model.send(message);
+		// the message exactly as built, without the browser's copy of the task and its key-press time; with the
+		// answer's age, so Python leaves a replay (an outbox re-sent after a reload or a re-run) out of the labeling
+		// rate — an age, not a time, so the two clocks never need to agree
+		const { task: _task, at, ...message } = entry;
+		this.link.send({ ...message, age_s: Math.max(0, Date.now() - (at ?? Date.now())) / 1000 });
 		this.sentAt.set(entry.id, Date.now());
 		this.resendTimer ??= setInterval(() => this.#resendStale(), RESEND_AFTER_MS / 2);
 	}
@@ -245,8 +264,8 @@ export class Session {
 	}
 
 	/**
-	 * Ask Python for undo / redo / back / goto; the answer is a `state`.
-	 * @param {"undo"|"redo"|"back"|"goto"} type
+	 * Ask Python for undo / redo / back / goto / label_skipped (serve the skipped tasks again); the answer is a `state`.
+	 * @param {"undo"|"redo"|"back"|"goto"|"label_skipped"} type
 	 * @param {string} [key]  for goto
 	 * @returns {boolean} whether a request went out
 	 */
@@ -257,7 +276,7 @@ export class Session {
 		this.pendingId = msg.id;
 		this.held = null;
 		this.notice = null;
-		this.model.send(msg);
+		this.link.send(msg);
 		this.requestTimer = setTimeout(() => {
 			this.requestTimer = null;
 			if (!this.pending) return;

@@ -23,8 +23,8 @@
 
 /**
  * An unconfirmed submit or skip: the message exactly as sent (protocol.js `answer`), plus the task, to return to it
- * on a nack.
- * @typedef {(import("./protocol.js").Submit|import("./protocol.js").Skip) & {task?: Task}} OutboxEntry
+ * on a nack, and `at`, Date.now() of the key press (entries stored by an earlier version have none).
+ * @typedef {(import("./protocol.js").Submit|import("./protocol.js").Skip) & {task?: Task, at?: number}} OutboxEntry
  */
 
 /**

@@ -32,6 +32,7 @@ const entries = new WeakMap();
  * @param {any[]} [buffers]  its binary buffers (media bytes)
  */
 export function route(entry, raw, buffers) {
+	entry.session.heard(); // even a message this side cannot read shows that Python is there
 	const msg = parse(raw);
 	if (!msg) return;
 	const { session } = entry;

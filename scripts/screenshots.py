@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from frontend_page import DARK, LIGHT, launch, missing_reason, mount, open_page, task  # noqa: E402
+from test_frontend_image import SHAPES  # noqa: E402  (the config the image page tests draw)
 
 FORM = """<View>
   <Header value="How does the reviewer feel?"/>
@@ -37,19 +38,6 @@ FORM = """<View>
   <Rating name="stars" toName="text"/>
   <Number name="score" toName="text" min="0" max="10"/>
   <TextArea name="note" toName="text" placeholder="Anything worth noting?" rows="2"/>
-</View>"""
-
-SHAPES = """<View>
-  <Relations><Relation value="part_of"/></Relations>
-  <KeyPointLabels name="kp" toName="image"><Label value="Nose" background="#16a34a"/></KeyPointLabels>
-  <PolygonLabels name="poly" toName="image"><Label value="Roof" background="#9333ea"/></PolygonLabels>
-  <EllipseLabels name="ell" toName="image"><Label value="Wheel" background="#ea580c"/></EllipseLabels>
-  <RectangleLabels name="box" toName="image"><Label value="Car" background="#e11d48"/></RectangleLabels>
-  <Image name="image" value="$image"/>
-  <TextArea name="note" toName="image" perRegion="true" rows="1"/>
-  <Choices name="quality" toName="image" perRegion="true" showInline="true">
-    <Choice value="clear"/><Choice value="occluded"/>
-  </Choices>
 </View>"""
 
 SPANS = """<View>

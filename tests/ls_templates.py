@@ -17,7 +17,6 @@ With none of these, `source()` is None and the template tests skip with `missing
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import functools
 import importlib.metadata
 import importlib.util
@@ -31,7 +30,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from helpers import SHARED_DATA
+from helpers import SHARED_DATA, file_lock
 
 LS_VERSION = "1.23.2"
 CACHE = Path(os.environ.get("NBLABEL_LS_CACHE") or Path.home() / ".cache" / "nblabel-ls-venv") / LS_VERSION
@@ -162,18 +161,6 @@ def _server_venv() -> Path | None:
     return next(iter(sorted(venv.glob("lib/python*/site-packages/label_studio/annotation_templates"))), None)
 
 
-@contextlib.contextmanager
-def _lock():
-    """One fetcher at a time: two pytest sessions may start on one machine."""
-    CACHE.mkdir(parents=True, exist_ok=True)
-    with open(CACHE / ".templates.lock", "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
 def _wheel_cache() -> Path | None:
     target = CACHE / "templates"
     done = target / ".complete"
@@ -182,7 +169,7 @@ def _wheel_cache() -> Path | None:
     if os.environ.get("NBLABEL_OFFLINE"):
         _why_not.append("NBLABEL_OFFLINE is set, so the wheel is not downloaded")
         return None
-    with _lock():
+    with file_lock(CACHE / ".templates.lock"):  # one fetcher at a time
         if done.exists():
             return target
         tmp = Path(tempfile.mkdtemp(prefix="ls-wheel-", dir=CACHE))

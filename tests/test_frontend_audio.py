@@ -436,7 +436,9 @@ def test_webm_without_duration_metadata(fe_page):
     reported = fe_page.evaluate("""async (src) => { const a = new Audio(); a.src = src;
         await new Promise((r) => (a.onloadedmetadata = r)); return a.duration; }""",
                                 "data:audio/webm;base64," + base64.b64encode(bytes(data)).decode())
-    assert reported == float("inf")
+    # Chromium up to 15x reports Infinity here; a newer one may scan the clusters and find the length itself.
+    # Either way the widget must end with a finite duration and segments in seconds, which is what follows.
+    assert reported == float("inf") or 0.3 < reported < 2
 
     def serve(route):
         if route.request.resource_type == "media":

@@ -126,10 +126,8 @@ def _region(paras: list[str], k: int) -> dict:
     }
 
 
-def test_big_page_streams_in_and_offsets_stay_exact(fe_page):
-    html, paras = big_page(400_000)
-    k = len(paras) - 3
-    region = _region(paras, k)
+def _mount_big_page_between_small_ones(fe_page, html: str, region: dict) -> None:
+    """Task 1 is the big page with a suggested region; tasks 0 and 2 are small, so Enter moves onto and off it."""
     small = {"text": "small", "html": "<p>small</p>"}
     mount(
         fe_page,
@@ -140,6 +138,13 @@ def test_big_page_streams_in_and_offsets_stay_exact(fe_page):
             task("2", small, prefill=PICK, **SUGGESTED),
         ],
     )
+
+
+def test_big_page_streams_in_and_offsets_stay_exact(fe_page):
+    html, paras = big_page(400_000)
+    k = len(paras) - 3
+    region = _region(paras, k)
+    _mount_big_page_between_small_ones(fe_page, html, region)
     fe_page.evaluate("""() => { window.__adds = 0;
       new MutationObserver((ms) => { if (ms.some((m) => m.addedNodes.length)) window.__adds++; })
         .observe(document.querySelector('.nblabel-hypertext'), {childList: true, subtree: true}); }""")
@@ -173,16 +178,7 @@ def test_big_page_streams_in_and_offsets_stay_exact(fe_page):
 def test_answering_a_page_still_being_prepared_keeps_its_regions(fe_page):
     html, paras = big_page(400_000)
     region = _region(paras, len(paras) - 2)
-    small = {"text": "small", "html": "<p>small</p>"}
-    mount(
-        fe_page,
-        CONFIG,
-        [
-            task("0", small, prefill=PICK, **SUGGESTED),
-            task("1", {"text": "t", "html": html}, prefill=PICK + [region], **SUGGESTED),
-            task("2", small, prefill=PICK, **SUGGESTED),
-        ],
-    )
+    _mount_big_page_between_small_ones(fe_page, html, region)
     preparing = fe_page.evaluate("""() => {
       const root = document.querySelector('.nblabel');
       const enter = () => root.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true, cancelable: true}));

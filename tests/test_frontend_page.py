@@ -128,7 +128,7 @@ def test_enter_sends_exact_submit_and_paints_next_task_synchronously(fe_page):
     }""")
     assert after == "review number 1"
     [msg] = wait_received(fe_page, "submit", 1)
-    assert set(msg) == {"type", "id", "key", "result", "lead_time"}
+    assert set(msg) == {"type", "id", "key", "result", "lead_time", "age_s"}
     assert msg["type"] == "submit" and msg["key"] == "0" and UUID.match(msg["id"])
     assert isinstance(msg["lead_time"], (int, float)) and msg["lead_time"] >= 0
     [item] = msg["result"]
@@ -348,7 +348,7 @@ def test_skip_undo_and_custom_keys(fe_page):
     fe_page.keyboard.press("s")  # not the skip key any more
     fe_page.keyboard.press("k")
     [skip] = wait_received(fe_page, "skip", 1)
-    assert set(skip) == {"type", "id", "key", "lead_time"} and skip["key"] == "0"
+    assert set(skip) == {"type", "id", "key", "lead_time", "age_s"} and skip["key"] == "0"
     assert shown_text(fe_page) == "review number 1"
     fe_page.wait_for_function("() => !document.querySelector('.nblabel-saving:not([hidden])')")
     fe_page.keyboard.press("1")
@@ -653,7 +653,7 @@ def test_summary_when_no_tasks_left(fe_page):
     fe_page.keyboard.press("s")
     summary = fe_page.locator(".nblabel-summary")
     summary.wait_for()
-    assert "All tasks labeled" in summary.text_content()
+    assert "1 skipped task still needs a label" in summary.text_content()  # a skipped task is not labeled
     assert [s.strip() for s in summary.locator(".nblabel-stat").all_text_contents()] == ["1labeled", "1skipped"]
 
 
@@ -694,10 +694,11 @@ def test_lead_time_counts_only_focused_time(fe_page):
 
 def test_cleanup_removes_every_listener_and_the_dom(fe_page):
     mount(fe_page, SENTIMENT, text_tasks(3))
-    assert fe_page.evaluate("window.__nb.model._listenerCount()") == 1  # the router, made by initialize
+    # made by initialize: the router, and the session's link watching comm_live_update and comm:close
+    assert fe_page.evaluate("window.__nb.model._listenerCount()") == 3
     fe_page.evaluate("window.__nb.cleanup()")  # the view's cleanup: its DOM goes, the model's router stays
     assert fe_page.locator(".nblabel").count() == 0
-    assert fe_page.evaluate("window.__nb.model._listenerCount()") == 1
+    assert fe_page.evaluate("window.__nb.model._listenerCount()") == 3
     fe_page.evaluate("window.__nb.initCleanup()")  # the model goes away
     assert fe_page.evaluate("window.__nb.model._listenerCount()") == 0
 
@@ -716,7 +717,8 @@ def test_two_views_of_one_model_share_one_session(fe_page):
                               ".every(e => e.textContent === 'review number 1')")
     assert len(wait_received(fe_page, "submit", 1)) == 1
     fe_page.evaluate("window.__nb.cleanup2()")
-    assert fe_page.evaluate("window.__nb.model._listenerCount()") == 1  # one router per model, not per view
+    # one router per model, not per view, plus the session's link watching comm_live_update and comm:close
+    assert fe_page.evaluate("window.__nb.model._listenerCount()") == 3
     assert fe_page.locator(".nblabel-text").count() == 1
     fe_page.evaluate("window.__nb.cleanup()")
     fe_page.evaluate("window.__nb.initCleanup()")

@@ -11,8 +11,6 @@ NBLABEL_LS_TEST_TOKEN (its legacy token) and NBLABEL_LS_TEST_PAT. Run with -s to
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import json
 import os
 import shutil
@@ -28,6 +26,7 @@ import pandas as pd
 import pytest
 
 import nblabel
+from helpers import file_lock
 from ls_templates import CACHE, LS_VERSION  # one version and one cache for the server and the template tests
 from nblabel import label_studio as ls
 
@@ -47,20 +46,8 @@ def _say(message: str) -> None:
 
 
 # ------------------------------------------------------------------------------------------------ the server
-@contextlib.contextmanager
-def _cache_lock():
-    """One installer at a time: two pytest sessions may start on one machine."""
-    CACHE.mkdir(parents=True, exist_ok=True)
-    with open(CACHE / ".lock", "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
 def _ensure_venv() -> Path:
-    with _cache_lock():
+    with file_lock(CACHE / ".lock"):  # one installer at a time
         return _install()
 
 

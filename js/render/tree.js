@@ -319,6 +319,22 @@ export class Form {
 		return { items: items.concat(this.regions.result(), this.passthrough), missing };
 	}
 
+	/**
+	 * The answer on screen as one string, to tell whether the annotator changed what was loaded. Items of plain
+	 * controls draw a fresh id on every `result()` unless a prefill gave one, so their ids are left out; region ids
+	 * are stable and stay in.
+	 */
+	fingerprint() {
+		const plain = new Set(this.controls.filter((c) => !c.armed && !c.perRegion).map((c) => c.name));
+		return JSON.stringify(this.result().items.map((it) => (plain.has(it.from_name) ? { ...it, id: null } : it)));
+	}
+
+	/** Every visible control makes regions (spans, boxes…): an empty answer means "nothing to mark here". */
+	regionOnly() {
+		const top = this.visibleControls().filter((c) => !c.perRegion);
+		return top.length > 0 && top.every((c) => Boolean(c.armed));
+	}
+
 	refreshVisibility() {
 		for (const { node, el } of this.conditional) {
 			const show = this.#visible(node);

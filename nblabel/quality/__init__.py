@@ -13,6 +13,8 @@
 | `_consensus.py` | `consensus()`, `ground_truth()` |
 | `_stats.py` | `annotator_stats()` |
 | `_plots.py` | matplotlib figures (optional extra `nblabel[plot]`) |
+| `_label_issues.py` | `find_label_issues()`: likely-wrong Choices answers (cleanlab confident learning, CROWDLAB) |
+| `_pred_probs.py` | out-of-sample probabilities for it: Learner folds, TF-IDF head, kNN label consistency |
 """
 
 from ._agreement import AgreementReport, agreement
@@ -20,5 +22,6 @@ from ._consensus import consensus, ground_truth
 from ._stats import annotator_stats
 from . import _plots as plots  # matplotlib figures: pairs_heatmap, task_histogram, control_bars
 
-# `find_label_issues` (likely-wrong labels) joins these from its own module.
-__all__ = ["AgreementReport", "agreement", "annotator_stats", "consensus", "ground_truth", "plots"]
+from ._label_issues import find_label_issues  # likely-wrong labels: confident learning, CROWDLAB
+
+__all__ = ["AgreementReport", "agreement", "annotator_stats", "consensus", "find_label_issues", "ground_truth", "plots"]

@@ -209,26 +209,63 @@ class Learner:
                 with self._lock:
                     self.error = f"Learner retrain failed: {type(exc).__name__}: {exc}"
 
-    def _fit(self, examples: list[tuple[str, tuple[str, ...]]]) -> Any:
+    def _fit(self, examples: list[tuple[str, tuple[str, ...]]], C: float | None = None) -> Any:
         texts = [t for t, _ in examples]
         if self.multiple:
             Y = np.array([[c in labels for c in self.classes] for _, labels in examples], dtype=np.int8)
             if len(examples) < 2 or not (Y.any(axis=0) & ~Y.all(axis=0)).any():
                 return None  # nothing discriminative yet
             X = _sparse(texts) if self._encoder_arg is None else self.embed(texts)
-            return _MultiHead([self._classifier().fit(X, y) if 0 < y.sum() < len(y) else None for y in Y.T],
+            return _MultiHead([self._classifier(C).fit(X, y) if 0 < y.sum() < len(y) else None for y in Y.T],
                               (Y.sum(axis=0) + 0.5) / (len(Y) + 1.0), len(examples))
         labels = [label[0] for _, label in examples]
         if len(set(labels)) < 2:
             return None  # a classifier needs two classes: cold start (or nothing) until then
         X = _sparse(texts) if self._encoder_arg is None else self.embed(texts)
         y = np.array([self.classes.index(label) for label in labels])
-        return _FullHead(self._classifier().fit(X, y), len(self.classes), len(examples))
+        return _FullHead(self._classifier(C).fit(X, y), len(self.classes), len(examples))
 
-    def _classifier(self) -> Any:
+    def _classifier(self, C: float | None = None) -> Any:
         from sklearn.linear_model import LogisticRegression
         # liblinear is an order of magnitude faster on the wide sparse matrix; lbfgs suits the dense embeddings
-        return LogisticRegression(C=self.C, max_iter=500, solver="liblinear" if self._encoder_arg is None else "lbfgs")
+        return LogisticRegression(C=self.C if C is None else C, max_iter=500,
+                                  solver="liblinear" if self._encoder_arg is None else "lbfgs")
+
+    def out_of_fold(self, texts: list[str], labels: list[tuple[str, ...]], folds: int = 5,
+                    seed: int = 0, C: float | None = None) -> np.ndarray:
+        """Out-of-sample probabilities (one row per text, one column per class of the bound config).
+
+        Each text is scored by a head fitted on the other folds, exactly as a retrain fits it (same features, same
+        classifier, the label-name prior while a fold has few labels); the live head is untouched (embeddings join
+        the cache), so a Labeler using this Learner goes on as before. `labels` are tuples of class names (one
+        for a single choice); single-choice folds are stratified by class. `C` overrides the head's regularisation
+        for these fits only (a stronger one calibrates better on thousands of labels).
+        """
+        from sklearn.model_selection import KFold, StratifiedKFold
+        if self.control is None:
+            raise RuntimeError("this Learner is not bound to a config: call bind(config) first")
+        if len(texts) != len(labels):
+            raise ValueError(f"{len(texts)} texts but {len(labels)} labels")
+        if self.multiple:  # label sets have no single stratum: plain shuffled folds
+            k, splitter = min(int(folds), len(texts)), KFold
+            strata = np.zeros(len(texts))
+        else:
+            strata = np.array([self.classes.index(label[0]) for label in labels])
+            counts = np.bincount(strata)
+            k, splitter = min(int(folds), int(counts[counts > 0].min(initial=len(texts)))), StratifiedKFold
+        if k < 2:
+            raise ValueError("out-of-fold probabilities need at least two labels of every class used")
+        if self._encoder_arg is not None:
+            self.embed(texts)  # once for all folds (cached)
+        out = np.zeros((len(texts), len(self.classes)))
+        examples = list(zip(texts, labels))
+        for train, test in splitter(k, shuffle=True, random_state=seed).split(strata, strata):
+            head = self._fit([examples[i] for i in train], C)
+            probs = self._probabilities([texts[i] for i in test], head)
+            if probs is None:  # a fold without two classes: nothing learned, no opinion
+                probs = np.full((len(test), len(self.classes)), 0.5 if self.multiple else 1.0 / len(self.classes))
+            out[test] = probs
+        return out
 
     def settle(self, timeout: float | None = None) -> None:
         """Wait for a due retrain (headless determinism)."""

@@ -79,40 +79,38 @@ class _Predict:
         return batch.assign(predictions=out)
 
 
-def _constant(value: Any) -> Callable[[], Any]:
-    return lambda: value
-
-
 def _maker(predictor: Any) -> Callable[[], Any]:
+    """What each actor calls once to get its predictor."""
     if is_pipeline(predictor) or isinstance(predictor, PipelinePredictor):
         raise TypeError('engine="ray" loads the model once per actor: pass a factory instead of the pipeline, '
                         'e.g. prelabel(df, config, lambda: pipeline("text-classification", model=path), engine="ray")')
     if isinstance(predictor, Learner):
         raise TypeError("a Learner predicts in-process from embeddings computed on Ray (see embed_tasks)")
-    if isinstance(predictor, str) or is_factory(predictor):
-        return predictor if callable(predictor) else _constant(predictor)
-    if callable(predictor):
-        return _constant(predictor)
+    if is_factory(predictor):
+        return predictor
+    if isinstance(predictor, str) and not predictor.startswith(("http://", "https://")):
+        raise ValueError(f'predictor={predictor!r} names a column: a column runs no model, use engine="local"')
+    if callable(predictor) or isinstance(predictor, str):  # a batch callable, or an ML backend's URL
+        return lambda: predictor
     raise TypeError(f"cannot pre-label with {type(predictor).__name__} on Ray")
 
 
 def prelabel(data: Any, config: Config, predictor: Any, *, batch_size: int, labels: dict | None,
-             id_column: str | None, concurrency: int | tuple[int, int] | None) -> Any:
+             id_column: str | None, concurrency: int | None) -> Any:
     """`prelabel` on Ray: a Series for a DataFrame or task list, a Dataset for a `ray.data.Dataset`. A `Learner`
     is not run here: `embed_tasks` computes its embeddings, then it predicts in-process."""
-    ray = _ray()
     make = _maker(predictor)
-    actors = concurrency or 1
-    fn = ray.data.Dataset.map_batches
+    ray = _ray()
+
+    def mapped(ds: Any) -> Any:
+        return ds.map_batches(_Predict, fn_constructor_kwargs=dict(make=make, xml=config.xml, labels=labels,
+                              batch_size=batch_size, fields=config.fields), batch_size=batch_size,
+                              batch_format="pandas", compute=ray.data.ActorPoolStrategy(size=concurrency or 1))
+
     if isinstance(data, ray.data.Dataset):
-        return fn(data, _Predict, fn_constructor_kwargs=dict(make=make, xml=config.xml, labels=labels,
-                  batch_size=batch_size, fields=config.fields), batch_size=batch_size, batch_format="pandas",
-                  compute=ray.data.ActorPoolStrategy(size=actors))
+        return mapped(data)
     frame, index = _narrow(data, config, id_column)
-    ds = ray.data.from_pandas(frame)
-    ds = fn(ds, _Predict, fn_constructor_kwargs=dict(make=make, xml=config.xml, labels=labels,
-            batch_size=batch_size, fields=config.fields), batch_size=batch_size, batch_format="pandas",
-            compute=ray.data.ActorPoolStrategy(size=actors))
+    ds = mapped(ray.data.from_pandas(frame))
     answers = ds.select_columns([_POS, "predictions"]).to_pandas()
     order = np.argsort(answers[_POS].to_numpy(), kind="stable")
     texts = answers["predictions"].to_numpy()[order]
@@ -152,14 +150,14 @@ class _Embed:
 
 def embed(learner: Any, texts: list[str], *, concurrency: int | None = None, batch_size: int | None = None) -> int:
     """Fill `learner`'s embedding cache for `texts` on Ray actors; returns how many texts were embedded."""
-    ray = _ray()
     if learner._encoder_arg is None:
         return 0  # the sparse learner has no embeddings to compute
     if not isinstance(learner._encoder_arg, (str, bytes)) and not hasattr(learner._encoder_arg, "__fspath__"):
         raise TypeError('engine="ray" loads the encoder once per actor: give Learner(encoder=) a model folder')
     missing = sorted({t for t in texts if t not in learner._vectors}, key=len)
     if not missing:
-        return 0
+        return 0  # nothing to compute: Ray is not even started
+    ray = _ray()
     size = batch_size or learner.batch_size
     ds = ray.data.from_items([{"text": t} for t in missing])
     ds = ds.map_batches(_Embed, fn_constructor_kwargs=dict(encoder=str(learner._encoder_arg),

@@ -174,8 +174,11 @@ class Suggestions:
         return [as_prediction_list(v, self.config) for v in aligned.tolist()]
 
     def shown(self, preds: list[dict]) -> dict | None:
-        """`predictions[0]`: newest model version, then highest score; hidden below `threshold`, and hidden when
-        it was refused (its items break the config's rules: see `refusal`)."""
+        """The one prediction shown: the newest (`created_at`), then the highest score, then the first listed.
+
+        None when there is none, when its score is below `threshold`, or when it was refused (its items break the
+        config's rules: see `refusal`).
+        """
         best = _best(preds)
         if best is None or isinstance(best, RefusedPrediction):
             return None

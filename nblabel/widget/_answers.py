@@ -49,7 +49,7 @@ class Answers:
         return self.commit(key, result, cancelled=False, lead_time=self.progress.lead_time(key))
 
     def commit(self, key: str, result: list, *, cancelled: bool, lead_time: float | None,
-               uid: str | None = None) -> dict:
+               uid: str | None = None, age_s: float | None = None) -> dict:
         """Store an answer for `key` (durable on return) → the Label Studio annotation dict."""
         if not cancelled:
             result = normalize_result(result, self.config, self.source.data(key, self.config.fields))
@@ -64,16 +64,17 @@ class Answers:
         if not repeated:
             self.suggestions.answered(key, row.result, cancelled, shown, pid)
             self.cursor.answered(Action(key, row.id, before, row.snapshot()), cancelled)
-            self.progress.answered(key)
+            self.progress.answered(key, age_s)
         return _output.ls_annotation(row, self.email)
 
-    def from_browser(self, key: str, result: list | None, lead_time: float | None, uid: str) -> int:
+    def from_browser(self, key: str, result: list | None, lead_time: float | None, uid: str,
+                     age_s: float | None = None) -> int:
         """A submit (`result`) or skip (None) the browser sent → the annotation id; KeyError for an unknown task."""
         if not self.source.has(key):
             raise KeyError(f"unknown task key {key!r}")
         self.serving.check(key)  # an outbox replayed into a re-run cell: the task may hold other data now
         return self.commit(key, [] if result is None else result, cancelled=result is None, lead_time=lead_time,
-                           uid=uid)["id"]
+                           uid=uid, age_s=age_s)["id"]
 
     def set_ground_truth(self, key: str, task_id: object, annotation_id: int | None) -> None:
         """Star an annotation of a task as its ground truth; None clears it."""

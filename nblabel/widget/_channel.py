@@ -2,7 +2,7 @@
 
 Rules:
 - everything travels as custom messages (`model.send`), never traits, so no task data lands in the notebook file;
-- every request gets exactly one answer naming its `id`: `state` for hello / undo / redo / back / goto (a slow
+- every request gets exactly one answer naming its `id`: `state` for hello / undo / redo / back / label_skipped / goto (a slow
   hello gets a `loading` first, naming it too), `ack` or
   `nack` for submit / skip, `media` for media; a message that is not a valid request gets a `nack` (submit / skip),
   a failed `media` answer, or a `notice` — never an exception, which the kernel would swallow (messages arrive on a
@@ -37,11 +37,13 @@ class Host:
     intro: Callable[[], dict]  # the state's fixed part: config tree, keys, outbox_key
     window: Callable[[], list[proto.Task]]  # the task on screen, then the prefetched ones
     status: Callable[[], proto.Status]
-    answer: Callable[[str, list | None, float | None, str], int]  # (key, result or None: skip, lead time, uid)
+    answer: Callable[[str, list | None, float | None, str, float | None], int]  # (key, result or None: skip,
+    # lead time, uid, seconds the answer waited in the browser)
     # → annotation id; ValueError / KeyError / TypeError: refused
     undo: Callable[[], object]  # the navigation requests, none of which tells the browser itself
     redo: Callable[[], object]
     back: Callable[[], object]
+    label_skipped: Callable[[], object]
     goto: Callable[[str], None]  # a task key; KeyError: no such task
     media_data: Callable[[str], dict]  # a task's media values (MediaError: not served)
     media_bytes: Callable[[str, dict, str, int | None, int | None], tuple[bytes, str]]  # (bytes, mime), unlocked
@@ -73,7 +75,8 @@ class BrowserChannel:
         if status.notice is None and tasks and tasks[0].refused:  # the predictor's own failure comes first
             status.notice = tasks[0].refused
         return proto.state(re, cause, config=intro["config"], keys=intro["keys"], tasks=tasks, status=status,
-                           error=error, outbox_key=intro["outbox_key"], remote=intro["remote"])
+                           error=error, outbox_key=intro["outbox_key"], remote=intro["remote"],
+                           view_token=intro["view_token"])
 
     def push(self, cause: proto.Cause) -> None:
         """Tell a displayed widget what changed without being asked (a call from a cell, a suggestion, close)."""
@@ -82,10 +85,10 @@ class BrowserChannel:
 
     def refresh(self, keys: list[str]) -> None:
         """Worker thread: suggestions for `keys` are ready; a view showing one of them without it is updated."""
-        if not self.views or not self.host.bare(keys):
+        if not self.views:
             return
-        with self.host.lock:
-            if self.host.closed() is None:
+        with self.host.lock:  # what went to the browser bare changes on the cell's thread too
+            if self.host.closed() is None and self.host.bare(keys):
                 self.push("suggestion")
 
     def _emit(self, message: proto.Message, buffers: list | None = None) -> None:
@@ -122,7 +125,8 @@ class BrowserChannel:
                     if isinstance(request, proto.Goto):
                         self.host.goto(request.key)
                     else:
-                        {proto.Undo: self.host.undo, proto.Redo: self.host.redo, proto.Back: self.host.back}[
+                        {proto.Undo: self.host.undo, proto.Redo: self.host.redo, proto.Back: self.host.back,
+                         proto.LabelSkipped: self.host.label_skipped}[
                             type(request)]()
                     self._emit(self.state(request.id))
             except Exception as exc:  # an exception here would be swallowed by the kernel: show it instead
@@ -142,7 +146,8 @@ class BrowserChannel:
     def _on_answer(self, request: proto.Answer) -> None:
         try:
             result = request.result if isinstance(request, proto.Submit) else None
-            annotation_id = self.host.answer(request.key, result, request.lead_time, request.id)
+            annotation_id = self.host.answer(request.key, result, request.lead_time, request.id,
+                                             request.age_s)
         except (ValueError, KeyError, TypeError) as exc:
             self._emit(proto.Nack(re=request.id, key=request.key, message=cap(str(exc))))
             return

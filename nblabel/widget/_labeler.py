@@ -12,6 +12,7 @@ Rules:
 from __future__ import annotations
 
 import os
+import secrets
 import threading
 from pathlib import Path
 from typing import Any
@@ -38,8 +39,10 @@ from ._queue import Queue
 from ._remote import check_remote
 from ._rerun import supersede
 from ._serving import Serving, check_columns
+from ._static import display_with_fallback
 
-DEFAULT_KEYS = {"submit": "Enter", "skip": "s", "undo": "z", "redo": "Shift+Z", "back": "ArrowLeft", "legend": "?"}
+DEFAULT_KEYS = {"submit": "Enter", "skip": "s", "undo": "z", "redo": "Shift+Z", "back": "ArrowLeft", "legend": "?",
+                "label_skipped": "Shift+S"}
 _STATIC = Path(__file__).parent.parent / "static"
 
 
@@ -93,6 +96,7 @@ class Labeler(anywidget.AnyWidget):
         self._keys = {**DEFAULT_KEYS, **(keys or {})}
         self._media = MediaServer(self._config)
         self._store = open_store(store, self._config, self._source)
+        self._view_token = secrets.token_hex(6)  # names this Labeler's static card, which its live views hide
         try:
             self._wire(data, suggest, order, seed, max(1, int(prefetch)), dict(overlap=overlap, coverage=coverage,
                                                                              overlap_first=overlap_first))
@@ -121,7 +125,7 @@ class Labeler(anywidget.AnyWidget):
         self._progress = Progress(self._source, queue, self._store)
         self._serving = serving = Serving(self._config, self._source, self._store, self._media, self.annotator, view,
                                           self._cursor, self._progress, keys=self._keys, remote=self._remote,
-                                          prefetch=prefetch)
+                                          prefetch=prefetch, view_token=self._view_token)
         self._answers = answers = Answers(self._config, self._source, self._store, self.annotator,
                                           _output.annotator_email(self.annotator, self._emails), view,
                                           self._cursor, self._progress, serving)
@@ -132,6 +136,7 @@ class Labeler(anywidget.AnyWidget):
             lock=self._lock, send=lambda content, buffers=None: self.send(content, buffers),
             closed=lambda: self._closed_reason, intro=serving.intro, window=serving.window, status=serving.status,
             answer=answers.from_browser, undo=answers.undo, redo=answers.redo, back=self._cursor.back,
+            label_skipped=queue.requeue_skipped,
             goto=lambda key: self._cursor.goto(key, id_from_key(key)), media_data=serving.media_data,
             media_bytes=self._media.serve, warm_up=lambda: view.warm_up(self._cursor.key()), bare=view.any_bare,
             loading=lambda: view.loading(scoring=(self._source.total or 1) if queue.unscored else 0)))
@@ -154,6 +159,10 @@ class Labeler(anywidget.AnyWidget):
 
     def __repr__(self) -> str:
         return _output.describe(self)
+
+    def _ipython_display_(self) -> None:
+        """The widget, then a static card that a notebook reopened without its kernel shows in its place."""
+        display_with_fallback(self, self._store.path, self._source.total, self._view_token)
 
     # -- headless API ----------------------------------------------------------------------------------------
     def _key(self) -> str | None:
@@ -202,6 +211,14 @@ class Labeler(anywidget.AnyWidget):
         with self._lock:
             self._key()
             return self._moved(self._cursor.back())
+
+    def label_skipped(self) -> int:
+        """Serve the skipped tasks again (each comes back once more, in skip order); returns how many."""
+        with self._lock:
+            self._key()
+            n = self._cursor.queue.requeue_skipped()
+            self._channel.push("headless")
+            return n
 
     def goto(self, task_id: Any) -> dict:
         """Show any task by id (labeled or not); after it is answered the queue resumes."""

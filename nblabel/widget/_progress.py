@@ -3,7 +3,9 @@
 Rules:
 - counts are this annotator's answers to tasks of this source (a shared store may hold answers to other tasks);
   with `overlap` ≥ 2 also across annotators: tasks with all their answers (`complete`) and tasks still `waiting`;
-- the rate is taken over the last 30 answers of this session, so it follows the annotator's current pace;
+- the rate is taken over the last 30 answers of this session, so it follows the annotator's current pace; each
+  answer counts at its key press (the browser says how long it waited), and an answer that waited longer than
+  `REPLAY_AGE_S` is a replay (an outbox re-sent after a reload or a re-run): it says nothing about the pace;
 - lead time headless: seconds from the first `current` that showed a task to its answer.
 """
 
@@ -15,6 +17,8 @@ from collections import deque
 from ..store._sqlite import Store
 from ..tasks._source import TaskSource
 from ._queue import Queue
+
+REPLAY_AGE_S = 30.0
 
 
 class Progress:
@@ -34,9 +38,10 @@ class Progress:
         now = time.perf_counter()
         return round(now - self._shown_at.get(key, now), 3)
 
-    def answered(self, key: str) -> None:
+    def answered(self, key: str, age_s: float | None = None) -> None:
         self._shown_at.pop(key, None)
-        self._recent.append(time.time())
+        if age_s is None or 0 <= age_s <= REPLAY_AGE_S:
+            self._recent.append(time.time() - (age_s or 0.0))
 
     def counts(self) -> dict:
         """done, skipped, remaining, total, rate_per_min, eta_s."""
@@ -45,8 +50,9 @@ class Progress:
         total = self.source.total
         remaining = None if total is None else max(total - done - skipped, 0)
         recent, rate = self._recent, None
-        if len(recent) >= 2 and recent[-1] > recent[0]:
-            rate = (len(recent) - 1) / (recent[-1] - recent[0]) * 60
+        first, last = (min(recent), max(recent)) if recent else (0.0, 0.0)
+        if len(recent) >= 2 and last > first:
+            rate = (len(recent) - 1) / (last - first) * 60
         eta = remaining / rate * 60 if rate and remaining else None  # nothing left: no ETA to show
         out = {"done": done, "skipped": skipped, "remaining": remaining, "total": total,
                "rate_per_min": round(rate, 1) if rate else None, "eta_s": round(eta) if eta is not None else None}

@@ -34,6 +34,14 @@ class ProtocolError(ValueError):
         self.key: str | None = fields.get("key") if isinstance(fields.get("key"), str) else None
 
 
+def _seconds(value: Any) -> float | None:
+    """A duration the browser reports for statistics only: anything but a finite number ≥ 0 reads as unknown, so
+    an odd value never costs the answer it came with."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < float("inf"):
+        return None
+    return float(value)
+
+
 # -- browser → Python ------------------------------------------------------------------------------------------
 class Hello(msgspec.Struct, tag_field="type", tag="hello"):
     """A view was rendered: answered by a full `state`."""
@@ -46,6 +54,10 @@ class Submit(msgspec.Struct, tag_field="type", tag="submit"):
     key: str
     result: list[dict[str, Any]]
     lead_time: float | None = None
+    age_s: Any = None  # seconds since the key press (a replay when large); telemetry, so read leniently
+
+    def __post_init__(self) -> None:
+        self.age_s = _seconds(self.age_s)
 
 
 class Skip(msgspec.Struct, tag_field="type", tag="skip"):
@@ -53,6 +65,10 @@ class Skip(msgspec.Struct, tag_field="type", tag="skip"):
     id: RequestId
     key: str
     lead_time: float | None = None
+    age_s: Any = None
+
+    def __post_init__(self) -> None:
+        self.age_s = _seconds(self.age_s)
 
 
 class Undo(msgspec.Struct, tag_field="type", tag="undo"):
@@ -67,6 +83,11 @@ class Redo(msgspec.Struct, tag_field="type", tag="redo"):
 
 class Back(msgspec.Struct, tag_field="type", tag="back"):
     """Show the previously answered task; answered by `state`."""
+    id: RequestId
+
+
+class LabelSkipped(msgspec.Struct, tag_field="type", tag="label_skipped"):
+    """Serve this annotator's skipped tasks again, in skip order; answered by `state`."""
     id: RequestId
 
 
@@ -85,9 +106,9 @@ class MediaRequest(msgspec.Struct, tag_field="type", tag="media"):
     page: int | None = None
 
 
-Request = Hello | Submit | Skip | Undo | Redo | Back | Goto | MediaRequest
-REQUESTS = (Hello, Submit, Skip, Undo, Redo, Back, Goto, MediaRequest)
-Navigation = Undo | Redo | Back | Goto
+Request = Hello | Submit | Skip | Undo | Redo | Back | LabelSkipped | Goto | MediaRequest
+REQUESTS = (Hello, Submit, Skip, Undo, Redo, Back, LabelSkipped, Goto, MediaRequest)
+Navigation = Undo | Redo | Back | LabelSkipped | Goto
 Answer = Submit | Skip
 
 
@@ -122,6 +143,7 @@ class Task(msgspec.Struct):
     annotation_id: int | None
     hint: list[dict[str, Any]] | None = None  # a low-scored suggestion: named beside the options, never selected
     refused: str | None = None  # why the task's suggestion is not shown (its items break the config)
+    skipped_before: bool = False  # this annotator skipped the task earlier and it is served again
 
 
 class Progress(msgspec.Struct, omit_defaults=True):
@@ -176,6 +198,7 @@ class State(msgspec.Struct, tag_field="type", tag="state", omit_defaults=True):
     remote: Literal["media", "all"] | None = None  # may task HTML and config styles load remote resources?
     notice: str | None = None
     suggest: Panel | None = None
+    view_token: str | None = None  # names this Labeler's static card (a saved output), which a live view hides
 
     def __post_init__(self) -> None:
         if (self.re is None) == (self.cause is None):
@@ -237,11 +260,12 @@ def encode(message: Message) -> dict:
 
 def state(re: str | None, cause: Cause | None, *, config: dict | None, keys: dict, tasks: list[Task],
           status: Status | None, error: str | None = None, outbox_key: str | None = None,
-          remote: str | None = None) -> State:
+          remote: str | None = None, view_token: str | None = None) -> State:
     """A `state` message from its parts (`status` None: a closed Labeler reports no progress)."""
     if status is None:
         return State(re=re, cause=cause, config=config, error=error, keys=keys, tasks=tasks, progress=None,
                      can_undo=False, can_redo=False, can_back=False)
     return State(re=re, cause=cause, config=config, error=error, keys=keys, tasks=tasks, progress=status.progress,
                  can_undo=status.can_undo, can_redo=status.can_redo, can_back=status.can_back,
-                 outbox_key=outbox_key, remote=remote, notice=status.notice, suggest=status.suggest)
+                 outbox_key=outbox_key, remote=remote, notice=status.notice, suggest=status.suggest,
+                 view_token=view_token)

@@ -1,7 +1,8 @@
 """The queue: which task one annotator's session sees next.
 
 Rules:
-- unlabeled tasks in `order`; tasks skipped earlier come back once, after the unlabeled ones, in skip order;
+- unlabeled tasks in `order`; tasks skipped earlier come back once, after the unlabeled ones, in skip order, and
+  once more each time they are asked for again (`requeue_skipped`);
 - a session leases the tasks it holds (current + prefetch window) in the store, so two sessions of one annotator
   (two kernels) never serve the same task at once;
 - the scan walks positions lazily: opening a million-row frame touches only the rows it serves;
@@ -43,7 +44,9 @@ class Queue:
         self.skipped = [k for k, cancelled in status.items() if cancelled]  # oldest skip first
         self._skipped_set = set(self.skipped)
         self.window: list[str] = []  # leased, in serving order; window[0] is the queue's head
-        self._requeue_round: list[str] | None = None  # skipped tasks being served again
+        # skipped tasks already served again since their last skip: each comes back once by itself (a window that
+        # looked ahead past the last unlabeled task before the skip must not lose it)
+        self._served_again: set[str] = set()
         self._deferred: list[str] = []  # leased by another session (or full) when we reached them
         self._first: Iterator[str] | None = None  # overlap_first: started tasks, served before the scan
         self._first_at, self._first_exhausted = 0.0, False
@@ -136,11 +139,9 @@ class Queue:
         for key in self._scan:
             if key not in self.done and key not in self._skipped_set and key not in self.window:
                 return key
-        if self._requeue_round is None:
-            self._requeue_round = list(self.skipped)
-        while self._requeue_round:
-            key = self._requeue_round.pop(0)
-            if key in self._skipped_set and key not in self.window:
+        for key in self.skipped:  # oldest skip first
+            if key not in self._served_again and key not in self.window:
+                self._served_again.add(key)
                 return key
         while self._deferred:
             key = self._deferred.pop(0)
@@ -175,9 +176,15 @@ class Queue:
                 self._skipped_set.discard(key)
                 self.skipped.remove(key)
 
+    def requeue_skipped(self) -> int:
+        """Serve every skipped task once more (in skip order, after whatever is unlabeled); returns how many."""
+        self._served_again.clear()
+        return len(self.skipped)
+
     def withdraw(self, key: str) -> None:
         """The annotation of `key` was withdrawn (undo): serve it again, first."""
         self.done.discard(key)
+        self._served_again.discard(key)
         if key in self._skipped_set:
             self._skipped_set.discard(key)
             self.skipped.remove(key)

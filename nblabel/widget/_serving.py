@@ -40,10 +40,10 @@ class Serving:
 
     def __init__(self, config: Config, source: TaskSource, store: Store, media: MediaServer, annotator: str,
                  suggestions: SuggestionView, cursor: Cursor, progress: Progress, *, keys: dict, remote: str,
-                 prefetch: int) -> None:
+                 prefetch: int, view_token: str) -> None:
         self.config, self.source, self.store, self.media, self.annotator = config, source, store, media, annotator
         self.suggestions, self.cursor, self.progress = suggestions, cursor, progress
-        self.keys, self.remote, self.prefetch = keys, remote, prefetch
+        self.keys, self.remote, self.prefetch, self.view_token = keys, remote, prefetch, view_token
         self._served: set[str] = set()
         self._intro: dict | None = None
 
@@ -100,6 +100,7 @@ class Serving:
         task HTML and config styles may load (`remote`)."""
         if self._intro is None:
             self._intro = {"config": self.config.to_json(), "keys": self.keys, "remote": self.remote,
+                           "view_token": self.view_token,
                            "outbox_key": f"nblabel-outbox:{self.store.id}:{self.annotator}"}
         return self._intro
 
@@ -113,7 +114,8 @@ class Serving:
                           prediction=None if shown is None else _shown(shown, pid),
                           hint=strip_origins(shown["result"]) if self.suggestions.is_hint(shown) and not live else None,
                           refused=None if shown is not None else self.suggestions.refusal(key),
-                          annotation_id=live.id if live else None)
+                          annotation_id=live.id if live else None,
+                          skipped_before=bool(live and live.was_cancelled))
 
     def window(self) -> list[proto.Task]:
         """The task on screen first, then the prefetched window in queue order."""

@@ -100,7 +100,7 @@ export function buildDateTime(node, ctx) {
 			field.value = typeof v === "string" ? v : "";
 		},
 		value: () => (field.value ? { datetime: field.value } : null),
-		pick: () => { field.focus(); return false; },
+		pick: () => false, // a digit never moves the caret into the field (a click or Tab does)
 	};
 	return control;
 }

@@ -92,8 +92,7 @@ export function buildTextArea(node, ctx) {
 			return all.length ? { text: all } : null;
 		},
 		pick() {
-			field.focus();
-			return false;
+			return false; // a digit never moves the caret into the field: text goes there only after a click or Tab
 		},
 	};
 	return control;

@@ -82,11 +82,11 @@ export function buildImage(node, ctx, opts = {}) {
 	const pageNo = h("span", { class: "nblabel-image-page" });
 	const pager = h("span", { class: "nblabel-image-pager" }, prev, pageNo, next);
 	pager.hidden = !multipage;
-	const stage = new ImageStage(name, attr(node, "alt") ?? name);
+	const stage = new ImageStage(name, attr(node, "alt") ?? name, { upscale: attr(node, "width") !== undefined });
 	const errorSlot = h("div", { class: "nblabel-image-error" });
 	const bar = h("div", { class: "nblabel-image-bar" }, toolsEl, pager);
 	bar.hidden = !multipage;
-	const el = h("div", { class: "nblabel-image", "data-name": name }, bar, stage.view, errorSlot);
+	const el = h("div", { class: "nblabel-image", "data-name": name }, bar, stage.frame, errorSlot);
 	ctx.watchVisibility(node, el);
 
 	/** @type {unknown[]} */

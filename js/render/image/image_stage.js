@@ -1,6 +1,7 @@
 // The picture part of an Image: fit, zoom, pan and the pointer. Rules:
-// - the image is fitted once per load (and when the cell's width changes) into the available width and ~70% of the
-//   window height; zoom and pan are one CSS transform on the stage (`translate · scale`), never a re-layout, and
+// - the image is fitted once per load (and when the cell's width changes) into the available width and 60% of the
+//   window height, and never drawn larger than its natural size unless the config asks (Image `width`), so the
+//   labels, the region list and Submit stay on screen beside a small picture; zoom and pan are one CSS transform on the stage (`translate · scale`), never a re-layout, and
 //   panning stays inside the image;
 // - everything stacked on the stage (the `<img>`, canvas layers, the SVG shape layer) is in natural pixels of the
 //   image, so `toNatural` is the only conversion a tool needs (snapped to whole pixels and clamped to the image);
@@ -13,8 +14,9 @@ import { h } from "../util.js";
 const MAX_ZOOM = 16;
 
 export class ImageStage {
-	/** @param {string} name @param {string} alt */
-	constructor(name, alt) {
+	/** @param {string} name @param {string} alt @param {{upscale?: boolean}} [opts]  upscale: fill the width even past natural size */
+	constructor(name, alt, opts = {}) {
+		this.upscale = Boolean(opts.upscale);
 		this.img = h("img", { class: "nblabel-image-img", alt, draggable: "false", decoding: "async" }); // never block a frame on decode
 		this.layers = h("div", { class: "nblabel-image-layers" });
 		this.svg = s("svg", { class: "nblabel-image-svg", preserveAspectRatio: "none", "aria-hidden": "true" });
@@ -25,8 +27,10 @@ export class ImageStage {
 		const inn = button("+", "zoom in (+)", () => this.zoomBy(1.25));
 		const fit = button("⤢", "fit to view (f)", () => this.fit());
 		this.zoomBar = h("span", { class: "nblabel-image-zoom" }, out, this.level, inn, fit);
-		// zoom buttons float in the picture's corner (shown on hover / when zoomed): no row of chrome per image
-		this.view = h("div", { class: "nblabel-image-view", "data-name": name }, this.stage, this.status, this.zoomBar);
+		// zoom buttons float in the top-right corner of the image's row (shown on hover / when zoomed): no row of
+		// chrome per image, and a picture narrower than the row (never upscaled) keeps its own corner free to draw in
+		this.view = h("div", { class: "nblabel-image-view", "data-name": name }, this.stage, this.status);
+		this.frame = h("div", { class: "nblabel-image-frame" }, this.view, this.zoomBar);
 		this.size = { width: 0, height: 0 };
 		this.fitScale = 1;
 		this.z = 1;
@@ -186,14 +190,14 @@ export class ImageStage {
 		this.observer.observe(parent);
 	}
 
-	/** Fit the natural size into the available width and ~70% of the window height. */
+	/** Fit the natural size into the available width and 60% of the window height (natural size at most). */
 	layout() {
 		const { width: W, height: H } = this.size;
 		if (!W || !H) return;
 		// the width the observer last saw (no measuring on a task switch); measured once before it has reported
 		const avail = this.avail || this.view.parentElement?.clientWidth || 900;
-		const maxH = Math.max(240, viewportHeight() * 0.7);
-		this.fitScale = Math.min(avail / W, maxH / H);
+		const maxH = Math.max(240, viewportHeight() * 0.6);
+		this.fitScale = Math.min(avail / W, maxH / H, this.upscale ? Infinity : 1);
 		const w = `${W * this.fitScale}px`;
 		const hgt = `${H * this.fitScale}px`;
 		if (this.fitted !== `${w} ${hgt}`) {

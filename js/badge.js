@@ -1,0 +1,36 @@
+// The task bar's words: the task id as the user knows it, and the badges beside it: where the answer on screen came from, and whether the task was skipped before.
+// Rule: the badge promises "⏎ accepts" only while the suggestion is on screen exactly as it came; once the annotator
+// changed it, the same key submits *their* answer and the badge says so (an accepted suggestion and a corrected one
+// are counted apart).
+
+/** @typedef {import("./types.js").Task} Task */
+
+/**
+ * @param {Task} task
+ * @param {{edited: boolean, submitKey: string}} opts  `edited`: the answer on screen differs from what was loaded
+ * @returns {{text: string, kind: string}}  kind: "" (no badge), "draft", "refused", "annotation", "prediction", "edited"
+ */
+export function badgeFor(task, { edited, submitKey }) {
+	const key = submitKey || "submit";
+	if (task.draft) return { text: "your refused answer — fix and resubmit", kind: "draft" };
+	if (task.refused) return { text: task.refused, kind: "refused" }; // a suggestion Python would not show, and why
+	if (task.prefill_from === "annotation") return { text: edited ? "your earlier answer — edited" : "your earlier answer", kind: "annotation" };
+	if (task.prefill_from === "prediction" && task.prefill?.length) {
+		const p = task.prediction;
+		const bits = [p?.model_version, typeof p?.score === "number" ? `score ${p.score.toFixed(2)}` : ""].filter(Boolean);
+		const what = `suggestion${bits.length ? ` · ${bits.join(" · ")}` : ""}`;
+		return edited ? { text: `${what} — edited, ${key} submits your answer`, kind: "edited" } : { text: `${what} — ${key} accepts`, kind: "prediction" };
+	}
+	return { text: "", kind: "" };
+}
+
+/** @param {Task} task  the returning task was skipped by this annotator before */
+export function skippedBefore(task) {
+	return task.skipped_before === true;
+}
+
+/** A task id as the user wrote it: strings bare, tuples (a MultiIndex) in parentheses. @param {any} id @returns {string} */
+export function formatId(id) {
+	if (Array.isArray(id)) return `(${id.map(formatId).join(", ")})`;
+	return typeof id === "string" ? id : JSON.stringify(id);
+}
