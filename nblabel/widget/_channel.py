@@ -2,11 +2,10 @@
 
 Rules:
 - everything travels as custom messages (`model.send`), never traits, so no task data lands in the notebook file;
-- every request gets exactly one answer naming its `id`: `state` for hello / undo / redo / back / label_skipped / goto (a slow
-  hello gets a `loading` first, naming it too), `ack` or
-  `nack` for submit / skip, `media` for media; a message that is not a valid request gets a `nack` (submit / skip),
-  a failed `media` answer, or a `notice` — never an exception, which the kernel would swallow (messages arrive on a
-  subshell thread);
+- every request gets exactly one answer naming its `id`: `state` for hello / undo / redo / back / label_skipped /
+  goto (a slow hello gets a `loading` first, naming it too), `ack` or `nack` for submit / skip, `media` for media;
+  a message that is not a valid request gets a `nack` (submit / skip), a failed `media` answer, or a `notice` —
+  never an exception, which the kernel would swallow (messages arrive on a subshell thread);
 - an `ack` is sent only after the store committed the answer;
 - states Python sends unasked carry `re: null` and their `cause`;
 - everything but the encoding of media bytes runs holding the Labeler's lock (`Host.lock`).

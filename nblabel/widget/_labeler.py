@@ -22,23 +22,16 @@ import anywidget
 from .._errors import user_facing
 from ..config._parse import Config, parse_config
 from ..store._open import default_annotator, open_store
-from ..store._sqlite import session_owner
 from ..suggest._options import Suggest
 from ..suggest._shown import HINT_BELOW
-from ..suggest._view import SuggestionView
-from ..tasks._ids import id_from_key, task_key
+from ..tasks._ids import task_key
 from ..tasks._media import MediaServer
 from ..tasks._source import make_source
 from . import _output
-from ._answers import Answers
-from ._channel import BrowserChannel, Host
-from ._cursor import Cursor
-from ._history import History
-from ._progress import Progress
-from ._queue import Queue
 from ._remote import check_remote
 from ._rerun import supersede
-from ._serving import Serving, check_columns
+from ._parts import wire
+from ._serving import check_columns
 from ._static import display_with_fallback
 
 DEFAULT_KEYS = {"submit": "Enter", "skip": "s", "undo": "z", "redo": "Shift+Z", "back": "ArrowLeft", "legend": "?",
@@ -98,13 +91,19 @@ class Labeler(anywidget.AnyWidget):
         self._store = open_store(store, self._config, self._source)
         self._view_token = secrets.token_hex(6)  # names this Labeler's static card, which its live views hide
         try:
-            self._wire(data, suggest, order, seed, max(1, int(prefetch)), dict(overlap=overlap, coverage=coverage,
-                                                                             overlap_first=overlap_first))
+            parts = wire(self._config, self._source, self._store, self._media, self.annotator, self._emails, data,
+                         suggest, order=order, seed=seed, prefetch=max(1, int(prefetch)), keys=self._keys,
+                         overlap=dict(overlap=overlap, coverage=coverage, overlap_first=overlap_first),
+                         remote=self._remote, view_token=self._view_token, lock=self._lock,
+                         send=lambda content, buffers=None: self.send(content, buffers),
+                         closed=lambda: self._closed_reason)
         except BaseException:
-            if getattr(self, "_view", None) is not None:
-                self._view.close()
             self._store.close()
             raise
+        self._view, self._suggest, self._cursor, self._progress = (parts.view, parts.suggest, parts.cursor,
+                                                                   parts.progress)
+        self._serving, self._answers, self._writeback, self._channel = (parts.serving, parts.answers,
+                                                                        parts.writeback, parts.channel)
         super().__init__()
         self._closed_reason: str | None = None
         self._closed = False
@@ -112,34 +111,6 @@ class Labeler(anywidget.AnyWidget):
         self.on_msg(self._channel.receive)
         self._view.resume()
         self._serving.start()
-
-    def _wire(self, data: Any, suggest: Suggest, order: str, seed: int | None, prefetch: int, overlap: dict) -> None:
-        self._view = view = SuggestionView.build(
-            suggest, self._config, data, self._source, self._store, self.annotator,
-            on_ready=lambda keys: self._channel.refresh(keys),
-            on_version=lambda: self._view.version_changed(self._lock, self._cursor.on_screen))
-        self._suggest = view.suggestions
-        queue = Queue(self._source, self._store, self.annotator, session_owner(), order=order, seed=seed,
-                      **view.queue_hooks(order), **overlap)
-        self._cursor = Cursor(queue, History())
-        self._progress = Progress(self._source, queue, self._store)
-        self._serving = serving = Serving(self._config, self._source, self._store, self._media, self.annotator, view,
-                                          self._cursor, self._progress, keys=self._keys, remote=self._remote,
-                                          prefetch=prefetch, view_token=self._view_token)
-        self._answers = answers = Answers(self._config, self._source, self._store, self.annotator,
-                                          _output.annotator_email(self.annotator, self._emails), view,
-                                          self._cursor, self._progress, serving)
-        self._writeback = _output.Writeback(self._store, self._source, self._config, self.annotator, self._emails,
-                                            predictions=view.predictions,
-                                            column_predictions=self._suggest.column_predictions)
-        self._channel = BrowserChannel(Host(
-            lock=self._lock, send=lambda content, buffers=None: self.send(content, buffers),
-            closed=lambda: self._closed_reason, intro=serving.intro, window=serving.window, status=serving.status,
-            answer=answers.from_browser, undo=answers.undo, redo=answers.redo, back=self._cursor.back,
-            label_skipped=queue.requeue_skipped,
-            goto=lambda key: self._cursor.goto(key, id_from_key(key)), media_data=serving.media_data,
-            media_bytes=self._media.serve, warm_up=lambda: view.warm_up(self._cursor.key()), bare=view.any_bare,
-            loading=lambda: view.loading(scoring=(self._source.total or 1) if queue.unscored else 0)))
 
     def close(self, reason: str = "closed") -> None:
         """Release this session's tasks so another session can take them; the store stays on disk."""
