@@ -8,6 +8,7 @@
 // - commands go over `model.send` only; nothing is synced through traits.
 
 import "./styles.css";
+import { echoStatus } from "./host_status.js";
 import { Screen } from "./screen.js";
 import { Session } from "./session.js";
 import { SuggestPanel } from "./suggest_panel.js";
@@ -20,6 +21,7 @@ import { SuggestPanel } from "./suggest_panel.js";
  * @property {number} views
  * @property {(msg: any, buffers?: any[]) => void} router
  * @property {Set<SuggestPanel>} panels  one per view; fed by the router, so a model has one listener
+ * @property {() => void} unecho  stops the `status` echo (host_status.js)
  */
 
 /** @type {WeakMap<object, Entry>} */
@@ -56,7 +58,7 @@ function sessionFor(model) {
 		const session = new Session(model);
 		/** @type {Set<SuggestPanel>} */
 		const panels = new Set();
-		entry = { session, views: 0, panels, router: (msg, buffers) => { route(session, msg, buffers); for (const p of panels) p.take(msg); } };
+		entry = { session, views: 0, panels, unecho: echoStatus(model), router: (msg, buffers) => { route(session, msg, buffers); for (const p of panels) p.take(msg); } };
 		model.on("msg:custom", entry.router);
 		sessions.set(model, entry);
 	}
@@ -80,6 +82,7 @@ function render({ model, el }) {
 		screen.dispose();
 		if (--entry.views === 0) {
 			model.off("msg:custom", entry.router);
+			entry.unecho();
 			entry.session.dispose();
 			sessions.delete(model);
 		}

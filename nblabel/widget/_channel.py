@@ -113,6 +113,8 @@ class BrowserChannel:
                     self._emit(self._closed_state())
                 elif kind == "hello":
                     self._views = True
+                    if not self.status:
+                        self._publish_status()
                     self._say_loading()
                     self._first_suggestion()
                     self._emit(self._state())

@@ -31,6 +31,7 @@ from ._history import Action, History
 from ..tasks._media import MediaServer, fields_hash
 from ._queue import Queue
 from ._static import display_with_fallback
+from ._status import HostStatus
 from ._remote import check_remote
 from ..results._validate import normalize_result, strip_origins, with_origins
 from ..store._default import announce, check_answers, check_served, default_store_path
@@ -50,7 +51,7 @@ _LIVE: dict[tuple[str, str], "weakref.ref[Labeler]"] = {}  # (store, annotator) 
 REPLAY_AGE_S = 30.0
 
 
-class Labeler(BrowserChannel, anywidget.AnyWidget):
+class Labeler(BrowserChannel, HostStatus, anywidget.AnyWidget):
     """Label a DataFrame (or a list of dicts / Label Studio tasks) with a Label Studio config, in the notebook.
 
     Parameters
@@ -387,7 +388,10 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
             if self._focus == key:
                 self._focus = self._history.after(key) if self._focus_from_back else None
                 self._focus_from_back = self._focus is not None
-        return _output.ls_annotation(row, _output.annotator_email(self.annotator, self._emails))
+        ann = _output.ls_annotation(row, _output.annotator_email(self.annotator, self._emails))
+        self._remember(ann)
+        self._publish_status()
+        return ann
 
     def undo(self) -> dict | None:
         """Withdraw the last submit or skip; that task becomes current, pre-filled.
@@ -400,6 +404,8 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
                 return None
             self._store.restore(action.annotation_id, action.before)
             self._stats.withdraw(action.key)
+            if self._last_annotation is not None and self._last_annotation.get("id") == action.annotation_id:
+                self._remember(None)
             if action.before is None or action.before.get("deleted"):
                 self._suggest.forget(action.key)
                 self._queue.withdraw(action.key)
@@ -408,6 +414,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
             else:
                 self._queue.mark_done(action.key, action.before["was_cancelled"])
                 self._focus, self._focus_from_back = action.key, False
+            self._publish_status()
             self._push_state()
             return self.current
 
@@ -424,6 +431,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
             self._withdrawn.pop(action.key, None)
             if self._focus == action.key:
                 self._focus = None
+            self._publish_status()
             self._push_state()
             return self.current
 
