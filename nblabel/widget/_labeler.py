@@ -389,7 +389,7 @@ class Labeler(BrowserChannel, HostStatus, anywidget.AnyWidget):
                 self._focus = self._history.after(key) if self._focus_from_back else None
                 self._focus_from_back = self._focus is not None
         ann = _output.ls_annotation(row, _output.annotator_email(self.annotator, self._emails))
-        self._remember(ann)
+        self._remember({**ann, "task": plain_id(id_from_key(key))})
         self._publish_status()
         return ann
 

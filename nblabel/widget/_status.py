@@ -29,7 +29,8 @@ class HostStatus(traitlets.HasTraits):
 
     @property
     def last_annotation(self) -> dict | None:
-        """The annotation this Labeler stored last (Label Studio dict with `task` id), None after its undo."""
+        """The annotation this Labeler stored last: a Label Studio annotation dict plus `task` (the task id); None
+        before any, and after that annotation was undone."""
         with self._lock:
             return self._last_annotation
 
