@@ -129,13 +129,3 @@ def run_cell(page, index: int) -> None:
 
 def cell_count(page) -> int:
     return page.locator("[data-testid=cell-tray]").count()
-
-
-# A document-level listener records every keydown and keyup that reaches it: what a host listening on the page
-# (marimo's shortcuts, VS Code's webview key forwarding, JupyterLab's command keys) would see.
-RECORD_KEYS = """() => {
-  window.__keysSeen = [];
-  for (const type of ['keydown', 'keyup'])
-    document.addEventListener(type, (e) => window.__keysSeen.push(type + ':' + e.key));
-}"""
-KEYS_SEEN = "() => window.__keysSeen.splice(0)"

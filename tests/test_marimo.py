@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from marimo_harness import (KEYS_SEEN, RECORD_KEYS, MarimoServer, cell_count, marimo_available, run_cell,
-                            write_notebook)
+from jupyter_harness import KEYS_SEEN, RECORD_KEYS
+from marimo_harness import MarimoServer, cell_count, marimo_available, run_cell, write_notebook
 
 pytestmark = [pytest.mark.jupyter, pytest.mark.skipif(marimo_available() is not None, reason=marimo_available() or "")]
 
