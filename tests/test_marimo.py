@@ -1,11 +1,11 @@
 """nblabel in a real marimo (`marimo edit` and `marimo run`), driven by headless Chromium.
 
 `mo.ui.anywidget(nblabel.Labeler(...))` in a notebook written to a temp folder: the first task shows with its
-suggestion, local image and audio bytes cross marimo's model messages (base64 buffers) and load, the keyboard labels
-without any widget key reaching a listener on the document (where marimo's shortcuts and VS Code's webview key
-forwarding listen) while keys typed outside still reach it, answers are in the SQLite file as soon as the widget
-shows the next task, a cell reading the widget re-runs after each answer, and re-running the widget's cell closes
-the old Labeler and resumes from the store.
+suggestion; local image, audio and PDF-page bytes cross marimo's model messages (base64 buffers) and load; the keyboard
+labels without any widget key reaching a listener on the document (where marimo's shortcuts and VS Code's webview
+key forwarding listen) or firing marimo's own single-key shortcut button, while keys typed outside still do; answers
+are in the SQLite file as soon as the widget shows the next task; a cell reading the widget re-runs after each
+answer; re-running the widget's cell closes the old Labeler and resumes from the store.
 """
 
 from __future__ import annotations
@@ -32,10 +32,13 @@ import json, math, struct, wave
 import marimo as mo
 import numpy as np
 import pandas as pd
+from PIL import Image
 import nblabel
 
 STORE = {store!r}
 WAV = {wav!r}
+PDF = {pdf!r}
+Image.fromarray(np.full((300, 200, 3), (40, 90, 160), np.uint8)).save(PDF, resolution=72)  # one 200x300 pt page
 with wave.open(WAV, "wb") as _w:
     _w.setnchannels(1); _w.setsampwidth(2); _w.setframerate(8000)
     _w.writeframes(b"".join(struct.pack("<h", int(8000 * math.sin(i / 8))) for i in range(8000)))
@@ -43,15 +46,23 @@ image = (np.indices((120, 160)).sum(axis=0) % 256).astype(np.uint8)
 df = pd.DataFrame({{"text": {texts!r}, "guess": {guesses!r}}})
 df["image"] = [image] * len(df)
 df["audio"] = WAV
+df["pdf"] = PDF
 config = """<View>
   <Text name="text" value="$text"/>
   <Image name="img" value="$image"/>
   <Audio name="audio" value="$audio"/>
+  <Pdf name="pdf" value="$pdf"/>
   <Choices name="sentiment" toName="text" choice="single">
     <Choice value="Positive"/><Choice value="Negative"/><Choice value="Neutral"/>
   </Choices>
 </View>"""
 labs = []
+'''
+# marimo's own single-key shortcut (the kind that took keys from a labeling widget): it must fire only when the
+# widget does not have the keyboard
+SHORTCUT = '''
+shortcut = mo.ui.button(label="marimo shortcut s", value=0, on_click=lambda v: v + 1, keyboard_shortcut="s")
+shortcut
 '''
 WIDGET = '''
 lab = nblabel.Labeler(df, config, annotator="marimo", store=STORE, predictor="guess")
@@ -64,17 +75,18 @@ _status = w.value.get("status") or {}
 _last = lab.last_annotation
 mo.plain_text("REACTIVE " + json.dumps({
     "done": _status.get("done"),
-    "last": _last["result"][0]["value"]["choices"][0] if _last and _last["result"] else None,
+    "last": None if _last is None else "skip" if _last["was_cancelled"] else _last["result"][0]["value"]["choices"][0],
     "closed": [bool(l._closed) for l in labs],
+    "button": shortcut.value,
 }))
 '''
 
 
 def notebook(folder: Path, name: str) -> tuple[Path, Path]:
-    """Write the three-cell notebook; returns (notebook, store path)."""
-    store, wav = folder / f"{name}.db", folder / f"{name}.wav"
-    setup = SETUP.format(store=str(store), wav=str(wav), texts=TEXTS, guesses=GUESSES)
-    return write_notebook(folder / f"{name}.py", [setup, WIDGET, REACTIVE]), store
+    """Write the four-cell notebook; returns (notebook, store path)."""
+    store, wav, pdf = folder / f"{name}.db", folder / f"{name}.wav", folder / f"{name}.pdf"
+    setup = SETUP.format(store=str(store), wav=str(wav), pdf=str(pdf), texts=TEXTS, guesses=GUESSES)
+    return write_notebook(folder / f"{name}.py", [setup, SHORTCUT, WIDGET, REACTIVE]), store
 
 
 @pytest.fixture(scope="module")
@@ -140,8 +152,9 @@ def focus(page, root) -> None:
 
 
 def check_media(page, root, wav: Path) -> None:
-    """The task's local image decodes (160x120) and the audio element plays the WAV's exact bytes."""
-    img = root.locator(".nblabel-body img").first
+    """The task's local image decodes (160x120), the audio element plays the WAV's exact bytes, and the PDF's page
+    comes as an image rendered by Python."""
+    img = root.locator(".nblabel-body img").first  # the Image object (before the Pdf in the config)
     expect(img).to_have_count(1, timeout=30_000)
     page.wait_for_function("(i) => i.complete && i.naturalWidth === 160 && i.naturalHeight === 120",
                            arg=img.element_handle(), timeout=30_000)
@@ -149,6 +162,8 @@ def check_media(page, root, wav: Path) -> None:
     page.wait_for_function("(a) => a.src.startsWith('blob:')", arg=audio.element_handle(), timeout=30_000)
     size = audio.evaluate("async (a) => (await (await fetch(a.src)).arrayBuffer()).byteLength")
     assert size == wav.stat().st_size
+    page.wait_for_function("(el) => { const i = el.querySelector('.nblabel-pdf img'); return i && i.complete && "
+                           "i.naturalWidth > 200; }", arg=root.element_handle(), timeout=30_000)
 
 
 def test_marimo_edit_keyboard_reactive_durable_and_rerun(home, serve, page):
@@ -171,27 +186,32 @@ def test_marimo_edit_keyboard_reactive_durable_and_rerun(home, serve, page):
     page.keyboard.press("1")
     page.keyboard.press("Enter")
     expect_task(root, 2)
-    assert wait_reactive(page, done=2) == {"done": 2, "last": "Positive", "closed": [False]}
+    page.keyboard.press("s")  # the widget's skip, not marimo's shortcut button
+    expect_task(root, 3)
+    assert wait_reactive(page, last="skip") == {"done": 2, "last": "skip", "closed": [False], "button": 0}
     assert [label for _, label in stored(store)] == ["Negative", "Positive"]  # in the file, before any export
     assert page.evaluate(KEYS_SEEN) == [], "a widget key reached a document listener"
     assert cell_count(page) == cells
 
-    # focus outside the widget: keys reach the page as usual
+    # focus outside the widget: keys reach the page, and marimo's shortcut, as usual
     page.evaluate("() => { let a = document.activeElement; while (a?.shadowRoot?.activeElement) "
                   "a = a.shadowRoot.activeElement; a?.blur(); document.activeElement?.blur(); }")
     page.keyboard.press("x")
     assert page.evaluate(KEYS_SEEN) == ["keydown:x", "keyup:x"]
+    page.keyboard.press("s")
+    wait_reactive(page, button=1)
 
-    # re-running the widget's cell closes the old Labeler and resumes from the store
-    run_cell(page, 1)
+    # re-running the widget's cell closes the old Labeler and resumes from the store (task 2 was skipped: last)
+    run_cell(page, 2)
     wait_reactive(page, closed=[True, False])
     expect(root).to_have_count(1, timeout=30_000)
-    expect_task(root, 2)
+    expect_task(root, 3)
+    page.evaluate(KEYS_SEEN)
     focus(page, root)
     page.keyboard.press("3")
     page.keyboard.press("Enter")
-    expect_task(root, 3)
-    assert wait_reactive(page, done=3) == {"done": 3, "last": "Neutral", "closed": [True, False]}
+    expect_task(root, 4)
+    assert wait_reactive(page, done=3) == {"done": 3, "last": "Neutral", "closed": [True, False], "button": 1}
     assert [label for _, label in stored(store)] == ["Negative", "Positive", "Neutral"]
     assert page.evaluate(KEYS_SEEN) == []
     assert not [m for m in page.console_log if m.startswith("pageerror")]
@@ -214,7 +234,9 @@ def test_marimo_run_app_labels_with_keys(home, serve, page):
     expect_task(root, 1)
     page.keyboard.press("Enter")  # task 1's suggestion: Positive
     expect_task(root, 2)
-    assert wait_reactive(page, done=2) == {"done": 2, "last": "Positive", "closed": [False]}
+    page.keyboard.press("s")  # skip: the widget's key, not marimo's shortcut button
+    expect_task(root, 3)
+    assert wait_reactive(page, last="skip") == {"done": 2, "last": "skip", "closed": [False], "button": 0}
     assert [label for _, label in stored(store)] == ["Negative", "Positive"]
     assert page.evaluate(KEYS_SEEN) == []
     assert not [m for m in page.console_log if m.startswith("pageerror")]
