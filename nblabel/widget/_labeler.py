@@ -33,13 +33,14 @@ from ._rerun import supersede
 from ._parts import wire
 from ._serving import check_columns
 from ._static import display_with_fallback
+from ._status import HostStatus
 
 DEFAULT_KEYS = {"submit": "Enter", "skip": "s", "undo": "z", "redo": "Shift+Z", "back": "ArrowLeft", "legend": "?",
                 "label_skipped": "Shift+S"}
 _STATIC = Path(__file__).parent.parent / "static"
 
 
-class Labeler(anywidget.AnyWidget):
+class Labeler(HostStatus, anywidget.AnyWidget):
     """Label a DataFrame (or a list of dicts / Label Studio tasks) with a Label Studio config, in the notebook.
 
     Parameters
@@ -96,7 +97,8 @@ class Labeler(anywidget.AnyWidget):
                          overlap=dict(overlap=overlap, coverage=coverage, overlap_first=overlap_first),
                          remote=self._remote, view_token=self._view_token, lock=self._lock,
                          send=lambda content, buffers=None: self.send(content, buffers),
-                         closed=lambda: self._closed_reason)
+                         closed=lambda: self._closed_reason,
+                         greeted=lambda: None if self.status else self._publish_status())
         except BaseException:
             self._store.close()
             raise
@@ -108,6 +110,7 @@ class Labeler(anywidget.AnyWidget):
         self._closed_reason: str | None = None
         self._closed = False
         supersede(self, self._store.path, self.annotator)
+        self._answers.changed = self._answers_changed
         self.on_msg(self._channel.receive)
         self._view.resume()
         self._serving.start()

@@ -50,7 +50,7 @@ class Parts:
 def wire(config: Config, source: TaskSource, store: Store, media: MediaServer, annotator: str, emails: dict,
          data: Any, suggest: Suggest, *, order: str, seed: int | None, prefetch: int, overlap: dict, keys: dict,
          remote: str, view_token: str, lock: threading.RLock, send: Callable[[dict, list | None], None],
-         closed: Callable[[], str | None]) -> Parts:
+         closed: Callable[[], str | None], greeted: Callable[[], None] = lambda: None) -> Parts:
     """Build and connect the parts (`send`: the widget's `model.send`; `closed`: why the Labeler closed, or None)."""
     channel: BrowserChannel | None = None
     cursor: Cursor | None = None
@@ -74,7 +74,8 @@ def wire(config: Config, source: TaskSource, store: Store, media: MediaServer, a
             answer=answers.from_browser, undo=answers.undo, redo=answers.redo, back=cursor.back,
             label_skipped=queue.requeue_skipped, goto=lambda key: cursor.goto(key, id_from_key(key)),
             media_data=serving.media_data, media_bytes=media.serve, warm_up=lambda: view.warm_up(cursor.key()),
-            bare=view.any_bare, loading=lambda: view.loading(scoring=(source.total or 1) if queue.unscored else 0)))
+            bare=view.any_bare, loading=lambda: view.loading(scoring=(source.total or 1) if queue.unscored else 0),
+            greeted=greeted))
     except BaseException:
         view.close()
         raise
