@@ -728,7 +728,7 @@ def test_two_views_of_one_model_share_one_session(fe_page):
 
 def test_status_from_python_is_written_back_once_per_revision(fe_page):
     """marimo re-runs the cells reading a widget only on a browser write: each new `status` revision is echoed once
-    (two views, one echo), an old or repeated revision never."""
+    (two views, one echo, living as long as the model), an old or repeated revision never."""
     mount(fe_page, SENTIMENT, text_tasks(2))
     fe_page.evaluate("""async () => {
         const host = document.createElement('div'); document.body.append(host);
@@ -741,8 +741,8 @@ def test_status_from_python_is_written_back_once_per_revision(fe_page):
     assert fe_page.evaluate(saved, {"done": 0, "revision": 0}) == [one]  # an older one: none either
     two = {"done": 2, "revision": 2}
     assert fe_page.evaluate(saved, two) == [one, two]
-    fe_page.evaluate("window.__nb.cleanup2(); window.__nb.cleanup()")
-    assert fe_page.evaluate(saved, {"done": 3, "revision": 3}) == [one, two]  # no view left: nothing listens
+    fe_page.evaluate("window.__nb.cleanup2(); window.__nb.cleanup(); window.__nb.initCleanup()")
+    assert fe_page.evaluate(saved, {"done": 3, "revision": 3}) == [one, two]  # the model is gone: nothing listens
 
 
 def test_config_tree_converter_matches_design_shape():
