@@ -31,6 +31,7 @@ from . import _output
 from ._remote import check_remote
 from ._rerun import supersede
 from ._parts import wire
+from ._review import review_stats
 from ._serving import check_columns
 from ._static import display_with_fallback
 
@@ -62,6 +63,11 @@ class Labeler(anywidget.AnyWidget):
     overlap : annotators per task across everyone sharing the store (1, the default: annotators do not
         coordinate, each labels every task). `coverage` (0–1): the share of tasks, picked reproducibly, that get
         `overlap` answers, the rest one. `overlap_first`: tasks others answered come before fresh ones.
+    mode : "label" (default) or "review": the queue is the tasks with answers by others that `annotator` has not
+        reviewed; the widget shows every answer, the consensus (or ground truth) pre-filled; Enter accepts what is
+        shown (edited: fixed), `reject()` sends answers back. `order` then: "given", "disputed" (lowest agreement
+        first), "sample" (`sample=` share, `seed=`), "suspect" (`issues=` a `find_label_issues` frame).
+        `on_reject`: "requeue" (default: back to its annotator with the comment) or "remove" (the answer is dropped).
     """
 
     _esm = _STATIC / "widget.js"
@@ -76,8 +82,11 @@ class Labeler(anywidget.AnyWidget):
                  prefetch: int = 5, predictor_timeout: float | None = None, predictor_batch: int | None = None,
                  predictor_labels: dict[str, str] | None = None, remote: str = "media",
                  hint_below: float | None = HINT_BELOW, overlap: int = 1, coverage: float = 1.0,
-                 overlap_first: bool = False) -> None:
+                 overlap_first: bool = False, mode: str = "label", sample: float | None = None,
+                 issues: Any = None, on_reject: str = "requeue") -> None:
         self._remote = check_remote(remote)
+        if mode not in ("label", "review"):
+            raise ValueError(f"mode={mode!r}: expected 'label' or 'review'")
         suggest = Suggest.of(predictor, timeout=predictor_timeout, batch=predictor_batch, labels=predictor_labels,
                              threshold=threshold, hint_below=hint_below)
         self._lock = threading.RLock()
@@ -96,12 +105,14 @@ class Labeler(anywidget.AnyWidget):
                          overlap=dict(overlap=overlap, coverage=coverage, overlap_first=overlap_first),
                          remote=self._remote, view_token=self._view_token, lock=self._lock,
                          send=lambda content, buffers=None: self.send(content, buffers),
-                         closed=lambda: self._closed_reason)
+                         closed=lambda: self._closed_reason,
+                         review=None if mode == "label" else dict(sample=sample, issues=issues, on_reject=on_reject))
         except BaseException:
             self._store.close()
             raise
         self._view, self._suggest, self._cursor, self._progress = (parts.view, parts.suggest, parts.cursor,
                                                                    parts.progress)
+        self._desk, self.mode = parts.desk, mode
         self._serving, self._answers, self._writeback, self._channel = (parts.serving, parts.answers,
                                                                         parts.writeback, parts.channel)
         super().__init__()
@@ -166,6 +177,20 @@ class Labeler(anywidget.AnyWidget):
             ann = self._answers.headless(self._key(), None, cancelled=True)
             self._channel.push("headless")
             return ann
+
+    def reject(self, comment: str = "", annotators: list[str] | None = None) -> dict:
+        """Review mode: reject the answers of `annotators` (None: all) on the task on screen, with `comment`."""
+        with self._lock:
+            if self.mode != "review":
+                raise RuntimeError("reject() needs a Labeler in mode='review'")
+            out = self._answers.reject(self._key(), comment, annotators)
+            self._channel.push("headless")
+            return out
+
+    def review_stats(self, reviewer: str | None = None):
+        """Per annotator: reviewed, accepted, fixed, rejected, accepted_share (reviews by `reviewer`, None: all)."""
+        with self._lock:
+            return review_stats(self._desk.reviews, reviewer)
 
     def undo(self) -> dict | None:
         """Withdraw the last submit or skip; that task becomes current, pre-filled (returned; None: nothing to undo)."""
