@@ -78,6 +78,10 @@ class Answers:
         return self.commit(key, [] if result is None else result, cancelled=result is None, lead_time=lead_time,
                            uid=uid, age_s=age_s)["id"]
 
+    def reject(self, key: str | None, comment: str, annotators: list[str] | None) -> dict:
+        """Only a reviewer rejects."""
+        raise RuntimeError("reject() needs a Labeler in mode='review'")
+
     def set_ground_truth(self, key: str, task_id: object, annotation_id: int | None) -> None:
         """Star an annotation of a task as its ground truth; None clears it."""
         if not self.source.has(key):

@@ -3,8 +3,7 @@
 Rules:
 - one RLock (`_lock`) around every public method and every widget message: messages from the browser arrive on a
   kernel subshell thread while cells run on the main thread;
-- tasks travel to the browser as custom messages (`_channel.py`), never as traits, so no data lands in the
-  notebook file; a headless call that changes what is on screen pushes an unsolicited `state`;
+- tasks travel to the browser as messages (`_channel.py`), never traits; a headless change pushes a `state`;
 - everything that can refuse the arguments (config, data, store, predictor, order) runs before the widget opens
   its comm, so a Labeler that fails to open leaves nothing behind and the caller sees only its error.
 """
@@ -63,11 +62,9 @@ class Labeler(anywidget.AnyWidget):
     overlap : annotators per task across everyone sharing the store (1, the default: annotators do not
         coordinate, each labels every task). `coverage` (0–1): the share of tasks, picked reproducibly, that get
         `overlap` answers, the rest one. `overlap_first`: tasks others answered come before fresh ones.
-    mode : "label" (default) or "review": the queue is the tasks with answers by others that `annotator` has not
-        reviewed; the widget shows every answer, the consensus (or ground truth) pre-filled; Enter accepts what is
-        shown (edited: fixed), `reject()` sends answers back. `order` then: "given", "disputed" (lowest agreement
-        first), "sample" (`sample=` share, `seed=`), "suspect" (`issues=` a `find_label_issues` frame).
-        `on_reject`: "requeue" (default: back to its annotator with the comment) or "remove" (the answer is dropped).
+    mode : "label" or "review": review the answers of others (consensus or ground truth pre-filled; Enter accepts,
+        edited: fixes; `reject()`), `order` "given", "disputed", "sample" (`sample=` share, `seed=`) or "suspect"
+        (`issues=` a `find_label_issues` frame); `on_reject`: "requeue" (back to its annotator) or "remove".
     """
 
     _esm = _STATIC / "widget.js"
@@ -146,7 +143,6 @@ class Labeler(anywidget.AnyWidget):
         """The widget, then a static card that a notebook reopened without its kernel shows in its place."""
         display_with_fallback(self, self._store.path, self._source.total, self._view_token)
 
-    # -- headless API ----------------------------------------------------------------------------------------
     def _key(self) -> str | None:
         if self._closed:
             raise RuntimeError(f"this Labeler was {self._closed_reason}")
@@ -166,26 +162,15 @@ class Labeler(anywidget.AnyWidget):
 
     def submit(self, result: list | None = None) -> dict:
         """Store the current task's annotation (the shown suggestion when `result` is None); durable on return."""
-        with self._lock:
-            ann = self._answers.headless(self._key(), result)
-            self._channel.push("headless")
-            return ann
+        return self._changing(lambda: self._answers.headless(self._key(), result))
 
     def skip(self) -> dict:
         """Skip the current task (stored as a cancelled annotation); it comes back after the unlabeled ones."""
-        with self._lock:
-            ann = self._answers.headless(self._key(), None, cancelled=True)
-            self._channel.push("headless")
-            return ann
+        return self._changing(lambda: self._answers.headless(self._key(), None, cancelled=True))
 
     def reject(self, comment: str = "", annotators: list[str] | None = None) -> dict:
         """Review mode: reject the answers of `annotators` (None: all) on the task on screen, with `comment`."""
-        with self._lock:
-            if self.mode != "review":
-                raise RuntimeError("reject() needs a Labeler in mode='review'")
-            out = self._answers.reject(self._key(), comment, annotators)
-            self._channel.push("headless")
-            return out
+        return self._changing(lambda: self._answers.reject(self._key(), comment, annotators))
 
     def review_stats(self, reviewer: str | None = None):
         """Per annotator: reviewed, accepted, fixed, rejected, accepted_share (reviews by `reviewer`, None: all)."""
@@ -210,11 +195,7 @@ class Labeler(anywidget.AnyWidget):
 
     def label_skipped(self) -> int:
         """Serve the skipped tasks again (each comes back once more, in skip order); returns how many."""
-        with self._lock:
-            self._key()
-            n = self._cursor.queue.requeue_skipped()
-            self._channel.push("headless")
-            return n
+        return self._changing(self._cursor.queue.requeue_skipped)
 
     def goto(self, task_id: Any) -> dict:
         """Show any task by id (labeled or not); after it is answered the queue resumes."""
@@ -222,11 +203,18 @@ class Labeler(anywidget.AnyWidget):
             self._cursor.goto(task_key(task_id), task_id)
             return self._moved(True)
 
+    def _changing(self, act: Any) -> Any:
+        """Run `act` under the lock, then tell a displayed widget what changed."""
+        with self._lock:
+            self._key()  # a closed Labeler refuses
+            out = act()
+            self._channel.push("headless")
+            return out
+
     def _moved(self, moved: bool) -> dict | None:
-        if not moved:
-            return None
-        self._channel.push("headless")
-        return self.current
+        if moved:
+            self._channel.push("headless")
+        return self.current if moved else None
 
     @property
     def progress(self) -> dict:
@@ -239,7 +227,6 @@ class Labeler(anywidget.AnyWidget):
         with self._lock:
             self._answers.set_ground_truth(task_key(task_id), task_id, annotation_id)
 
-    # -- write-back ------------------------------------------------------------------------------------------
     @property
     def config(self) -> Config:
         """The parsed labeling config (`nblabel.Config`; its `.xml` is the config text)."""
