@@ -6,9 +6,11 @@
 //   with a full `state` naming it; the cleanup `render` returns removes everything that view added;
 // - Python → browser messages are checked by protocol.js `parse` (unknown or malformed ones are dropped) and routed
 //   by `type`; answers are matched to their request by `re` inside the session, never by arrival order;
-// - commands go over `model.send` only; nothing is synced through traits.
+// - commands go over `model.send` only; the one synced trait is `status` (counts and ids for reactive hosts,
+//   host_status.js), never task data.
 
 import "./styles.css";
+import { echoStatus } from "./host_status.js";
 import { parse } from "./protocol.js";
 import { Screen } from "./screen.js";
 import { Session } from "./session.js";
@@ -20,6 +22,7 @@ import { SuggestPanel } from "./suggest_panel.js";
  * @typedef {object} Entry
  * @property {Session} session
  * @property {Set<SuggestPanel>} panels  one per view; fed by the router, so a model has one listener
+ * @property {() => void} unecho  stops the `status` echo (host_status.js)
  */
 
 /** @type {WeakMap<object, Entry>} */
@@ -61,12 +64,13 @@ export function route(entry, raw, buffers) {
  */
 function initialize({ model }) {
 	/** @type {Entry} */
-	const entry = { session: new Session(model), panels: new Set() };
+	const entry = { session: new Session(model), panels: new Set(), unecho: echoStatus(model) };
 	const router = (/** @type {any} */ msg, /** @type {any[]} */ buffers) => route(entry, msg, buffers);
 	model.on("msg:custom", router);
 	entries.set(model, entry);
 	return () => {
 		model.off("msg:custom", router);
+		entry.unecho();
 		entry.session.dispose();
 		entries.delete(model);
 	};

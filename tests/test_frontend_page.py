@@ -695,10 +695,10 @@ def test_lead_time_counts_only_focused_time(fe_page):
 def test_cleanup_removes_every_listener_and_the_dom(fe_page):
     mount(fe_page, SENTIMENT, text_tasks(3))
     # made by initialize: the router, and the session's link watching comm_live_update and comm:close
-    assert fe_page.evaluate("window.__nb.model._listenerCount()") == 3
+    assert fe_page.evaluate("window.__nb.model._listenerCount()") == 4
     fe_page.evaluate("window.__nb.cleanup()")  # the view's cleanup: its DOM goes, the model's router stays
     assert fe_page.locator(".nblabel").count() == 0
-    assert fe_page.evaluate("window.__nb.model._listenerCount()") == 3
+    assert fe_page.evaluate("window.__nb.model._listenerCount()") == 4
     fe_page.evaluate("window.__nb.initCleanup()")  # the model goes away
     assert fe_page.evaluate("window.__nb.model._listenerCount()") == 0
 
@@ -717,12 +717,32 @@ def test_two_views_of_one_model_share_one_session(fe_page):
                               ".every(e => e.textContent === 'review number 1')")
     assert len(wait_received(fe_page, "submit", 1)) == 1
     fe_page.evaluate("window.__nb.cleanup2()")
-    # one router per model, not per view, plus the session's link watching comm_live_update and comm:close
-    assert fe_page.evaluate("window.__nb.model._listenerCount()") == 3
+    # one router per model, not per view, the status echo, plus the session's link watching comm_live_update and
+    # comm:close
+    assert fe_page.evaluate("window.__nb.model._listenerCount()") == 4
     assert fe_page.locator(".nblabel-text").count() == 1
     fe_page.evaluate("window.__nb.cleanup()")
     fe_page.evaluate("window.__nb.initCleanup()")
     assert fe_page.evaluate("window.__nb.model._listenerCount()") == 0
+
+
+def test_status_from_python_is_written_back_once_per_revision(fe_page):
+    """marimo re-runs the cells reading a widget only on a browser write: each new `status` revision is echoed once
+    (two views, one echo), an old or repeated revision never."""
+    mount(fe_page, SENTIMENT, text_tasks(2))
+    fe_page.evaluate("""async () => {
+        const host = document.createElement('div'); document.body.append(host);
+        window.__nb.cleanup2 = await window.__nb.def.render({model: window.__nb.model, el: host});
+    }""")
+    saved = """(s) => { const m = window.__nb.model; m._pySet('status', s); return m.log.saved.map(x => x.status); }"""
+    one = {"done": 1, "revision": 1}
+    assert fe_page.evaluate(saved, one) == [one]
+    assert fe_page.evaluate(saved, one) == [one]  # the same revision again: no second write
+    assert fe_page.evaluate(saved, {"done": 0, "revision": 0}) == [one]  # an older one: none either
+    two = {"done": 2, "revision": 2}
+    assert fe_page.evaluate(saved, two) == [one, two]
+    fe_page.evaluate("window.__nb.cleanup2(); window.__nb.cleanup()")
+    assert fe_page.evaluate(saved, {"done": 3, "revision": 3}) == [one, two]  # no view left: nothing listens
 
 
 def test_config_tree_converter_matches_design_shape():

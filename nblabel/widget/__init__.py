@@ -8,6 +8,7 @@
 | `_serving.py` | a task as shown: first-serve checks, prefill, the browser's task window and status |
 | `_answers.py` | commit, undo, redo of one annotator's answers |
 | `_cursor.py` | the task on screen: queue head or a focused task (back, goto, edit after undo) |
+| `_status.py` | `status`, the synced trait reactive hosts (marimo) re-run dependent cells on |
 | `_queue.py` | which task is next for one annotator: order, skipped requeue, leases |
 | `_history.py` | undo / redo / back bookkeeping |
 | `_progress.py` | counts, rate, ETA; headless lead time |

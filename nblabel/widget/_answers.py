@@ -11,11 +11,14 @@ Rules:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .._errors import QueueEmpty
 from ..config._parse import Config
 from ..results._validate import normalize_result, with_origins
 from ..store._sqlite import Store
 from ..suggest._view import SuggestionView
+from ..tasks._ids import id_from_key, plain_id
 from ..tasks._source import TaskSource
 from . import _output
 from ._cursor import Cursor
@@ -31,6 +34,8 @@ class Answers:
                  suggestions: SuggestionView, cursor: Cursor, progress: Progress, serving: Serving) -> None:
         self.config, self.source, self.store, self.annotator, self.email = config, source, store, annotator, email
         self.suggestions, self.cursor, self.progress, self.serving = suggestions, cursor, progress, serving
+        # told of every change of the answers: (new annotation with its `task` id, or None; an undone annotation id)
+        self.changed: Callable[[dict | None, int | None], None] = lambda annotation, withdrawn: None
 
     def headless(self, key: str | None, result: list | None, *, cancelled: bool = False) -> dict:
         """`Labeler.submit` (`result` None: accept the shown suggestion) and `Labeler.skip` of the task `key` on
@@ -65,7 +70,10 @@ class Answers:
             self.suggestions.answered(key, row.result, cancelled, shown, pid)
             self.cursor.answered(Action(key, row.id, before, row.snapshot()), cancelled)
             self.progress.answered(key, age_s)
-        return _output.ls_annotation(row, self.email)
+        ann = _output.ls_annotation(row, self.email)
+        if not repeated:
+            self.changed({**ann, "task": plain_id(id_from_key(key))}, None)
+        return ann
 
     def from_browser(self, key: str, result: list | None, lead_time: float | None, uid: str,
                      age_s: float | None = None, review: object = None) -> int:
@@ -93,11 +101,17 @@ class Answers:
         def apply(action: Action) -> None:
             self.store.restore(action.annotation_id, action.before)
             self.suggestions.withdrawn(action.key, removed=action.created)
-        return self.cursor.undo(apply) is not None
+        action = self.cursor.undo(apply)
+        if action is not None:
+            self.changed(None, action.annotation_id)  # after the cursor moved: the counts are the new ones
+        return action is not None
 
     def redo(self) -> bool:
         """Re-apply the last undone answer; False when there is none."""
         def apply(action: Action) -> None:
             self.store.restore(action.annotation_id, action.after)
             self.suggestions.restored(action.key, action.after["result"], action.after["was_cancelled"])
-        return self.cursor.redo(apply) is not None
+        action = self.cursor.redo(apply)
+        if action is not None:
+            self.changed(None, None)
+        return action is not None

@@ -49,6 +49,7 @@ class Host:
     warm_up: Callable[[], None]  # a moment for the first task's suggestion before the first state
     loading: Callable[[], str | None]  # what the first state waits for (a model loading, every task scored)
     bare: Callable[[list[str]], bool]  # whether one of these tasks went to the browser without its suggestion
+    greeted: Callable[[], None] = lambda: None  # a view said hello (reactive hosts get their first `status`)
 
 
 class BrowserChannel:
@@ -114,6 +115,7 @@ class BrowserChannel:
                     self._emit(self.state(request.id))
                 elif isinstance(request, proto.Hello):
                     self.views = True
+                    self.host.greeted()
                     if (busy := self.host.loading()) is not None:
                         self._emit(proto.Loading(re=request.id, message=busy))
                     self.host.warm_up()

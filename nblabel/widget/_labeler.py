@@ -30,16 +30,17 @@ from . import _output
 from ._remote import check_remote
 from ._rerun import supersede
 from ._parts import wire
-from ._review import review_stats
+from ._review import review_options, review_stats
 from ._serving import check_columns
 from ._static import display_with_fallback
+from ._status import HostStatus
 
 DEFAULT_KEYS = {"submit": "Enter", "skip": "s", "undo": "z", "redo": "Shift+Z", "back": "ArrowLeft", "legend": "?",
                 "label_skipped": "Shift+S"}
 _STATIC = Path(__file__).parent.parent / "static"
 
 
-class Labeler(anywidget.AnyWidget):
+class Labeler(HostStatus, anywidget.AnyWidget):
     """Label a DataFrame (or a list of dicts / Label Studio tasks) with a Label Studio config, in the notebook.
 
     Parameters
@@ -82,8 +83,6 @@ class Labeler(anywidget.AnyWidget):
                  overlap_first: bool = False, mode: str = "label", sample: float | None = None,
                  issues: Any = None, on_reject: str = "requeue") -> None:
         self._remote = check_remote(remote)
-        if mode not in ("label", "review"):
-            raise ValueError(f"mode={mode!r}: expected 'label' or 'review'")
         suggest = Suggest.of(predictor, timeout=predictor_timeout, batch=predictor_batch, labels=predictor_labels,
                              threshold=threshold, hint_below=hint_below)
         self._lock = threading.RLock()
@@ -102,8 +101,8 @@ class Labeler(anywidget.AnyWidget):
                          overlap=dict(overlap=overlap, coverage=coverage, overlap_first=overlap_first),
                          remote=self._remote, view_token=self._view_token, lock=self._lock,
                          send=lambda content, buffers=None: self.send(content, buffers),
-                         closed=lambda: self._closed_reason,
-                         review=None if mode == "label" else dict(sample=sample, issues=issues, on_reject=on_reject))
+                         closed=lambda: self._closed_reason, greeted=lambda: self.status or self._publish_status(),
+                         review=review_options(mode, sample=sample, issues=issues, on_reject=on_reject))
         except BaseException:
             self._store.close()
             raise
@@ -116,6 +115,7 @@ class Labeler(anywidget.AnyWidget):
         self._closed_reason: str | None = None
         self._closed = False
         supersede(self, self._store.path, self.annotator)
+        self._answers.changed = self._answers_changed
         self.on_msg(self._channel.receive)
         self._view.resume()
         self._serving.start()

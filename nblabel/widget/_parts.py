@@ -56,9 +56,10 @@ class Parts:
 def wire(config: Config, source: TaskSource, store: Store, media: MediaServer, annotator: str, emails: dict,
          data: Any, suggest: Suggest, *, order: str, seed: int | None, prefetch: int, overlap: dict, keys: dict,
          remote: str, view_token: str, lock: threading.RLock, send: Callable[[dict, list | None], None],
-         closed: Callable[[], str | None], review: dict | None = None) -> Parts:
+         closed: Callable[[], str | None], greeted: Callable[[], None] = lambda: None,
+         review: dict | None = None) -> Parts:
     """Build and connect the parts (`send`: the widget's `model.send`; `closed`: why the Labeler closed, or None;
-    `review`: None to label, else the review mode's `order`, `seed`, `sample`, `issues`, `on_reject`)."""
+    `greeted`: a view said hello; `review`: None to label, else the review mode's `sample`, `issues`, `on_reject`)."""
     mode = "label" if review is None else "review"
     assert mode in MODES
     desk = Desk(config, source, store, annotator, on_reject=(review or {}).get("on_reject", "requeue"))
@@ -90,7 +91,8 @@ def wire(config: Config, source: TaskSource, store: Store, media: MediaServer, a
             answer=answers.from_browser, undo=answers.undo, redo=answers.redo, back=cursor.back,
             label_skipped=queue.requeue_skipped, goto=lambda key: cursor.goto(key, id_from_key(key)),
             media_data=serving.media_data, media_bytes=media.serve, warm_up=lambda: view.warm_up(cursor.key()),
-            bare=view.any_bare, loading=lambda: view.loading(scoring=(source.total or 1) if queue.unscored else 0)))
+            bare=view.any_bare, loading=lambda: view.loading(scoring=(source.total or 1) if queue.unscored else 0),
+            greeted=greeted))
     except BaseException:
         view.close()
         raise

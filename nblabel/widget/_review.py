@@ -178,6 +178,13 @@ class Desk:
         return self.reviews.returned(annotator)
 
 
+def review_options(mode: str, **options) -> dict | None:
+    """The `Labeler(mode=...)` settings the parts are built with: None to label, the review options to review."""
+    if mode not in MODES:
+        raise ValueError(f"mode={mode!r}: expected 'label' or 'review'")
+    return None if mode == "label" else options
+
+
 def note(rejection: Review) -> str:
     """What an annotator reads on a task sent back to them."""
     why = f": {rejection.comment}" if rejection.comment else ""

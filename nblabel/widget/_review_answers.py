@@ -46,6 +46,7 @@ class ReviewAnswers(Answers):
     def skip(self, key: str) -> None:
         self.cursor.queue.mark_done(key, True)
         self.progress.answered(key)
+        self.changed(None, None)
 
     def decide(self, key: str, result: list, rejection: tuple[str, str, list[str]] | None, *,
                lead_time: float | None, uid: str | None, age_s: float | None = None) -> int:
@@ -61,6 +62,7 @@ class ReviewAnswers(Answers):
             after = {"result": result, "was_cancelled": False, "review": review}
             self.cursor.answered(Action(key, annotation_id, None, after), False)
             self.progress.answered(key, age_s)
+            self.changed(None, None)
         return annotation_id
 
     def from_browser(self, key: str, result: list | None, lead_time: float | None, uid: str,
