@@ -132,7 +132,8 @@ def test_undo_takes_a_review_back_whole_and_redo_applies_it(store):
 
 def test_ground_truth_is_prefilled_when_starred(store):
     lab = nblabel.Labeler(frame(4), CONFIG, annotator="ann", store=store)
-    bob_answer = next(a for a in lab.to_label_studio()[1]["annotations"] if a["completed_by"]["email"].startswith("bob"))
+    anns = lab.to_label_studio()[1]["annotations"]
+    bob_answer = next(a for a in anns if a["completed_by"]["email"].startswith("bob"))
     lab.set_ground_truth(1, bob_answer["id"])
     lab.close()
     rv = reviewer(store)
