@@ -4,15 +4,18 @@
 // `.nblabel-error`, non-blocking ones as `.nblabel-notice` (messages.js); when the task changes, a text field of the
 // reused form gives the keys back to the root, so digits and Enter act on the next task, not on the old text; an
 // empty answer of a region-only config needs a second Enter while the hint asking for it is on screen; everything
-// this view adds outside its own DOM (document listeners, timers) is removed by `dispose`.
+// this view adds outside its own DOM (document listeners, timers) is removed by `dispose`. In review mode the review
+// panel sits above the task and the version it selects is the editable answer: Enter accepts that version exactly as
+// it came, or — once the reviewer changed it — the answer on screen ("fix and accept").
 
-import { badgeFor, formatId, skippedBefore } from "./badge.js";
+import { badgeFor, formatId, reviewBadge, skippedBefore } from "./badge.js";
 import { buildButtons, paintButtons } from "./buttons.js";
 import { handleKeydown } from "./keyboard.js";
 import { KeyMap, widgetKeyOf } from "./keys.js";
 import { legendFor } from "./legend.js";
 import { Messages, offlineText } from "./messages.js";
 import { ProgressBar } from "./progress.js";
+import { ReviewPanel } from "./review_panel.js";
 import { Form } from "./render/tree.js";
 import { h } from "./render/util.js";
 import { Stopwatch } from "./stopwatch.js";
@@ -56,11 +59,18 @@ export class Screen {
 		this.busy = h("span", { class: "nblabel-busy", hidden: true });
 		this.taskbar = h("div", { class: "nblabel-taskbar" }, this.taskId, this.badge, this.again, this.busy);
 		this.messages = new Messages();
+		/** label mode: why a reviewer sent this task back (untrusted: text only) */
+		this.note = h("div", { class: "nblabel-notice nblabel-review-note", role: "note", hidden: true });
+		this.review = new ReviewPanel({
+			onSelect: (v) => this.#loadVersion(v.result),
+			onReject: (comment, annotators) => this.#reject(comment, annotators),
+			focusRoot: () => this.root.focus({ preventScroll: true }),
+		});
 		this.body = h("div", { class: "nblabel-body" }, h("div", { class: "nblabel-loading" }, "Loading…"));
 		this.hint = h("div", { class: "nblabel-hint", role: "status", "aria-live": "polite" });
 		this.buttons = h("div", { class: "nblabel-buttons" });
 		this.legend = h("div", { class: "nblabel-legend-host", hidden: true });
-		this.card = h("div", { class: "nblabel-card" }, this.taskbar, this.messages.el, this.body, this.hint);
+		this.card = h("div", { class: "nblabel-card" }, this.taskbar, this.messages.el, this.note, this.review.el, this.body, this.hint);
 		this.root = h(
 			"div",
 			{ class: "nblabel", tabindex: "0", "data-lm-suppress-shortcuts": "true", role: "group", "aria-label": "nblabel labeling widget" },
@@ -91,7 +101,7 @@ export class Screen {
 	/** @param {Change} change */
 	#onChange(change) {
 		if (change.kind === "state") {
-			this.keymap = new KeyMap(this.session.keys);
+			this.keymap = new KeyMap(this.session.keys, { review: this.session.mode === "review" });
 			if (change.rebuild || !this.form) this.#rebuild();
 			this.#paintLegend();
 			buildButtons(this.buttons, this.keymap, (action) => this.run(action));
@@ -154,6 +164,9 @@ export class Screen {
 		this.root.classList.toggle("is-done", !task);
 		this.loadedAnswer = null;
 		this.edited = false;
+		this.note.hidden = !task?.review_note || Boolean(s.error);
+		this.note.textContent = task?.review_note ? String(task.review_note) : "";
+		if (s.error || !this.form || !task || s.mode !== "review") this.review.hide(this.form);
 		if (s.error || !this.form) {
 			this.body.replaceChildren();
 			this.taskId.textContent = "";
@@ -172,6 +185,7 @@ export class Screen {
 		}
 		if (this.body.firstChild !== this.form.el) this.body.replaceChildren(this.form.el);
 		this.form.load(task);
+		if (s.mode === "review") this.review.show(task, this.form, this.keymap);
 		this.loadedAnswer = this.form.fingerprint();
 		this.paintedPrefill = Boolean(task.draft ?? (Array.isArray(task.prefill) && task.prefill.length));
 		this.taskId.textContent = `Task ${formatId(task.id)}`;
@@ -194,9 +208,31 @@ export class Screen {
 		this.#paintBadge(task);
 	}
 
+	/** Review mode: show version `result` as the editable answer (the objects stay as they are). @param {import("./types.js").ResultItem[]} result */
+	#loadVersion(result) {
+		const task = this.session.current;
+		if (!task || !this.form) return;
+		this.form.loadAnswer({ ...task, prefill: result, draft: undefined, hint: null });
+		this.loadedAnswer = this.form.fingerprint();
+		this.edited = false;
+		this.setHint("");
+		this.#paintBadge(task);
+	}
+
+	/** Review mode: reject the answers of `annotators` (a submit with an empty result), then on to the next task.
+	 * @param {string} comment @param {string[]} annotators */
+	#reject(comment, annotators) {
+		const s = this.session;
+		if (!s.current || s.error || s.pending || s.mode !== "review") return;
+		s.answer("submit", [], this.stopwatch.seconds(), { action: "reject", comment, annotators });
+	}
+
 	/** @param {import("./types.js").Task} task */
 	#paintBadge(task) {
-		const { text, kind } = badgeFor(task, { edited: this.edited, submitKey: this.keymap.label("submit") });
+		const version = this.session.mode === "review" && this.review.active ? this.review.current : null;
+		const submitKey = this.keymap.label("submit");
+		const { text, kind } = version ? reviewBadge(version, this.edited || !this.review.loaded, submitKey)
+			: badgeFor(task, { edited: this.edited, submitKey });
 		this.badge.hidden = !text;
 		this.badge.textContent = text;
 		this.badge.dataset.kind = kind;
@@ -232,6 +268,11 @@ export class Screen {
 		if (action === "legend") return this.toggleLegend();
 		if (action === "focus_next" || action === "focus_prev") return this.moveActive(action === "focus_next" ? 1 : -1);
 		if (action === "submit") return this.submit();
+		if (action === "reject" || action === "next_version" || action === "prev_version") {
+			if (!s.current || s.error || s.pending || s.mode !== "review") return;
+			if (action === "reject") return this.review.openReject();
+			return this.review.cycle(action === "next_version" ? 1 : -1);
+		}
 		if (action === "label_skipped") {
 			if (!s.current && !s.outbox.size && (s.progress?.skipped ?? 0) > 0) s.request("label_skipped");
 			return;
@@ -253,6 +294,8 @@ export class Screen {
 			const tags = [...new Set(this.form.unsupported)].map((t) => `<${t}>`).join(", ");
 			return this.setHint(`Submitting is disabled: ${tags} not supported yet. Press ${this.keymap.label("skip") || "skip"} to skip.`);
 		}
+		const version = s.mode === "review" && this.review.active ? this.review.current : null;
+		if (version && this.review.loaded && !this.edited) return this.#accept(version.result);
 		const { items, missing } = this.form.result();
 		if (missing.length) return this.setHint(`Required: ${missing.join(", ")}.`);
 		if (!items.length && this.form.regionOnly()) {
@@ -264,6 +307,16 @@ export class Screen {
 			return this.setHint(`Nothing selected yet — pick with 1–9 or a click, or press ${this.keymap.label("skip") || "skip"} to skip.`);
 		}
 		s.answer("submit", items, this.stopwatch.seconds());
+	}
+
+	/**
+	 * Review mode, the version on screen unchanged: accept it exactly as it came (an empty one only on a second press).
+	 * @param {import("./types.js").ResultItem[]} result
+	 */
+	#accept(result) {
+		const confirm = `This version is empty. Press ${this.keymap.label("submit") || "submit"} again to accept an empty answer.`;
+		if (!result.length && this.hint.textContent !== confirm) return this.setHint(confirm);
+		this.session.answer("submit", structuredClone(result), this.stopwatch.seconds());
 	}
 
 	/**
