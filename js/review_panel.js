@@ -167,6 +167,7 @@ export class ReviewPanel {
 	}
 
 	closeReject() {
+		if (document.activeElement === this.comment) this.hooks.focusRoot(); // a hidden field must not keep the keys
 		this.rejectBox.hidden = true;
 		this.el.classList.remove("is-rejecting");
 		this.comment.value = "";
@@ -180,7 +181,6 @@ export class ReviewPanel {
 		const comment = this.comment.value.trim();
 		const who = this.targets();
 		this.closeReject();
-		this.hooks.focusRoot();
 		if (e.key === "Enter") this.hooks.onReject(comment, who);
 	}
 }

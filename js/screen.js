@@ -8,13 +8,14 @@
 // panel sits above the task and the version it selects is the editable answer: Enter accepts that version exactly as
 // it came, or — once the reviewer changed it — the answer on screen ("fix and accept").
 
-import { badgeFor, formatId, reviewBadge, skippedBefore } from "./badge.js";
+import { formatId, skippedBefore } from "./badge.js";
 import { buildButtons, paintButtons } from "./buttons.js";
 import { handleKeydown } from "./keyboard.js";
 import { KeyMap, widgetKeyOf } from "./keys.js";
 import { legendFor } from "./legend.js";
 import { Messages, offlineText } from "./messages.js";
 import { ProgressBar } from "./progress.js";
+import { acceptVersion, badgeOf, loadVersion, reject, reviewAction } from "./review_mode.js";
 import { ReviewPanel } from "./review_panel.js";
 import { Form } from "./render/tree.js";
 import { h } from "./render/util.js";
@@ -60,10 +61,10 @@ export class Screen {
 		this.taskbar = h("div", { class: "nblabel-taskbar" }, this.taskId, this.badge, this.again, this.busy);
 		this.messages = new Messages();
 		/** label mode: why a reviewer sent this task back (untrusted: text only) */
-		this.note = h("div", { class: "nblabel-notice nblabel-review-note", role: "note", hidden: true });
+		this.note = h("div", { class: "nblabel-review-note", role: "note", hidden: true });
 		this.review = new ReviewPanel({
-			onSelect: (v) => this.#loadVersion(v.result),
-			onReject: (comment, annotators) => this.#reject(comment, annotators),
+			onSelect: (v) => loadVersion(this, v.result),
+			onReject: (comment, annotators) => reject(this, comment, annotators),
 			focusRoot: () => this.root.focus({ preventScroll: true }),
 		});
 		this.body = h("div", { class: "nblabel-body" }, h("div", { class: "nblabel-loading" }, "Loading…"));
@@ -165,7 +166,7 @@ export class Screen {
 		this.loadedAnswer = null;
 		this.edited = false;
 		this.note.hidden = !task?.review_note || Boolean(s.error);
-		this.note.textContent = task?.review_note ? String(task.review_note) : "";
+		this.note.textContent = task?.review_note ? String(task.review_note) : ""; // a reviewer's words: text only
 		if (s.error || !this.form || !task || s.mode !== "review") this.review.hide(this.form);
 		if (s.error || !this.form) {
 			this.body.replaceChildren();
@@ -189,7 +190,7 @@ export class Screen {
 		this.loadedAnswer = this.form.fingerprint();
 		this.paintedPrefill = Boolean(task.draft ?? (Array.isArray(task.prefill) && task.prefill.length));
 		this.taskId.textContent = `Task ${formatId(task.id)}`;
-		this.#paintBadge(task);
+		this.paintBadge(task);
 		this.again.hidden = !skippedBefore(task);
 		this.active = -1;
 		this.paintActive();
@@ -205,34 +206,12 @@ export class Screen {
 		const edited = this.form.fingerprint() !== this.loadedAnswer;
 		if (edited === this.edited) return;
 		this.edited = edited;
-		this.#paintBadge(task);
-	}
-
-	/** Review mode: show version `result` as the editable answer (the objects stay as they are). @param {import("./types.js").ResultItem[]} result */
-	#loadVersion(result) {
-		const task = this.session.current;
-		if (!task || !this.form) return;
-		this.form.loadAnswer({ ...task, prefill: result, draft: undefined, hint: null });
-		this.loadedAnswer = this.form.fingerprint();
-		this.edited = false;
-		this.setHint("");
-		this.#paintBadge(task);
-	}
-
-	/** Review mode: reject the answers of `annotators` (a submit with an empty result), then on to the next task.
-	 * @param {string} comment @param {string[]} annotators */
-	#reject(comment, annotators) {
-		const s = this.session;
-		if (!s.current || s.error || s.pending || s.mode !== "review") return;
-		s.answer("submit", [], this.stopwatch.seconds(), { action: "reject", comment, annotators });
+		this.paintBadge(task);
 	}
 
 	/** @param {import("./types.js").Task} task */
-	#paintBadge(task) {
-		const version = this.session.mode === "review" && this.review.active ? this.review.current : null;
-		const submitKey = this.keymap.label("submit");
-		const { text, kind } = version ? reviewBadge(version, this.edited || !this.review.loaded, submitKey)
-			: badgeFor(task, { edited: this.edited, submitKey });
+	paintBadge(task) {
+		const { text, kind } = badgeOf(this, task);
 		this.badge.hidden = !text;
 		this.badge.textContent = text;
 		this.badge.dataset.kind = kind;
@@ -268,11 +247,7 @@ export class Screen {
 		if (action === "legend") return this.toggleLegend();
 		if (action === "focus_next" || action === "focus_prev") return this.moveActive(action === "focus_next" ? 1 : -1);
 		if (action === "submit") return this.submit();
-		if (action === "reject" || action === "next_version" || action === "prev_version") {
-			if (!s.current || s.error || s.pending || s.mode !== "review") return;
-			if (action === "reject") return this.review.openReject();
-			return this.review.cycle(action === "next_version" ? 1 : -1);
-		}
+		if (action === "reject" || action === "next_version" || action === "prev_version") return reviewAction(this, action);
 		if (action === "label_skipped") {
 			if (!s.current && !s.outbox.size && (s.progress?.skipped ?? 0) > 0) s.request("label_skipped");
 			return;
@@ -294,8 +269,7 @@ export class Screen {
 			const tags = [...new Set(this.form.unsupported)].map((t) => `<${t}>`).join(", ");
 			return this.setHint(`Submitting is disabled: ${tags} not supported yet. Press ${this.keymap.label("skip") || "skip"} to skip.`);
 		}
-		const version = s.mode === "review" && this.review.active ? this.review.current : null;
-		if (version && this.review.loaded && !this.edited) return this.#accept(version.result);
+		if (acceptVersion(this)) return;
 		const { items, missing } = this.form.result();
 		if (missing.length) return this.setHint(`Required: ${missing.join(", ")}.`);
 		if (!items.length && this.form.regionOnly()) {
@@ -307,16 +281,6 @@ export class Screen {
 			return this.setHint(`Nothing selected yet — pick with 1–9 or a click, or press ${this.keymap.label("skip") || "skip"} to skip.`);
 		}
 		s.answer("submit", items, this.stopwatch.seconds());
-	}
-
-	/**
-	 * Review mode, the version on screen unchanged: accept it exactly as it came (an empty one only on a second press).
-	 * @param {import("./types.js").ResultItem[]} result
-	 */
-	#accept(result) {
-		const confirm = `This version is empty. Press ${this.keymap.label("submit") || "submit"} again to accept an empty answer.`;
-		if (!result.length && this.hint.textContent !== confirm) return this.setHint(confirm);
-		this.session.answer("submit", structuredClone(result), this.stopwatch.seconds());
 	}
 
 	/**

@@ -28,7 +28,9 @@ SENTIMENT = """<View>
 </View>"""
 
 NER = """<View>
-  <Labels name="ner" toName="text"><Label value="PER" background="#e11d48"/><Label value="ORG" background="#2563eb"/></Labels>
+  <Labels name="ner" toName="text">
+    <Label value="PER" background="#e11d48"/><Label value="ORG" background="#2563eb"/>
+  </Labels>
   <Text name="text" value="$text"/>
 </View>"""
 
@@ -52,7 +54,8 @@ def choice(value: str, rid: str, name: str = "sentiment") -> dict:
 def review_task(key: str, data: dict, consensus: list, answers: list[tuple[str, list]], **extra) -> dict:
     """A review-mode task: the consensus as prefill, each (annotator, result) as an answer."""
     t = task(key, data, prefill=consensus, prefill_from=extra.pop("prefill_from", "consensus"))
-    t["answers"] = [{"annotator": who, "annotation_id": 10 + i, "result": result} for i, (who, result) in enumerate(answers)]
+    t["answers"] = [{"annotator": who, "annotation_id": 10 + i, "result": result}
+                    for i, (who, result) in enumerate(answers)]
     return {**t, **extra}
 
 
@@ -80,14 +83,14 @@ SAM = [choice("Negative", "s1"), {"id": "s2", "from_name": "note", "to_name": "t
 CHOICE_ANSWERS = [("rita", [choice("Positive", "r1")]), ("sam", SAM), ("uma", [choice("Positive", "u1")])]
 
 
-def test_choices_chips_accept_the_consensus_then_take_annotator_two(fe_page):
+def test_choices_chips_accept_the_consensus_take_annotator_two_then_fix_and_accept(fe_page):
     consensus = [choice("Positive", "c1")]
-    tasks = [review_task(k, {"text": f"what a day {k}"}, consensus, CHOICE_ANSWERS) for k in ("a", "b")]
+    tasks = [review_task(k, {"text": f"what a day {k}"}, consensus, CHOICE_ANSWERS) for k in ("a", "b", "c")]
     mount(fe_page, SENTIMENT, tasks, mode="review", theme=LIGHT)
     assert voters(fe_page, "Positive") == ["rita", "uma"]
     assert voters(fe_page, "Negative") == ["sam"] and voters(fe_page, "Neutral") == []
     rows = fe_page.locator(".nblabel-review-row")
-    assert rows.all_inner_texts()[0].split("\n")[0] == "rita"
+    assert rows.locator(".nblabel-review-name").all_text_contents() == ["rita", "sam", "uma"]
     assert rows.nth(1).locator(".nblabel-review-chip").all_text_contents() == ["Negative"]
     assert rows.nth(1).locator(".nblabel-review-text").text_content().startswith("sarcasm, surely")
     assert len(rows.nth(1).locator(".nblabel-review-text").text_content()) <= 160  # clamped
@@ -112,20 +115,19 @@ def test_choices_chips_accept_the_consensus_then_take_annotator_two(fe_page):
     taken = wait_received(fe_page, "submit", 2)[1]
     assert taken["key"] == "b" and taken["result"] == SAM and "review" not in taken
 
-
-def test_fix_and_accept_sends_the_edit_and_brackets_wrap(fe_page):
-    consensus = [choice("Positive", "c1")]
-    mount(fe_page, SENTIMENT, [review_task("a", {"text": "hm"}, consensus, CHOICE_ANSWERS)], mode="review", theme=DARK)
-    press(fe_page, "[")  # from the consensus back to the last annotator
+    fe_page.wait_for_function("() => document.querySelector('.nblabel-text').textContent === 'what a day c'")
+    assert selected_version(fe_page) == "Consensus"  # every task starts on its consensus
+    press(fe_page, "[")  # wraps back to the last annotator
     assert selected_version(fe_page) == "uma"
     fe_page.locator(".nblabel-version", has_text="Consensus").click()
-    assert selected_version(fe_page) == "Consensus"
     press(fe_page, "3")  # the reviewer changes it: Neutral
     assert "edited" in fe_page.locator(".nblabel-badge").text_content()
-    shot(fe_page, "review-choices-dark")
-    press(fe_page, "Enter")
-    [fixed] = wait_received(fe_page, "submit", 1)
-    assert fixed["result"] == [choice("Neutral", "c1")] and "review" not in fixed
+    press(fe_page, "?")
+    legend = fe_page.locator(".nblabel-legend").text_content()
+    assert "Reject the selected answer" in legend and "Accept the version shown" in legend
+    press(fe_page, "?", "Enter")
+    fixed = wait_received(fe_page, "submit", 3)[2]
+    assert fixed["key"] == "c" and fixed["result"] == [choice("Neutral", "c1")] and "review" not in fixed
 
 
 def test_spans_cycling_shows_each_annotators_spans(fe_page):
@@ -202,28 +204,8 @@ def test_audio_segments_cycle_and_reject_all_with_a_comment(fe_page):
     assert msg["key"] == "a" and msg["result"] == []
     assert msg["review"] == {"action": "reject", "comment": "segments miss the cough", "annotators": ["rita", "sam"]}
     assert fe_page.evaluate("document.activeElement.classList.contains('nblabel')") and not box.is_visible()
-    fe_page.wait_for_function("() => window.__nb.python.of('submit').length === 1 && "
-                              "document.querySelector('.nblabel-review-row') && window.__nb.python.reviews.length === 1")
-
-
-def test_reject_one_annotator_escape_cancels_and_nothing_is_sent(fe_page):
-    consensus = [choice("Positive", "c1")]
-    mount(fe_page, SENTIMENT, [review_task(k, {"text": k}, consensus, CHOICE_ANSWERS) for k in ("a", "b")],
-          mode="review")
-    press(fe_page, "]", "]", "x")
-    assert fe_page.locator(".nblabel-reject-prompt").text_content() == "Reject sam's answer:"
-    fe_page.keyboard.type("typing x and ] here is text")
-    fe_page.keyboard.press("Escape")
-    assert not fe_page.locator(".nblabel-reject").is_visible()
-    assert selected_version(fe_page) == "sam" and fe_page.evaluate("window.__nb.python.received.length") == 1
-    fe_page.locator(".nblabel-reject-open").click()
-    assert fe_page.locator(".nblabel-reject-comment").input_value() == ""
-    fe_page.keyboard.type("negative is wrong here")
-    fe_page.keyboard.press("Enter")
-    [msg] = wait_received(fe_page, "submit", 1)
-    assert msg["review"] == {"action": "reject", "comment": "negative is wrong here", "annotators": ["sam"]}
-    assert msg["result"] == [] and msg["key"] == "a"
-    assert fe_page.locator(".nblabel-text").text_content() == "b"
+    # moved on like a submit: the next task, on its consensus
+    assert fe_page.locator(".nblabel-task-id").text_content() == "Task b" and selected_version(fe_page) == "Consensus"
 
 
 def test_label_mode_shows_the_reviewers_note_and_no_review_ui(fe_page):
@@ -243,19 +225,35 @@ def test_label_mode_shows_the_reviewers_note_and_no_review_ui(fe_page):
     assert fe_page.evaluate("window.__pwned") is None
 
 
-def test_hostile_answers_render_as_text(fe_page):
+def test_hostile_answers_render_as_text_and_reject_one_annotator(fe_page):
     evil = '<img src=x onerror="window.__pwned=1">'
-    hostile = [{"id": "e1", "from_name": "sentiment", "to_name": "text", "type": "choices", "value": {"choices": [evil]}},
+    hostile = [choice(evil, "e1"),
                {"id": "e2", "from_name": "note", "to_name": "text", "type": "textarea", "value": {"text": [evil]}}]
-    mount(fe_page, SENTIMENT, [review_task("a", {"text": "x"}, [], [(evil, hostile), ("sam", SAM)])], mode="review")
+    tasks = [review_task(k, {"text": k}, [], [(evil, hostile), ("sam", SAM)]) for k in ("a", "b")]
+    mount(fe_page, SENTIMENT, tasks, mode="review", theme=DARK)
     panel = fe_page.locator(".nblabel-review")
     assert panel.locator("img").count() == 0 and fe_page.locator(".nblabel img").count() == 0
     assert panel.locator(".nblabel-review-name").first.text_content() == evil
     assert panel.locator(".nblabel-review-chip").first.text_content() == evil
     assert panel.locator(".nblabel-review-text").first.text_content() == evil
     assert fe_page.locator(".nblabel-version").nth(1).text_content() == evil
+    press(fe_page, "Enter")  # an empty consensus is accepted only on a second press
+    assert "This version is empty" in fe_page.locator(".nblabel-hint").text_content()
     press(fe_page, "]")
     assert fe_page.locator(".nblabel-field").input_value() == evil
     press(fe_page, "x")
     assert fe_page.locator(".nblabel-reject-prompt").text_content() == f"Reject {evil}'s answer:"
+    fe_page.keyboard.type("typing x and ] here is text")
+    shot(fe_page, "review-hostile-dark")
+    fe_page.keyboard.press("Escape")  # cancels: nothing sent, the version stays
+    assert not fe_page.locator(".nblabel-reject").is_visible()
+    assert selected_version(fe_page) == evil and fe_page.evaluate("window.__nb.python.received.length") == 1
+    fe_page.locator(".nblabel-reject-open").click()
+    assert fe_page.locator(".nblabel-reject-comment").input_value() == ""
+    fe_page.keyboard.type("not a sentiment")
+    fe_page.keyboard.press("Enter")
+    [msg] = wait_received(fe_page, "submit", 1)
+    assert msg["review"] == {"action": "reject", "comment": "not a sentiment", "annotators": [evil]}
+    assert msg["result"] == [] and msg["key"] == "a"
+    assert fe_page.locator(".nblabel-text").text_content() == "b"
     assert fe_page.evaluate("window.__pwned") is None
