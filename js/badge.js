@@ -32,7 +32,8 @@ export function badgeFor(task, { edited, submitKey }) {
  */
 export function reviewBadge(version, edited, submitKey) {
 	const key = submitKey || "submit";
-	const whose = version.annotator === null ? version.label.toLowerCase() : `${version.annotator}'s answer`;
+	const name = version.annotator ?? "";
+	const whose = version.annotator === null ? version.label.toLowerCase() : `${name.length > 40 ? `${name.slice(0, 39)}…` : name}'s answer`;
 	return edited ? { text: `${whose} — edited, ${key} fixes and accepts`, kind: "edited" } : { text: `${whose} — ${key} accepts`, kind: "review" };
 }
 

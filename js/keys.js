@@ -36,7 +36,7 @@ export const ACTION_LABELS = {
 	focus_next: "Next control (Shift: previous)",
 	label_skipped: "Label the skipped tasks (at the end of the queue)",
 	reject: "Reject the selected answer (all answers while the consensus is selected), with a comment",
-	next_version: "Next version: consensus, then each annotator's answer",
+	next_version: "Next version: the consensus (or ground truth), then each annotator's answer",
 	prev_version: "Previous version",
 };
 

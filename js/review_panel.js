@@ -7,7 +7,7 @@
 //   never turns that Enter into an accept);
 // - names, labels and texts come from other people's answers: text only (review_summary.js), never HTML.
 
-import { chose, Colors, dot, nameChip, summarize } from "./review_summary.js";
+import { chose, Colors, dot, nameChip, shortName, summarize } from "./review_summary.js";
 import { h } from "./render/util.js";
 
 /** @typedef {import("./types.js").Task} Task */
@@ -137,7 +137,7 @@ export class ReviewPanel {
 
 	rejectText() {
 		const who = this.targets();
-		return who.length === 1 ? `Reject ${who[0]}'s answer` : `Reject all ${who.length} answers`;
+		return who.length === 1 ? `Reject ${shortName(who[0])}'s answer` : `Reject all ${who.length} answers`;
 	}
 
 	/** Select version `i` and load it into the answer. @param {number} i */

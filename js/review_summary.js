@@ -27,6 +27,11 @@ export class Colors {
 	}
 }
 
+/** An annotator's name where space is short (a prompt, the badge). @param {string} name */
+export function shortName(name) {
+	return name.length > 40 ? `${name.slice(0, 39)}…` : name;
+}
+
 /** A round colour mark. @param {string} color */
 export function dot(color) {
 	const el = h("span", { class: "nblabel-review-dot", "aria-hidden": "true" });
@@ -36,7 +41,7 @@ export function dot(color) {
 
 /** A small chip naming an annotator, in their colour. @param {string} name @param {string} color */
 export function nameChip(name, color) {
-	const el = h("span", { class: "nblabel-voter", title: `chosen by ${name}` }, dot(color), clamp(name, 40));
+	const el = h("span", { class: "nblabel-voter", title: `chosen by ${name}` }, dot(color), h("span", { class: "nblabel-voter-name" }, shortName(name)));
 	el.style.setProperty("--nbl-annotator", color);
 	return el;
 }
