@@ -50,7 +50,7 @@
  * @property {string|null} [refused]         why the task's suggestion is not shown (its items break the config)
  * @property {number|null} annotation_id
  * @property {boolean} [skipped_before]     this annotator skipped the task earlier (it is served again)
- * @property {Answer[]} [answers]           review mode: the other annotators' live answers, one per annotator
+ * @property {Answer[]|null} [answers]      review mode: the other annotators' live answers, one per annotator
  * @property {string|null} [review_note]     label mode: why a reviewer sent this answer back (untrusted text)
  * @property {ResultItem[]} [draft]          browser-only: a refused (nacked) result shown again for correction
  */
@@ -196,7 +196,7 @@ const TASK = record({
 	key: STR, id: PRESENT, data: OBJ, prefill: orNull(list(OBJ)),
 	prefill_from: orNull(oneOf("annotation", "prediction", "consensus", "ground_truth")),
 	prediction: orNull(SHOWN), annotation_id: orNull(INT), hint: optional(orNull(list(OBJ))), refused: optional(orNull(STR)),
-	skipped_before: optional(BOOL), answers: optional(list(ANSWER)), review_note: optional(orNull(STR)),
+	skipped_before: optional(BOOL), answers: optional(orNull(list(ANSWER))), review_note: optional(orNull(STR)),
 });
 const PROGRESS = record({
 	done: INT, skipped: INT, remaining: orNull(INT), total: orNull(INT), rate_per_min: orNull(NUM), eta_s: orNull(INT),

@@ -204,7 +204,7 @@ def test_the_browser_reviews_through_submit_messages(store):
     ack = ui.say(reject)
     assert ack["type"] == "ack" and ack["window"][0]["key"] == "2"
     bad = ui.say({"type": "submit", "id": "r2", "key": "2", "result": [],
-                  "review": {"action": "reject", "annotators": ["zoe"]}})
+                  "review": {"action": "reject", "comment": "", "annotators": ["zoe"]}})
     assert bad["type"] == "nack" and "no answer by 'zoe'" in bad["message"]
     ui.lab.close()
 
@@ -212,7 +212,8 @@ def test_the_browser_reviews_through_submit_messages(store):
 def test_a_review_decision_is_refused_when_labeling(tmp_path):
     ui = Browser(nblabel.Labeler(frame(2), CONFIG, annotator="ann", store=tmp_path / "s.db"))
     ui.say({"type": "hello", "id": "h"})
-    nack = ui.say({"type": "submit", "id": "x", "key": "0", "result": [], "review": {"action": "reject"}})
+    nack = ui.say({"type": "submit", "id": "x", "key": "0", "result": [],
+                   "review": {"action": "reject", "comment": "", "annotators": ["bob"]}})
     assert nack["type"] == "nack" and "mode='review'" in nack["message"]
     assert ui.lab.progress["done"] == 0
     ui.lab.close()

@@ -51,8 +51,8 @@ class Hello(msgspec.Struct, tag_field="type", tag="hello"):
 class Decision(msgspec.Struct):
     """Review mode: what a submit decides besides accepting its result (today: a rejection)."""
     action: Literal["reject"]
-    comment: str = ""
-    annotators: list[str] = []  # whose answers are rejected; empty: every answer under review
+    comment: str  # may be empty, never absent: the browser always says what the reviewer wrote
+    annotators: Annotated[list[str], msgspec.Meta(min_length=1)]  # whose answers are rejected
 
 
 class Submit(msgspec.Struct, tag_field="type", tag="submit"):
@@ -68,6 +68,8 @@ class Submit(msgspec.Struct, tag_field="type", tag="submit"):
 
     def __post_init__(self) -> None:
         self.age_s = _seconds(self.age_s)
+        if self.review is not None and self.result:
+            raise ValueError("a rejection carries no result")
 
 
 class Skip(msgspec.Struct, tag_field="type", tag="skip"):
