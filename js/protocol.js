@@ -16,7 +16,13 @@
 
 /** @typedef {{type: "hello", id: string}} Hello */
 /** `age_s`: seconds the answer waited in the outbox (Python leaves a replay out of the labeling rate). */
-/** @typedef {{type: "submit", id: string, key: string, result: ResultItem[], lead_time: number, age_s?: number}} Submit */
+/**
+ * A reviewer's reject of other annotators' answers: a `submit` whose `result` is [] (review mode). `annotators`: whose
+ * answers are rejected (one, or every annotator of the task when the consensus was selected).
+ * @typedef {{action: "reject", comment: string, annotators: string[]}} Review
+ */
+/** In review mode a plain submit's `result` is the version accepted (consensus, an annotator's, or the reviewer's edit). */
+/** @typedef {{type: "submit", id: string, key: string, result: ResultItem[], lead_time: number, age_s?: number, review?: Review}} Submit */
 /** @typedef {{type: "skip", id: string, key: string, lead_time: number, age_s?: number}} Skip */
 /** `label_skipped`: serve this annotator's skipped tasks again. */
 /** @typedef {{type: "undo"|"redo"|"back"|"label_skipped", id: string}} Navigate */
@@ -37,15 +43,19 @@
  * @property {string} key                    canonical key (the browser never builds keys)
  * @property {any} id                        the plain task id (shown to the user)
  * @property {Record<string, any>} data      only the `$fields` the config uses
- * @property {ResultItem[]|null} prefill     what the UI shows pre-selected
- * @property {null|"annotation"|"prediction"} prefill_from
+ * @property {ResultItem[]|null} prefill     what the UI shows pre-selected (review mode: the consensus or ground truth)
+ * @property {null|"annotation"|"prediction"|"consensus"|"ground_truth"} prefill_from
  * @property {Shown|null} prediction
  * @property {ResultItem[]|null} [hint]     a low-scored suggestion: shown beside the options, never pre-selected
  * @property {string|null} [refused]         why the task's suggestion is not shown (its items break the config)
  * @property {number|null} annotation_id
  * @property {boolean} [skipped_before]     this annotator skipped the task earlier (it is served again)
+ * @property {Answer[]|null} [answers]      review mode: the other annotators' live answers, one per annotator
+ * @property {string|null} [review_note]     label mode: why a reviewer sent this answer back (untrusted text)
  * @property {ResultItem[]} [draft]          browser-only: a refused (nacked) result shown again for correction
  */
+
+/** One annotator's answer to a task, as a reviewer sees it. @typedef {{annotator: string, annotation_id: number, result: ResultItem[]}} Answer */
 
 /**
  * @typedef {object} Progress
@@ -85,6 +95,7 @@
  * @property {string} [notice]
  * @property {Panel} [suggest]
  * @property {string} [view_token]   names the Labeler's static card (an output of its own), hidden while a view lives
+ * @property {"label"|"review"} [mode]   absent: "label"; "review": tasks carry `answers` and the prefill is the consensus
  */
 
 /**
@@ -120,11 +131,13 @@ export const goto = (key) => ({ type: "goto", id: uuid4(), key });
 /**
  * A submit (with `result`) or a skip; its id is the idempotency key the outbox keeps.
  * @param {"submit"|"skip"} type @param {string} key @param {ResultItem[]|undefined} result @param {number} lead_time
+ * @param {Review} [review]  a reviewer's reject (then `result` is [])
  * @returns {Submit|Skip}
  */
-export function answer(type, key, result, lead_time) {
+export function answer(type, key, result, lead_time, review) {
 	const id = uuid4();
-	return type === "submit" ? { type, id, key, result: result ?? [], lead_time } : { type, id, key, lead_time };
+	if (type !== "submit") return { type, id, key, lead_time };
+	return review ? { type, id, key, result: [], lead_time, review } : { type, id, key, result: result ?? [], lead_time };
 }
 
 /**
@@ -178,10 +191,12 @@ const record = (fields) => (v, at) => {
 
 const FLAGS = { can_undo: BOOL, can_redo: BOOL, can_back: BOOL };
 const SHOWN = record({ id: orNull(INT), model_version: optional(orNull(STR)), score: optional(orNull(NUM)) });
+const ANSWER = record({ annotator: STR, annotation_id: INT, result: list(OBJ) });
 const TASK = record({
-	key: STR, id: PRESENT, data: OBJ, prefill: orNull(list(OBJ)), prefill_from: orNull(oneOf("annotation", "prediction")),
+	key: STR, id: PRESENT, data: OBJ, prefill: orNull(list(OBJ)),
+	prefill_from: orNull(oneOf("annotation", "prediction", "consensus", "ground_truth")),
 	prediction: orNull(SHOWN), annotation_id: orNull(INT), hint: optional(orNull(list(OBJ))), refused: optional(orNull(STR)),
-	skipped_before: optional(BOOL),
+	skipped_before: optional(BOOL), answers: optional(orNull(list(ANSWER))), review_note: optional(orNull(STR)),
 });
 const PROGRESS = record({
 	done: INT, skipped: INT, remaining: orNull(INT), total: orNull(INT), rate_per_min: orNull(NUM), eta_s: orNull(INT),
@@ -201,7 +216,7 @@ const FROM_PYTHON = {
 		re: orNull(ID), cause: optional(oneOf("headless", "suggestion", "closed")), config: orNull(OBJ), error: orNull(STR),
 		keys: valuesOf(either(STR, list(STR))), tasks: list(TASK), progress: orNull(PROGRESS), ...FLAGS,
 		outbox_key: optional(STR), remote: optional(oneOf("media", "all")), notice: optional(STR), suggest: optional(PANEL),
-		view_token: optional(STR),
+		view_token: optional(STR), mode: optional(oneOf("label", "review")),
 	}), STATE_ORIGIN],
 	ack: [record({ re: ID, annotation_id: INT, progress: PROGRESS, window: list(TASK), ...FLAGS, suggest: optional(PANEL) })],
 	nack: [record({ re: ID, key: orNull(STR), message: STR })],
@@ -210,10 +225,25 @@ const FROM_PYTHON = {
 	media: [record({ re: ID, ok: BOOL, mime: optional(STR), size: optional(INT), message: optional(STR) })],
 };
 
+/** @param {Check[]} cs @returns {Check} */
+const all = (...cs) => (v, at) => {
+	for (const c of cs) {
+		const why = c(v, at);
+		if (why) return why;
+	}
+	return null;
+};
+const NAMES = all(list(STR), is((v) => v.length > 0, "at least one annotator"));
+const REVIEW = record({ action: oneOf("reject"), comment: STR, annotators: NAMES });
+/** A reject carries no answer of its own: its `result` is empty. @type {Check} */
+const REJECT_EMPTY = (v, at) => (v.review !== undefined && v.result.length ? `${at}.result: a reject (review) has an empty result` : null);
+
 /** @type {Record<string, Check>} */
 const TO_PYTHON = {
 	hello: record({ id: ID }),
-	submit: record({ id: ID, key: STR, result: list(OBJ), lead_time: optional(orNull(NUM)), age_s: optional(orNull(NUM)) }),
+	submit: all(record({
+		id: ID, key: STR, result: list(OBJ), lead_time: optional(orNull(NUM)), age_s: optional(orNull(NUM)), review: optional(REVIEW),
+	}), REJECT_EMPTY),
 	skip: record({ id: ID, key: STR, lead_time: optional(orNull(NUM)), age_s: optional(orNull(NUM)) }),
 	undo: record({ id: ID }),
 	redo: record({ id: ID }),

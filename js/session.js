@@ -27,6 +27,7 @@ import { remotePolicy } from "./render/remote.js";
 /** @typedef {import("./types.js").OutboxEntry} OutboxEntry */
 /** @typedef {import("./types.js").ResultItem} ResultItem */
 /** @typedef {import("./types.js").Model} Model */
+/** @typedef {import("./protocol.js").Review} Review */
 
 /**
  * What changed, for the views: "state" (maybe a new config), "task" (a new task on screen), "status" (progress,
@@ -57,6 +58,8 @@ export class Session {
 		this.error = null;
 		/** @type {Record<string, string|string[]>} */
 		this.keys = {};
+		/** @type {"label"|"review"} review: tasks carry other annotators' answers, a submit accepts or rejects them */
+		this.mode = "label";
 		/** @type {Task[]} */
 		this.window = [];
 		/** @type {Progress|null} */
@@ -67,7 +70,7 @@ export class Session {
 		this.pending = null;
 		/** @type {string|null} the id of that request: only a message whose `re` names it answers it */
 		this.pendingId = null;
-		/** @type {{type: "submit"|"skip", result?: ResultItem[], lead_time: number, key: string}|null} */
+		/** @type {{type: "submit"|"skip", result?: ResultItem[], lead_time: number, key: string, review?: Review}|null} */
 		this.held = null;
 		/** @type {string|null} a non-blocking message (notice / nack / timeout) */
 		this.notice = null;
@@ -156,6 +159,7 @@ export class Session {
 		hideStaticCard(msg.view_token);
 		this.error = msg.error ?? null;
 		this.keys = msg.keys ?? {};
+		this.mode = msg.mode === "review" ? "review" : "label";
 		this.progress = msg.progress ?? null;
 		this.#flags(msg);
 		if (msg.notice) this.notice = msg.notice;
@@ -183,9 +187,9 @@ export class Session {
 		}
 		if (this.held && this.current?.key !== this.held.key) this.held = null; // its task is gone
 		if (this.held && !this.outbox.full) {
-			const { type, result, lead_time } = this.held;
+			const { type, result, lead_time, review } = this.held;
 			this.held = null;
-			this.answer(type, result, lead_time); // the waiting submit goes out now (paints, sends, emits)
+			this.answer(type, result, lead_time, review); // the waiting submit goes out now (paints, sends, emits)
 			return;
 		}
 		if (!shown) this.emit({ kind: "task" }); // "waiting" becomes the next task, or the summary
@@ -199,7 +203,7 @@ export class Session {
 		this.notice = `Not saved: ${msg.message ?? "Python refused this answer"}`;
 		this.held = null;
 		if (entry?.task) {
-			const back = { ...entry.task, draft: entry.type === "submit" ? entry.result : undefined };
+			const back = { ...entry.task, draft: entry.type === "submit" && !entry.review ? entry.result : undefined };
 			this.window = [back, ...this.window.filter((t) => t.key !== entry.key)];
 			this.emit({ kind: "task" });
 		}
@@ -218,14 +222,15 @@ export class Session {
 	 * @param {"submit"|"skip"} type
 	 * @param {ResultItem[]|undefined} result
 	 * @param {number} leadTime  seconds
+	 * @param {Review} [review]  a reviewer's reject (a submit with an empty result)
 	 * @returns {"sent"|"held"|"busy"}
 	 */
-	answer(type, result, leadTime) {
+	answer(type, result, leadTime, review) {
 		const task = this.current;
 		if (!task || this.pending) return "busy";
 		const lead_time = Math.round(leadTime * 1000) / 1000;
 		if (this.outbox.full) {
-			this.held = { type, result, lead_time, key: task.key };
+			this.held = { type, result, lead_time, key: task.key, review };
 			this.emit({ kind: "status" });
 			return "held";
 		}
@@ -233,7 +238,7 @@ export class Session {
 		this.notice = null;
 		this.emit({ kind: "task" }); // paint before anything else
 		/** @type {OutboxEntry} */
-		const entry = { ...answer(type, task.key, result, lead_time), task, at: Date.now() };
+		const entry = { ...answer(type, task.key, result, lead_time, review), task, at: Date.now() };
 		this.outbox.add(entry);
 		this.#send(entry);
 		this.emit({ kind: "status" });

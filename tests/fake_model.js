@@ -1,7 +1,9 @@
 // A stand-in for the anywidget model plus a scripted "Python" that answers like nblabel's Labeler
 // (docs/DESIGN.md "Widget messages"). Rule: the fake answers asynchronously (a comm never answers inside `send`),
 // names the request each answer answers (`re`), records everything it received, and lets a test hold acks back
-// (`autoAck: false`) to play a slow kernel; `push(cause)` plays a state Python sends unasked.
+// (`autoAck: false`) to play a slow kernel; `push(cause)` plays a state Python sends unasked. Review mode (`mode:
+// "review"`): the state says so, tasks carry their `answers` and the consensus as prefill, and a reject is a submit
+// with `review` (kept in `answers` and in `reviews`, like any answer acked).
 // Used by tests/test_frontend_page.py and bench/bench_key_to_paint.py through tests/frontend_page.py.
 
 /** The anywidget model surface (get/set/save_changes/on/off/send) with helpers to play Python. */
@@ -87,6 +89,8 @@ export class FakePython {
 		this.outboxKey = opts.outboxKey ?? "nblabel-outbox:test-store:alice";
 		this.notice = opts.notice ?? null;
 		this.viewToken = opts.viewToken ?? null;
+		this.mode = opts.mode ?? null; // "review" / "label"; absent like an older Python when not given
+		this.reviews = []; // review-mode submits: {key, result, review} (review: the reject, or null for an accept)
 		this.remote = opts.remote ?? null; // Labeler(remote=…); absent like an older Python when not given
 		this.loading = opts.loading ?? null; // sent before the state, as Python does while a model loads
 		this.holdHello = opts.holdHello ?? false; // true: the state answering hello waits for the test to send it
@@ -191,7 +195,8 @@ export class FakePython {
 			id = this.nextId++;
 			this.uids.set(msg.id, id);
 			const cancelled = msg.type === "skip";
-			this.answers.set(msg.key, { id, result: msg.result ?? [], cancelled, lead_time: msg.lead_time });
+			this.answers.set(msg.key, { id, result: msg.result ?? [], cancelled, lead_time: msg.lead_time, review: msg.review ?? null });
+			if (this.mode === "review" && !cancelled) this.reviews.push({ key: msg.key, result: msg.result ?? [], review: msg.review ?? null });
 			this.queue = this.queue.filter((k) => k !== msg.key);
 			this.history.push(msg.key);
 			this.redoStack = [];
@@ -280,6 +285,7 @@ export class FakePython {
 		if (this.notice) s.notice = this.notice;
 		if (this.viewToken) s.view_token = this.viewToken;
 		if (this.remote) s.remote = this.remote;
+		if (this.mode) s.mode = this.mode;
 		return s;
 	}
 

@@ -76,13 +76,19 @@ class Answers:
         return ann
 
     def from_browser(self, key: str, result: list | None, lead_time: float | None, uid: str,
-                     age_s: float | None = None) -> int:
+                     age_s: float | None = None, review: object = None) -> int:
         """A submit (`result`) or skip (None) the browser sent → the annotation id; KeyError for an unknown task."""
         if not self.source.has(key):
             raise KeyError(f"unknown task key {key!r}")
+        if review is not None:
+            raise ValueError("a review decision needs a Labeler in mode='review'")
         self.serving.check(key)  # an outbox replayed into a re-run cell: the task may hold other data now
         return self.commit(key, [] if result is None else result, cancelled=result is None, lead_time=lead_time,
                            uid=uid, age_s=age_s)["id"]
+
+    def reject(self, key: str | None, comment: str, annotators: list[str] | None) -> dict:
+        """Only a reviewer rejects."""
+        raise RuntimeError("reject() needs a Labeler in mode='review'")
 
     def set_ground_truth(self, key: str, task_id: object, annotation_id: int | None) -> None:
         """Star an annotation of a task as its ground truth; None clears it."""

@@ -36,8 +36,8 @@ class Host:
     intro: Callable[[], dict]  # the state's fixed part: config tree, keys, outbox_key
     window: Callable[[], list[proto.Task]]  # the task on screen, then the prefetched ones
     status: Callable[[], proto.Status]
-    answer: Callable[[str, list | None, float | None, str, float | None], int]  # (key, result or None: skip,
-    # lead time, uid, seconds the answer waited in the browser)
+    answer: Callable[..., int]  # (key, result or None: skip, lead time, uid, seconds the answer waited in the
+    # browser, review decision or None) → annotation id
     # → annotation id; ValueError / KeyError / TypeError: refused
     undo: Callable[[], object]  # the navigation requests, none of which tells the browser itself
     redo: Callable[[], object]
@@ -76,7 +76,7 @@ class BrowserChannel:
             status.notice = tasks[0].refused
         return proto.state(re, cause, config=intro["config"], keys=intro["keys"], tasks=tasks, status=status,
                            error=error, outbox_key=intro["outbox_key"], remote=intro["remote"],
-                           view_token=intro["view_token"])
+                           view_token=intro["view_token"], mode=intro["mode"])
 
     def push(self, cause: proto.Cause) -> None:
         """Tell a displayed widget what changed without being asked (a call from a cell, a suggestion, close)."""
@@ -148,7 +148,7 @@ class BrowserChannel:
         try:
             result = request.result if isinstance(request, proto.Submit) else None
             annotation_id = self.host.answer(request.key, result, request.lead_time, request.id,
-                                             request.age_s)
+                                             request.age_s, getattr(request, "review", None))
         except (ValueError, KeyError, TypeError) as exc:
             self._emit(proto.Nack(re=request.id, key=request.key, message=cap(str(exc))))
             return

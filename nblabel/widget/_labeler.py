@@ -3,8 +3,7 @@
 Rules:
 - one RLock (`_lock`) around every public method and every widget message: messages from the browser arrive on a
   kernel subshell thread while cells run on the main thread;
-- tasks travel to the browser as custom messages (`_channel.py`), never as traits, so no data lands in the
-  notebook file; a headless call that changes what is on screen pushes an unsolicited `state`;
+- tasks travel to the browser as messages (`_channel.py`), never traits; a headless change pushes a `state`;
 - everything that can refuse the arguments (config, data, store, predictor, order) runs before the widget opens
   its comm, so a Labeler that fails to open leaves nothing behind and the caller sees only its error.
 """
@@ -31,6 +30,7 @@ from . import _output
 from ._remote import check_remote
 from ._rerun import supersede
 from ._parts import wire
+from ._review import review_options, review_stats
 from ._serving import check_columns
 from ._static import display_with_fallback
 from ._status import HostStatus
@@ -63,6 +63,9 @@ class Labeler(HostStatus, anywidget.AnyWidget):
     overlap : annotators per task across everyone sharing the store (1, the default: annotators do not
         coordinate, each labels every task). `coverage` (0–1): the share of tasks, picked reproducibly, that get
         `overlap` answers, the rest one. `overlap_first`: tasks others answered come before fresh ones.
+    mode : "label" or "review": review the answers of others (consensus or ground truth pre-filled; Enter accepts,
+        edited: fixes; `reject()`), `order` "given", "disputed", "sample" (`sample=` share, `seed=`) or "suspect"
+        (`issues=` a `find_label_issues` frame); `on_reject`: "requeue" (back to its annotator) or "remove".
     """
 
     _esm = _STATIC / "widget.js"
@@ -77,7 +80,8 @@ class Labeler(HostStatus, anywidget.AnyWidget):
                  prefetch: int = 5, predictor_timeout: float | None = None, predictor_batch: int | None = None,
                  predictor_labels: dict[str, str] | None = None, remote: str = "media",
                  hint_below: float | None = HINT_BELOW, overlap: int = 1, coverage: float = 1.0,
-                 overlap_first: bool = False) -> None:
+                 overlap_first: bool = False, mode: str = "label", sample: float | None = None,
+                 issues: Any = None, on_reject: str = "requeue") -> None:
         self._remote = check_remote(remote)
         suggest = Suggest.of(predictor, timeout=predictor_timeout, batch=predictor_batch, labels=predictor_labels,
                              threshold=threshold, hint_below=hint_below)
@@ -97,13 +101,14 @@ class Labeler(HostStatus, anywidget.AnyWidget):
                          overlap=dict(overlap=overlap, coverage=coverage, overlap_first=overlap_first),
                          remote=self._remote, view_token=self._view_token, lock=self._lock,
                          send=lambda content, buffers=None: self.send(content, buffers),
-                         closed=lambda: self._closed_reason,
-                         greeted=lambda: None if self.status else self._publish_status())
+                         closed=lambda: self._closed_reason, greeted=lambda: self.status or self._publish_status(),
+                         review=review_options(mode, sample=sample, issues=issues, on_reject=on_reject))
         except BaseException:
             self._store.close()
             raise
         self._view, self._suggest, self._cursor, self._progress = (parts.view, parts.suggest, parts.cursor,
                                                                    parts.progress)
+        self._desk, self.mode = parts.desk, mode
         self._serving, self._answers, self._writeback, self._channel = (parts.serving, parts.answers,
                                                                         parts.writeback, parts.channel)
         super().__init__()
@@ -138,7 +143,6 @@ class Labeler(HostStatus, anywidget.AnyWidget):
         """The widget, then a static card that a notebook reopened without its kernel shows in its place."""
         display_with_fallback(self, self._store.path, self._source.total, self._view_token)
 
-    # -- headless API ----------------------------------------------------------------------------------------
     def _key(self) -> str | None:
         if self._closed:
             raise RuntimeError(f"this Labeler was {self._closed_reason}")
@@ -158,17 +162,20 @@ class Labeler(HostStatus, anywidget.AnyWidget):
 
     def submit(self, result: list | None = None) -> dict:
         """Store the current task's annotation (the shown suggestion when `result` is None); durable on return."""
-        with self._lock:
-            ann = self._answers.headless(self._key(), result)
-            self._channel.push("headless")
-            return ann
+        return self._changing(lambda: self._answers.headless(self._key(), result))
 
     def skip(self) -> dict:
         """Skip the current task (stored as a cancelled annotation); it comes back after the unlabeled ones."""
+        return self._changing(lambda: self._answers.headless(self._key(), None, cancelled=True))
+
+    def reject(self, comment: str = "", annotators: list[str] | None = None) -> dict:
+        """Review mode: reject the answers of `annotators` (None: all) on the task on screen, with `comment`."""
+        return self._changing(lambda: self._answers.reject(self._key(), comment, annotators))
+
+    def review_stats(self, reviewer: str | None = None):
+        """Per annotator: reviewed, accepted, fixed, rejected, accepted_share (reviews by `reviewer`, None: all)."""
         with self._lock:
-            ann = self._answers.headless(self._key(), None, cancelled=True)
-            self._channel.push("headless")
-            return ann
+            return review_stats(self._desk.reviews, reviewer)
 
     def undo(self) -> dict | None:
         """Withdraw the last submit or skip; that task becomes current, pre-filled (returned; None: nothing to undo)."""
@@ -188,11 +195,7 @@ class Labeler(HostStatus, anywidget.AnyWidget):
 
     def label_skipped(self) -> int:
         """Serve the skipped tasks again (each comes back once more, in skip order); returns how many."""
-        with self._lock:
-            self._key()
-            n = self._cursor.queue.requeue_skipped()
-            self._channel.push("headless")
-            return n
+        return self._changing(self._cursor.queue.requeue_skipped)
 
     def goto(self, task_id: Any) -> dict:
         """Show any task by id (labeled or not); after it is answered the queue resumes."""
@@ -200,11 +203,18 @@ class Labeler(HostStatus, anywidget.AnyWidget):
             self._cursor.goto(task_key(task_id), task_id)
             return self._moved(True)
 
+    def _changing(self, act: Any) -> Any:
+        """Run `act` under the lock, then tell a displayed widget what changed."""
+        with self._lock:
+            self._key()  # a closed Labeler refuses
+            out = act()
+            self._channel.push("headless")
+            return out
+
     def _moved(self, moved: bool) -> dict | None:
-        if not moved:
-            return None
-        self._channel.push("headless")
-        return self.current
+        if moved:
+            self._channel.push("headless")
+        return self.current if moved else None
 
     @property
     def progress(self) -> dict:
@@ -217,7 +227,6 @@ class Labeler(HostStatus, anywidget.AnyWidget):
         with self._lock:
             self._answers.set_ground_truth(task_key(task_id), task_id, annotation_id)
 
-    # -- write-back ------------------------------------------------------------------------------------------
     @property
     def config(self) -> Config:
         """The parsed labeling config (`nblabel.Config`; its `.xml` is the config text)."""

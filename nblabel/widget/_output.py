@@ -84,14 +84,19 @@ class Writeback:
     emails: dict[str, str]
     predictions: Callable[[str], list[dict]]
     column_predictions: Callable[[Any], list | None]
+    reviews: Any = None  # `store._reviews.Reviews`: review records go out on the annotations they judge
 
     def _grouped(self) -> dict[str, list[dict]]:
         if isinstance(self.source, FrameSource):
             self.source.refresh()  # what is written out is the frame as it is now …
         check_answers(self.store, self.source, self.config)  # … and its answers must be to these rows
         groups: dict[str, list[dict]] = defaultdict(list)
+        judged = self.reviews.by_annotation() if self.reviews is not None else {}
         for ann in self.store.iter_live():
-            groups[ann.task_key].append(ls_annotation(ann, annotator_email(ann.annotator, self.emails)))
+            out = ls_annotation(ann, annotator_email(ann.annotator, self.emails))
+            if ann.id in judged:
+                out["reviews"] = [r.label_studio(annotator_email(r.reviewer, self.emails)) for r in judged[ann.id]]
+            groups[ann.task_key].append(out)
         return groups
 
     def to_pandas(self) -> pd.DataFrame:

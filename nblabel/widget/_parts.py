@@ -4,6 +4,8 @@ Rules:
 - every part gets plain collaborators, never the Labeler: the suggestions shown (`SuggestionView`), the queue and
   the cursor over it, progress, what a task looks like on screen (`Serving`), answers in (`Answers`), the write-back
   and the browser channel, whose `Host` names the only things the browser may ask for;
+- the mode picks the queue and what a submit means: labeling (`Queue`, `Answers`) or reviewing others' answers
+  (`ReviewQueue`, `ReviewAnswers`, both over a `Desk`);
 - building may fail (a predictor that cannot start, an order the suggestions cannot score): then what was already
   started is stopped before the error goes on, so a Labeler that fails to open leaves no thread behind.
 """
@@ -30,6 +32,9 @@ from ._cursor import Cursor
 from ._history import History
 from ._progress import Progress
 from ._queue import Queue
+from ._review import MODES, Desk
+from ._review_answers import ReviewAnswers
+from ._review_queue import ReviewQueue
 from ._serving import Serving
 
 
@@ -39,6 +44,7 @@ class Parts:
 
     view: SuggestionView
     suggest: Suggestions
+    desk: Desk
     cursor: Cursor
     progress: Progress
     serving: Serving
@@ -50,8 +56,13 @@ class Parts:
 def wire(config: Config, source: TaskSource, store: Store, media: MediaServer, annotator: str, emails: dict,
          data: Any, suggest: Suggest, *, order: str, seed: int | None, prefetch: int, overlap: dict, keys: dict,
          remote: str, view_token: str, lock: threading.RLock, send: Callable[[dict, list | None], None],
-         closed: Callable[[], str | None], greeted: Callable[[], None] = lambda: None) -> Parts:
-    """Build and connect the parts (`send`: the widget's `model.send`; `closed`: why the Labeler closed, or None)."""
+         closed: Callable[[], str | None], greeted: Callable[[], None] = lambda: None,
+         review: dict | None = None) -> Parts:
+    """Build and connect the parts (`send`: the widget's `model.send`; `closed`: why the Labeler closed, or None;
+    `greeted`: a view said hello; `review`: None to label, else the review mode's `sample`, `issues`, `on_reject`)."""
+    mode = "label" if review is None else "review"
+    assert mode in MODES
+    desk = Desk(config, source, store, annotator, on_reject=(review or {}).get("on_reject", "requeue"))
     channel: BrowserChannel | None = None
     cursor: Cursor | None = None
     view = SuggestionView.build(
@@ -59,16 +70,22 @@ def wire(config: Config, source: TaskSource, store: Store, media: MediaServer, a
         on_ready=lambda keys: channel.refresh(keys) if channel is not None else None,
         on_version=lambda: view.version_changed(lock, cursor.on_screen) if cursor is not None else None)
     try:
-        queue = Queue(source, store, annotator, session_owner(), order=order, seed=seed, **view.queue_hooks(order),
-                      **overlap)
+        if review is None:
+            queue = Queue(source, store, annotator, session_owner(), order=order, seed=seed, **view.queue_hooks(order),
+                          **overlap, returned=list(desk.returned(annotator)))
+        else:
+            queue = ReviewQueue(source, store, annotator, session_owner(), config, desk.under_review, order=order,
+                                seed=seed, sample=review.get("sample"), issues=review.get("issues"))
         cursor = Cursor(queue, History())
         progress = Progress(source, queue, store)
         serving = Serving(config, source, store, media, annotator, view, cursor, progress, keys=keys, remote=remote,
-                          prefetch=prefetch, view_token=view_token)
-        answers = Answers(config, source, store, annotator, _output.annotator_email(annotator, emails), view, cursor,
-                          progress, serving)
+                          prefetch=prefetch, view_token=view_token, desk=desk, mode=mode)
+        kind = Answers if review is None else ReviewAnswers
+        answers = kind(config, source, store, annotator, _output.annotator_email(annotator, emails), view, cursor,
+                       progress, serving)
+        answers.desk = desk
         writeback = _output.Writeback(store, source, config, annotator, emails, predictions=view.predictions,
-                                      column_predictions=view.suggestions.column_predictions)
+                                      column_predictions=view.suggestions.column_predictions, reviews=desk.reviews)
         channel = BrowserChannel(Host(
             lock=lock, send=send, closed=closed, intro=serving.intro, window=serving.window, status=serving.status,
             answer=answers.from_browser, undo=answers.undo, redo=answers.redo, back=cursor.back,
@@ -79,4 +96,4 @@ def wire(config: Config, source: TaskSource, store: Store, media: MediaServer, a
     except BaseException:
         view.close()
         raise
-    return Parts(view, view.suggestions, cursor, progress, serving, answers, writeback, channel)
+    return Parts(view, view.suggestions, desk, cursor, progress, serving, answers, writeback, channel)

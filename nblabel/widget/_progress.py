@@ -47,7 +47,7 @@ class Progress:
         """done, skipped, remaining, total, rate_per_min, eta_s."""
         done = sum(1 for k in self.queue.done if self._has(k))
         skipped = sum(1 for k in self.queue.skipped if self._has(k))
-        total = self.source.total
+        total = getattr(self.queue, "total", self.source.total)  # a review queue counts the tasks to review
         remaining = None if total is None else max(total - done - skipped, 0)
         recent, rate = self._recent, None
         first, last = (min(recent), max(recent)) if recent else (0.0, 0.0)

@@ -48,16 +48,28 @@ class Hello(msgspec.Struct, tag_field="type", tag="hello"):
     id: RequestId
 
 
+class Decision(msgspec.Struct):
+    """Review mode: what a submit decides besides accepting its result (today: a rejection)."""
+    action: Literal["reject"]
+    comment: str  # may be empty, never absent: the browser always says what the reviewer wrote
+    annotators: Annotated[list[str], msgspec.Meta(min_length=1)]  # whose answers are rejected
+
+
 class Submit(msgspec.Struct, tag_field="type", tag="submit"):
-    """An answer for task `key` (result items in code points); answered by `ack` after the commit, or `nack`."""
+    """An answer for task `key` (result items in code points); answered by `ack` after the commit, or `nack`.
+
+    In review mode the result is the version the reviewer accepts; with `review` it rejects instead."""
     id: RequestId
     key: str
     result: list[dict[str, Any]]
     lead_time: float | None = None
+    review: Decision | None = None
     age_s: Any = None  # seconds since the key press (a replay when large); telemetry, so read leniently
 
     def __post_init__(self) -> None:
         self.age_s = _seconds(self.age_s)
+        if self.review is not None and self.result:
+            raise ValueError("a rejection carries no result")
 
 
 class Skip(msgspec.Struct, tag_field="type", tag="skip"):
@@ -132,18 +144,27 @@ class Shown(msgspec.Struct):
     score: float | None = None
 
 
+class AnswerShown(msgspec.Struct):
+    """Review mode: one answer under review, as the reviewer sees it."""
+    annotator: str
+    annotation_id: int
+    result: list[dict[str, Any]]
+
+
 class Task(msgspec.Struct):
     """A task as the browser gets it: only the `$fields` the config uses; local media as markers."""
     key: str
     id: Any
     data: dict[str, Any]
     prefill: list[dict[str, Any]] | None
-    prefill_from: Literal["annotation", "prediction"] | None
+    prefill_from: Literal["annotation", "prediction", "consensus", "ground_truth"] | None
     prediction: Shown | None
     annotation_id: int | None
     hint: list[dict[str, Any]] | None = None  # a low-scored suggestion: named beside the options, never selected
     refused: str | None = None  # why the task's suggestion is not shown (its items break the config)
     skipped_before: bool = False  # this annotator skipped the task earlier and it is served again
+    answers: list[AnswerShown] | None = None  # review mode: the answers under review
+    review_note: str | None = None  # the annotator's answer came back from review: why
 
 
 class Progress(msgspec.Struct, omit_defaults=True):
@@ -199,6 +220,7 @@ class State(msgspec.Struct, tag_field="type", tag="state", omit_defaults=True):
     notice: str | None = None
     suggest: Panel | None = None
     view_token: str | None = None  # names this Labeler's static card (a saved output), which a live view hides
+    mode: Literal["label", "review"] | None = None  # absent: label
 
     def __post_init__(self) -> None:
         if (self.re is None) == (self.cause is None):
@@ -260,7 +282,7 @@ def encode(message: Message) -> dict:
 
 def state(re: str | None, cause: Cause | None, *, config: dict | None, keys: dict, tasks: list[Task],
           status: Status | None, error: str | None = None, outbox_key: str | None = None,
-          remote: str | None = None, view_token: str | None = None) -> State:
+          remote: str | None = None, view_token: str | None = None, mode: str | None = None) -> State:
     """A `state` message from its parts (`status` None: a closed Labeler reports no progress)."""
     if status is None:
         return State(re=re, cause=cause, config=config, error=error, keys=keys, tasks=tasks, progress=None,
@@ -268,4 +290,4 @@ def state(re: str | None, cause: Cause | None, *, config: dict | None, keys: dic
     return State(re=re, cause=cause, config=config, error=error, keys=keys, tasks=tasks, progress=status.progress,
                  can_undo=status.can_undo, can_redo=status.can_redo, can_back=status.can_back,
                  outbox_key=outbox_key, remote=remote, notice=status.notice, suggest=status.suggest,
-                 view_token=view_token)
+                 view_token=view_token, mode=None if mode == "label" else mode)

@@ -4,7 +4,9 @@ Rules:
 - the first serve of a task in a session checks its `$fields` exist and hashes them against the hash stored when
   the task was first served (a changed task raises `TaskChanged`); nothing hashes the whole source;
 - a task shows, pre-filled, the annotator's live answer, else an answer they just withdrew (undo), else the shown
-  suggestion;
+  suggestion; in review mode an undone review, else the task's ground truth or the consensus (`_review.Desk`),
+  and the answers under review beside it;
+- an answer sent back by a reviewer shows why (`review_note`) until it is answered again;
 - the browser gets only the `$fields` the config uses, local media as markers, and never waits on a model: the
   window is packed from what the suggestion worker has ready.
 """
@@ -22,6 +24,7 @@ from ..tasks._source import ListSource, TaskSource
 from . import _protocol as proto
 from ._cursor import Cursor
 from ._progress import Progress
+from ._review import Desk, note
 
 
 def check_columns(config: Config, source: TaskSource) -> None:
@@ -40,10 +43,12 @@ class Serving:
 
     def __init__(self, config: Config, source: TaskSource, store: Store, media: MediaServer, annotator: str,
                  suggestions: SuggestionView, cursor: Cursor, progress: Progress, *, keys: dict, remote: str,
-                 prefetch: int, view_token: str) -> None:
+                 prefetch: int, view_token: str, desk: Desk, mode: str = "label") -> None:
         self.config, self.source, self.store, self.media, self.annotator = config, source, store, media, annotator
         self.suggestions, self.cursor, self.progress = suggestions, cursor, progress
         self.keys, self.remote, self.prefetch, self.view_token = keys, remote, prefetch, view_token
+        self.desk, self.mode = desk, mode
+        self.returned = desk.returned(annotator) if mode == "label" else {}  # answers a reviewer sent back
         self._served: set[str] = set()
         self._intro: dict | None = None
 
@@ -61,7 +66,12 @@ class Serving:
         return fields_hash(self.source.data(key, self.config.fields))
 
     def prefill(self, key: str, wait: bool = False) -> tuple[list | None, str | None]:
-        """What the task shows pre-selected, and where it comes from ("annotation" / "prediction")."""
+        """What the task shows pre-selected, and where it comes from ("annotation" / "prediction"; in review mode
+        "annotation" for an undone review, "ground_truth" / "consensus")."""
+        if self.mode == "review":
+            if key in self.cursor.withdrawn:
+                return strip_origins(self.cursor.withdrawn[key]), "annotation"
+            return self.desk.prefill(key)
         live = self.store.live(key, self.annotator)
         if live is not None and not live.was_cancelled:
             return strip_origins(live.result), "annotation"
@@ -100,7 +110,7 @@ class Serving:
         task HTML and config styles may load (`remote`)."""
         if self._intro is None:
             self._intro = {"config": self.config.to_json(), "keys": self.keys, "remote": self.remote,
-                           "view_token": self.view_token,
+                           "view_token": self.view_token, "mode": self.mode,
                            "outbox_key": f"nblabel-outbox:{self.store.id}:{self.annotator}"}
         return self._intro
 
@@ -110,12 +120,23 @@ class Serving:
         prefill, origin = self.prefill(key)
         live = self.store.live(key, self.annotator)
         data = self.media.markers(key, self.source.data(key, self.config.fields))  # local media → markers
+        answers = None
+        if self.mode == "review":
+            answers = [proto.AnswerShown(**a) for a in self.desk.answers(key)]
         return proto.Task(key=key, id=plain_id(id_from_key(key)), data=data, prefill=prefill, prefill_from=origin,
                           prediction=None if shown is None else _shown(shown, pid),
                           hint=strip_origins(shown["result"]) if self.suggestions.is_hint(shown) and not live else None,
                           refused=None if shown is not None else self.suggestions.refusal(key),
                           annotation_id=live.id if live else None,
-                          skipped_before=bool(live and live.was_cancelled))
+                          skipped_before=bool(live and live.was_cancelled), answers=answers,
+                          review_note=self._note(key, live))
+
+    def _note(self, key: str, live) -> str | None:
+        """Why the annotator sees this task again: their answer, as it is now, was rejected."""
+        rejection = self.returned.get(key)
+        if rejection is None or live is None or live.updated_at != rejection.annotation_version:
+            return None
+        return note(rejection)
 
     def window(self) -> list[proto.Task]:
         """The task on screen first, then the prefetched window in queue order."""
