@@ -17,11 +17,14 @@ keypoints (`_keypoints`) keep one COCO annotation per parent box where the conve
 | `_frame.py` | a DataFrame (or task list) seen as Label Studio tasks: what every writer reads |
 | `_items.py` | one export item per annotation, as the converter makes them |
 | `_json.py`, `_json_min.py`, `_csv.py`, `_conll.py`, `_coco.py`, `_yolo.py`, `_voc.py` | one writer per format |
+| `_coco_import.py`, `_yolo_import.py` | `read_coco`, `read_yolo`: datasets back into image tasks (`_import_common`) |
 | `_datasets.py` | `to_datasets`: a Hugging Face `datasets.Dataset` |
 """
 
 from ._datasets import to_datasets
 from ._export import FORMATS, UnsupportedFormat, export
+from ._coco_import import read_coco
 from ._read import read_label_studio
+from ._yolo_import import read_yolo
 
-__all__ = ["FORMATS", "UnsupportedFormat", "export", "read_label_studio", "to_datasets"]
+__all__ = ["FORMATS", "UnsupportedFormat", "export", "read_coco", "read_label_studio", "read_yolo", "to_datasets"]
