@@ -3,27 +3,29 @@
     df = nblabel.read_coco("export/result.json")                       # labels to review
     df = nblabel.read_coco("detector.json", as_="predictions")          # a model's boxes to correct
 
-Rules (label_studio_sdk's `imports/coco.convert_coco_to_ls`): one task per COCO image, in image id order, indexed
-by the image id, its data `{"image": file_name}` (`image_root=` a folder or URL prefix put before the names; a
-name found beside the JSON file is given with that folder); categories by id (`use_super_categories` gives
+Rules (label_studio_sdk's `imports/coco.convert_coco_to_ls`): one task per COCO image, in image id order, indexed by
+the image id, its data `{"image": file_name}` (`image_root=` a folder or URL prefix put before the names; a name
+found beside the JSON file is given with that folder); categories by id (`use_super_categories` gives
 `supercategory:name`). A bbox becomes a rectangle `{x, y, width, height}` in percent of the image (`x / width *
 100.0`, as the converter computes it), `rotation` 0; each polygon of a `segmentation` a polygon in percent; a
 keypoints annotation one keypoint per labeled point (`v` 1 is `hidden`), `width` 1.0. Every region carries
-`original_width` / `original_height` and `image_rotation` 0. Percent values are the converter's, moved by at
-most a few units in their last place where that makes exporting them give back the file's very numbers. With `as_="predictions"` the regions are a
-prediction (a suggestion to correct in the widget) instead of an annotation. The config (when not given) is built
-as `_import_common` describes.
+`original_width` / `original_height` and `image_rotation` 0. Percent values are the converter's, moved by at most a
+few units in their last place where that makes exporting them give back the file's very numbers. With
+`as_="predictions"` the regions are a prediction (a suggestion to correct in the widget) instead of an annotation.
+The config (when not given) is built as `_import_common` describes.
 
 Deliberate differences, where the converter is wrong or loses what the file holds:
 - an annotation with a polygon `segmentation` is that polygon only; the converter also makes a rectangle of its
   `bbox` (which COCO derives from the polygon), so every object would come back twice and export twice;
-- keypoints are labeled with the category's `keypoints` names (COCO's meaning: `nose`, `left_eye`...); the
-  converter labels every point with the category name. Points with `v` 0 (not labeled) are left out; the converter
-  makes a hidden point at (0, 0) for each. A keypoints annotation of a real category keeps its `bbox` as the
-  rectangle the points belong to (their `parentID`); one of Label Studio's "default" keypoint category (whose
+- keypoints are labeled with the category's `keypoints` names (COCO's meaning: `nose`, `left_eye`...); the converter
+  labels every point with the category name. (Label Studio's COCO export lists a config's keypoint labels in config
+  order but writes their points in `model_index` order: the two agree, and the names come back right, when the
+  config lists its keypoint labels in `model_index` order.) Points with `v` 0 (not labeled) are left out; the
+  converter makes a hidden point at (0, 0) for each. A keypoints annotation of a real category keeps its `bbox` as
+  the rectangle the points belong to (their `parentID`); one of Label Studio's "default" keypoint category (whose
   bbox only bounds the points) is linked to the rectangle of its image that contains it, as it was exported;
-- an image without annotations is a task without annotations (to label); the converter gives it an empty
-  annotation, which marks it done;
+- an image without annotations is a task without annotations (to label); the converter gives it an empty annotation,
+  which marks it done;
 - RLE (`iscrowd` 1) segmentations raise `UnsupportedFormat` (the converter logs and drops them); region ids are
   `c<annotation id>` (the converter's are random).
 """
@@ -70,6 +72,9 @@ def read_coco(path: str | os.PathLike, config: Any = None, as_: str = "annotatio
                              "which the file does not list")
         by_image[ann["image_id"]].append(ann)
     used: dict[str, dict[str, Any]] = {}  # kind -> label -> category id / keypoint position (config order)
+    for cat in cats.values():  # every keypoint name a category lists, points or not (an export lists them all)
+        for k, name in enumerate(cat.get("keypoints") or ()):
+            used.setdefault("keypoint", {}).setdefault(str(name), k)
     folder = os.path.dirname(os.path.abspath(path))
     tasks = []
     for image_id in sorted(images):
@@ -193,8 +198,8 @@ def _keypoints(ann: dict, cat: dict, label: str, rid: str, parent: str | None, t
         if v == 0:
             continue
         k = i // 3
-        name = kp_names[k] if k < len(kp_names) else label
-        used.setdefault("keypoint", {}).setdefault(name, k)
+        name = str(kp_names[k]) if k < len(kp_names) else label
+        used.setdefault("keypoint", {}).setdefault(str(name), k)
         value: dict[str, Any] = {"x": x / width * 100.0, "y": y / height * 100.0, "width": 1.0}
         point = _labeled("keypoint", f"{rid}_k{k}", targets, value, name, width, height)
         if v < 2:
