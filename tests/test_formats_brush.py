@@ -46,7 +46,8 @@ def _brush(rid, mask, labels):
 
 def _tasks():
     poly = {"id": "p", "from_name": "poly", "to_name": "image", "type": "polygonlabels", "original_width": W,
-            "original_height": H, "value": {"points": [[10.3, 20.6], [60.1, 25], [40, 90.2]], "polygonlabels": ["Road"]}}
+            "original_height": H,
+            "value": {"points": [[10.3, 20.6], [60.1, 25], [40, 90.2]], "polygonlabels": ["Road"]}}
     box = {"id": "b", "from_name": "box", "to_name": "image", "type": "rectanglelabels", "original_width": W,
            "original_height": H, "value": {"x": 12.5, "y": 10, "width": 30, "height": 20.5, "rectanglelabels": ["Car"]}}
     return [
