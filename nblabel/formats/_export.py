@@ -84,7 +84,8 @@ def _load_tasks(src: str | os.PathLike, config: Any, fmt: str) -> tuple[list, st
         with open(src, "rb") as fh:
             raw = fh.read()
         start = LEADING_SPACE.match(raw).end()  # type: ignore[union-attr]  # no lstrip(): it would copy the file
-        if raw[start:start + 1] == b"[":
+        # a task's own agreement is written as it is, and the narrow decode does not keep it
+        if raw[start:start + 1] == b"[" and not (fmt == "JSON_MIN" and b'"agreement"' in raw):
             if fmt == "JSON_MIN":
                 structs = _narrow.task_structs(raw)
                 if structs is not None:
