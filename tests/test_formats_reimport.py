@@ -76,8 +76,8 @@ def _comparable(tasks: list[dict]) -> list[dict]:
                 "lead_time": a.get("lead_time"),
                 "result": sorted(({k: r[k] for k in ("from_name", "to_name", "type", "value")} for r in a["result"]),
                                  key=json.dumps)}
-    return [{"id": t["id"], "data": dict(t["data"]), "annotations": sorted(map(ann, t["annotations"]), key=lambda a: a["id"])}
-            for t in tasks]
+    return [{"id": t["id"], "data": dict(t["data"]),
+             "annotations": sorted(map(ann, t["annotations"]), key=lambda a: a["id"])} for t in tasks]
 
 
 def _frame_tasks(df) -> list[dict]:

@@ -3,9 +3,9 @@
 Rule: record = the task's data keys, then `id`, then one key per control (JSON_MIN value style, see
 `_items.prettify`), then `annotator` (email, or the int user id), `annotation_id`, `created_at`, `updated_at`,
 `lead_time`, and `agreement` (percent) for a task with two or more annotations (or, from a Label Studio export, the
-task's own `agreement`, for every record of a task with annotations, as the converter copies it). Written as `[`, the records indented
-two spaces and separated by `,` newline, `]` — the
-converter's byte layout (`ujson`, `/` escaped). Text offsets are UTF-16.
+task's own `agreement`, for every record of a task with annotations, as the converter copies it). Written as `[`,
+the records indented two spaces and separated by `,` newline, `]` — the converter's byte layout (`ujson`, `/`
+escaped). Text offsets are UTF-16.
 
 Two inputs, one record rule (`_record`): a Frame (a DataFrame, or task dicts), and for a file-to-file export the
 tasks `_narrow.task_structs` decodes, read by attribute (a third of the time of the dict path).
