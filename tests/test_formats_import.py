@@ -96,6 +96,9 @@ def test_read_coco_as_predictions_into_a_given_config(tmp_path):
     regions = df.loc[3, "predictions"][0]["result"]
     assert [(r["from_name"], r["to_name"]) for r in regions] == [("boxes", "photo"), ("shapes", "photo")]
     assert df.attrs["nblabel"]["config"] == nblabel.parse_config(config).xml
+    rooted = nblabel.read_coco(_coco_file(tmp_path), image_root="https://cdn.example.org/set/")
+    assert rooted.loc[3, "image"] == "https://cdn.example.org/set/images/a.png"
+    assert nblabel.read_coco(_coco_file(tmp_path), image_root="/data/set").loc[3, "image"] == "/data/set/images/a.png"
     no_polygons = re.sub(r"<PolygonLabels.*?</PolygonLabels>", "", config, flags=re.S)
     with pytest.raises(UnsupportedFormat, match="PolygonLabels"):
         nblabel.read_coco(_coco_file(tmp_path), config=no_polygons)

@@ -52,8 +52,9 @@ class Targets:
                 obj = next((config.objects[n] for n in control.to_name
                             if n in config.objects and config.objects[n].tag == "Image"), None)
                 if obj is not None and obj.field:
+                    if not self.names:  # the image field is the one the first control found labels
+                        self.field = obj.field
                     self.names[kind] = (control.name, obj.name)
-                    self.field = obj.field if len(self.names) == 1 else self.field
                     break
 
     def of(self, kind: str) -> tuple[str, str]:
