@@ -8,7 +8,9 @@ Rules:
   (`results._table`: data columns, `annotations`, `predictions`, simple columns with a config, `meta` when any
   task has one); `df.attrs["nblabel"]` records what `export` needs to write the frame back;
 - offsets in files are UTF-16 and become code points (`offsets="code points"` reads them as they are);
-- quick exports hold predictions as ids only: those are dropped with a warning.
+- quick exports hold predictions as ids only: those are dropped with a warning;
+- a task's `agreement` (Label Studio Enterprise exports) goes to `df.attrs["nblabel"]["agreement"]` (task id →
+  value), so JSON_MIN, CSV and TSV write it back as the converter does.
 """
 
 from __future__ import annotations
@@ -100,6 +102,7 @@ def _read(src: Any, cfg: Any, mode: str) -> pd.DataFrame:
     convert = mode in _UTF16
     ids, datas, annotations, predictions, metas = [], [], [], [], []
     dropped = 0
+    agreements: dict = {}
     for pos, task in enumerate(tasks):
         data = task.get("data") if type(task) is dict else None
         if type(data) is not dict:
@@ -132,6 +135,8 @@ def _read(src: Any, cfg: Any, mode: str) -> pd.DataFrame:
         predictions.append(full)
         meta = get("meta")
         metas.append(meta if type(meta) is dict else {})
+        if anns and "agreement" in task:  # a Label Studio Enterprise export's task agreement, written back as is
+            agreements[ident] = task["agreement"]
     if len(set(ids)) != len(ids):
         seen: set = set()
         dup = next(i for i in ids if i in seen or seen.add(i))
@@ -141,4 +146,5 @@ def _read(src: Any, cfg: Any, mode: str) -> pd.DataFrame:
                       "predictions); they were dropped. Export a snapshot with predictions, or use the API "
                       "(/api/tasks) to keep them.", UserWarning, stacklevel=3)
     index = pd.MultiIndex.from_tuples(ids) if ids and all(isinstance(i, tuple) for i in ids) else pd.Index(ids)
-    return task_frame(records_frame(datas, index), annotations, predictions, cfg, meta=metas)
+    return task_frame(records_frame(datas, index), annotations, predictions, cfg, meta=metas,
+                      info={"agreement": agreements} if agreements else None)
