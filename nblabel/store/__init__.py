@@ -2,10 +2,16 @@
 
 | module | concept |
 |---|---|
-| `_sqlite.py` | SQLite (WAL): answers (with their `$fields` hash), served-task hashes, leases, submit uids |
+| `_schema.py` | the tables both back ends share, the annotation row, lease owners |
+| `_base.py` | the store contract in shared SQL: answers (with their `$fields` hash), served-task hashes, leases, uids |
+| `_sqlite.py` | SQLite (WAL): one file per project on one machine |
+| `_postgres.py` | PostgreSQL (psycopg 3): one database for a team; per-task locks, reconnects |
+| `_open.py` | `open_store(store)`: which back end a `store=` argument names |
 | `_default.py` | the default store's name (config, `$fields`, notebook); stored answers must match the data |
 """
 
-from ._sqlite import Annotation, Store
+from ._open import is_url, open_store
+from ._schema import Annotation
+from ._sqlite import Store
 
-__all__ = ["Annotation", "Store"]
+__all__ = ["Annotation", "Store", "is_url", "open_store"]

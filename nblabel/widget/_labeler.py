@@ -34,6 +34,7 @@ from ._static import display_with_fallback
 from ._remote import check_remote
 from ..results._validate import normalize_result, strip_origins, with_origins
 from ..store._default import announce, check_answers, check_served, default_store_path
+from ..store._open import open_store
 from ..store._sqlite import Store, session_owner
 from ..suggest._shown import HINT_BELOW, Suggestions, prediction_digest
 from ..suggest._stats import SuggestionLog
@@ -146,7 +147,7 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
     def _open_store(self, store: Any) -> Store:
         path = default_store_path(self._config) if store is None else store
         new = str(path) != ":memory:" and not Path(path).exists()
-        opened = Store(path)
+        opened = open_store(path)
         stored = opened.meta("config")
         if stored is not None:
             merged = check_compatible(stored, self._config)

@@ -19,6 +19,8 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from ..store._open import is_url
+
 _BOX = ("font-family:system-ui,-apple-system,'Segoe UI',sans-serif;font-size:13px;line-height:1.5;"
         "max-width:720px;padding:10px 14px;border:1px dashed #9aa4ae;border-radius:8px;color:inherit")
 
@@ -54,5 +56,7 @@ def display_with_fallback(lab: Any) -> None:
     display(data, metadata=meta, raw=True)
     if "google.colab" in sys.modules:
         return
-    path = lab._store.path if lab._store.path == ":memory:" else str(Path(lab._store.path).resolve())
+    path = lab._store.path
+    if path != ":memory:" and not is_url(path):
+        path = str(Path(path).resolve())
     display({"text/html": static_html(lab.annotator, path, lab._source.total, lab._view_token)}, raw=True)
