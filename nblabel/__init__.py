@@ -16,7 +16,7 @@ from . import brush, label_studio as label_studio
 
 __all__ = [
     "Config", "ConfigError", "agreement", "annotator_stats", "consensus", "ground_truth", "brush", "Labeler",
-    "Learner", "prelabel", "QueueEmpty", "StoreUnavailable", "TaskChanged", "export", "find_label_issues", "parse_config",
-    "read_label_studio", "to_datasets",
+    "Learner", "prelabel", "QueueEmpty", "StoreUnavailable", "TaskChanged", "export", "find_label_issues",
+    "parse_config", "read_label_studio", "to_datasets",
 ]
 __version__ = "0.1.0"

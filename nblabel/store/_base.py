@@ -11,7 +11,7 @@ Rules:
 - ground truth: at most one annotation per task carries `ground_truth`.
 
 A back end supplies the connection: `_tx` (one transaction, serialised per task at least), `_query`, `_insert`
-(the new row's id), `_lock_task` and `_columns`.
+(the new row's id), `_lock_task`, and the schema (SQLite: `_columns` for `_migrate`).
 """
 
 from __future__ import annotations
@@ -136,7 +136,8 @@ class StoreBase:
             else:
                 ann_id = self._insert(
                     c, "INSERT INTO annotations (result, was_cancelled, updated_at, lead_time, parent_prediction, "
-                    "prediction, fields_hash, task_key, annotator, created_at, unique_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    "prediction, fields_hash, task_key, annotator, created_at, unique_id) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                     (*body, task_key, annotator, stamp, str(uuid.uuid4())))
             if uid is not None:
                 c.execute("INSERT INTO acks VALUES (?, ?)", (uid, ann_id))
