@@ -61,7 +61,8 @@ class Labeler(BrowserChannel, anywidget.AnyWidget):
     config : Label Studio XML labeling config.
     annotator : who labels (default: the OS user). Each annotator has their own queue.
     store : SQLite file (default ``./.nblabel/<config-hash>-<project>.db``, the project being the config's
-        ``$fields`` and the notebook's name) or ``":memory:"``. Local disks only.
+        ``$fields`` and the notebook's name) or ``":memory:"``. Local disks only. Or a
+        ``"postgresql://user:pass@host/db"`` URL: one database shared by a team (``nblabel[postgres]``).
     predictor : a column name, a Series, or a callable giving suggestions (Label Studio predictions or labels).
     threshold : suggestions scored below it are not shown at all.
     hint_below : a Choices suggestion scored below it (default 0.6) is shown as a hint beside the options
