@@ -12,6 +12,7 @@ import glob
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -73,12 +74,29 @@ class PgServer:
     def _cmd(self, *args: str) -> list[str]:
         return (["runuser", "-u", self.user, "--"] if self.user else []) + list(args)
 
-    def _run(self, *args: str) -> None:
-        subprocess.run(self._cmd(*args), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                       cwd=self.root, timeout=120)
+    def _run(self, *args: str, timeout: float = 300) -> None:
+        # its own process group: on a timeout, initdb (a child of runuser) is ended too, not left behind
+        proc = subprocess.Popen(self._cmd(*args), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=self.root,
+                                start_new_session=True)
+        try:
+            _, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            raise
+        if proc.returncode:
+            raise subprocess.CalledProcessError(proc.returncode, args[0], stderr=err)
 
     def start(self) -> "PgServer":
         """initdb, then start the server and wait until it accepts connections."""
+        try:
+            self._init()
+        except BaseException:
+            self.cleanup()
+            raise
+        return self
+
+    def _init(self) -> None:
         pwfile = self.root / "pw"
         pwfile.write_text(PASSWORD + "\n")
         if self.user:
@@ -88,13 +106,12 @@ class PgServer:
         self._run(str(self.bin / "initdb"), "-D", str(self.data), "-U", USER, f"--pwfile={pwfile}",
                   "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--no-sync")
         self._start()
-        return self
 
     def _start(self) -> None:
         opts = (f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' "
                 f"-c fsync={'on' if self.fsync else 'off'} -c max_connections=100 -c shared_buffers=32MB")
         self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.data / "server.log"),
-                  "-o", opts, "-w", "-t", "60", "start")
+                  "-o", opts, "-w", "-t", "120", "start")
 
     def stop(self, mode: str = "fast") -> None:
         """Stop the server (`mode`: smart, fast or immediate); the data stays until `cleanup`."""
@@ -106,10 +123,11 @@ class PgServer:
 
     def cleanup(self) -> None:
         """Stop the server if it runs, and delete its data."""
-        try:
-            self.stop("immediate")
-        except subprocess.CalledProcessError:
-            pass  # not running
+        if (self.data / "postmaster.pid").exists():
+            try:
+                self.stop("immediate")
+            except subprocess.SubprocessError:
+                pass  # already stopped
         shutil.rmtree(self.root, ignore_errors=True)
 
     def url(self, db: str = "postgres") -> str:

@@ -76,7 +76,7 @@ def _answers(url: str) -> list[tuple]:
 
 def test_three_kernels_three_annotators_overlap_two(pg_server):
     url = pg_server.new_store()  # empty: the three kernels also race to create the schema
-    n = 30
+    n = 24
     procs = _kernels(url, 3, n)
     outputs = [p.communicate(timeout=120)[0].splitlines() for p in procs]
     assert all(p.returncode == 0 for p in procs) and all(out[-1].startswith("DONE") for out in outputs)
@@ -92,9 +92,9 @@ def test_three_kernels_three_annotators_overlap_two(pg_server):
 
 def test_sigkill_of_a_kernel_loses_nothing_acknowledged(pg_server):
     url = pg_server.new_store()
-    victim, other = _kernels(url, 2, 150, annotators=("alice",), overlap=1)
+    victim, other = _kernels(url, 2, 100, annotators=("alice",), overlap=1)
     acked = []
-    while len(acked) < 15:  # mid-stream: the kernel is inside a submit or between two
+    while len(acked) < 10:  # mid-stream: the kernel is inside a submit or between two
         line = victim.stdout.readline()
         assert line, "the kernel stopped early"
         acked += _acked([line])
@@ -107,12 +107,12 @@ def test_sigkill_of_a_kernel_loses_nothing_acknowledged(pg_server):
     for _, task_id, ann_id in acked:
         assert live.get(ann_id) == json.dumps(task_id), f"acknowledged annotation {ann_id} of task {task_id} lost"
     # the other kernel took over the dead kernel's leases (its pid is gone): every task has its one answer
-    assert sorted(live.values()) == sorted(json.dumps(i) for i in range(150))
+    assert sorted(live.values()) == sorted(json.dumps(i) for i in range(100))
 
 
 def test_server_restarted_mid_stream(pg_server):
     url = pg_server.new_store()
-    procs = _kernels(url, 2, 80, annotators=("alice", "bob"))
+    procs = _kernels(url, 2, 60, annotators=("alice", "bob"))
     acked = []
     while len(acked) < 15:
         acked += _acked([procs[0].stdout.readline()])
@@ -124,7 +124,7 @@ def test_server_restarted_mid_stream(pg_server):
     answers = _answers(url)
     assert sorted((a, json.dumps(i), ann) for a, i, ann in acked) == sorted((a, k, i) for i, k, a in answers)
     per_task = Counter(k for _, k, _ in answers)
-    assert len(per_task) == 80 and set(per_task.values()) == {2}  # nothing lost, nothing stored twice
+    assert len(per_task) == 60 and set(per_task.values()) == {2}  # nothing lost, nothing stored twice
 
 
 class _Browser:
