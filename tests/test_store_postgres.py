@@ -154,6 +154,7 @@ def test_a_submit_during_an_outage_stays_in_the_outbox_and_is_stored_once(pg_ser
         reply = browser.say(second)
         # not a nack (a nack takes the answer out of the outbox): a notice, and no ack for this uid
         assert reply["type"] == "notice" and "PostgreSQL store" in reply["message"]
+        assert reply["message"].startswith("Not saved yet, kept in this browser and sent again")
         assert PASSWORD not in reply["message"]
         with pytest.raises(nblabel.StoreUnavailable, match="cannot reach"):
             lab.submit(choice("Neutral"))

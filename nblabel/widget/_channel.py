@@ -4,7 +4,8 @@ Rules (docs/DESIGN.md "Widget messages"):
 - everything travels as custom messages (`model.send`), never traits, so no task data lands in the notebook file;
 - the browser gets the current task plus a prefetched window, and only the `$fields` the config uses;
 - an `ack` is sent only after the store committed the submit; a refused submit gets a `nack` with the reason;
-- a handler exception would vanish in the kernel (messages arrive on a subshell thread), so it becomes a notice.
+- a handler exception would vanish in the kernel (messages arrive on a subshell thread), so it becomes a notice;
+  a store that cannot be reached is not a refusal (no `nack`): the answer stays in the browser's outbox.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import logging
 
 from .._brief import cap
-from .._errors import ConfigError
+from .._errors import ConfigError, StoreUnavailable
 from ..tasks._media import MediaError
 from ..results._validate import strip_origins
 from ..tasks._ids import id_from_key, plain_id
@@ -125,6 +126,10 @@ class BrowserChannel:
                     self.label_skipped()
                 elif kind == "goto":
                     self.goto(id_from_key(content["key"]))
+            except StoreUnavailable as exc:  # the database server is away: not a refusal, the browser re-sends
+                log.warning("nblabel: message %r waits for the store: %s", kind, exc)
+                self._emit({"type": "notice", "message": cap(f"Not saved yet, kept in this browser and sent again: "
+                                                             f"{exc}")})
             except Exception as exc:  # an exception here would be swallowed by the kernel: show it instead
                 log.exception("nblabel: message %r failed", kind)
                 self._emit({"type": "notice", "message": cap(f"{type(exc).__name__}: {exc}")})
