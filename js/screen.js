@@ -73,8 +73,11 @@ export class Screen {
 		this.stopwatch = new Stopwatch(this.root);
 
 		this.onKeydown = (/** @type {KeyboardEvent} */ e) => handleKeydown(this, e);
+		// keyup too: a host that forwards both halves of a key press (VS Code's output webview) sees neither
+		this.onKeyup = (/** @type {KeyboardEvent} */ e) => e.stopPropagation();
 		this.onPointerDown = (/** @type {PointerEvent} */ e) => this.#onPointerDown(e);
 		this.root.addEventListener("keydown", this.onKeydown);
+		this.root.addEventListener("keyup", this.onKeyup);
 		this.root.addEventListener("pointerdown", this.onPointerDown);
 		this.detach = session.attach((change) => this.#onChange(change));
 		if (session.loaded) this.#onChange({ kind: "state", rebuild: true });
@@ -84,6 +87,7 @@ export class Screen {
 		this.detach();
 		this.stopwatch.dispose();
 		this.root.removeEventListener("keydown", this.onKeydown);
+		this.root.removeEventListener("keyup", this.onKeyup);
 		this.root.removeEventListener("pointerdown", this.onPointerDown);
 		this.root.remove();
 	}

@@ -87,7 +87,7 @@ def test_coverage_picks_the_same_tasks_for_everyone(tmp_path):
     doubled = {k for k, n in per_task.items() if n == 2}
     assert set(per_task.values()) == {1, 2} and len(per_task) == 200
     assert 0.2 < len(doubled) / 200 < 0.4
-    assert doubled == {k for k in per_task if labs[1]._queue.limit(k) == 2}
+    assert doubled == {k for k in per_task if labs[1]._cursor.queue.limit(k) == 2}
 
 
 def test_overlap_first_serves_tasks_others_answered(tmp_path):

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import nblabel
-from nblabel.store import open_store
+from nblabel.store import open_backend
 from helpers import CONFIG, choice, frame, label_of
 from pg_server import rows
 
@@ -112,7 +112,7 @@ def test_two_sessions_of_one_annotator_never_share_a_task(store_spec):
     db = store_spec
     one = nblabel.Labeler(frame(6), CONFIG, annotator="a", store=db)
     assert one.current["id"] == 0
-    other = Queue(make_source(frame(6)), open_store(db), "a", owner="other-kernel")
+    other = Queue(make_source(frame(6)), open_backend(db), "a", owner="other-kernel")
     assert other.head() == "1"
     one.submit(choice("Positive"))
     assert one.current["id"] == 2  # 1 is held by the other session
@@ -132,7 +132,7 @@ def test_rerun_supersedes_old_labeler(store_spec):
 
 
 def test_acks_make_resent_submits_idempotent(store_spec):
-    store = open_store(store_spec)
+    store = open_backend(store_spec)
     a, before, repeated = store.save_annotation('"t"', "x", [], uid="u1")
     b, _, repeated2 = store.save_annotation('"t"', "x", [], uid="u1")
     assert before is None and not repeated and repeated2 and a.id == b.id
@@ -200,7 +200,7 @@ def test_an_answer_is_never_read_onto_other_fields(store_spec, tmp_path, monkeyp
     with pytest.raises(nblabel.TaskChanged) as err:  # resume, progress and to_pandas would all have said Positive
         nblabel.Labeler(kettles, TEXT_CONFIG, annotator="b", store=db)
     message = str(err.value)
-    assert "task 0" in message and open_store(db).path in message
+    assert "task 0" in message and open_backend(db).path in message
     fix = message.splitlines()[-1].strip()
     assert fix.startswith('nblabel.Labeler(..., store="') and fix.endswith('")')
     monkeypatch.chdir(tmp_path)

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 import nblabel
-from helpers import CONFIG, choice, frame
+from helpers import CONFIG, choice, deliver, frame
 from pg_server import PASSWORD, rows
 
 HERE = Path(__file__).parent
@@ -135,7 +135,7 @@ class _Browser:
         lab.send = lambda content, buffers=None: self.inbox.append(content)
 
     def say(self, content: dict) -> dict:
-        t = threading.Thread(target=self.lab._on_msg, args=(self.lab, content, []))
+        t = threading.Thread(target=deliver, args=(self.lab, content))
         t.start()
         t.join()
         return self.inbox[-1]
@@ -145,12 +145,12 @@ def test_a_submit_during_an_outage_stays_in_the_outbox_and_is_stored_once(pg_ser
     url = pg_server.new_store()
     lab = nblabel.Labeler(frame(5), CONFIG, annotator="ui", store=url)
     browser = _Browser(lab)
-    browser.say({"type": "hello"})
-    first = {"type": "submit", "uid": uuid.uuid4().hex, "key": "0", "result": choice("Positive"), "lead_time": 1.0}
+    browser.say({"type": "hello", "id": "r1"})
+    first = {"type": "submit", "id": uuid.uuid4().hex, "key": "0", "result": choice("Positive"), "lead_time": 1.0}
     assert browser.say(first)["type"] == "ack"
     pg_server.stop("fast")
     try:
-        second = {**first, "uid": uuid.uuid4().hex, "key": "1", "result": choice("Negative")}
+        second = {**first, "id": uuid.uuid4().hex, "key": "1", "result": choice("Negative")}
         reply = browser.say(second)
         # not a nack (a nack takes the answer out of the outbox): a notice, and no ack for this uid
         assert reply["type"] == "notice" and "PostgreSQL store" in reply["message"]
@@ -187,11 +187,11 @@ def test_missing_psycopg_is_a_clear_error(monkeypatch):
 
 
 def test_a_lease_that_fails_in_an_outage_is_tried_again(pg_server):
-    from nblabel.store import open_store
+    from nblabel.store import open_backend
     from nblabel.tasks._source import make_source
     from nblabel.widget._queue import Queue
     url = pg_server.new_store()
-    queue = Queue(make_source(frame(3)), open_store(url), "a", owner="kernel-1")
+    queue = Queue(make_source(frame(3)), open_backend(url), "a", owner="kernel-1")
     pg_server.stop("fast")
     try:
         with pytest.raises(nblabel.StoreUnavailable):

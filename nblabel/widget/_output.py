@@ -23,7 +23,7 @@ from ..formats._frame import paused_gc
 from ..results._offsets import convert_result
 from ..results._table import records_frame, task_frame
 from ..store._default import check_answers
-from ..store._open import is_url
+from ..store._backend import is_url
 from ..store._sqlite import Annotation, Store
 from ..tasks._ids import id_from_key, plain_id
 from ..tasks._media import export_data
