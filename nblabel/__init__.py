@@ -5,7 +5,7 @@
     lab.to_pandas()          # annotations back as a DataFrame (Label Studio JSON inside)
 """
 
-from ._errors import ConfigError, QueueEmpty, TaskChanged
+from ._errors import ConfigError, QueueEmpty, StoreUnavailable, TaskChanged
 from .config import Config, parse_config
 from .widget import Labeler
 from .formats import export, read_coco, read_label_studio, read_yolo, to_datasets
@@ -16,7 +16,7 @@ from . import brush, label_studio as label_studio
 
 __all__ = [
     "Config", "ConfigError", "agreement", "annotator_stats", "consensus", "ground_truth", "brush", "Labeler",
-    "Learner", "prelabel", "QueueEmpty", "Suggest", "TaskChanged", "export", "find_label_issues", "parse_config",
-    "read_coco", "read_label_studio", "read_yolo", "to_datasets",
+    "Learner", "prelabel", "QueueEmpty", "StoreUnavailable", "Suggest", "TaskChanged", "export", "find_label_issues",
+    "parse_config", "read_coco", "read_label_studio", "read_yolo", "to_datasets",
 ]
 __version__ = "0.1.0"

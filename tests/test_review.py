@@ -29,8 +29,9 @@ def reviewer(store, n=4, **kw) -> nblabel.Labeler:
 
 
 @pytest.fixture
-def store(tmp_path):
-    path = tmp_path / "s.db"
+def store(store_spec):
+    """Two annotators' answers in a store (SQLite, then PostgreSQL: review records live in the shared schema)."""
+    path = store_spec
     label(path, "ann", ["Positive", "Negative", "Positive", "Negative"])
     label(path, "bob", ["Positive", "Positive", "Negative", None])
     return path

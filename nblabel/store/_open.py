@@ -18,8 +18,9 @@ from typing import Any
 
 from ..config._compat import check_compatible
 from ..config._parse import Config
+from ._backend import open_backend
+from ._base import StoreBase
 from ._default import announce, check_answers, default_store_path
-from ._sqlite import Store
 
 
 def default_annotator() -> str:
@@ -30,12 +31,12 @@ def default_annotator() -> str:
         return "annotator"
 
 
-def open_store(store: str | os.PathLike | None, config: Config, source: Any) -> Store:
+def open_store(store: str | os.PathLike | None, config: Config, source: Any) -> StoreBase:
     """The store a Labeler writes to (`store=None`: the default path), checked against `config` and the tasks of
     `source`."""
     path = default_store_path(config) if store is None else store
     new = str(path) != ":memory:" and not Path(path).exists()
-    opened = Store(path)
+    opened = open_backend(path)  # a SQLite file, or a postgresql:// URL
     try:
         stored = opened.meta("config")
         if stored is not None:

@@ -8,7 +8,8 @@ Rules:
   no record: the task needs review again;
 - records of one review share the browser request's id (`uid`): a review re-sent after a reconnect is stored once;
   undo marks them deleted, never drops them;
-- records are written in the store's own transactions, so "acknowledged" means committed here as for answers.
+- records are written in the store's own transactions, so "acknowledged" means committed here as for answers; the
+  table is part of the store's schema (`_schema.py`), on either back end.
 """
 
 from __future__ import annotations
@@ -16,27 +17,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from ._sqlite import Store, now_iso
+from ._base import StoreBase
+from ._schema import now_iso
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS reviews (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    task_key TEXT NOT NULL,
-    annotation_id INTEGER NOT NULL,
-    annotation_version TEXT NOT NULL,
-    annotator TEXT NOT NULL,
-    reviewer TEXT NOT NULL,
-    outcome TEXT NOT NULL CHECK (outcome IN ('accepted', 'fixed', 'rejected')),
-    result TEXT,
-    comment TEXT,
-    reject_action TEXT,
-    created_at TEXT NOT NULL,
-    uid TEXT,
-    deleted INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS reviews_by_annotation ON reviews (annotation_id, deleted);
-CREATE INDEX IF NOT EXISTS reviews_by_uid ON reviews (uid);
-"""
 OUTCOMES = ("accepted", "fixed", "rejected")
 REJECT_ACTIONS = ("requeue", "remove")
 _COLUMNS = ("id, task_key, annotation_id, annotation_version, annotator, reviewer, outcome, result, comment, "
@@ -82,10 +65,8 @@ def _review(r: tuple) -> Review:
 class Reviews:
     """The review records of one store (the table is made on first use)."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: StoreBase) -> None:
         self.store = store
-        with store._lock:
-            store._db.executescript(_SCHEMA)
 
     def seen(self, uid: str) -> list[Review]:
         """The records a review request with this id stored (empty: not seen yet)."""
@@ -107,14 +88,14 @@ class Reviews:
             for annotation_id, version, annotator, outcome in outcomes:
                 if outcome not in OUTCOMES:
                     raise ValueError(f"review outcome {outcome!r}: expected one of {', '.join(OUTCOMES)}")
-                c.execute("INSERT INTO reviews (task_key, annotation_id, annotation_version, annotator, reviewer, "
-                          "outcome, result, comment, reject_action, created_at, uid) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                          (task_key, annotation_id, version, annotator, reviewer, outcome, body, comment,
-                           reject_action if outcome == "rejected" else None, stamp, uid))
-                ids.append(c.lastrowid)
+                ids.append(self.store._insert(
+                    c, "INSERT INTO reviews (task_key, annotation_id, annotation_version, annotator, reviewer, "
+                       "outcome, result, comment, reject_action, created_at, uid) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    (task_key, annotation_id, version, annotator, reviewer, outcome, body, comment,
+                     reject_action if outcome == "rejected" else None, stamp, uid)))
             marks = ",".join("?" * len(ids))
             return [_review(r) for r in c.execute(f"SELECT {_COLUMNS} FROM reviews WHERE id IN ({marks}) ORDER BY id",
-                                                  ids).fetchall()] if ids else []
+                                                  tuple(ids)).fetchall()] if ids else []
         return self.store._tx(run)
 
     def withdraw(self, ids: list[int], deleted: bool = True) -> None:

@@ -6,7 +6,8 @@ Rules:
   goto (a slow hello gets a `loading` first, naming it too), `ack` or `nack` for submit / skip, `media` for media;
   a message that is not a valid request gets a `nack` (submit / skip), a failed `media` answer, or a `notice` —
   never an exception, which the kernel would swallow (messages arrive on a subshell thread);
-- an `ack` is sent only after the store committed the answer;
+- an `ack` is sent only after the store committed the answer; a store that cannot be reached is not a refusal
+  (a `notice`, no `nack`): the answer stays in the browser's outbox and is sent again;
 - states Python sends unasked carry `re: null` and their `cause`;
 - everything but the encoding of media bytes runs holding the Labeler's lock (`Host.lock`).
 """
@@ -19,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .._brief import cap
-from .._errors import ConfigError
+from .._errors import ConfigError, StoreUnavailable
 from ..tasks._media import MediaError
 from . import _protocol as proto
 
@@ -130,6 +131,10 @@ class BrowserChannel:
                          proto.LabelSkipped: self.host.label_skipped}[
                             type(request)]()
                     self._emit(self.state(request.id))
+            except StoreUnavailable as exc:  # the database server is away: not a refusal, the browser re-sends
+                log.warning("nblabel: message %r waits for the store: %s", type(request).__name__, exc)
+                self._emit(proto.Notice(re=request.id, message=cap(
+                    f"Not saved yet, kept in this browser and sent again: {exc}")))
             except Exception as exc:  # an exception here would be swallowed by the kernel: show it instead
                 log.exception("nblabel: message %r failed", type(request).__name__)
                 self._emit(proto.Notice(re=request.id, message=cap(f"{type(exc).__name__}: {exc}")))

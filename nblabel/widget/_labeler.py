@@ -50,7 +50,8 @@ class Labeler(HostStatus, anywidget.AnyWidget):
     config : Label Studio XML labeling config.
     annotator : who labels (default: the OS user). Each annotator has their own queue.
     store : SQLite file (default ``./.nblabel/<config-hash>-<project>.db``, the project being the config's
-        ``$fields`` and the notebook's name) or ``":memory:"``. Local disks only.
+        ``$fields`` and the notebook's name) or ``":memory:"``. Local disks only. Or a
+        ``"postgresql://user:pass@host/db"`` URL: one database shared by a team (``nblabel[postgres]``).
     predictor : a column name, a Series, a callable, a transformers pipeline, an ML backend URL or an
         `nblabel.Learner`; or an `nblabel.Suggest` holding one with its settings.
     order : "given", "shuffle" (with `seed`), "uncertain" or "confident".

@@ -23,6 +23,7 @@ from ..formats._frame import paused_gc
 from ..results._offsets import convert_result
 from ..results._table import records_frame, task_frame
 from ..store._default import check_answers
+from ..store._backend import is_url
 from ..store._sqlite import Annotation, Store
 from ..tasks._ids import id_from_key, plain_id
 from ..tasks._media import export_data
@@ -60,7 +61,7 @@ def describe(lab: Any) -> str:
     done = f"{p['done']}/{p['total']} done" if p["total"] is not None else f"{p['done']} done"
     skipped = f", {p['skipped']} skipped" if p["skipped"] else ""
     path = lab._store.path
-    if path != ":memory:":
+    if path != ":memory:" and not is_url(path):
         try:
             rel = os.path.relpath(path)
             path = rel if not rel.startswith("..") else path

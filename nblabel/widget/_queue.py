@@ -53,6 +53,7 @@ class Queue:
         # looked ahead past the last unlabeled task before the skip must not lose it)
         self._served_again: set[str] = set()
         self._deferred: list[str] = []  # leased by another session (or full) when we reached them
+        self._retry: str | None = None  # its lease failed (the store was away): tried again first
         self._first: Iterator[str] | None = None  # overlap_first: started tasks, served before the scan
         self._first_at, self._first_exhausted = 0.0, False
         self._score_many = score_many or (lambda keys: [score(k) for k in keys] if score else None)
@@ -126,7 +127,7 @@ class Queue:
                 self._returned_set.discard(key)
                 self.window.append(key)
                 continue
-            status = self.store.try_lease(key, self.annotator, self.owner, self.limit(key))
+            status = self._lease(key)
             if status == "ok":
                 self.window.append(key)
             elif status == "done":
@@ -135,7 +136,20 @@ class Queue:
                 self._deferred.append(key)  # another session holds it, or others filled it
         return self.window
 
+    def _lease(self, key: str) -> str:
+        """`try_lease`; if the store fails (its server away), `key` is the next candidate again, not dropped: the
+        scan has already moved past it."""
+        try:
+            return self.store.try_lease(key, self.annotator, self.owner, self.limit(key))
+        except Exception:
+            self._retry = key
+            raise
+
     def _next_candidate(self) -> str | None:
+        if self._retry is not None:
+            key, self._retry = self._retry, None
+            if key not in self.done and key not in self.window:
+                return key
         while self._returned:
             key = self._returned.pop(0)
             if key not in self.done and key not in self.window:
@@ -161,7 +175,7 @@ class Queue:
             key = self._deferred.pop(0)
             if key in self.done or key in self.window:
                 continue
-            status = self.store.try_lease(key, self.annotator, self.owner, self.limit(key))
+            status = self._lease(key)
             if status == "ok":
                 # Put it back through the normal lease path; try_lease is idempotent for its owner.
                 return key

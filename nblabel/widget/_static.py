@@ -19,6 +19,8 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from ..store._backend import is_url
+
 _BOX = ("font-family:system-ui,-apple-system,'Segoe UI',sans-serif;font-size:13px;line-height:1.5;"
         "max-width:720px;padding:10px 14px;border:1px dashed #9aa4ae;border-radius:8px;color:inherit")
 
@@ -54,5 +56,5 @@ def display_with_fallback(lab: Any, store_path: str, total: int | None, token: s
     display(data, metadata=meta, raw=True)
     if "google.colab" in sys.modules:
         return
-    path = store_path if store_path == ":memory:" else str(Path(store_path).resolve())
+    path = store_path if store_path == ":memory:" or is_url(store_path) else str(Path(store_path).resolve())
     display({"text/html": static_html(lab.annotator, path, total, token)}, raw=True)
