@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+import typing
 from pathlib import Path
 
 import msgspec
@@ -36,8 +37,9 @@ def python_accepts(example: dict) -> bool:
 
 def test_the_examples_cover_every_message_both_ways():
     kinds = {(e["to"], e["message"]["type"]) for e in EXAMPLES if e["ok"]}
-    assert kinds == {("python", t) for t in ("hello", "submit", "skip", "undo", "redo", "back", "goto", "media")} | \
-        {("browser", t) for t in ("state", "ack", "nack", "notice", "loading", "media")}
+    requests = {t.__struct_config__.tag for t in proto.REQUESTS}
+    messages = {t.__struct_config__.tag for t in typing.get_args(proto.Message)}
+    assert kinds == {("python", t) for t in requests} | {("browser", t) for t in messages}
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: f"{e['to']}-{e.get('why') or e['message']['type']}")
