@@ -21,12 +21,13 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+
+from server_process import log_tail, stop, wait_ready
 
 CHROMIUM = os.environ.get("NBLABEL_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
@@ -107,36 +108,16 @@ class JupyterServer:
         self._log = open(self.log_path, "w")
         self.proc = subprocess.Popen(cmd, cwd=self.root, env=env, stdout=self._log, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"jupyter {self.app} exited with {self.proc.returncode}:\n{self.log_tail()}")
-            try:
-                with urllib.request.urlopen(f"{self.base}/api/status?token={self.token}", timeout=2) as r:
-                    if r.status == 200:
-                        return self
-            except OSError:
-                pass
-            time.sleep(0.25)
-        self.stop()
-        raise RuntimeError(f"jupyter {self.app} did not answer within {timeout:.0f} s:\n{self.log_tail()}")
+        wait_ready(self.proc, f"{self.base}/api/status?token={self.token}", f"jupyter {self.app}", self.log_path,
+                   timeout)
+        return self
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-        if getattr(self, "_log", None):
-            self._log.close()
+        stop(self.proc, getattr(self, "_log", None))
+        self._log = None
 
     def log_tail(self, n: int = 60) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-n:])
-        except OSError:
-            return ""
+        return log_tail(self.log_path, n)
 
     def write_notebook(self, name: str, cells: list[str]) -> str:
         """Write a notebook of code cells into the server root; return its path relative to root."""

@@ -15,12 +15,11 @@ import os
 import subprocess
 import sys
 import textwrap
-import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from jupyter_harness import free_port
+from server_process import log_tail, stop, wait_ready
 
 
 def marimo_available() -> str | None:
@@ -86,36 +85,15 @@ class MarimoServer:
         cwd = self.target if self.target.is_dir() else self.target.parent
         self.proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=self._log, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"marimo {self.mode} exited with {self.proc.returncode}:\n{self.log_tail()}")
-            try:
-                with urllib.request.urlopen(f"{self.base}/health", timeout=2) as r:
-                    if r.status == 200:
-                        return self
-            except OSError:
-                pass
-            time.sleep(0.25)
-        self.stop()
-        raise RuntimeError(f"marimo {self.mode} did not answer within {timeout:.0f} s:\n{self.log_tail()}")
+        wait_ready(self.proc, f"{self.base}/health", f"marimo {self.mode}", self.log_path, timeout)
+        return self
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-        if getattr(self, "_log", None):
-            self._log.close()
+        stop(self.proc, getattr(self, "_log", None))
+        self._log = None
 
     def log_tail(self, n: int = 60) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-n:])
-        except OSError:
-            return ""
+        return log_tail(self.log_path, n)
 
 
 # ---------------------------------------------------------------------------------------------------------------------
