@@ -8,7 +8,9 @@ Rules:
   (`results._table`: data columns, `annotations`, `predictions`, simple columns with a config, `meta` when any
   task has one); `df.attrs["nblabel"]` records what `export` needs to write the frame back;
 - offsets in files are UTF-16 and become code points (`offsets="code points"` reads them as they are);
-- quick exports hold predictions as ids only: those are dropped with a warning.
+- quick exports hold predictions as ids only: those are dropped with a warning;
+- a task's `agreement` (Label Studio Enterprise exports) goes to `df.attrs["nblabel"]["agreement"]` (task id →
+  value), so JSON_MIN, CSV and TSV write it back as the converter does.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from __future__ import annotations
 import os
 import re
 import warnings
-from itertools import chain, repeat
 from typing import Any
 
 import pandas as pd
@@ -99,79 +100,9 @@ def _read(src: Any, cfg: Any, mode: str) -> pd.DataFrame:
     tasks = tasks_of(content, kind, cfg)
     fields = text_fields(cfg)
     convert = mode in _UTF16
-    columns = _plain_columns(tasks)
-    if columns is None:
-        ids, datas, annotations, predictions, metas, dropped = _task_rows(tasks, fields, convert)
-    else:
-        ids, datas, annotations, predictions, metas = columns
-        dropped = 0
-        if convert:
-            _convert_offsets(datas, annotations, predictions, fields)
-    if len(set(ids)) != len(ids):
-        seen: set = set()
-        dup = next(i for i in ids if i in seen or seen.add(i))
-        raise ValueError(f"duplicate task id {dup!r} in the export")
-    if dropped:
-        warnings.warn(f"{dropped} prediction(s) are ids only (a quick JSON export keeps prediction ids, not "
-                      "predictions); they were dropped. Export a snapshot with predictions, or use the API "
-                      "(/api/tasks) to keep them.", UserWarning, stacklevel=3)
-    index = pd.MultiIndex.from_tuples(ids) if ids and all(isinstance(i, tuple) for i in ids) else pd.Index(ids)
-    return task_frame(records_frame(datas, index), annotations, predictions, cfg, meta=metas)
-
-
-def _plain_columns(tasks: list) -> tuple[list, list, list, list, list] | None:
-    """(ids, datas, annotations, predictions, metas) read key by key at C speed, when every task has the plain
-    export shape: a dict with a `data` dict, a non-null scalar `id`, annotations and predictions lists of dicts
-    (or absent / empty), a `meta` dict or none. None otherwise: `_task_rows` reads such tasks one by one."""
-    if set(map(type, tasks)) != {dict}:
-        return None
-    datas = list(map(dict.get, tasks, repeat("data")))
-    ids = list(map(dict.get, tasks, repeat("id")))
-    if set(map(type, datas)) != {dict} or None in ids or list in set(map(type, ids)):
-        return None
-    annotations = list(map(dict.get, tasks, repeat("annotations")))
-    predictions = list(map(dict.get, tasks, repeat("predictions")))
-    metas = list(map(dict.get, tasks, repeat("meta")))
-    for cells in (annotations, predictions):
-        if not set(map(type, cells)) <= {list, type(None)} or not set(map(type, chain.from_iterable(
-                filter(None, cells)))) <= {dict}:
-            return None
-    # every row its own list (cells must not share one); several annotations are copied, as the row reader does
-    annotations = [a if a and len(a) == 1 else list(a) if a else [] for a in annotations]
-    predictions = [list(p) if p else [] for p in predictions]
-    if set(map(type, metas)) != {dict}:
-        metas = [m if type(m) is dict else {} for m in metas]
-    return ids, datas, annotations, predictions, metas
-
-
-def _convert_offsets(datas: list, annotations: list, predictions: list, fields: Any) -> None:
-    """UTF-16 offsets to code points, in place of the rows whose texts are not all ASCII."""
-    if fields is None:
-        rows = range(len(datas))
-    else:
-        rows = set()
-        for _, field in fields:
-            values = list(map(dict.get, datas, repeat(field)))
-            try:
-                ascii_ = list(map(str.isascii, values))
-            except TypeError:  # a field that is not text in some task
-                ascii_ = [not isinstance(v, str) or v.isascii() for v in values]
-            if not all(ascii_):
-                rows.update(pos for pos, a in enumerate(ascii_) if not a)
-        rows = sorted(rows)
-    for pos in rows:
-        anns, preds = annotations[pos], predictions[pos]
-        if anns or preds:
-            texts = texts_for(datas[pos], fields)
-            if texts is not None:
-                annotations[pos] = convert_items(anns, texts, False)
-                predictions[pos] = convert_items(preds, texts, False)
-
-
-def _task_rows(tasks: list, fields: Any, convert: bool) -> tuple[list, list, list, list, list, int]:
-    """The per-task reader, for any shape Label Studio accepts."""
     ids, datas, annotations, predictions, metas = [], [], [], [], []
     dropped = 0
+    agreements: dict = {}
     for pos, task in enumerate(tasks):
         data = task.get("data") if type(task) is dict else None
         if type(data) is not dict:
@@ -204,4 +135,16 @@ def _task_rows(tasks: list, fields: Any, convert: bool) -> tuple[list, list, lis
         predictions.append(full)
         meta = get("meta")
         metas.append(meta if type(meta) is dict else {})
-    return ids, datas, annotations, predictions, metas, dropped
+        if anns and "agreement" in task:  # a Label Studio Enterprise export's task agreement, written back as is
+            agreements[ident] = task["agreement"]
+    if len(set(ids)) != len(ids):
+        seen: set = set()
+        dup = next(i for i in ids if i in seen or seen.add(i))
+        raise ValueError(f"duplicate task id {dup!r} in the export")
+    if dropped:
+        warnings.warn(f"{dropped} prediction(s) are ids only (a quick JSON export keeps prediction ids, not "
+                      "predictions); they were dropped. Export a snapshot with predictions, or use the API "
+                      "(/api/tasks) to keep them.", UserWarning, stacklevel=3)
+    index = pd.MultiIndex.from_tuples(ids) if ids and all(isinstance(i, tuple) for i in ids) else pd.Index(ids)
+    return task_frame(records_frame(datas, index), annotations, predictions, cfg, meta=metas,
+                      info={"agreement": agreements} if agreements else None)

@@ -17,8 +17,6 @@ Rules (shared by `Labeler.to_pandas()` and `read_label_studio`):
 
 from __future__ import annotations
 
-from itertools import chain, repeat
-from operator import itemgetter
 from typing import Any, Iterable
 
 import pandas as pd
@@ -64,44 +62,10 @@ def simple_values(result: Any, controls: dict) -> dict[str, Any]:
     return out
 
 
-def _one_control(annotations: list, controls: dict) -> tuple[str, list] | None:
-    """(control, simple value per task) at C speed in the common case of an export or a store: at most one
-    annotation per task, none cancelled, every result item one region control's (not Choices / TextArea) with
-    its type. None otherwise (the caller reads task by task)."""
-    if set(map(len, annotations)) - {0, 1}:
-        return None
-    anns = list(chain.from_iterable(annotations))
-    if set(map(type, anns)) != {dict} or any(map(dict.get, anns, repeat("was_cancelled"))):
-        return None
-    results = list(map(dict.get, anns, repeat("result")))
-    if set(map(type, results)) != {list}:
-        return None
-    items = list(chain.from_iterable(results))
-    if not items or set(map(type, items)) != {dict}:
-        return None
-    names, types = set(map(dict.get, items, repeat("from_name"))), set(map(dict.get, items, repeat("type")))
-    if len(names) != 1 or len(types) != 1:
-        return None
-    name, typ = next(iter(names)), next(iter(types))
-    control = controls.get(name) if isinstance(name, str) else None
-    if control is None or control.type != typ or typ in ("choices", "textarea"):
-        return None
-    # per result: a list of copies of its items' value dicts (a result without items: no value)
-    copies = map(list, map(map, repeat(dict), map(map, repeat(itemgetter("value")), results)))
-    per_ann = [c or None for c in copies]
-    if len(anns) == len(annotations):
-        return name, per_ann
-    cells: list = [None] * len(annotations)
-    at = [pos for pos, a in enumerate(annotations) if a]
-    for pos, value in zip(at, per_ann):
-        cells[pos] = value
-    return name, cells
-
-
 def _column(values: list, index: pd.Index) -> pd.Series:
     """Keep numpy dtypes only for uniform columns: [1, None] must not become [1.0, nan], and a pd.NA
     ("no such key") must survive, which only an object column guarantees."""
-    kinds = set(map(type, values))
+    kinds = {type(v) for v in values}
     if kinds and (kinds <= {int} or kinds == {float} or kinds == {bool} or kinds == {str}):
         return pd.Series(values, index=index)
     return pd.Series(values, index=index, dtype=object)
@@ -109,11 +73,6 @@ def _column(values: list, index: pd.Index) -> pd.Series:
 
 def records_frame(datas: list[dict], index: pd.Index) -> pd.DataFrame:
     """The data columns of tasks given as dicts (one per row, aligned with `index`)."""
-    if datas:
-        first = list(datas[0])
-        # every dict with the same keys (same count, and together no other key): a column is one C-level pluck
-        if set(map(len, datas)) == {len(first)} and set(chain.from_iterable(datas)) == set(first):
-            return pd.DataFrame({k: _column(list(map(itemgetter(k), datas)), index) for k in first}, index=index)
     keys: dict[Any, None] = {}
     for d in datas:
         for k in d:
@@ -136,18 +95,14 @@ def task_frame(data: pd.DataFrame, annotations: list[list[dict]], predictions: l
     data["predictions"] = pd.Series(predictions, index=index, dtype=object)
     if config is not None:
         controls = config.controls
-        simple = _one_control(annotations, controls)
-        if simple is None:
-            values = []
-            for anns in annotations:
-                chosen = latest(anns) if anns else None
-                values.append(simple_values(chosen.get("result"), controls) if chosen else _NONE)
+        values = []
+        for anns in annotations:
+            chosen = latest(anns) if anns else None
+            values.append(simple_values(chosen.get("result"), controls) if chosen else _NONE)
         for name in controls:
             column = f"{name}_label" if name in data_columns else name
             # object dtype: None, lists and str stay as they are
-            cells = (simple[1] if name == simple[0] else [None] * len(index)) if simple is not None \
-                else [v.get(name) for v in values]
-            data[column] = pd.Series(cells, index=index, dtype=object)
+            data[column] = pd.Series([v.get(name) for v in values], index=index, dtype=object)
     attrs: dict[str, Any] = {"config": config.xml if config is not None else None, "data_columns": data_columns}
     if meta is not None:
         meta_column = None
