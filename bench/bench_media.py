@@ -61,23 +61,23 @@ def python_side(tmp: Path) -> None:
     lab = nblabel.Labeler(rows, CONFIG, store=":memory:")
     sent = []
     lab.send = lambda content, buffers=None: sent.append((content, buffers))
-    lab._on_msg(lab, {"type": "hello"}, [])
+    lab._channel.receive(lab, {"type": "hello", "id": "h"}, [])
     print("Python side (media request → reply with the bytes as a buffer), median of 7:")
     for key, what in (("0", f"PNG file {len(png) / 1e6:.2f} MB"), ("1", f"bytes in a cell {len(png) / 1e6:.2f} MB"),
                       ("2", "numpy 1000x1000x3 (BMP encoded once, then cached)")):
-        req = {"type": "media", "rid": "r", "key": key, "field": "image", "index": None, "page": None}
+        req = {"type": "media", "id": "r", "key": key, "field": "image", "index": None, "page": None}
         first = time.perf_counter()
-        lab._on_msg(lab, req, [])
+        lab._channel.receive(lab, req, [])
         cold = time.perf_counter() - first
-        warm = timed(lambda r=req: lab._on_msg(lab, r, []))
+        warm = timed(lambda r=req: lab._channel.receive(lab, r, []))
         size = len(sent[-1][1][0])
         print(f"  {what:48s} {size / 1e6:5.2f} MB sent   first {cold * 1000:7.1f} ms   then {warm * 1000:6.2f} ms")
     lab.close()
     pdf_lab = nblabel.Labeler([{"image": pdf}], CONFIG.replace("Image", "Pdf"), store=":memory:")
     pdf_lab.send = lambda content, buffers=None: sent.append((content, buffers))
-    pdf_lab._on_msg(pdf_lab, {"type": "hello"}, [])
+    pdf_lab._channel.receive(pdf_lab, {"type": "hello", "id": "h"}, [])
     t = time.perf_counter()
-    pdf_lab._on_msg(pdf_lab, {"type": "media", "rid": "p", "key": "0", "field": "image", "page": 1}, [])
+    pdf_lab._channel.receive(pdf_lab, {"type": "media", "id": "p", "key": "0", "field": "image", "page": 1}, [])
     print(f"  {'PDF page render (A4 at 150 dpi, pypdfium2)':48s} {len(sent[-1][1][0]) / 1e6:5.2f} MB sent   "
           f"first {(time.perf_counter() - t) * 1000:7.1f} ms")
     pdf_lab.close()
@@ -85,9 +85,9 @@ def python_side(tmp: Path) -> None:
     window = [{"image": np.random.default_rng(i).integers(0, 256, (480, 640, 3), dtype=np.uint8)} for i in range(6)]
     lab = nblabel.Labeler(window, CONFIG, store=":memory:", prefetch=5)
     t = time.perf_counter()
-    lab._state()
+    lab._channel.state(None, "headless")
     cold = time.perf_counter() - t
-    warm = timed(lambda: lab._state())
+    warm = timed(lambda: lab._channel.state(None, "headless"))
     print(f"state with a 6-task window of 640x480 numpy images: first {cold * 1000:.1f} ms (markers, nothing encoded: "
           f"encoding waits for the request), then {warm * 1000:.2f} ms (cached)")
     lab.close()

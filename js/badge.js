@@ -24,6 +24,19 @@ export function badgeFor(task, { edited, submitKey }) {
 	return { text: "", kind: "" };
 }
 
+/**
+ * Review mode: which version is the answer, and what the submit key does with it.
+ * @param {{label: string, annotator: string|null}} version  the consensus / ground truth (annotator null) or an annotator's
+ * @param {boolean} edited @param {string} submitKey
+ * @returns {{text: string, kind: string}}
+ */
+export function reviewBadge(version, edited, submitKey) {
+	const key = submitKey || "submit";
+	const name = version.annotator ?? "";
+	const whose = version.annotator === null ? version.label.toLowerCase() : `${name.length > 40 ? `${name.slice(0, 39)}…` : name}'s answer`;
+	return edited ? { text: `${whose} — edited, ${key} fixes and accepts`, kind: "edited" } : { text: `${whose} — ${key} accepts`, kind: "review" };
+}
+
 /** @param {Task} task  the returning task was skipped by this annotator before */
 export function skippedBefore(task) {
 	return task.skipped_before === true;

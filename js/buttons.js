@@ -26,8 +26,9 @@ const BUTTONS = [
  */
 export function buildButtons(container, keymap, run) {
 	container.replaceChildren(
-		...BUTTONS.map(([action, label]) => {
+		...BUTTONS.map(([action, name]) => {
 			const key = keymap.label(action);
+			const label = action === "submit" && keymap.review ? "Accept" : name; // review mode: Enter accepts a version
 			const b = h(
 				"button",
 				{

@@ -2,8 +2,10 @@
 // a binding is "Mod+Mod+key" (Ctrl, Cmd/Meta, Alt, Shift; "Mod" = Ctrl or Cmd) or a list of such strings.
 // Letters compare case-insensitively but Shift must match ("z" ≠ "Shift+Z"); other printable characters ignore
 // Shift, because "?" needs Shift on most layouts. Fixed keys (digits, Ctrl+Enter, Escape) are not remappable.
+// The review actions (reject, next / previous version) are bound only in review mode, so in label mode their keys
+// stay free for a config's hotkeys.
 
-/** @typedef {"submit"|"skip"|"undo"|"redo"|"back"|"legend"|"focus_next"|"label_skipped"} Action */
+/** @typedef {"submit"|"skip"|"undo"|"redo"|"back"|"legend"|"focus_next"|"label_skipped"|"reject"|"next_version"|"prev_version"} Action */
 
 /** @type {Record<Action, string>} */
 export const DEFAULT_KEYS = {
@@ -15,7 +17,13 @@ export const DEFAULT_KEYS = {
 	legend: "?",
 	focus_next: "Tab",
 	label_skipped: "Shift+S",
+	reject: "x",
+	next_version: "]",
+	prev_version: "[",
 };
+
+/** @type {Set<Action>} actions that exist only in review mode */
+export const REVIEW_ACTIONS = new Set(["reject", "next_version", "prev_version"]);
 
 /** @type {Record<Action, string>} what the legend calls each action */
 export const ACTION_LABELS = {
@@ -27,7 +35,13 @@ export const ACTION_LABELS = {
 	legend: "Show / hide this legend",
 	focus_next: "Next control (Shift: previous)",
 	label_skipped: "Label the skipped tasks (at the end of the queue)",
+	reject: "Reject the selected answer (all answers while the consensus is selected), with a comment",
+	next_version: "Next version: the consensus (or ground truth), then each annotator's answer",
+	prev_version: "Previous version",
 };
+
+/** What the legend calls submit in review mode. */
+export const REVIEW_SUBMIT_LABEL = "Accept the version shown (edit it first: fix and accept)";
 
 /**
  * @typedef {object} Binding
@@ -72,13 +86,18 @@ export function matches(b, e) {
 }
 
 export class KeyMap {
-	/** @param {Record<string, string|string[]>|undefined|null} overrides */
-	constructor(overrides) {
+	/**
+	 * @param {Record<string, string|string[]>|undefined|null} overrides
+	 * @param {{review?: boolean}} [opts]  review: bind the review actions too
+	 */
+	constructor(overrides, opts = {}) {
+		this.review = Boolean(opts.review);
 		/** @type {Map<Action, Binding[]>} */
 		this.bindings = new Map();
 		/** @type {Record<string, string|string[]>} */
 		const merged = { ...DEFAULT_KEYS, ...(overrides ?? {}) };
 		for (const action of /** @type {Action[]} */ (Object.keys(DEFAULT_KEYS))) {
+			if (REVIEW_ACTIONS.has(action) && !this.review) continue;
 			const spec = merged[action];
 			const specs = (Array.isArray(spec) ? spec : [spec]).filter((s) => typeof s === "string" && s);
 			this.bindings.set(action, specs.map(parseBinding));

@@ -1,7 +1,7 @@
 // The key legend. Rule: every key the widget answers to is listed here, built from the live key map (so `keys=`
 // overrides show up) plus the fixed keys and the config's own `hotkey`s; `?` toggles it, Escape closes it.
 
-import { ACTION_LABELS, prettyKey } from "./keys.js";
+import { ACTION_LABELS, prettyKey, REVIEW_SUBMIT_LABEL } from "./keys.js";
 import { attr, descendants, h } from "./render/util.js";
 
 /** @typedef {import("./keys.js").KeyMap} KeyMap */
@@ -16,7 +16,7 @@ export function registerKeys(tag, rows) {
 }
 
 /** @type {Action[]} */
-const ORDER = ["submit", "skip", "label_skipped", "back", "undo", "redo", "focus_next", "legend"];
+const ORDER = ["submit", "next_version", "prev_version", "reject", "skip", "label_skipped", "back", "undo", "redo", "focus_next", "legend"];
 
 /**
  * @param {KeyMap} keymap
@@ -29,13 +29,15 @@ export function buildLegend(keymap, hotkeys, has = {}) {
 	const rows = [["1 … 9, 0", "Pick an option in the active control (never submits)"]];
 	for (const action of ORDER) {
 		const key = keymap.label(action);
-		if (key) rows.push([action === "focus_next" ? `${key} / ⇧${key}` : key, ACTION_LABELS[action]]);
+		const what = action === "submit" && keymap.review ? REVIEW_SUBMIT_LABEL : ACTION_LABELS[action];
+		if (key) rows.push([action === "focus_next" ? `${key} / ⇧${key}` : key, what]);
 	}
 	rows.push(
 		["Ctrl+⏎ / ⌘+⏎", "Submit, also from inside a text field"],
 		["Esc", "Leave the text field; again: hand the keys back to the notebook"],
 		["Click", "Pick an option or activate a control"],
 	);
+	if (keymap.review) rows.push(["Click a version", "Load it as the answer (an annotator's row too)"]);
 	if (has.spans) {
 		rows.push(
 			["Drag", "Select text; then a label key (or click a label) labels it"],

@@ -53,14 +53,16 @@ export class Link {
 	 */
 	send(content) {
 		const at = this.heardCount;
-		const callbacks = {
+		// Jupyter reads `callbacks.iopub`; marimo calls `callbacks()` once the message is delivered (an object
+		// there throws "t is not a function" on every send). A no-op function carrying `iopub` suits both.
+		const callbacks = Object.assign(() => {}, {
 			iopub: {
 				/** @param {any} msg */
 				status: (msg) => {
 					if (msg?.content?.execution_state === "idle" && this.heardCount === at) this.#lose("Python no longer answers this view (was the kernel restarted?)");
 				},
 			},
-		};
+		});
 		try {
 			this.model.send(content, callbacks);
 		} catch {

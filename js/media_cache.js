@@ -1,6 +1,6 @@
 // Local media of the task window (docs/DESIGN.md "Media"). Rules:
-// - a `{"nblabel_media": {...}}` marker in task data is fetched from Python with a `media` request (`rid` matches
-//   the answer, which carries the bytes as one message buffer) and becomes a blob URL;
+// - a `{"nblabel_media": {...}}` marker in task data is fetched from Python with a `media` request (the answer's
+//   `re` names its `id`; the answer carries the bytes as one message buffer) and becomes a blob URL;
 // - blob URLs are cached per (task key, field, index, page): the prefetched window is fetched ahead (small files
 //   only), and every URL of a task that left the window is revoked — objects never revoke them;
 // - a failed fetch stays failed for that task (no request storm); a request Python never answers rejects after
@@ -14,10 +14,12 @@ import { AHEAD, ImageDecodeCache } from "./render/image/image_cache.js";
 import { scriptedSvg } from "./render/image/image_values.js";
 import { resolveMedia } from "./render/media.js";
 import { isEmptyValue, resolve } from "./render/util.js";
+import { mediaRequest } from "./protocol.js";
 
 /** @typedef {import("./types.js").Model} Model */
 /** @typedef {import("./types.js").Task} Task */
 /** @typedef {import("./types.js").ConfigNode} ConfigNode */
+/** @typedef {import("./protocol.js").MediaReply} MediaReply */
 
 const ANSWER_TIMEOUT_MS = 60000;
 /** Files above this are fetched only when an object asks (a long video is not prefetched five tasks ahead). */
@@ -71,27 +73,26 @@ export class MediaCache {
 
 	/** @param {Record<string, any>} marker @returns {Promise<Blob>} */
 	#request(marker) {
-		const rid = `${this.prefix}-${++this.nextId}`;
+		const id = `${this.prefix}-${++this.nextId}`;
 		return new Promise((resolve, reject) => {
 			const timer = setTimeout(() => {
-				this.waiting.delete(rid);
+				this.waiting.delete(id);
 				reject(new Error("no answer from Python for this media (is the kernel busy or stopped?)"));
 			}, ANSWER_TIMEOUT_MS);
-			this.waiting.set(rid, { resolve, reject, timer });
-			const { key, field, index = null, page = null } = marker;
-			this.model.send({ type: "media", rid, key, field, index, page });
+			this.waiting.set(id, { resolve, reject, timer });
+			this.model.send(mediaRequest(id, /** @type {any} */ (marker)));
 		});
 	}
 
 	/**
 	 * Python's answer to a `media` request.
-	 * @param {any} msg
+	 * @param {MediaReply} msg
 	 * @param {any[]} [buffers]  DataView / ArrayBuffer
 	 */
 	take(msg, buffers) {
-		const w = this.waiting.get(msg?.rid);
+		const w = this.waiting.get(msg.re);
 		if (!w) return;
-		this.waiting.delete(msg.rid);
+		this.waiting.delete(msg.re);
 		clearTimeout(w.timer);
 		if (msg.ok && buffers?.length) w.resolve(new Blob([buffers[0]], { type: String(msg.mime ?? "") }));
 		else w.reject(new Error(String(msg.message ?? "Python sent no bytes for this media")));

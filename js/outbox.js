@@ -1,6 +1,6 @@
 // The outbox: submits and skips Python has not confirmed yet.
 // Rule: an entry leaves only on its `ack` or `nack`; every entry is mirrored in
-// localStorage under the state's `outbox_key` so a reload or reconnect re-sends it (Python dedups by `uid`);
+// localStorage under the state's `outbox_key` so a reload or reconnect re-sends it (Python dedups by its `id`);
 // at most LIMIT entries wait at once. localStorage is read-modify-written per change, so two widgets sharing a key
 // (a re-run cell, a second view) never clobber each other's entries. Storage failures (quota, sandboxed iframes)
 // degrade to memory only: labeling goes on. A big task (a 5 MB text) is kept in memory only: its stored entry has no
@@ -30,7 +30,7 @@ function storable(e) {
 
 export class Outbox {
 	constructor() {
-		/** @type {Map<string, OutboxEntry>} uid → entry, in send order */
+		/** @type {Map<string, OutboxEntry>} request id → entry, in send order */
 		this.entries = new Map();
 		/** @type {string|null} */
 		this.storageKey = null;
@@ -69,11 +69,11 @@ export class Outbox {
 		if (storageKey && storageKey !== this.storageKey) {
 			this.storageKey = storageKey;
 			for (const e of readStored(storageKey)) {
-				if (!this.entries.has(e.uid)) this.entries.set(e.uid, e);
+				if (!this.entries.has(e.id)) this.entries.set(e.id, e);
 			}
 			this.#update((stored) => {
-				const seen = new Set(stored.map((e) => e.uid));
-				return stored.concat(this.list().filter((e) => !seen.has(e.uid)));
+				const seen = new Set(stored.map((e) => e.id));
+				return stored.concat(this.list().filter((e) => !seen.has(e.id)));
 			});
 		}
 		return this.list();
@@ -81,18 +81,18 @@ export class Outbox {
 
 	/** @param {OutboxEntry} entry */
 	add(entry) {
-		this.entries.set(entry.uid, entry);
-		this.#update((stored) => stored.filter((e) => e.uid !== entry.uid).concat([entry]));
+		this.entries.set(entry.id, entry);
+		this.#update((stored) => stored.filter((e) => e.id !== entry.id).concat([entry]));
 	}
 
 	/**
-	 * @param {string} uid
+	 * @param {string} id  the request id an ack / nack names (`re`)
 	 * @returns {OutboxEntry|undefined} the entry that was removed
 	 */
-	remove(uid) {
-		const entry = this.entries.get(uid);
-		this.entries.delete(uid);
-		this.#update((stored) => stored.filter((e) => e.uid !== uid));
+	remove(id) {
+		const entry = this.entries.get(id);
+		this.entries.delete(id);
+		this.#update((stored) => stored.filter((e) => e.id !== id));
 		return entry;
 	}
 
@@ -117,26 +117,12 @@ function readStored(storageKey) {
 	try {
 		const raw = localStorage.getItem(storageKey);
 		const parsed = raw ? JSON.parse(raw) : [];
-		return Array.isArray(parsed)
-			? parsed.filter((e) => e && typeof e.uid === "string" && typeof e.key === "string")
-			: [];
+		if (!Array.isArray(parsed)) return [];
+		// entries an earlier version stored name their id `uid`: adopt them under `id`
+		return parsed
+			.map((e) => (e && typeof e.id !== "string" && typeof e.uid === "string" ? { ...e, id: e.uid } : e))
+			.filter((e) => e && typeof e.id === "string" && typeof e.key === "string");
 	} catch {
 		return [];
 	}
-}
-
-/** A uuid4 for `submit.uid` (crypto.randomUUID needs a secure context; fall back to getRandomValues). */
-export function uuid4() {
-	if (typeof crypto.randomUUID === "function") {
-		try {
-			return crypto.randomUUID();
-		} catch {
-			// insecure context (http:// on a LAN host): fall through
-		}
-	}
-	const b = crypto.getRandomValues(new Uint8Array(16));
-	b[6] = (b[6] & 0x0f) | 0x40;
-	b[8] = (b[8] & 0x3f) | 0x80;
-	const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-	return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }

@@ -4,15 +4,19 @@
 // `.nblabel-error`, non-blocking ones as `.nblabel-notice` (messages.js); when the task changes, a text field of the
 // reused form gives the keys back to the root, so digits and Enter act on the next task, not on the old text; an
 // empty answer of a region-only config needs a second Enter while the hint asking for it is on screen; everything
-// this view adds outside its own DOM (document listeners, timers) is removed by `dispose`.
+// this view adds outside its own DOM (document listeners, timers) is removed by `dispose`. In review mode the review
+// panel sits above the task and the version it selects is the editable answer: Enter accepts that version exactly as
+// it came, or — once the reviewer changed it — the answer on screen ("fix and accept").
 
-import { badgeFor, formatId, skippedBefore } from "./badge.js";
+import { formatId, skippedBefore } from "./badge.js";
 import { buildButtons, paintButtons } from "./buttons.js";
 import { handleKeydown } from "./keyboard.js";
 import { KeyMap, widgetKeyOf } from "./keys.js";
 import { legendFor } from "./legend.js";
 import { Messages, offlineText } from "./messages.js";
 import { ProgressBar } from "./progress.js";
+import { acceptVersion, badgeOf, loadVersion, reject, reviewAction } from "./review_mode.js";
+import { ReviewPanel } from "./review_panel.js";
 import { Form } from "./render/tree.js";
 import { h } from "./render/util.js";
 import { Stopwatch } from "./stopwatch.js";
@@ -56,11 +60,18 @@ export class Screen {
 		this.busy = h("span", { class: "nblabel-busy", hidden: true });
 		this.taskbar = h("div", { class: "nblabel-taskbar" }, this.taskId, this.badge, this.again, this.busy);
 		this.messages = new Messages();
+		/** label mode: why a reviewer sent this task back (untrusted: text only) */
+		this.note = h("div", { class: "nblabel-review-note", role: "note", hidden: true });
+		this.review = new ReviewPanel({
+			onSelect: (v) => loadVersion(this, v.result),
+			onReject: (comment, annotators) => reject(this, comment, annotators),
+			focusRoot: () => this.root.focus({ preventScroll: true }),
+		});
 		this.body = h("div", { class: "nblabel-body" }, h("div", { class: "nblabel-loading" }, "Loading…"));
 		this.hint = h("div", { class: "nblabel-hint", role: "status", "aria-live": "polite" });
 		this.buttons = h("div", { class: "nblabel-buttons" });
 		this.legend = h("div", { class: "nblabel-legend-host", hidden: true });
-		this.card = h("div", { class: "nblabel-card" }, this.taskbar, this.messages.el, this.body, this.hint);
+		this.card = h("div", { class: "nblabel-card" }, this.taskbar, this.messages.el, this.note, this.review.el, this.body, this.hint);
 		this.root = h(
 			"div",
 			{ class: "nblabel", tabindex: "0", "data-lm-suppress-shortcuts": "true", role: "group", "aria-label": "nblabel labeling widget" },
@@ -73,8 +84,11 @@ export class Screen {
 		this.stopwatch = new Stopwatch(this.root);
 
 		this.onKeydown = (/** @type {KeyboardEvent} */ e) => handleKeydown(this, e);
+		// keyup too: a host that forwards both halves of a key press (VS Code's output webview) sees neither
+		this.onKeyup = (/** @type {KeyboardEvent} */ e) => e.stopPropagation();
 		this.onPointerDown = (/** @type {PointerEvent} */ e) => this.#onPointerDown(e);
 		this.root.addEventListener("keydown", this.onKeydown);
+		this.root.addEventListener("keyup", this.onKeyup);
 		this.root.addEventListener("pointerdown", this.onPointerDown);
 		this.detach = session.attach((change) => this.#onChange(change));
 		if (session.loaded) this.#onChange({ kind: "state", rebuild: true });
@@ -84,6 +98,7 @@ export class Screen {
 		this.detach();
 		this.stopwatch.dispose();
 		this.root.removeEventListener("keydown", this.onKeydown);
+		this.root.removeEventListener("keyup", this.onKeyup);
 		this.root.removeEventListener("pointerdown", this.onPointerDown);
 		this.root.remove();
 	}
@@ -91,7 +106,7 @@ export class Screen {
 	/** @param {Change} change */
 	#onChange(change) {
 		if (change.kind === "state") {
-			this.keymap = new KeyMap(this.session.keys);
+			this.keymap = new KeyMap(this.session.keys, { review: this.session.mode === "review" });
 			if (change.rebuild || !this.form) this.#rebuild();
 			this.#paintLegend();
 			buildButtons(this.buttons, this.keymap, (action) => this.run(action));
@@ -154,6 +169,9 @@ export class Screen {
 		this.root.classList.toggle("is-done", !task);
 		this.loadedAnswer = null;
 		this.edited = false;
+		this.note.hidden = !task?.review_note || Boolean(s.error);
+		this.note.textContent = task?.review_note ? String(task.review_note) : ""; // a reviewer's words: text only
+		if (s.error || !this.form || !task || s.mode !== "review") this.review.hide(this.form);
 		if (s.error || !this.form) {
 			this.body.replaceChildren();
 			this.taskId.textContent = "";
@@ -172,10 +190,11 @@ export class Screen {
 		}
 		if (this.body.firstChild !== this.form.el) this.body.replaceChildren(this.form.el);
 		this.form.load(task);
+		if (s.mode === "review") this.review.show(task, this.form, this.keymap);
 		this.loadedAnswer = this.form.fingerprint();
 		this.paintedPrefill = Boolean(task.draft ?? (Array.isArray(task.prefill) && task.prefill.length));
 		this.taskId.textContent = `Task ${formatId(task.id)}`;
-		this.#paintBadge(task);
+		this.paintBadge(task);
 		this.again.hidden = !skippedBefore(task);
 		this.active = -1;
 		this.paintActive();
@@ -191,12 +210,12 @@ export class Screen {
 		const edited = this.form.fingerprint() !== this.loadedAnswer;
 		if (edited === this.edited) return;
 		this.edited = edited;
-		this.#paintBadge(task);
+		this.paintBadge(task);
 	}
 
 	/** @param {import("./types.js").Task} task */
-	#paintBadge(task) {
-		const { text, kind } = badgeFor(task, { edited: this.edited, submitKey: this.keymap.label("submit") });
+	paintBadge(task) {
+		const { text, kind } = badgeOf(this, task);
 		this.badge.hidden = !text;
 		this.badge.textContent = text;
 		this.badge.dataset.kind = kind;
@@ -232,6 +251,7 @@ export class Screen {
 		if (action === "legend") return this.toggleLegend();
 		if (action === "focus_next" || action === "focus_prev") return this.moveActive(action === "focus_next" ? 1 : -1);
 		if (action === "submit") return this.submit();
+		if (action === "reject" || action === "next_version" || action === "prev_version") return reviewAction(this, action);
 		if (action === "label_skipped") {
 			if (!s.current && !s.outbox.size && (s.progress?.skipped ?? 0) > 0) s.request("label_skipped");
 			return;
@@ -253,6 +273,7 @@ export class Screen {
 			const tags = [...new Set(this.form.unsupported)].map((t) => `<${t}>`).join(", ");
 			return this.setHint(`Submitting is disabled: ${tags} not supported yet. Press ${this.keymap.label("skip") || "skip"} to skip.`);
 		}
+		if (acceptVersion(this)) return;
 		const { items, missing } = this.form.result();
 		if (missing.length) return this.setHint(`Required: ${missing.join(", ")}.`);
 		if (!items.length && this.form.regionOnly()) {

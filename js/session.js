@@ -1,27 +1,33 @@
-// The local task window of one widget model and the message flow with Python (docs/DESIGN.md "Widget messages").
-// Rules:
+// The local task window of one widget model and the message flow with Python (docs/DESIGN.md "Widget messages",
+// shapes in protocol.js). Rules:
 // - `window[0]` is the task on screen, the rest are prefetched; on submit/skip the next task is shifted in and every
 //   view is told to paint it synchronously — before the message is written to the outbox or sent;
 // - the browser never runs more than LIMIT submits ahead of the last ack: the next submit is *held* (the task stays,
 //   the UI says why) and goes out by itself when an ack makes room;
 // - `state` resets everything (and re-sends the outbox); `ack` merges Python's queue behind the task on screen,
 //   dropping keys still in the outbox; `nack` returns to the refused task with its result as a draft;
-// - undo / redo / back / goto are requests: the session is `pending` until the `state` that answers them.
+// - undo / redo / back / goto are requests: the session is `pending` until the `state` (or failure `notice`) whose
+//   `re` names that request. Any other state — unsolicited, or answering another view's hello — never settles it,
+//   and keeps the annotator's draft when the task on screen stays the same.
 
 import { hideStaticCard } from "./fallback.js";
 import { Link } from "./link.js";
 import { MediaCache } from "./media_cache.js";
-import { LIMIT, Outbox, uuid4 } from "./outbox.js";
+import { LIMIT, Outbox } from "./outbox.js";
+import { answer, goto, hello, navigate } from "./protocol.js";
 import { remotePolicy } from "./render/remote.js";
 
 /** @typedef {import("./types.js").Task} Task */
 /** @typedef {import("./types.js").ConfigNode} ConfigNode */
 /** @typedef {import("./types.js").Progress} Progress */
-/** @typedef {import("./types.js").StateMsg} StateMsg */
-/** @typedef {import("./types.js").AckMsg} AckMsg */
+/** @typedef {import("./protocol.js").StateMsg} StateMsg */
+/** @typedef {import("./protocol.js").AckMsg} AckMsg */
+/** @typedef {import("./protocol.js").NackMsg} NackMsg */
+/** @typedef {import("./protocol.js").NoticeMsg} NoticeMsg */
 /** @typedef {import("./types.js").OutboxEntry} OutboxEntry */
 /** @typedef {import("./types.js").ResultItem} ResultItem */
 /** @typedef {import("./types.js").Model} Model */
+/** @typedef {import("./protocol.js").Review} Review */
 
 /**
  * What changed, for the views: "state" (maybe a new config), "task" (a new task on screen), "status" (progress,
@@ -52,6 +58,8 @@ export class Session {
 		this.error = null;
 		/** @type {Record<string, string|string[]>} */
 		this.keys = {};
+		/** @type {"label"|"review"} review: tasks carry other annotators' answers, a submit accepts or rejects them */
+		this.mode = "label";
 		/** @type {Task[]} */
 		this.window = [];
 		/** @type {Progress|null} */
@@ -60,7 +68,9 @@ export class Session {
 		this.loaded = false;
 		/** @type {string|null} the request waiting for its `state` ("undo", "back", …) */
 		this.pending = null;
-		/** @type {{type: "submit"|"skip", result?: ResultItem[], lead_time: number, key: string}|null} */
+		/** @type {string|null} the id of that request: only a message whose `re` names it answers it */
+		this.pendingId = null;
+		/** @type {{type: "submit"|"skip", result?: ResultItem[], lead_time: number, key: string, review?: Review}|null} */
 		this.held = null;
 		/** @type {string|null} a non-blocking message (notice / nack / timeout) */
 		this.notice = null;
@@ -68,7 +78,7 @@ export class Session {
 		this.loadingText = null;
 		/** @type {Set<(change: Change) => void>} */
 		this.views = new Set();
-		/** @type {Map<string, number>} uid → last send time */
+		/** @type {Map<string, number>} outbox entry id → last send time */
 		this.sentAt = new Map();
 		/** @type {ReturnType<typeof setTimeout>|null} */
 		this.requestTimer = null;
@@ -102,7 +112,7 @@ export class Session {
 	}
 
 	hello() {
-		this.link.send({ type: "hello" });
+		this.link.send(hello());
 	}
 
 	/** Every message from Python, before it is applied (the link counts answers). */
@@ -115,14 +125,19 @@ export class Session {
 		return this.outbox.size + (this.held ? 1 : 0);
 	}
 
-	/** A non-blocking message; it also answers a request that failed in Python. @param {{message?: string}} msg */
+	/** Whether `re` (of a Python message) names the request waiting for its answer. @param {string|null} re */
+	#answers(re) {
+		return this.pendingId !== null && re === this.pendingId;
+	}
+
+	/** A non-blocking message; with `re` naming the pending request it also answers it (it failed in Python). @param {NoticeMsg} msg */
 	applyNotice(msg) {
 		this.notice = String(msg.message ?? "");
-		if (this.pending) this.#settle();
+		if (this.#answers(msg.re)) this.#settle();
 		this.emit({ kind: "status" });
 	}
 
-	/** Python says what it does before its first state (a model loading…). @param {{message?: string}} msg */
+	/** Python says what it does before its first state (a model loading…). @param {import("./protocol.js").LoadingMsg} msg */
 	applyLoading(msg) {
 		this.loadingText = String(msg.message ?? "");
 		this.emit({ kind: "status" });
@@ -130,8 +145,8 @@ export class Session {
 
 	/** @param {StateMsg} msg */
 	applyState(msg) {
-		const answered = this.pending !== null;
-		this.#settle();
+		const answered = this.#answers(msg.re);
+		if (answered) this.#settle();
 		const configText = JSON.stringify(msg.config ?? null);
 		const remote = remotePolicy(msg.remote);
 		const rebuild = configText !== this.configText || remote !== this.remote;
@@ -144,6 +159,7 @@ export class Session {
 		hideStaticCard(msg.view_token);
 		this.error = msg.error ?? null;
 		this.keys = msg.keys ?? {};
+		this.mode = msg.mode === "review" ? "review" : "label";
 		this.progress = msg.progress ?? null;
 		this.#flags(msg);
 		if (msg.notice) this.notice = msg.notice;
@@ -159,8 +175,8 @@ export class Session {
 
 	/** @param {AckMsg} msg */
 	applyAck(msg) {
-		this.outbox.remove(msg.uid);
-		this.sentAt.delete(msg.uid);
+		this.outbox.remove(msg.re);
+		this.sentAt.delete(msg.re);
 		if (msg.progress) this.progress = msg.progress;
 		this.#flags(msg);
 		const shown = this.current;
@@ -171,23 +187,23 @@ export class Session {
 		}
 		if (this.held && this.current?.key !== this.held.key) this.held = null; // its task is gone
 		if (this.held && !this.outbox.full) {
-			const { type, result, lead_time } = this.held;
+			const { type, result, lead_time, review } = this.held;
 			this.held = null;
-			this.answer(type, result, lead_time); // the waiting submit goes out now (paints, sends, emits)
+			this.answer(type, result, lead_time, review); // the waiting submit goes out now (paints, sends, emits)
 			return;
 		}
 		if (!shown) this.emit({ kind: "task" }); // "waiting" becomes the next task, or the summary
 		this.emit({ kind: "status" });
 	}
 
-	/** @param {{uid: string, message?: string}} msg */
+	/** @param {NackMsg} msg */
 	applyNack(msg) {
-		const entry = this.outbox.remove(msg.uid);
-		this.sentAt.delete(msg.uid);
+		const entry = this.outbox.remove(msg.re);
+		this.sentAt.delete(msg.re);
 		this.notice = `Not saved: ${msg.message ?? "Python refused this answer"}`;
 		this.held = null;
 		if (entry?.task) {
-			const back = { ...entry.task, draft: entry.result };
+			const back = { ...entry.task, draft: entry.type === "submit" && !entry.review ? entry.result : undefined };
 			this.window = [back, ...this.window.filter((t) => t.key !== entry.key)];
 			this.emit({ kind: "task" });
 		}
@@ -206,14 +222,15 @@ export class Session {
 	 * @param {"submit"|"skip"} type
 	 * @param {ResultItem[]|undefined} result
 	 * @param {number} leadTime  seconds
+	 * @param {Review} [review]  a reviewer's reject (a submit with an empty result)
 	 * @returns {"sent"|"held"|"busy"}
 	 */
-	answer(type, result, leadTime) {
+	answer(type, result, leadTime, review) {
 		const task = this.current;
 		if (!task || this.pending) return "busy";
 		const lead_time = Math.round(leadTime * 1000) / 1000;
 		if (this.outbox.full) {
-			this.held = { type, result, lead_time, key: task.key };
+			this.held = { type, result, lead_time, key: task.key, review };
 			this.emit({ kind: "status" });
 			return "held";
 		}
@@ -221,8 +238,7 @@ export class Session {
 		this.notice = null;
 		this.emit({ kind: "task" }); // paint before anything else
 		/** @type {OutboxEntry} */
-		const entry = { type, uid: uuid4(), key: task.key, lead_time, task, at: Date.now() };
-		if (type === "submit") entry.result = result ?? [];
+		const entry = { ...answer(type, task.key, result, lead_time, review), task, at: Date.now() };
 		this.outbox.add(entry);
 		this.#send(entry);
 		this.emit({ kind: "status" });
@@ -231,12 +247,12 @@ export class Session {
 
 	/** @param {OutboxEntry} entry */
 	#send(entry) {
-		const { type, uid, key, result, lead_time } = entry;
-		// how long ago the key was pressed: Python leaves a replayed answer (an outbox re-sent after a reload or a
-		// re-run) out of the labeling rate; an age, not a time, so the two clocks never need to agree
-		const age_s = Math.max(0, Date.now() - (entry.at ?? Date.now())) / 1000;
-		this.link.send(type === "submit" ? { type, uid, key, result, lead_time, age_s } : { type, uid, key, lead_time, age_s });
-		this.sentAt.set(uid, Date.now());
+		// the message exactly as built, without the browser's copy of the task and its key-press time; with the
+		// answer's age, so Python leaves a replay (an outbox re-sent after a reload or a re-run) out of the labeling
+		// rate — an age, not a time, so the two clocks never need to agree
+		const { task: _task, at, ...message } = entry;
+		this.link.send({ ...message, age_s: Math.max(0, Date.now() - (at ?? Date.now())) / 1000 });
+		this.sentAt.set(entry.id, Date.now());
 		this.resendTimer ??= setInterval(() => this.#resendStale(), RESEND_AFTER_MS / 2);
 	}
 
@@ -248,7 +264,7 @@ export class Session {
 		}
 		const now = Date.now();
 		for (const entry of this.outbox.list()) {
-			if (now - (this.sentAt.get(entry.uid) ?? 0) >= RESEND_AFTER_MS) this.#send(entry);
+			if (now - (this.sentAt.get(entry.id) ?? 0) >= RESEND_AFTER_MS) this.#send(entry);
 		}
 	}
 
@@ -260,14 +276,16 @@ export class Session {
 	 */
 	request(type, key) {
 		if (this.pending || !this.loaded) return false;
+		const msg = type === "goto" ? goto(key ?? "") : navigate(type);
 		this.pending = type;
+		this.pendingId = msg.id;
 		this.held = null;
 		this.notice = null;
-		this.link.send(type === "goto" ? { type, key } : { type });
+		this.link.send(msg);
 		this.requestTimer = setTimeout(() => {
 			this.requestTimer = null;
 			if (!this.pending) return;
-			this.pending = null;
+			this.pending = this.pendingId = null;
 			this.notice = `No answer from Python to "${type}" — is the kernel busy or stopped?`;
 			this.emit({ kind: "status" });
 		}, REQUEST_TIMEOUT_MS);
@@ -276,7 +294,7 @@ export class Session {
 	}
 
 	#settle() {
-		this.pending = null;
+		this.pending = this.pendingId = null;
 		if (this.requestTimer) clearTimeout(this.requestTimer);
 		this.requestTimer = null;
 	}

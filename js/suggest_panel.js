@@ -7,7 +7,7 @@
 
 import { h } from "./render/util.js";
 
-/** @typedef {{accepted: number, corrected: number, window: number, accuracy: number[], model_version: string|null, error: string|null}} SuggestData */
+/** @typedef {import("./protocol.js").Panel} SuggestData */
 
 const SVG = "http://www.w3.org/2000/svg";
 const W = 120;

@@ -1,5 +1,5 @@
-// Shared JSDoc types. Rule: these mirror docs/DESIGN.md ("Config tree", "Task object", "Widget messages")
-// field for field; when the protocol changes, change it here first and let `tsc` point at every use.
+// Shared JSDoc types. Rule: these mirror docs/DESIGN.md ("Config tree", "Task object") field for field; the widget
+// messages themselves are typed in protocol.js (Task and Progress are re-exported here for the renderers).
 
 /**
  * One node of `Config.to_json()`.
@@ -18,71 +18,13 @@
  *            value: Record<string, any>, [k: string]: any}} ResultItem
  */
 
-/**
- * A task as Python sends it.
- * @typedef {object} Task
- * @property {string} key                    canonical key (the browser never builds keys)
- * @property {any} id                        the plain task id (shown to the user)
- * @property {Record<string, any>} data      only the `$fields` the config uses
- * @property {ResultItem[]|null} prefill     what the UI shows pre-selected
- * @property {null|"annotation"|"prediction"} prefill_from
- * @property {null|{id: any, model_version?: string|null, score?: number|null}} prediction
- * @property {ResultItem[]|null} [hint]     a low-scored suggestion: shown beside the options, never pre-selected
- * @property {string|null} [refused]         why the task's suggestion is not shown (its items break the config)
- * @property {number|null} annotation_id
- * @property {boolean} [skipped_before]     this annotator skipped the task earlier (it is served again)
- * @property {ResultItem[]} [draft]          browser-only: a refused (nacked) result shown again for correction
- */
+/** @typedef {import("./protocol.js").Task} Task */
+/** @typedef {import("./protocol.js").Progress} Progress */
 
 /**
- * @typedef {object} Progress
- * @property {number} done
- * @property {number} skipped
- * @property {number|null} remaining
- * @property {number|null} total
- * @property {number|null} rate_per_min
- * @property {number|null} eta_s
- */
-
-/**
- * @typedef {object} StateMsg
- * @property {"state"} type
- * @property {ConfigNode|null} config
- * @property {string|null} error
- * @property {Record<string, string|string[]>} [keys]
- * @property {Task[]} tasks
- * @property {Progress|null} progress
- * @property {boolean} [can_undo]
- * @property {boolean} [can_redo]
- * @property {boolean} [can_back]
- * @property {string} [outbox_key]
- * @property {string} [notice]
- * @property {string} [view_token]   names the Labeler's static card (an output of its own), hidden while a view lives
- * @property {"media"|"all"} [remote]   Labeler `remote=`: may task HTML and config styles load remote resources?
- */
-
-/**
- * @typedef {object} AckMsg
- * @property {"ack"} type
- * @property {string} uid
- * @property {number} [annotation_id]
- * @property {Progress} [progress]
- * @property {Task[]} [window]
- * @property {boolean} [can_undo]
- * @property {boolean} [can_redo]
- * @property {boolean} [can_back]
- */
-
-/**
- * An unconfirmed submit or skip, exactly as sent (plus the task, to return to it on a nack).
- * @typedef {object} OutboxEntry
- * @property {"submit"|"skip"} type
- * @property {string} uid
- * @property {string} key
- * @property {ResultItem[]} [result]
- * @property {number} lead_time
- * @property {Task} [task]
- * @property {number} [at]   Date.now() of the key press (older entries, stored before this field, have none)
+ * An unconfirmed submit or skip: the message exactly as sent (protocol.js `answer`), plus the task, to return to it
+ * on a nack, and `at`, Date.now() of the key press (entries stored by an earlier version have none).
+ * @typedef {(import("./protocol.js").Submit|import("./protocol.js").Skip) & {task?: Task, at?: number}} OutboxEntry
  */
 
 /**

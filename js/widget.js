@@ -1,13 +1,17 @@
-// anywidget entry and the message router. Rules (quak / anywidget AFM, docs/DESIGN.md "Widget messages"):
-// - one Session per model holds the task window and the outbox; each `render` adds a Screen (DOM) to it and sends
-//   `hello` — Python answers with a full `state`;
-// - Python → browser messages arrive on `msg:custom` and are routed here by `type` (state / ack / nack / notice);
-//   unknown types are ignored so a newer Python does not break an older front end;
-// - the router listens only while at least one view is mounted: the cleanup returned by `render` removes everything
-//   that view added (listeners, timers, DOM) and the last view out removes the router and disposes the session;
-// - commands go over `model.send` only; nothing is synced through traits.
+// anywidget entry: the message router in `initialize`, the DOM in `render` (docs/DESIGN.md "Widget messages").
+// Rules:
+// - `initialize` runs once per model: it makes the model's Session (task window, outbox, media) and the router,
+//   which lives as long as the model does — an outbox keeps waiting for its acks while no view is shown;
+// - each `render` adds a Screen (DOM) and a suggestion panel to that session and sends `hello` — Python answers
+//   with a full `state` naming it; the cleanup `render` returns removes everything that view added;
+// - Python → browser messages are checked by protocol.js `parse` (unknown or malformed ones are dropped) and routed
+//   by `type`; answers are matched to their request by `re` inside the session, never by arrival order;
+// - commands go over `model.send` only; the one synced trait is `status` (counts and ids for reactive hosts,
+//   host_status.js), never task data.
 
 import "./styles.css";
+import { echoStatus } from "./host_status.js";
+import { parse } from "./protocol.js";
 import { Screen } from "./screen.js";
 import { Session } from "./session.js";
 import { SuggestPanel } from "./suggest_panel.js";
@@ -17,27 +21,31 @@ import { SuggestPanel } from "./suggest_panel.js";
 /**
  * @typedef {object} Entry
  * @property {Session} session
- * @property {number} views
- * @property {(msg: any, buffers?: any[]) => void} router
  * @property {Set<SuggestPanel>} panels  one per view; fed by the router, so a model has one listener
+ * @property {() => void} unecho  stops the `status` echo (host_status.js)
  */
 
 /** @type {WeakMap<object, Entry>} */
-const sessions = new WeakMap();
+const entries = new WeakMap();
 
 /**
- * @param {Session} session
- * @param {any} msg  a custom message from Python
+ * Route one Python message.
+ * @param {Entry} entry
+ * @param {any} raw  a custom message from Python
  * @param {any[]} [buffers]  its binary buffers (media bytes)
  */
-export function route(session, msg, buffers) {
-	if (!msg || typeof msg !== "object") return;
-	session.heard();
+export function route(entry, raw, buffers) {
+	entry.session.heard(); // even a message this side cannot read shows that Python is there
+	const msg = parse(raw);
+	if (!msg) return;
+	const { session } = entry;
 	switch (msg.type) {
 		case "state":
-			return session.applyState(msg);
+			session.applyState(msg);
+			break;
 		case "ack":
-			return session.applyAck(msg);
+			session.applyAck(msg);
+			break;
 		case "nack":
 			return session.applyNack(msg);
 		case "notice":
@@ -47,20 +55,25 @@ export function route(session, msg, buffers) {
 		case "media":
 			return session.media.take(msg, buffers);
 	}
+	for (const panel of entry.panels) panel.take(msg);
 }
 
-/** @param {Model} model @returns {Entry} */
-function sessionFor(model) {
-	let entry = sessions.get(model);
-	if (!entry) {
-		const session = new Session(model);
-		/** @type {Set<SuggestPanel>} */
-		const panels = new Set();
-		entry = { session, views: 0, panels, router: (msg, buffers) => { route(session, msg, buffers); for (const p of panels) p.take(msg); } };
-		model.on("msg:custom", entry.router);
-		sessions.set(model, entry);
-	}
-	return entry;
+/**
+ * @param {{model: Model}} props
+ * @returns {() => void} cleanup, when the model goes away
+ */
+function initialize({ model }) {
+	/** @type {Entry} */
+	const entry = { session: new Session(model), panels: new Set(), unecho: echoStatus(model) };
+	const router = (/** @type {any} */ msg, /** @type {any[]} */ buffers) => route(entry, msg, buffers);
+	model.on("msg:custom", router);
+	entries.set(model, entry);
+	return () => {
+		model.off("msg:custom", router);
+		entry.unecho();
+		entry.session.dispose();
+		entries.delete(model);
+	};
 }
 
 /**
@@ -68,8 +81,8 @@ function sessionFor(model) {
  * @returns {() => void} cleanup
  */
 function render({ model, el }) {
-	const entry = sessionFor(model);
-	entry.views++;
+	if (!entries.has(model)) initialize({ model }); // a host that does not call initialize (anywidget < 0.9)
+	const entry = /** @type {Entry} */ (entries.get(model));
 	const screen = new Screen(el, entry.session);
 	const panel = new SuggestPanel(screen.root); // before hello: the answering state carries its data
 	entry.panels.add(panel);
@@ -78,12 +91,7 @@ function render({ model, el }) {
 		entry.panels.delete(panel);
 		panel.dispose();
 		screen.dispose();
-		if (--entry.views === 0) {
-			model.off("msg:custom", entry.router);
-			entry.session.dispose();
-			sessions.delete(model);
-		}
 	};
 }
 
-export default { render };
+export default { initialize, render };

@@ -5,18 +5,18 @@
     lab.to_pandas()          # annotations back as a DataFrame (Label Studio JSON inside)
 """
 
-from ._errors import ConfigError, QueueEmpty, TaskChanged
+from ._errors import ConfigError, QueueEmpty, StoreUnavailable, TaskChanged
 from .config import Config, parse_config
 from .widget import Labeler
-from .formats import export, read_label_studio, to_datasets
-from .suggest import Learner, prelabel
+from .formats import export, read_coco, read_label_studio, read_yolo, to_datasets
+from .suggest import Learner, Suggest, prelabel
 from .quality import agreement, annotator_stats, consensus, find_label_issues, ground_truth
 # label_studio: push / pull a project to a Label Studio server (the SDK loads on first use)
 from . import brush, label_studio as label_studio
 
 __all__ = [
     "Config", "ConfigError", "agreement", "annotator_stats", "consensus", "ground_truth", "brush", "Labeler",
-    "Learner", "prelabel", "QueueEmpty", "TaskChanged", "export", "find_label_issues", "parse_config",
-    "read_label_studio", "to_datasets",
+    "Learner", "prelabel", "QueueEmpty", "StoreUnavailable", "Suggest", "TaskChanged", "export", "find_label_issues",
+    "parse_config", "read_coco", "read_label_studio", "read_yolo", "to_datasets",
 ]
 __version__ = "0.1.0"

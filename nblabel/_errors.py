@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from typing import Any, Callable, TypeVar
 
-__all__ = ["ConfigError", "QueueEmpty", "TaskChanged", "UnsupportedFormat", "user_facing"]
+__all__ = ["ConfigError", "QueueEmpty", "StoreUnavailable", "TaskChanged", "UnsupportedFormat", "user_facing"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -25,6 +25,11 @@ class QueueEmpty(RuntimeError):
 
 class TaskChanged(ValueError):
     """A task's `$fields` changed since it was first served from this store."""
+
+
+class StoreUnavailable(ConnectionError):
+    """The store's database server cannot be reached (or went away mid-commit). Not a refusal of the answer: the
+    widget keeps it in the browser's outbox and sends it again; a re-sent submit is stored once."""
 
 
 class UnsupportedFormat(ValueError, NotImplementedError):

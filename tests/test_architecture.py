@@ -21,6 +21,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("errors", ("nblabel._errors", "nblabel._brief")),  # exceptions and how their messages show values
     ("config", ("nblabel.config",)),
     ("tasks / results", ("nblabel.tasks", "nblabel.results")),
+    # store: _schema → _base → _sqlite, _postgres → _backend (picks the back end from the store= string) → _open
     ("store, formats, suggest, quality", ("nblabel.store", "nblabel.formats", "nblabel.suggest", "nblabel.quality")),
     ("widget", ("nblabel.widget",)),
     ("label_studio", ("nblabel.label_studio",)),
@@ -30,6 +31,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
 # Imports the layers allow but the design does not: (importer, imported package) -> why not.
 FORBIDDEN = {
     ("nblabel.label_studio", "nblabel.widget"): "push() takes a Labeler through its public methods only",
+    ("nblabel.widget", "nblabel.store._postgres"): "the back end is picked from store= in one place: store._backend",
 }
 
 
@@ -128,6 +130,7 @@ def test_the_walk_sees_the_package():
     assert "nblabel.widget._labeler" in GRAPH["nblabel.widget"]
     assert "nblabel.config._parse" in GRAPH["nblabel.tasks._media"]
     assert "nblabel.store._sqlite" in GRAPH["nblabel.widget._queue"]
+    assert {"nblabel.store._sqlite", "nblabel.store._postgres"} <= GRAPH["nblabel.store._backend"]
 
 
 def test_the_walk_counts_lazy_and_type_checking_imports():

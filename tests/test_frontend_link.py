@@ -101,7 +101,7 @@ def test_answers_carry_their_age_and_a_replay_is_old(fe_page):
     fe_page.reload()
     mount(fe_page, SENTIMENT, text_tasks(6))
     [replayed] = wait_received(fe_page, "submit", 1)
-    assert replayed["uid"] == live["uid"] and replayed["age_s"] >= 3600
+    assert replayed["id"] == live["id"] and replayed["age_s"] >= 3600
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])

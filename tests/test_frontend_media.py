@@ -65,7 +65,7 @@ def test_local_audio_arrives_as_bytes_is_prefetched_and_revoked(page):
     mount(page, supported(AUDIO), tasks, media=media, prefetch=2)
     asked = wait_received(page, "media", 3)  # the whole window is fetched ahead
     assert sorted(m["key"] for m in asked) == ["0", "1", "2"]
-    assert all(set(m) == {"type", "rid", "key", "field", "index", "page"} for m in asked)
+    assert all(set(m) == {"type", "id", "key", "field", "index", "page"} for m in asked)
     page.wait_for_function("() => document.querySelector('.nblabel audio')?.src.startsWith('blob:')")
     first = page.evaluate("() => document.querySelector('.nblabel audio').src")
     assert blob_bytes(page, first) == sounds["0"]

@@ -15,6 +15,7 @@ from frontend_page import (
     ORIGIN, config_tree, missing_reason, mount, received, shown_text, task, text_tasks,
     wait_received,
 )
+from helpers import deliver, task_payload
 
 _REASON = missing_reason()
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(_REASON is not None, reason=_REASON or "")]
@@ -62,7 +63,8 @@ def test_one_root_focusable_with_lumino_suppression_and_hello_first(fe_page):
     assert roots.count() == 1
     assert roots.get_attribute("tabindex") == "0"
     assert roots.get_attribute("data-lm-suppress-shortcuts") == "true"
-    assert received(fe_page)[0] == {"type": "hello"}
+    first = received(fe_page)[0]
+    assert set(first) == {"type", "id"} and first["type"] == "hello" and UUID.match(first["id"])
 
 
 def test_renders_text_and_choices_with_digit_badges(fe_page):
@@ -126,8 +128,8 @@ def test_enter_sends_exact_submit_and_paints_next_task_synchronously(fe_page):
     }""")
     assert after == "review number 1"
     [msg] = wait_received(fe_page, "submit", 1)
-    assert set(msg) == {"type", "uid", "key", "result", "lead_time", "age_s"}
-    assert msg["type"] == "submit" and msg["key"] == "0" and UUID.match(msg["uid"])
+    assert set(msg) == {"type", "id", "key", "result", "lead_time", "age_s"}
+    assert msg["type"] == "submit" and msg["key"] == "0" and UUID.match(msg["id"])
     assert isinstance(msg["lead_time"], (int, float)) and msg["lead_time"] >= 0
     [item] = msg["result"]
     assert set(item) == {"id", "from_name", "to_name", "type", "value"}
@@ -346,7 +348,7 @@ def test_skip_undo_and_custom_keys(fe_page):
     fe_page.keyboard.press("s")  # not the skip key any more
     fe_page.keyboard.press("k")
     [skip] = wait_received(fe_page, "skip", 1)
-    assert set(skip) == {"type", "uid", "key", "lead_time", "age_s"} and skip["key"] == "0"
+    assert set(skip) == {"type", "id", "key", "lead_time", "age_s"} and skip["key"] == "0"
     assert shown_text(fe_page) == "review number 1"
     fe_page.wait_for_function("() => !document.querySelector('.nblabel-saving:not([hidden])')")
     fe_page.keyboard.press("1")
@@ -433,8 +435,9 @@ def test_outbox_survives_a_reload_and_is_resent(fe_page):
     assert fe_page.url.startswith(ORIGIN)
     mount(fe_page, SENTIMENT, text_tasks(6), autoAck=True)
     resent = wait_received(fe_page, "submit", 2)
-    assert [(m["uid"], m["key"], m["result"]) for m in resent] == [(m["uid"], m["key"], m["result"]) for m in sent]
-    assert received(fe_page)[0] == {"type": "hello"}
+    assert [(m["id"], m["key"], m["result"]) for m in resent] == [(m["id"], m["key"], m["result"]) for m in sent]
+    first = received(fe_page)[0]
+    assert set(first) == {"type", "id"} and first["type"] == "hello" and UUID.match(first["id"])
     # the tasks still in the outbox are not shown again
     fe_page.wait_for_function("() => document.querySelector('.nblabel-saving').hidden")
     assert shown_text(fe_page) == "review number 2"
@@ -483,7 +486,7 @@ def test_a_late_suggestion_replaces_an_untouched_task_but_never_an_answer(fe_pag
     assert option(fe_page, "Neutral").get_attribute("aria-checked") == "false"
     late = """(pred) => { const py = window.__nb.python; const t = py.byKey.get('"0"') ?? py.all[0];
         t.prefill = pred; t.prefill_from = 'prediction'; t.prediction = {id: 3, model_version: 'v1', score: 0.8};
-        py.send(py.state()); }"""
+        py.push('suggestion'); }"""
     fe_page.evaluate(late, pred)  # the worker finished after the task was painted
     fe_page.wait_for_function("() => document.querySelector('.nblabel-option[aria-checked=true]') !== null")
     assert option(fe_page, "Neutral").get_attribute("aria-checked") == "true"
@@ -499,6 +502,31 @@ def test_a_late_suggestion_replaces_an_untouched_task_but_never_an_answer(fe_pag
     assert option(fe_page, "Neutral").get_attribute("aria-checked") == "false"
 
 
+def test_a_state_nobody_asked_for_neither_answers_a_request_nor_drops_the_draft(fe_page):
+    """While `back` waits for its answer, Python sends states of its own (a suggestion became ready; the answer to
+    another view's hello): the request stays pending and the draft on screen stays. Only the state naming the
+    request answers it."""
+    mount(fe_page, SENTIMENT, text_tasks(3), holdRequests=True)
+    focus(fe_page)
+    fe_page.keyboard.press("1")
+    fe_page.keyboard.press("Enter")
+    fe_page.wait_for_function("() => document.querySelector('.nblabel-saving').hidden")
+    assert shown_text(fe_page) == "review number 1"
+    fe_page.keyboard.press("3")  # a draft on task 1, not submitted
+    fe_page.keyboard.press("ArrowLeft")
+    wait_received(fe_page, "back", 1)  # held by the fake Python: no answer yet
+    fe_page.evaluate("""() => { const py = window.__nb.python;
+        py.push('suggestion'); py.send(py.state('the-hello-of-another-view')); }""")
+    assert "is-pending" in fe_page.locator(".nblabel").get_attribute("class")
+    assert fe_page.locator(".nblabel-busy").text_content() == "back…"
+    assert shown_text(fe_page) == "review number 1"
+    assert option(fe_page, "Neutral").get_attribute("aria-checked") == "true"
+    fe_page.evaluate("window.__nb.python.answerRequests()")
+    fe_page.wait_for_function("() => document.querySelector('.nblabel-text').textContent === 'review number 0'")
+    assert "is-pending" not in fe_page.locator(".nblabel").get_attribute("class")
+    assert option(fe_page, "Positive").get_attribute("aria-checked") == "true"  # the answer given earlier
+
+
 def test_a_coin_flip_suggestion_is_a_hint_beside_the_options_not_a_selection(fe_page):
     """Python's payload for a 52% suggestion (order="uncertain"): named beside the options, Enter does not take it."""
     import pandas as pd
@@ -507,7 +535,7 @@ def test_a_coin_flip_suggestion_is_a_hint_beside_the_options_not_a_selection(fe_
     lab = nblabel.Labeler(pd.DataFrame({"text": ["meh", "great"]}), SENTIMENT, annotator="a", store=":memory:",
                           order="uncertain", predictor=lambda ts: [("Negative", 0.52 if t["data"]["text"] == "meh"
                                                                     else 0.97) for t in ts])
-    payload = lab._task_payload(lab._queue.head())
+    payload = task_payload(lab, lab._cursor.queue.head())
     assert payload["data"] == {"text": "meh"} and payload["prefill"] is None
     mount(fe_page, lab._config.to_json(), [payload])
     assert fe_page.locator(".nblabel-model-hint").text_content().startswith("model suggests: Negative (52%)")
@@ -522,7 +550,7 @@ def test_a_coin_flip_suggestion_is_a_hint_beside_the_options_not_a_selection(fe_
     fe_page.keyboard.press("Enter")
     result = wait_received(fe_page, "submit", 1)[0]["result"]
     lab.send = lambda content, buffers=None: None
-    lab._on_msg(lab, {"type": "submit", "uid": "u", "key": payload["key"], "result": result, "lead_time": 1}, [])
+    deliver(lab, {"type": "submit", "id": "u", "key": payload["key"], "result": result, "lead_time": 1})
     assert lab.to_pandas().loc[0, "annotations"][0]["result"][0]["origin"] == "prediction"
     assert lab.suggestion_stats()["accepted"].tolist() == [True]
     lab.close()
@@ -532,7 +560,7 @@ def test_the_wait_for_the_first_task_says_what_python_is_loading(fe_page):
     mount(fe_page, SENTIMENT, text_tasks(2), wait=False, holdHello=True,
           loading="Loading the model all-MiniLM-L6-v2, then scoring 2 tasks to put the least certain first…")
     fe_page.wait_for_function("() => /all-MiniLM-L6-v2/.test(document.querySelector('.nblabel-loading')?.textContent)")
-    fe_page.evaluate("window.__nb.python.send(window.__nb.python.state())")  # the model is ready: the first task
+    fe_page.evaluate("window.__nb.python.send(window.__nb.python.state(window.__nb.python.helloId))")  # model ready
     fe_page.wait_for_function("() => !document.querySelector('.nblabel-loading')")
     assert shown_text(fe_page) == "review number 0"
 
@@ -666,10 +694,13 @@ def test_lead_time_counts_only_focused_time(fe_page):
 
 def test_cleanup_removes_every_listener_and_the_dom(fe_page):
     mount(fe_page, SENTIMENT, text_tasks(3))
-    assert fe_page.evaluate("window.__nb.model._listenerCount()") > 0
-    fe_page.evaluate("window.__nb.cleanup()")
-    assert fe_page.evaluate("window.__nb.model._listenerCount()") == 0
+    # made by initialize: the router, and the session's link watching comm_live_update and comm:close
+    assert fe_page.evaluate("window.__nb.model._listenerCount()") == 4
+    fe_page.evaluate("window.__nb.cleanup()")  # the view's cleanup: its DOM goes, the model's router stays
     assert fe_page.locator(".nblabel").count() == 0
+    assert fe_page.evaluate("window.__nb.model._listenerCount()") == 4
+    fe_page.evaluate("window.__nb.initCleanup()")  # the model goes away
+    assert fe_page.evaluate("window.__nb.model._listenerCount()") == 0
 
 
 def test_two_views_of_one_model_share_one_session(fe_page):
@@ -686,10 +717,32 @@ def test_two_views_of_one_model_share_one_session(fe_page):
                               ".every(e => e.textContent === 'review number 1')")
     assert len(wait_received(fe_page, "submit", 1)) == 1
     fe_page.evaluate("window.__nb.cleanup2()")
-    # the first view still listens: one router, plus the session's link watching comm_live_update and comm:close
-    assert fe_page.evaluate("window.__nb.model._listenerCount()") == 3
+    # one router per model, not per view, the status echo, plus the session's link watching comm_live_update and
+    # comm:close
+    assert fe_page.evaluate("window.__nb.model._listenerCount()") == 4
+    assert fe_page.locator(".nblabel-text").count() == 1
     fe_page.evaluate("window.__nb.cleanup()")
+    fe_page.evaluate("window.__nb.initCleanup()")
     assert fe_page.evaluate("window.__nb.model._listenerCount()") == 0
+
+
+def test_status_from_python_is_written_back_once_per_revision(fe_page):
+    """marimo re-runs the cells reading a widget only on a browser write: each new `status` revision is echoed once
+    (two views, one echo, living as long as the model), an old or repeated revision never."""
+    mount(fe_page, SENTIMENT, text_tasks(2))
+    fe_page.evaluate("""async () => {
+        const host = document.createElement('div'); document.body.append(host);
+        window.__nb.cleanup2 = await window.__nb.def.render({model: window.__nb.model, el: host});
+    }""")
+    saved = """(s) => { const m = window.__nb.model; m._pySet('status', s); return m.log.saved.map(x => x.status); }"""
+    one = {"done": 1, "revision": 1}
+    assert fe_page.evaluate(saved, one) == [one]
+    assert fe_page.evaluate(saved, one) == [one]  # the same revision again: no second write
+    assert fe_page.evaluate(saved, {"done": 0, "revision": 0}) == [one]  # an older one: none either
+    two = {"done": 2, "revision": 2}
+    assert fe_page.evaluate(saved, two) == [one, two]
+    fe_page.evaluate("window.__nb.cleanup2(); window.__nb.cleanup(); window.__nb.initCleanup()")
+    assert fe_page.evaluate(saved, {"done": 3, "revision": 3}) == [one, two]  # the model is gone: nothing listens
 
 
 def test_config_tree_converter_matches_design_shape():

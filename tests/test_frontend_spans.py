@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from frontend_page import missing_reason, mount, task, wait_received
+from helpers import task_payload
 
 _REASON = missing_reason()
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(_REASON is not None, reason=_REASON or "")]
@@ -193,7 +194,7 @@ def test_python_gives_id_less_suggested_spans_ids_and_enter_accepts_them_drawn(f
             "result": [span(0, 10, "Bill Gates", "PER"), span(19, 28, "Microsoft", "ORG")]}  # no "id"
     lab = nblabel.Labeler([{"id": 1, "data": {"text": SAMPLE}, "predictions": [pred]}], NER, annotator="a",
                           store=":memory:")
-    mount(fe_page, lab._config.to_json(), [lab._task_payload("1")])
+    mount(fe_page, lab._config.to_json(), [task_payload(lab, "1")])
     assert fe_page.locator(".nblabel-region-row").count() == 2
     result = submit(fe_page)
     assert strip_ids(result) == pred["result"] and all(r.get("id") for r in result)

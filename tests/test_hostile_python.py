@@ -9,13 +9,13 @@ import uuid
 import pytest
 
 import nblabel
-from helpers import CONFIG, choice, frame
+from helpers import CONFIG, choice, deliver, frame
 
 
 def _state(lab: nblabel.Labeler) -> dict:
     sent: list[dict] = []
     lab.send = lambda content, buffers=None: sent.append(content)
-    lab._on_msg(lab, {"type": "hello"}, [])
+    deliver(lab, {"type": "hello", "id": "h1"})
     return next(m for m in sent if m["type"] == "state")
 
 
@@ -60,9 +60,9 @@ def test_a_nack_for_a_huge_value_is_short(tmp_path):
     lab = nblabel.Labeler(frame(3), _many_options(5000), store=tmp_path / "s.db")
     sent: list[dict] = []
     lab.send = lambda content, buffers=None: sent.append(content)
-    msg = {"type": "submit", "uid": uuid.uuid4().hex, "key": "0", "lead_time": 1.0,
+    msg = {"type": "submit", "id": uuid.uuid4().hex, "key": "0", "lead_time": 1.0,
            "result": choice("y" * 2_000_000, name="c")}
-    t = threading.Thread(target=lab._on_msg, args=(lab, msg, []))  # like a kernel subshell
+    t = threading.Thread(target=deliver, args=(lab, msg))  # like a kernel subshell
     t.start()
     t.join()
     nack = next(m for m in sent if m["type"] == "nack")

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from jupyter_harness import cell_text, cells_snapshot, open_notebook, py, run_cells, set_theme, wait_kernel
+from jupyter_harness import (KEYS_SEEN, RECORD_KEYS, cell_text, cells_snapshot, open_notebook, py, run_cells, set_theme,
+                             wait_kernel)
 
 pytestmark = pytest.mark.jupyter
 
@@ -146,7 +147,8 @@ def test_label_ten_tasks_with_the_keyboard(jupyter, page, open_labeler):
 
 def test_widget_keys_never_run_notebook_commands(jupyter, page, open_labeler):
     """`d d` (delete cell), `a`/`b` (insert), `m`/`y` (change type), Shift+Enter (run) are the widget's, not the
-    notebook's."""
+    notebook's: no keydown or keyup of them reaches a listener on the document (where JupyterLab, and VS Code's
+    webview key forwarding, listen); a key pressed once the widget handed the keyboard back does."""
     root = open_labeler(jupyter, [task_text(i) for i in range(5)])
     run_cells(page, 2)  # give every cell an execution count, so a stray "run cell" shows too
     page.evaluate("() => { window.jupyterapp.shell.currentWidget.content.activeCellIndex = 1; }")
@@ -154,12 +156,16 @@ def test_widget_keys_never_run_notebook_commands(jupyter, page, open_labeler):
     counts = page.evaluate(_EXECUTION_COUNTS)
 
     focus(page, root)
+    page.evaluate(RECORD_KEYS)
     for key in ["d", "d", "a", "b", "m", "y", "Shift+Enter"]:
         page.keyboard.press(key)
     page.wait_for_timeout(500)
     assert page.evaluate("() => !!document.activeElement?.closest('.nblabel')"), "the widget lost focus"
+    assert page.evaluate(KEYS_SEEN) == [], "a widget key reached a document listener"
     page.keyboard.press("Escape")
     page.wait_for_timeout(300)
+    page.keyboard.press("Shift")  # harmless in command mode; focus is the notebook's now
+    assert page.evaluate(KEYS_SEEN)[-2:] == ["keydown:Shift", "keyup:Shift"]
 
     assert cells_snapshot(page) == before
     assert page.evaluate(_EXECUTION_COUNTS) == counts

@@ -70,7 +70,7 @@ def test_broken_predictor_shows_a_message_and_labeling_goes_on(request, jupyter,
     root = _open(request, page, jupyter, model, timeout=1)
     expect(root).to_contain_text("review 00", use_inner_text=True, timeout=10_000)
     if model == "hangs":  # the widget never waits; a headless look asks and times out, then the view shows it
-        py(page, "lab.current; lab._push_state()")
+        py(page, "lab.current; lab._channel.push('headless')")
     want = "model exploded" if model == "raises" else "timed out"
     expect(root.locator(".nblabel-notice")).to_contain_text(want, timeout=15_000)
     page.keyboard.press("2")

@@ -9,9 +9,11 @@ import nblabel
 from helpers import CONFIG, choice, frame, label_of
 
 
-@pytest.fixture
-def lab():
-    return nblabel.Labeler(frame(4), CONFIG, annotator="alice", store=":memory:")
+@pytest.fixture(params=["memory", "postgresql"])
+def lab(request):
+    """One annotator's Labeler on an in-memory SQLite store, then on a PostgreSQL one (undo/redo, back, skip)."""
+    store = ":memory:" if request.param == "memory" else request.getfixturevalue("pg_server").new_store()
+    return nblabel.Labeler(frame(4), CONFIG, annotator="alice", store=store)
 
 
 def test_current_shape_and_given_order(lab):

@@ -15,6 +15,8 @@ import pandas as pd
 import pytest
 from PIL import Image
 
+from helpers import deliver
+
 import nblabel
 from nblabel.tasks._media import MediaServer, is_local
 from nblabel.config._parse import parse_config
@@ -51,7 +53,7 @@ class Browser:
 
     def say(self, content: dict) -> tuple[dict, list]:
         before = len(self.inbox)
-        t = threading.Thread(target=self.lab._on_msg, args=(self.lab, content, []))
+        t = threading.Thread(target=deliver, args=(self.lab, content))
         t.start()
         t.join()
         assert len(self.inbox) > before, f"no answer to {content}"
@@ -59,7 +61,7 @@ class Browser:
 
     def media(self, marker: dict, **extra) -> tuple[dict, list]:
         m = marker["nblabel_media"]
-        return self.say({"type": "media", "rid": "r1", "key": m["key"], "field": m["field"], "index": m["index"],
+        return self.say({"type": "media", "id": "r1", "key": m["key"], "field": m["field"], "index": m["index"],
                          **extra})
 
 
@@ -78,7 +80,7 @@ def test_every_kind_of_local_image_becomes_a_marker_and_its_bytes_arrive(files):
     df = pd.DataFrame({"image": values, "text": ["t"] * len(values)})
     lab = nblabel.Labeler(df, IMAGE, store=":memory:", prefetch=10)
     b = Browser(lab)
-    state, buffers = b.say({"type": "hello"})
+    state, buffers = b.say({"type": "hello", "id": "h"})
     json.dumps(state)  # the state message is plain JSON, no bytes inside
     assert buffers == []
     for task, value in zip(state["tasks"], values):
@@ -91,7 +93,7 @@ def test_every_kind_of_local_image_becomes_a_marker_and_its_bytes_arrive(files):
         assert m["mime"] == mime and "error" not in m
         assert m["size"] is None if in_memory else m["size"] == len(png_bytes(arr))  # PIL/numpy: encoded on request
         reply, bufs = b.media(marker)
-        assert reply == {"type": "media", "rid": "r1", "ok": True, "mime": mime, "size": len(bufs[0])}
+        assert reply == {"type": "media", "re": "r1", "ok": True, "mime": mime, "size": len(bufs[0])}
         assert len(bufs) == 1
         got = decode(bufs[0])
         want = np.asarray(value) if not isinstance(value, (bytes, Path, str)) else arr
@@ -118,7 +120,7 @@ def test_missing_file_is_an_error_reply_not_a_crash(files):
     path = folder / "cat.png"
     lab = nblabel.Labeler([{"image": path, "text": "t"}], IMAGE, store=":memory:")
     b = Browser(lab)
-    state, _ = b.say({"type": "hello"})
+    state, _ = b.say({"type": "hello", "id": "h"})
     marker = state["tasks"][0]["data"]["image"]
     path.unlink()  # deleted after the task was sent
     reply, bufs = b.media(marker)
@@ -131,16 +133,16 @@ def test_only_media_values_of_the_task_are_readable(files):
     secret = str(folder / "secret.txt")
     lab = nblabel.Labeler([{"image": arr, "text": secret}], IMAGE, store=":memory:")
     b = Browser(lab)
-    b.say({"type": "hello"})
+    b.say({"type": "hello", "id": "h"})
     for ask, why in [({"field": "text"}, "'text' is not a media field of this config"),
                      ({"field": "image", "path": secret, "index": 3}, "no item 3 in 'image'"),
                      ({"field": "../secret.txt"}, "'../secret.txt' is not a media field of this config"),
                      ({"field": "image", "key": "99"}, "unknown task key '99'")]:
-        reply, bufs = b.say({"type": "media", "rid": "x", "key": "0", **ask})
-        assert reply == {"type": "media", "rid": "x", "ok": False, "message": why} and bufs == []
+        reply, bufs = b.say({"type": "media", "id": "x", "key": "0", **ask})
+        assert reply == {"type": "media", "re": "x", "ok": False, "message": why} and bufs == []
     # a URL value is not served either
     lab2 = nblabel.Labeler([{"image": "https://x.test/a.png", "text": "t"}], IMAGE, store=":memory:")
-    reply, _ = Browser(lab2).say({"type": "media", "rid": "y", "key": "0", "field": "image"})
+    reply, _ = Browser(lab2).say({"type": "media", "id": "y", "key": "0", "field": "image"})
     assert reply["ok"] is False and "not local media" in reply["message"]
     lab.close()
     lab2.close()
@@ -197,7 +199,7 @@ def test_audio_bytes_and_wav_path(tmp_path):
         w.writeframes(b"\x00\x01" * 800)
     lab = nblabel.Labeler([{"audio": str(path)}, {"audio": path.read_bytes()}], AUDIO, store=":memory:")
     b = Browser(lab)
-    state, _ = b.say({"type": "hello"})
+    state, _ = b.say({"type": "hello", "id": "h"})
     for task in state["tasks"]:
         m = task["data"]["audio"]["nblabel_media"]
         assert m["mime"] == "audio/wav" and m["size"] == path.stat().st_size
@@ -211,7 +213,7 @@ def test_value_list_items_are_markers_with_their_index(files):
     pages = ["https://x.test/p0.png", folder / "cat.png", arr]
     lab = nblabel.Labeler([{"pages": pages}], PAGES, store=":memory:")
     b = Browser(lab)
-    state, _ = b.say({"type": "hello"})
+    state, _ = b.say({"type": "hello", "id": "h"})
     got = state["tasks"][0]["data"]["pages"]
     assert got[0] == "https://x.test/p0.png"
     assert [g["nblabel_media"]["index"] for g in got[1:]] == [1, 2]
@@ -235,14 +237,14 @@ def test_local_pdf_pages_are_rendered_in_python(tmp_path):
     path = make_pdf(tmp_path / "doc.pdf")
     lab = nblabel.Labeler([{"pdf": path}], PDF, store=":memory:")
     b = Browser(lab)
-    state, _ = b.say({"type": "hello"})
+    state, _ = b.say({"type": "hello", "id": "h"})
     m = state["tasks"][0]["data"]["pdf"]["nblabel_media"]
     assert m["mime"] == "application/pdf" and m["pages"] == 2 and m["name"] == "doc.pdf"
     reply, bufs = b.media(state["tasks"][0]["data"]["pdf"], page=1)
     assert reply["ok"] and reply["mime"] == "image/png"
     assert Image.open(io.BytesIO(bufs[0])).size == (round(300 * 150 / 72), round(300 * 150 / 72))
     reply, _ = b.media(state["tasks"][0]["data"]["pdf"], page=5)
-    assert reply == {"type": "media", "rid": "r1", "ok": False, "message": "the PDF has 2 pages, not page 6"}
+    assert reply == {"type": "media", "re": "r1", "ok": False, "message": "the PDF has 2 pages, not page 6"}
     lab.close()
 
 
@@ -259,7 +261,7 @@ def test_without_pypdfium2_a_local_pdf_goes_to_the_viewer_as_bytes(tmp_path, mon
     monkeypatch.setitem(sys.modules, "pypdfium2", None)  # `import pypdfium2` now raises ImportError
     lab = nblabel.Labeler([{"pdf": str(path)}], PDF, store=":memory:")
     b = Browser(lab)
-    state, _ = b.say({"type": "hello"})
+    state, _ = b.say({"type": "hello", "id": "h"})
     m = state["tasks"][0]["data"]["pdf"]["nblabel_media"]
     assert "pages" not in m and "error" not in m and m["mime"] == "application/pdf"
     reply, bufs = b.media(state["tasks"][0]["data"]["pdf"])
@@ -286,7 +288,7 @@ def test_local_files_of_every_object_keep_their_type(tmp_path, config, field, na
     data = {field: str(path), "text": "t"} if config is IMAGE else {field: str(path)}
     lab = nblabel.Labeler([data], config, store=":memory:")
     b = Browser(lab)
-    state, _ = b.say({"type": "hello"})
+    state, _ = b.say({"type": "hello", "id": "h"})
     m = state["tasks"][0]["data"][field]["nblabel_media"]
     assert (m["mime"], m["size"], m["name"]) == (mime, path.stat().st_size, name)
     reply, bufs = b.media(state["tasks"][0]["data"][field])
@@ -318,7 +320,7 @@ def test_images_opened_from_files_are_served_without_loading_the_users_object(fi
     opened = Image.open(folder / "cat.png")
     lab = nblabel.Labeler([{"image": opened, "text": "a"}], IMAGE, store=":memory:")
     b = Browser(lab)
-    state, _ = b.say({"type": "hello"})
+    state, _ = b.say({"type": "hello", "id": "h"})
     reply, bufs = b.media(state["tasks"][0]["data"]["image"])
     assert reply["ok"] and (decode(bufs[0]) == arr).all()
     assert _pixels(opened) is None  # still lazy
@@ -334,7 +336,7 @@ def test_pdf_pages_from_two_threads_at_once(tmp_path):
     path = make_pdf(tmp_path / "doc.pdf")
     lab = nblabel.Labeler([{"pdf": path}], PDF, store=":memory:")
     b = Browser(lab)
-    marker = b.say({"type": "hello"})[0]["tasks"][0]["data"]["pdf"]
+    marker = b.say({"type": "hello", "id": "h"})[0]["tasks"][0]["data"]["pdf"]
     from nblabel.tasks._media import pdf_pages
 
     errors: list[BaseException] = []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -14,15 +13,14 @@ import pytest
 
 import nblabel
 from helpers import CONFIG, choice, frame
+from pg_server import rows
 
 HERE = Path(__file__).parent
 LABELS = ["Positive", "Negative", "Neutral"]
 
 
-def _answers(db: Path) -> list[tuple[str, str]]:
-    with sqlite3.connect(db) as con:
-        return con.execute("SELECT task_key, annotator FROM annotations WHERE deleted = 0 AND was_cancelled = 0"
-                           ).fetchall()
+def _answers(db) -> list[tuple[str, str]]:
+    return rows(str(db), "SELECT task_key, annotator FROM annotations WHERE deleted = 0 AND was_cancelled = 0")
 
 
 def _label_round_robin(labs: list) -> None:
@@ -36,8 +34,8 @@ def _label_round_robin(labs: list) -> None:
             lab.submit(choice(LABELS[cur["id"] % 3]))
 
 
-def test_overlap_two_of_three_annotators_in_one_process(tmp_path):
-    db = tmp_path / "s.db"
+def test_overlap_two_of_three_annotators_in_one_process(store_spec, tmp_path):
+    db = store_spec
     labs = [nblabel.Labeler(frame(30), CONFIG, annotator=a, store=db, overlap=2) for a in ("alice", "bob", "carol")]
     _label_round_robin(labs)
     per_task = Counter(k for k, _ in _answers(db))
@@ -55,8 +53,8 @@ def test_default_overlap_keeps_every_annotator_labeling_every_task(tmp_path):
     assert "complete" not in labs[0].progress
 
 
-def test_a_skip_does_not_count_as_an_answer(tmp_path):
-    db = tmp_path / "s.db"
+def test_a_skip_does_not_count_as_an_answer(store_spec, tmp_path):
+    db = store_spec
     alice, bob, carol = (nblabel.Labeler(frame(1), CONFIG, annotator=a, store=db, overlap=2)
                          for a in ("alice", "bob", "carol"))
     alice.skip()  # task 0 skipped: its slot is free again
@@ -66,8 +64,8 @@ def test_a_skip_does_not_count_as_an_answer(tmp_path):
     assert sorted(a for _, a in _answers(db)) == ["bob", "carol"]
 
 
-def test_a_held_task_counts_until_answered(tmp_path):
-    db = tmp_path / "s.db"
+def test_a_held_task_counts_until_answered(store_spec, tmp_path):
+    db = store_spec
     alice, bob, carol = (nblabel.Labeler(frame(2), CONFIG, annotator=a, store=db, overlap=2)
                          for a in ("alice", "bob", "carol"))
     assert alice.current["id"] == 0 and bob.current["id"] == 0
@@ -89,7 +87,7 @@ def test_coverage_picks_the_same_tasks_for_everyone(tmp_path):
     doubled = {k for k, n in per_task.items() if n == 2}
     assert set(per_task.values()) == {1, 2} and len(per_task) == 200
     assert 0.2 < len(doubled) / 200 < 0.4
-    assert doubled == {k for k in per_task if labs[1]._queue.limit(k) == 2}
+    assert doubled == {k for k in per_task if labs[1]._cursor.queue.limit(k) == 2}
 
 
 def test_overlap_first_serves_tasks_others_answered(tmp_path):
@@ -163,8 +161,8 @@ def test_two_kernels_three_annotators_overlap_two(tmp_path):
     assert sorted((a, json.dumps(i)) for a, i in acked) == sorted((a, k) for k, a in answers)
 
 
-def test_ground_truth_is_stored_exported_and_reported(tmp_path):
-    db = tmp_path / "s.db"
+def test_ground_truth_is_stored_exported_and_reported(store_spec, tmp_path):
+    db = store_spec
     alice = nblabel.Labeler(frame(3), CONFIG, annotator="alice", store=db)
     bob = nblabel.Labeler(frame(3), CONFIG, annotator="bob", store=db)
     stars = {}

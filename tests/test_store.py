@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 
 import pandas as pd
 import pytest
 
 import nblabel
-from nblabel.store._sqlite import Store
+from nblabel.store import open_backend
 from helpers import CONFIG, choice, frame, label_of
+from pg_server import rows
 
 
-def test_resume_after_recreating_the_labeler(tmp_path):
-    db = tmp_path / "s.db"
+def test_resume_after_recreating_the_labeler(store_spec):
+    db = store_spec
     lab = nblabel.Labeler(frame(5), CONFIG, annotator="alice", store=db)
     lab.submit(choice("Positive"))
     lab.skip()
@@ -25,19 +25,18 @@ def test_resume_after_recreating_the_labeler(tmp_path):
     assert again.to_pandas().loc[0, "sentiment"] == "Positive"
 
 
-def test_submit_is_committed_when_submit_returns(tmp_path):
-    db = tmp_path / "s.db"
+def test_submit_is_committed_when_submit_returns(store_spec):
+    db = store_spec
     lab = nblabel.Labeler(frame(3), CONFIG, annotator="alice", store=db)
     ann = lab.submit(choice("Negative"))
     # a second, independent connection sees the row at once: it is committed, not pending in a transaction
-    with sqlite3.connect(db) as other:
-        rows = other.execute("SELECT id, result FROM annotations WHERE deleted = 0").fetchall()
-    assert [r[0] for r in rows] == [ann["id"]]
-    assert "Negative" in rows[0][1]
+    found = rows(db, "SELECT id, result FROM annotations WHERE deleted = 0")
+    assert [r[0] for r in found] == [ann["id"]]
+    assert "Negative" in found[0][1]
 
 
-def test_filtered_reordered_and_extended_frames_resume(tmp_path):
-    db = tmp_path / "s.db"
+def test_filtered_reordered_and_extended_frames_resume(store_spec):
+    db = store_spec
     lab = nblabel.Labeler(frame(6), CONFIG, annotator="a", store=db)
     for _ in range(3):
         lab.submit(choice("Positive"))
@@ -50,8 +49,8 @@ def test_filtered_reordered_and_extended_frames_resume(tmp_path):
     assert third.current["id"] == 3 and third.progress["done"] == 1
 
 
-def test_changed_task_text_is_a_clear_error(tmp_path):
-    db = tmp_path / "s.db"
+def test_changed_task_text_is_a_clear_error(store_spec):
+    db = store_spec
     lab = nblabel.Labeler(frame(2), CONFIG, annotator="a", store=db)
     lab.submit(choice("Positive"))
     changed = frame(2)
@@ -65,8 +64,8 @@ def test_changed_task_text_is_a_clear_error(tmp_path):
         again.goto(0)
 
 
-def test_adding_a_choice_is_compatible_removing_one_is_not(tmp_path):
-    db = tmp_path / "s.db"
+def test_adding_a_choice_is_compatible_removing_one_is_not(store_spec):
+    db = store_spec
     nblabel.Labeler(frame(2), CONFIG, store=db).submit(choice("Neutral"))
     added = CONFIG.replace('<Choice value="Neutral"/>', '<Choice value="Neutral"/><Choice value="Mixed"/>')
     lab = nblabel.Labeler(frame(2), added, store=db)
@@ -93,8 +92,8 @@ def test_default_store_path_is_printed_once(tmp_path, monkeypatch, capsys):
     assert (tmp_path / ".nblabel").is_dir()
 
 
-def test_two_annotators_have_their_own_queues(tmp_path):
-    db = tmp_path / "s.db"
+def test_two_annotators_have_their_own_queues(store_spec):
+    db = store_spec
     alice = nblabel.Labeler(frame(3), CONFIG, annotator="alice", store=db)
     bob = nblabel.Labeler(frame(3), CONFIG, annotator="bob", store=db)
     alice.submit(choice("Positive"))
@@ -106,14 +105,14 @@ def test_two_annotators_have_their_own_queues(tmp_path):
     assert alice.progress["done"] == 1 and bob.progress["done"] == 1
 
 
-def test_two_sessions_of_one_annotator_never_share_a_task(tmp_path):
+def test_two_sessions_of_one_annotator_never_share_a_task(store_spec):
     """Leases in the store keep a second session (another kernel) off the tasks the first one holds."""
     from nblabel.widget._queue import Queue
     from nblabel.tasks._source import make_source
-    db = tmp_path / "s.db"
+    db = store_spec
     one = nblabel.Labeler(frame(6), CONFIG, annotator="a", store=db)
     assert one.current["id"] == 0
-    other = Queue(make_source(frame(6)), Store(db), "a", owner="other-kernel")
+    other = Queue(make_source(frame(6)), open_backend(db), "a", owner="other-kernel")
     assert other.head() == "1"
     one.submit(choice("Positive"))
     assert one.current["id"] == 2  # 1 is held by the other session
@@ -122,8 +121,8 @@ def test_two_sessions_of_one_annotator_never_share_a_task(tmp_path):
     assert other.head() == "3"
 
 
-def test_rerun_supersedes_old_labeler(tmp_path):
-    db = tmp_path / "s.db"
+def test_rerun_supersedes_old_labeler(store_spec):
+    db = store_spec
     old = nblabel.Labeler(frame(3), CONFIG, annotator="a", store=db)
     assert old.current["id"] == 0
     new = nblabel.Labeler(frame(3), CONFIG, annotator="a", store=db)
@@ -132,16 +131,16 @@ def test_rerun_supersedes_old_labeler(tmp_path):
         old.submit(choice("Positive"))
 
 
-def test_acks_make_resent_submits_idempotent(tmp_path):
-    store = Store(tmp_path / "s.db")
+def test_acks_make_resent_submits_idempotent(store_spec):
+    store = open_backend(store_spec)
     a, before, repeated = store.save_annotation('"t"', "x", [], uid="u1")
     b, _, repeated2 = store.save_annotation('"t"', "x", [], uid="u1")
     assert before is None and not repeated and repeated2 and a.id == b.id
     assert len(list(store.iter_live())) == 1
 
 
-def test_store_is_usable_from_other_threads(tmp_path):
-    lab = nblabel.Labeler(frame(20), CONFIG, annotator="a", store=tmp_path / "s.db")
+def test_store_is_usable_from_other_threads(store_spec):
+    lab = nblabel.Labeler(frame(20), CONFIG, annotator="a", store=store_spec)
     errors = []
 
     def work():
@@ -192,8 +191,8 @@ def test_two_notebooks_in_one_folder_do_not_share_the_default_store(tmp_path, mo
                            annotator="a")._store.path == third._store.path  # re-run, longer frame: same store
 
 
-def test_an_answer_is_never_read_onto_other_fields(tmp_path, monkeypatch):
-    db = tmp_path / "shared.db"
+def test_an_answer_is_never_read_onto_other_fields(store_spec, tmp_path, monkeypatch):
+    db = store_spec
     first = nblabel.Labeler(pd.DataFrame({"text": ["good", "bad", "fine"]}), TEXT_CONFIG, annotator="a", store=db)
     first.submit(choice("Positive"))
     first.close()
@@ -201,7 +200,7 @@ def test_an_answer_is_never_read_onto_other_fields(tmp_path, monkeypatch):
     with pytest.raises(nblabel.TaskChanged) as err:  # resume, progress and to_pandas would all have said Positive
         nblabel.Labeler(kettles, TEXT_CONFIG, annotator="b", store=db)
     message = str(err.value)
-    assert "task 0" in message and str(db) in message
+    assert "task 0" in message and open_backend(db).path in message
     fix = message.splitlines()[-1].strip()
     assert fix.startswith('nblabel.Labeler(..., store="') and fix.endswith('")')
     monkeypatch.chdir(tmp_path)

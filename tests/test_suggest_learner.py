@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import nblabel
-from helpers import minilm, needs_shared, shared_data
+from helpers import deliver, minilm, needs_shared, shared_data
 
 pytest.importorskip("sklearn")
 SENTENCES = shared_data("sentiment/uci_labelled_sentences.csv")
@@ -195,7 +195,7 @@ def test_suggestion_stats_survive_a_restart(tmp_path):
     assert len(before) == 4 and list(after["task_id"]) == list(before["task_id"])
     assert list(after["accepted"]) == list(before["accepted"])
     assert list(after["prediction_id"]) == list(before["prediction_id"])
-    assert lab._panel()["accepted"] == int(before["accepted"].sum())
+    assert lab._view.panel()["accepted"] == int(before["accepted"].sum())
     simulate(lab, truth, 2)  # new answers go on after the resumed ones
     assert len(lab.suggestion_stats()) == 6
     lab.close()
@@ -227,9 +227,9 @@ def test_hello_says_what_is_loading_before_the_slow_first_state():
                           predictor=nblabel.Learner(encoder=tiny_encoder))
     sent = []
     lab.send = lambda content, buffers=None: sent.append(content)
-    lab._on_msg(lab, {"type": "hello"}, [])
+    deliver(lab, {"type": "hello", "id": "h1"})
     assert [m["type"] for m in sent] == ["loading", "state"]  # the scoring happens between the two
     assert sent[0]["message"] == "Loading the model tiny_encoder, then scoring 4 tasks to put the least certain first…"
-    lab._on_msg(lab, {"type": "hello"}, [])  # a second view: nothing slow left to announce
+    deliver(lab, {"type": "hello", "id": "h2"})  # a second view: nothing slow left to announce
     assert [m["type"] for m in sent[2:]] == ["state"]
     lab.close()

@@ -119,7 +119,7 @@ def test_unreachable_backend_is_a_visible_message():
     df = pd.DataFrame({"text": ["x"]})
     lab = nblabel.Labeler(df, CONFIG, annotator="a", store=":memory:", predictor="http://127.0.0.1:9/")
     assert lab.current["predictions"] == []
-    assert "unreachable" in lab._state()["notice"]
+    assert "unreachable" in lab._channel.state(None, "headless").notice
     lab.close()
 
 

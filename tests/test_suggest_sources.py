@@ -6,6 +6,7 @@ import pytest
 import nblabel
 from nblabel.config._parse import parse_config
 from nblabel.suggest._sources import as_prediction_list, to_prediction
+from helpers import deliver, task_payload
 
 CHOICES = """<View><Text name="text" value="$text"/>
 <Choices name="sentiment" toName="text" choice="single"><Choice value="Positive"/><Choice value="Negative"/></Choices>
@@ -94,7 +95,7 @@ def test_prediction_items_get_stable_ids_and_are_accepted_whole():
     ids = [r["id"] for r in lab.current["predictions"][0]["result"]]
     assert all(isinstance(i, str) and len(i) == 10 for i in ids) and len(set(ids)) == 2
     assert [r["id"] for r in lab.current["predictions"][0]["result"]] == ids  # the same on every look
-    payload = lab._task_payload("1")  # what the browser draws: every region needs an id
+    payload = task_payload(lab, "1")  # what the browser draws: every region needs an id
     assert [r["id"] for r in payload["prefill"]] == ids and payload["refused"] is None
     ann = lab.submit()
     assert [r["id"] for r in ann["result"]] == ids
@@ -109,7 +110,7 @@ def test_undrawable_prediction_is_refused_with_the_item_and_the_reason():
                       r"result\[1\].*'LOC' is not an option")):
         lab = nblabel.Labeler(_ner_tasks([SPANS_NO_IDS[0], bad]), NER, annotator="a", store=":memory:")
         assert lab.current["predictions"]  # still listed with the task …
-        payload = lab._task_payload("1")
+        payload = task_payload(lab, "1")
         assert payload["prefill"] is None and payload["prediction"] is None  # … but neither shown …
         assert payload["refused"].startswith("suggestion (m1) not shown:")
         assert payload["refused"] and __import__("re").search(why, payload["refused"])
@@ -123,10 +124,10 @@ def test_refused_suggestion_reaches_the_browser_as_a_notice(tmp_path):
                           store=tmp_path / "s.db")
     sent = []
     lab.send = lambda content, buffers=None: sent.append(content)
-    lab._on_msg(lab, {"type": "hello"}, [])
+    deliver(lab, {"type": "hello", "id": "h1"})
     state = sent[-1]
     assert state["tasks"][0]["refused"] and "result[0]" in state["notice"]
-    lab._on_msg(lab, {"type": "submit", "uid": "u1", "key": "1", "result": [], "lead_time": 1.0}, [])
+    deliver(lab, {"type": "submit", "id": "u1", "key": "1", "result": [], "lead_time": 1.0})
     assert sent[-1]["type"] == "ack"  # the annotator's own (empty) answer is theirs to give
     assert lab.to_pandas().loc[1, "annotations"][0]["result"] == []
 
@@ -137,7 +138,7 @@ def test_a_low_scored_choice_is_a_hint_not_a_selection():
     lab = nblabel.Labeler(df, CHOICES, annotator="a", store=":memory:", order="uncertain",
                           predictor=lambda tasks: [scores[t["data"]["text"]] for t in tasks])
     assert lab.current["data"]["text"] == "meh"  # the coin flip comes first …
-    payload = lab._task_payload("0")
+    payload = task_payload(lab, "0")
     assert payload["prefill"] is None and payload["prefill_from"] is None  # … and is not pre-selected
     assert payload["hint"][0]["value"] == {"choices": ["Positive"]} and payload["prediction"]["score"] == 0.52
     with pytest.raises(ValueError, match=r"only a hint \(score 0.52 < hint_below=0.6\)"):
@@ -146,7 +147,7 @@ def test_a_low_scored_choice_is_a_hint_not_a_selection():
                        "value": {"choices": ["Positive"]}}])  # picking the hinted option is agreeing with it
     assert ann["result"][0]["origin"] == "prediction" and ann["parent_prediction"] is not None
     assert lab.current["data"]["text"] == "bad"
-    assert lab._task_payload("2")["prefill"][0]["value"] == {"choices": ["Negative"]}  # 0.7: pre-selected
+    assert task_payload(lab, "2")["prefill"][0]["value"] == {"choices": ["Negative"]}  # 0.7: pre-selected
     assert lab.submit()["result"][0]["origin"] == "prediction"
     lab.close()
     lab = nblabel.Labeler(df, CHOICES, annotator="b", store=":memory:", order="uncertain", hint_below=None,

@@ -7,6 +7,7 @@ import pandas as pd
 
 import nblabel
 from nblabel.suggest._worker import Worker
+from helpers import deliver
 
 CHOICES = """<View><Text name="text" value="$text"/>
 <Choices name="s" toName="text" choice="single"><Choice value="Positive"/><Choice value="Negative"/></Choices></View>"""
@@ -45,7 +46,7 @@ def test_raising_predictor_leaves_labeling_working_with_message():
     lab = nblabel.Labeler(df, CHOICES, annotator="a", store=":memory:", predictor=broken)
     assert lab.current["predictions"] == []
     assert "model exploded" in lab._suggest.error
-    assert "model exploded" in lab._state()["notice"]
+    assert "model exploded" in lab._channel.state(None, "headless").notice
     lab.submit(RESULT)
     assert lab.progress["done"] == 1
     lab.close()
@@ -63,7 +64,7 @@ def test_timeout_leaves_labeling_working_with_message():
     t0 = time.perf_counter()
     assert lab.current["predictions"] == []
     assert time.perf_counter() - t0 < 2
-    assert "timed out after 0.3 s" in lab._state()["notice"]
+    assert "timed out after 0.3 s" in lab._channel.state(None, "headless").notice
     ann = lab.submit(RESULT)
     assert ann["result"][0]["origin"] == "manual"
     release.set()
@@ -82,7 +83,7 @@ def test_widget_payload_never_waits_and_updates_when_ready():
     sent = []
     lab.send = lambda content, buffers=None: sent.append(content)
     t0 = time.perf_counter()
-    lab._on_msg(lab, {"type": "hello"}, [])
+    deliver(lab, {"type": "hello", "id": "h1"})
     assert time.perf_counter() - t0 < 1
     assert sent[-1]["tasks"][0]["prediction"] is None
     release.set()
@@ -93,8 +94,8 @@ def test_widget_payload_never_waits_and_updates_when_ready():
     assert state["tasks"][0]["prediction"]["score"] == 0.8
     assert state["tasks"][0]["prefill_from"] == "prediction"
     assert state["suggest"]["accepted"] == 0 and state["suggest"]["accuracy"] == []
-    lab._on_msg(lab, {"type": "submit", "uid": "u1", "key": state["tasks"][0]["key"],
-                      "result": state["tasks"][0]["prefill"]}, [])
+    deliver(lab, {"type": "submit", "id": "u1", "key": state["tasks"][0]["key"],
+                  "result": state["tasks"][0]["prefill"]})
     ack = sent[-1]
     assert ack["type"] == "ack" and ack["suggest"]["accepted"] == 1 and ack["suggest"]["accuracy"] == [1.0]
     lab.close()
@@ -156,7 +157,7 @@ def test_browser_window_is_refreshed_after_a_new_model_version():
     _ = lab.current  # computed (headless waits), so the hello state carries suggestions
     for key in ("1", "2", "3"):
         lab._suggest.worker.get(key, wait=True)
-    lab._on_msg(lab, {"type": "hello"}, [])
+    deliver(lab, {"type": "hello", "id": "h1"})
     first = states[-1]["tasks"]
     assert [t["prediction"]["model_version"] for t in first] == ["v1"] * 4
     model.model_version = "v2"  # a retrain finished: no message from the browser, no call from the cell
@@ -165,6 +166,6 @@ def test_browser_window_is_refreshed_after_a_new_model_version():
     assert [t["key"] for t in last] == ["0", "1", "2", "3"]
     assert last[0]["prediction"]["model_version"] == "v1" and last[0]["prefill"] == first[0]["prefill"]
     assert [t["prefill"][0]["value"] for t in last[1:]] == [{"choices": ["Negative"]}] * 3
-    lab._on_msg(lab, {"type": "submit", "uid": "u", "key": "1", "result": last[1]["prefill"], "lead_time": 1}, [])
+    deliver(lab, {"type": "submit", "id": "u", "key": "1", "result": last[1]["prefill"], "lead_time": 1})
     assert lab.to_pandas().loc[1, "annotations"][0]["result"][0]["origin"] == "prediction"  # matched to v2
     lab.close()

@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 import nblabel
-from helpers import CONFIG, FULL_CONFIG, choice, frame
+from helpers import CONFIG, FULL_CONFIG, choice, deliver, frame
 
 
 class Browser:
@@ -21,14 +21,14 @@ class Browser:
 
     def say(self, content: dict) -> dict:
         before = len(self.inbox)
-        t = threading.Thread(target=self.lab._on_msg, args=(self.lab, content, []), name="subshell-test")
+        t = threading.Thread(target=deliver, args=(self.lab, content), name="subshell-test")
         t.start()
         t.join()
         assert len(self.inbox) > before, f"no answer to {content}"
         return self.inbox[-1]
 
     def submit(self, key: str, result: list, uid: str | None = None) -> dict:
-        return self.say({"type": "submit", "uid": uid or uuid.uuid4().hex, "key": key, "result": result,
+        return self.say({"type": "submit", "id": uid or uuid.uuid4().hex, "key": key, "result": result,
                          "lead_time": 1.5})
 
 
@@ -38,7 +38,7 @@ def browser(tmp_path):
 
 
 def test_hello_sends_state_with_config_and_window(browser):
-    state = browser.say({"type": "hello"})
+    state = browser.say({"type": "hello", "id": "r1"})
     assert state["type"] == "state" and state["error"] is None
     assert state["config"]["tag"] == "View"
     assert [t["key"] for t in state["tasks"]] == ["0", "1", "2", "3", "4", "5"]
@@ -48,7 +48,7 @@ def test_hello_sends_state_with_config_and_window(browser):
 
 
 def test_submits_from_the_browser_thread_are_acked_after_commit(browser):
-    browser.say({"type": "hello"})
+    browser.say({"type": "hello", "id": "r2"})
     for i in range(10):  # several messages: the sqlite connection must work from the second one on
         ack = browser.submit(str(i), choice("Positive"))
         assert ack["type"] == "ack" and isinstance(ack["annotation_id"], int)
@@ -61,7 +61,7 @@ def test_submits_from_the_browser_thread_are_acked_after_commit(browser):
 
 def test_browser_may_run_ahead_of_python(browser):
     """The UI paints the next task before the ack: submits for tasks 1 and 2 may arrive in any order of acks."""
-    browser.say({"type": "hello"})
+    browser.say({"type": "hello", "id": "r3"})
     browser.submit("1", choice("Negative"))
     browser.submit("0", choice("Positive"))
     ack = browser.submit("2", choice("Neutral"))
@@ -70,7 +70,7 @@ def test_browser_may_run_ahead_of_python(browser):
 
 
 def test_resent_outbox_is_not_stored_twice(browser):
-    browser.say({"type": "hello"})
+    browser.say({"type": "hello", "id": "r4"})
     first = browser.submit("0", choice("Positive"), uid="same")
     again = browser.submit("0", choice("Positive"), uid="same")
     assert first["annotation_id"] == again["annotation_id"]
@@ -78,7 +78,7 @@ def test_resent_outbox_is_not_stored_twice(browser):
 
 
 def test_invalid_result_is_nacked_with_a_reason(browser):
-    browser.say({"type": "hello"})
+    browser.say({"type": "hello", "id": "r5"})
     nack = browser.submit("0", choice("Amazing"))
     assert nack["type"] == "nack" and "Amazing" in nack["message"]
     nack = browser.submit("nope", choice("Positive"))
@@ -87,26 +87,26 @@ def test_invalid_result_is_nacked_with_a_reason(browser):
 
 
 def test_skip_undo_redo_back_from_the_browser(browser):
-    browser.say({"type": "hello"})
+    browser.say({"type": "hello", "id": "r6"})
     browser.submit("0", choice("Positive"))
-    skip = browser.say({"type": "skip", "uid": "s1", "key": "1", "lead_time": 0.2})
+    skip = browser.say({"type": "skip", "id": "s1", "key": "1", "lead_time": 0.2})
     assert skip["type"] == "ack" and skip["progress"]["skipped"] == 1
-    state = browser.say({"type": "undo"})
+    state = browser.say({"type": "undo", "id": "r7"})
     assert state["tasks"][0]["key"] == "1" and state["can_redo"]
-    state = browser.say({"type": "redo"})
+    state = browser.say({"type": "redo", "id": "r8"})
     assert state["tasks"][0]["key"] == "2"
-    state = browser.say({"type": "back"})
+    state = browser.say({"type": "back", "id": "r9"})
     assert state["tasks"][0]["key"] == "1"
-    state = browser.say({"type": "back"})
+    state = browser.say({"type": "back", "id": "r10"})
     assert state["tasks"][0]["key"] == "0"
     assert state["tasks"][0]["prefill"][0]["value"] == {"choices": ["Positive"]}
     assert state["tasks"][0]["prefill_from"] == "annotation"
-    state = browser.say({"type": "goto", "key": "7"})
+    state = browser.say({"type": "goto", "id": "r11", "key": "7"})
     assert state["tasks"][0]["key"] == "7"
 
 
 def test_headless_calls_update_a_displayed_widget(browser):
-    browser.say({"type": "hello"})
+    browser.say({"type": "hello", "id": "r12"})
     n = len(browser.inbox)
     browser.lab.submit(choice("Positive"))
     assert len(browser.inbox) == n + 1 and browser.inbox[-1]["tasks"][0]["key"] == "1"
@@ -114,23 +114,23 @@ def test_headless_calls_update_a_displayed_widget(browser):
 
 def test_empty_queue_state_has_no_tasks(tmp_path):
     b = Browser(nblabel.Labeler(frame(1), CONFIG, store=tmp_path / "s.db"))
-    b.say({"type": "hello"})
+    b.say({"type": "hello", "id": "r13"})
     ack = b.submit("0", choice("Positive"))
     assert ack["window"] == []
-    assert b.say({"type": "hello"})["tasks"] == []
+    assert b.say({"type": "hello", "id": "r14"})["tasks"] == []
 
 
 def test_task_payload_holds_only_config_fields(tmp_path):
     df = frame(2)
     df["secret_big_column"] = ["x" * 1000] * 2
     b = Browser(nblabel.Labeler(df, CONFIG, store=tmp_path / "s.db"))
-    task = b.say({"type": "hello"})["tasks"][0]
+    task = b.say({"type": "hello", "id": "r15"})["tasks"][0]
     assert task["data"] == {"text": "review number 0"}
 
 
 def test_all_controls_roundtrip_from_the_browser(tmp_path):
     b = Browser(nblabel.Labeler(frame(2), FULL_CONFIG, store=tmp_path / "s.db"))
-    b.say({"type": "hello"})
+    b.say({"type": "hello", "id": "r16"})
     result = [
         {"id": "a1", "from_name": "sentiment", "to_name": "text", "type": "choices", "value": {"choices": ["Neutral"]}},
         {"id": "a2", "from_name": "topics", "to_name": "text", "type": "choices",
@@ -154,7 +154,7 @@ def test_an_answer_to_a_task_whose_fields_changed_is_refused(tmp_path):
     """A replayed outbox (kernel restart, cell re-run on edited data) must not land on the new text."""
     rows = [{"text": "good"}, {"text": "bad"}]
     browser = Browser(nblabel.Labeler(rows, CONFIG, annotator="ui", store=tmp_path / "s.db"))
-    browser.say({"type": "hello"})  # task 0 served on "good"
+    browser.say({"type": "hello", "id": "h1"})  # task 0 served on "good"
     browser.lab.close()
     rows[0]["text"] = "awful kettle"
     browser = Browser(nblabel.Labeler(rows, CONFIG, annotator="ui", store=tmp_path / "s.db"))

@@ -12,12 +12,12 @@ from test_widget_messages import Browser
 @pytest.fixture
 def browser(tmp_path):
     b = Browser(nblabel.Labeler(frame(12), CONFIG, annotator="ui", store=tmp_path / "s.db"))
-    b.say({"type": "hello"})
+    b.say({"type": "hello", "id": "h1"})
     return b
 
 
 def send(browser: Browser, key: str, age_s) -> dict:
-    return browser.say({"type": "submit", "uid": f"u{key}", "key": key, "result": choice("Positive"),
+    return browser.say({"type": "submit", "id": f"u{key}", "key": key, "result": choice("Positive"),
                         "lead_time": 1.0, "age_s": age_s})
 
 

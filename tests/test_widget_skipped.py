@@ -40,11 +40,11 @@ def test_label_skipped_with_nothing_skipped_changes_nothing(tmp_path):
 def test_label_skipped_message_answers_with_a_state_marking_them(tmp_path):
     lab = nblabel.Labeler(frame(3), CONFIG, annotator="a", store=tmp_path / "s.db")
     browser = Browser(lab)
-    browser.say({"type": "hello"})
+    browser.say({"type": "hello", "id": "h1"})
     _skip_twice(lab)
-    empty = browser.say({"type": "hello"})
+    empty = browser.say({"type": "hello", "id": "h1"})
     assert empty["tasks"] == []
-    state = browser.say({"type": "label_skipped"})
+    state = browser.say({"type": "label_skipped", "id": "l1"})
     assert state["type"] == "state"
     assert [(t["key"], t["skipped_before"]) for t in state["tasks"]] == [("0", True), ("2", True)]
     assert state["keys"]["label_skipped"] == "Shift+S"
@@ -52,5 +52,5 @@ def test_label_skipped_message_answers_with_a_state_marking_them(tmp_path):
 
 def test_a_fresh_task_is_not_marked_skipped_before(tmp_path):
     lab = nblabel.Labeler(frame(3), CONFIG, annotator="a", store=tmp_path / "s.db")
-    state = Browser(lab).say({"type": "hello"})
+    state = Browser(lab).say({"type": "hello", "id": "h1"})
     assert [t["skipped_before"] for t in state["tasks"]] == [False, False, False]

@@ -41,7 +41,7 @@ def test_the_token_is_what_the_state_carries(tmp_path):
     from test_widget_messages import Browser
 
     lab = nblabel.Labeler(frame(2), CONFIG, annotator="a", store=tmp_path / "s.db")
-    assert Browser(lab).say({"type": "hello"})["view_token"] == lab._view_token
+    assert Browser(lab).say({"type": "hello", "id": "h1"})["view_token"] == lab._view_token
 
 
 def test_a_memory_store_says_the_answers_ended_with_the_kernel(shell):

@@ -64,6 +64,8 @@ import { buildVideo, buildVideoRectangle } from "./video/video.js";
  * @property {(e: KeyboardEvent) => boolean} [nav]   arrow keys while the control is active (Ranker)
  * @property {(item: ResultItem|null, score: number|null) => void} [hint]   show (or clear) a low-scored suggestion
  *   beside the options: never a selection, so Enter does not accept it
+ * @property {(who: ((out: string|string[], value: string) => Node[])|null) => void} [voters]   review mode: beside each
+ *   option, chips naming who chose it (`out` is the option's result value); null clears them
  */
 
 /**
@@ -257,6 +259,14 @@ export class Form {
 	/** Paint `task`: objects show its data, controls its draft / prefill. @param {Task} task */
 	load(task) {
 		for (const u of this.updaters) u.update?.(task);
+		this.loadAnswer(task);
+	}
+
+	/**
+	 * Show `task`'s draft / prefill in the controls and regions only, the objects staying as they are (a reviewer
+	 * switching versions keeps the picture, the audio position, the scroll). @param {Task} task
+	 */
+	loadAnswer(task) {
 		const source = task.draft ?? (Array.isArray(task.prefill) ? task.prefill : []);
 		const perNames = new Set(this.controls.filter((c) => c.perRegion).map((c) => c.name));
 		let prefill = this.regions.load(source, perNames);

@@ -1,9 +1,10 @@
 """CSV and TSV: JSON_MIN's records as a table, as Label Studio's `exports/csv2.convert` writes them.
 
 Rule: columns = every key any record has (data keys, `id`, control names, `annotator`, `annotation_id`,
-`created_at`, `updated_at`, `lead_time`, and `agreement` when a task has two or more annotations), sorted; a data key
-that is also a control name becomes
-`_data_<key>`. Cells: control values that are not text are compact JSON; data values that are dicts or lists
+`created_at`, `updated_at`, `lead_time`, `agreement` when a task has two or more annotations or a Label Studio
+export gave it one, `history` when an annotation has a non-empty one (compact JSON), `<name>_transcript` beside a
+Chat control's column: its messages as `role: content` lines), sorted; a data key that is also a control name
+becomes `_data_<key>`. Cells: control values that are not text are compact JSON; data values that are dicts or lists
 are compact JSON; `annotator` is always text (`"1"` for user 1). Quoting is `csv.QUOTE_NONNUMERIC` (numbers
 bare, everything else quoted, missing cells `""`), lines end with CRLF. TSV is the same with tabs.
 """
@@ -29,6 +30,8 @@ def _row(item: Any, colliding: set) -> dict:
     for name, values in item.outputs.items():
         pretty = prettify(values, item.tags[name])
         row[name] = pretty if isinstance(pretty, str) else dumps_cell(pretty)
+        if item.tags[name] in ("Chat", "chatmessage"):
+            row[f"{name}_transcript"] = transcript(pretty)
     for key, value in item.data.items():
         column = f"_data_{key}" if key in colliding else key
         if _exportable(value):  # a Path / bytes / PIL / numpy image: its path or a data: URI, as in JSON
@@ -40,7 +43,20 @@ def _row(item: Any, colliding: set) -> dict:
     row["created_at"] = a.get("created_at")
     row["updated_at"] = a.get("updated_at")
     row["lead_time"] = a.get("lead_time")
+    if a.get("history"):
+        row["history"] = dumps_cell(a["history"])
     return row
+
+
+def transcript(messages: Any) -> str:
+    """A Chat's messages as text, one `role: content` line each (the converter's `generate_chat_transcript`)."""
+    lines = []
+    for message in messages if isinstance(messages, list) else ():
+        if not isinstance(message, dict):
+            continue
+        role, content = str(message.get("role", "")), str(message.get("content", ""))
+        lines.append((f"{role}: {content}" if content else f"{role}:") if role else content)
+    return "\n".join(lines)
 
 
 def write(frame: Frame, path: str, delimiter: str = ",") -> None:

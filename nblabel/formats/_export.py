@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from .._errors import UnsupportedFormat
-from . import _coco, _conll, _csv, _json, _json_min, _narrow, _voc, _yolo
+from . import _brush_out, _coco, _conll, _csv, _json, _json_min, _narrow, _voc, _yolo
 from ._frame import frame_from_tasks, paused_gc, read_frame, resolve_config
 from ._read import LEADING_SPACE, load, tasks_of
 
@@ -24,6 +24,7 @@ __all__ = ["FORMATS", "export"]
 FORMATS = {
     "JSON": "file", "JSON_MIN": "file", "CSV": "file", "TSV": "file", "CONLL2003": "file",
     "COCO": "file or folder", "YOLO": "folder", "YOLO_OBB": "folder", "VOC": "folder",
+    "BRUSH_TO_PNG": "folder", "BRUSH_TO_COCO": "folder",
 }
 
 
@@ -43,8 +44,9 @@ def export(df: Any, path: str | os.PathLike, format: str = "JSON", config: Any =
     and TSV with `config=`): converted file to file, as `label_studio_sdk.converter` does, without a DataFrame.
 
     `config` (XML) overrides the config recorded in `df.attrs["nblabel"]`; JSON_MIN, CSV, TSV, CONLL2003, COCO,
-    YOLO and VOC need one. Single-file formats write `path`; YOLO and VOC write a folder laid out as Label Studio
-    lays it out; COCO writes `path` if it ends in `.json`, else `path/result.json`.
+    YOLO, VOC and the BRUSH_TO_* formats need one. Single-file formats write `path`; YOLO, VOC and BRUSH_TO_PNG
+    write a folder laid out as Label Studio lays it out; COCO writes `path` if it ends in `.json`, else
+    `path/result.json`; BRUSH_TO_COCO writes `path/result_coco.json`.
 
     `agreement`: JSON, JSON_MIN, CSV and TSV give a task with two or more annotations its `agreement` (percent,
     as Label Studio Enterprise writes it). None (default): for a Labeler's frame (`to_pandas()`), not for Label
@@ -82,7 +84,8 @@ def _load_tasks(src: str | os.PathLike, config: Any, fmt: str) -> tuple[list, st
         with open(src, "rb") as fh:
             raw = fh.read()
         start = LEADING_SPACE.match(raw).end()  # type: ignore[union-attr]  # no lstrip(): it would copy the file
-        if raw[start:start + 1] == b"[":
+        # a task's own agreement is written as it is, and the narrow decode does not keep it
+        if raw[start:start + 1] == b"[" and not (fmt == "JSON_MIN" and b'"agreement"' in raw):
             if fmt == "JSON_MIN":
                 structs = _narrow.task_structs(raw)
                 if structs is not None:
@@ -121,4 +124,8 @@ def _write(frame: Any, fmt: str, path: str) -> str:
         _yolo.write(frame, path, obb=fmt == "YOLO_OBB")
     elif fmt == "VOC":
         _voc.write(frame, path)
+    elif fmt == "BRUSH_TO_PNG":
+        _brush_out.write_png(frame, path)
+    elif fmt == "BRUSH_TO_COCO":
+        path = _brush_out.write_coco(frame, path)
     return str(Path(path))

@@ -66,6 +66,7 @@ class Frame:
     config: Config | None
     utf16: bool = False  # offsets in `annotations` / `predictions` are UTF-16 (tasks straight from a file)
     agreement: bool = False  # write each task's agreement (percent) where it has two or more annotations
+    carried: dict | None = None  # task id -> the `agreement` a Label Studio export gave the task (written as is)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -172,7 +173,9 @@ def read_frame(df: pd.DataFrame, config: Any = None, id_column: Any = None) -> F
         meta = [v if isinstance(v, dict) else {} for v in df[meta_column].tolist()]
     else:
         meta = [{} for _ in range(n)]
-    return Frame(_ids(df, id_column), data, annotations, predictions, meta, cfg)
+    carried = info.get("agreement")
+    return Frame(_ids(df, id_column), data, annotations, predictions, meta, cfg,
+                 carried=carried if isinstance(carried, dict) else None)
 
 
 class _TaskFrame(Frame):
@@ -222,6 +225,15 @@ class _TaskFrame(Frame):
             for append, value in zip(appends, self._task(pos, task)):
                 append(value)
         return columns
+
+    @cached_property
+    def carried(self) -> dict | None:  # type: ignore[override]
+        """Task id -> the `agreement` of the tasks that have one and annotations (the converter's rule)."""
+        out = {}
+        for pos, task in enumerate(self.tasks):
+            if type(task) is dict and "agreement" in task and task.get("annotations"):
+                out[task.get("id", pos)] = task["agreement"]
+        return out or None
 
     ids = property(lambda self: self._columns[0])  # type: ignore[assignment]
     data = property(lambda self: self._columns[1])  # type: ignore[assignment]

@@ -4,23 +4,34 @@ category list, and rotated-box geometry.
 Rules (label_studio_sdk 2.1.2):
 - categories (`Converter._get_labels`): every `Label`/`Choice` value (its `alias` if set) under any control, in
   alphabetical order, numbered from 0; a `category="7"` attribute pins a label's id and the others skip it;
-- image names (`get_local_path` with downloads off): a path that exists stays as written; an http(s) URL becomes
-  `images/<first 8 hex of md5(url)>__<basename>`, the name a server export uses; anything else (uploads, cloud
-  URIs, which need a server) stays as written. Nothing is downloaded;
-- a `pathlib.Path` (any `os.PathLike`) is the path it names; an in-memory image (bytes, a PIL image, a numpy array)
-  has no name, so it is written once to `images/<content digest>.<ext>` beside the export (the `images/` folder
-  a Label Studio server export ships) and named by that file.
+- image names: a path that exists stays as written; every other value (an http(s) URL, an upload
+  `/data/upload/1/a.jpg`, a local-storage `/data/local-files/?d=dir/a.jpg`, a cloud URI `s3://b/a.jpg`, a bare
+  path not on disk) becomes `images/<first 8 hex of md5(value)>__<file name>`, the name a Label Studio server
+  export gives it (`get_local_path`: the file name is the `?d=` or `filepath=` path's base name, else the URL
+  path's). Nothing is downloaded. A value already of that form (`images/dc308ec1__a.jpg`, read back from an
+  export) stays as it is, so export → import → export gives the same names;
+- a `pathlib.Path` (any `os.PathLike`) is the path it names; an in-memory image (bytes, a PIL image, a numpy array,
+  a `data:` URI) has no name, so it is written once to `images/<content digest>.<ext>` beside the export (the
+  `images/` folder a Label Studio server export ships) and named by that file.
+
+Deliberate differences: the converter without a server (`get_local_path`, downloads off) keeps uploads, local-
+storage and cloud values as written but renames URLs and bare paths, so one export mixes the two; a server hashes
+the URL it resolved with its own host name for uploads and local storage, which a file cannot know: nblabel
+hashes the value as written (URLs and cloud URIs give the server's names exactly).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import itertools
 import math
 import mimetypes
 import os
+import re
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import parse_qs, urlparse
 
 from .._errors import UnsupportedFormat
 from ..tasks._media import MediaError, is_local, to_bytes
@@ -99,12 +110,35 @@ def image_name(value: Any, out_dir: str | None = None) -> str:
             raise UnsupportedFormat(f"image {type(value).__name__} values cannot be named in an export: "
                                     "save the images to files and put their paths (or URLs) in the column")
         return _saved(value, out_dir)
-    if os.path.exists(value):
+    if os.path.exists(value) or EXPORTED_NAME.match(value):
         return value
-    if value.startswith(("http://", "https://")):
-        digest = hashlib.md5(value.encode(), usedforsecurity=False).hexdigest()[:8]
-        return os.path.join("images", f"{digest}__{os.path.basename(urlparse(value).path)}")
-    return value
+    if value.startswith("data:"):
+        if out_dir is None:
+            raise UnsupportedFormat("a data: URI image cannot be named here: save it to a file")
+        return _saved(_data_uri_bytes(value), out_dir)
+    digest = hashlib.md5(value.encode(), usedforsecurity=False).hexdigest()[:8]
+    return os.path.join("images", f"{digest}__{_file_name(value)}")
+
+
+#: a name an export gave (`images/<8 hex>__<file name>`): kept, never renamed twice
+EXPORTED_NAME = re.compile(r"images/[0-9a-f]{8}__[^/]+\Z")
+
+
+def _file_name(value: str) -> str:
+    """The file name Label Studio's downloader gives a value (`download_and_cache._filename_for`)."""
+    if value.startswith("/data/") and "?d=" in value:
+        return os.path.basename(value.split("?d=", 1)[1])
+    parsed = urlparse(value)
+    stored = parse_qs(parsed.query).get("filepath", [None])[0]
+    return os.path.basename(stored or parsed.path) or os.path.basename(value.rstrip("/")) or "image"
+
+
+def _data_uri_bytes(value: str) -> bytes:
+    head, _, body = value.partition(",")
+    try:
+        return base64.b64decode(body, validate=False) if head.endswith(";base64") else body.encode()
+    except (binascii.Error, ValueError):
+        raise UnsupportedFormat("an image data: URI is not valid base64") from None
 
 
 def _saved(value: Any, out_dir: str) -> str:

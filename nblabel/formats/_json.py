@@ -4,7 +4,8 @@ Rule: one task per row, `{"id"?, "data", "annotations", "predictions", "meta"}`,
 writes it (`ujson` style: no spaces, `/` escaped, non-ASCII as UTF-8). `id` is written only when the task id is
 an int (Label Studio assigns its own ids otherwise); `meta.nblabel_id` always carries the nblabel id so a round
 trip through a server keeps identity. Text offsets are converted to UTF-16. A task with two or more annotations
-gets `agreement` (percent, as Label Studio Enterprise writes it: `nblabel.agreement`'s overall per-task score).
+gets `agreement` (percent, as Label Studio Enterprise writes it: `nblabel.agreement`'s overall per-task score); a
+task read from a Label Studio export keeps the `agreement` it had.
 """
 
 from __future__ import annotations
@@ -20,7 +21,11 @@ def tasks(frame: Frame) -> list[dict]:
     fields = text_fields(frame.config)
     convert = not frame.utf16  # tasks read straight from a file hold UTF-16 offsets already
     out = []
-    agreement = task_percent(frame.annotations, frame.config) if frame.agreement else [None] * len(frame)
+    if frame.agreement:
+        agreement = task_percent(frame.annotations, frame.config)
+    else:  # what a Label Studio export gave its tasks, written back as is
+        carried = frame.carried or {}
+        agreement = [carried.get(i) for i in frame.ids] if carried else [None] * len(frame)
     for ident, data, anns, predictions, meta, percent in zip(
         frame.ids, frame.data, frame.annotations, frame.predictions, frame.meta, agreement
     ):

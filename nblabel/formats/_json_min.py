@@ -2,9 +2,10 @@
 
 Rule: record = the task's data keys, then `id`, then one key per control (JSON_MIN value style, see
 `_items.prettify`), then `annotator` (email, or the int user id), `annotation_id`, `created_at`, `updated_at`,
-`lead_time`, and `agreement` (percent) for a task with two or more annotations. Written as `[`, the records indented
-two spaces and separated by `,` newline, `]` — the
-converter's byte layout (`ujson`, `/` escaped). Text offsets are UTF-16.
+`lead_time`, and `agreement` (percent) for a task with two or more annotations (or, from a Label Studio export, the
+task's own `agreement`, for every record of a task with annotations, as the converter copies it). Written as `[`,
+the records indented two spaces and separated by `,` newline, `]` — the converter's byte layout (`ujson`, `/`
+escaped). Text offsets are UTF-16.
 
 Two inputs, one record rule (`_record`): a Frame (a DataFrame, or task dicts), and for a file-to-file export the
 tasks `_narrow.task_structs` decodes, read by attribute (a third of the time of the dict path).
@@ -22,9 +23,10 @@ from ..quality._agreement import task_percent
 
 
 def agreement_by_id(frame: Frame) -> dict:
-    """Task id → agreement percent, for the tasks that have one (two or more annotations)."""
+    """Task id → agreement percent, for the tasks that have one (two or more annotations); without `agreement=`,
+    the agreement a Label Studio export gave its tasks, carried through as the converter carries it."""
     if not frame.agreement:
-        return {}
+        return dict(frame.carried or {})
     percents = task_percent(frame.annotations, frame.config)
     return {i: p for i, p in zip(frame.ids, percents) if p is not None}
 

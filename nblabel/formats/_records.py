@@ -1,12 +1,16 @@
 """JSON_MIN, CSV and TSV exports back into tasks: one record per annotation, regrouped by task `id`.
 
 Rules (the inverse of `_json_min` / `_csv`): a record's control keys become results (`from_name` = the control,
-`to_name` its first object, `type` its result type; image sizes move back to the result); JSON_MIN's flattened
-values (`"Positive"`, a single TextArea text) become regions again; the other keys are the task's data
-(`_data_<key>` is `<key>`). CSV cells: quoted cells are text, bare cells numbers (the writer quoted all but
+`to_name` its first object (Pairwise: itself), `type` its result type; image sizes move back to the result);
+JSON_MIN's flattened values (`"Positive"`, a single TextArea text) become regions again; the other keys are the
+task's data (`_data_<key>` is `<key>`). CSV cells: quoted cells are text, bare cells numbers (the writer quoted all but
 numbers), `""` is None for the annotation fields; cells holding JSON lists or dicts are parsed. The annotator
 becomes `completed_by`: an int id, else `{"email": ...}`. A record with no annotation id and no control values
-is a task without annotations. Region ids are not in these formats, so results have none.
+is a task without annotations, and so is one whose annotation id, annotator and creation time are all empty: then
+every key is data, also one named like a control. A Chat's messages (under the Chat's name) become chatmessage
+results (a Chat named like its own data field: from CSV when the data is `_data_<name>`, from JSON_MIN when every
+message has the `createdAt` an editor stamps); `history` (CSV) goes back to its annotation and `agreement` to its
+task. Region ids are not in these formats, so results have none.
 """
 
 from __future__ import annotations
@@ -89,8 +93,9 @@ def _regions(value: Any, control: Any, from_csv: bool) -> list[dict]:
 
 def _result(name: str, control: Any, value: dict) -> dict:
     value = dict(value)
-    item: dict[str, Any] = {"from_name": name, "to_name": control.to_name[0] if control.to_name else name,
-                            "type": control.type}
+    # Pairwise results name the control itself as to_name (the editor's shape), every other one its first object
+    to_name = control.to_name[0] if control.to_name and control.type != "pairwise" else name
+    item: dict[str, Any] = {"from_name": name, "to_name": to_name, "type": control.type}
     for key in ("original_width", "original_height"):
         if key in value:
             item[key] = value.pop(key)
@@ -98,10 +103,25 @@ def _result(name: str, control: Any, value: dict) -> dict:
     return item
 
 
+def _chat_results(name: str, value: Any, from_csv: bool) -> list[dict]:
+    """A Chat's messages (JSON_MIN / CSV: the list of `{role, content, ...}`) back into chatmessage results."""
+    if from_csv:
+        value = _cell_json(value)
+    if not isinstance(value, list):
+        return []
+    return [{"from_name": name, "to_name": name, "type": "chatmessage", "value": {"chatmessage": m}}
+            for m in value if isinstance(m, dict)]
+
+
 def regroup(records: list[dict], config: Any, from_csv: bool) -> list[dict]:
     """JSON_MIN / CSV records (one per annotation) → tasks."""
     controls = config.controls
-    skip = set(RECORD_KEYS) | {"id", "agreement", "history"} | {f"{n}_transcript" for n in controls}
+    # Chat objects write their messages under their own name. One named like its own data field is ambiguous in
+    # JSON_MIN (the converter writes the messages over the data value): there the key holds the annotation's
+    # messages when every message carries `createdAt` (the editor stamps each message it adds; task data does not).
+    chats = {n for n, o in config.objects.items() if o.tag == "Chat"}
+    skip = set(RECORD_KEYS) | {"id", "agreement", "history"} | {f"{n}_transcript" for n in set(controls) | chats}
+    blank = (lambda v: v is None or v == "") if from_csv else (lambda v: v is None)
     tasks: dict[Any, dict] = {}
     for pos, record in enumerate(records):
         ident = record.get("id", pos)
@@ -109,10 +129,18 @@ def regroup(records: list[dict], config: Any, from_csv: bool) -> list[dict]:
             ident = _cell_json(ident)  # a tuple id is written as a JSON list
         if isinstance(ident, list):
             ident = tuple(ident)
+        # annotation id, annotator and creation time all empty: the record of a task without annotations, whose
+        # keys are all data, also those named like a control (a CSV names a data key that collides `_data_<key>`)
+        unannotated = all(blank(record.get(k)) for k in ("annotation_id", "annotator", "created_at"))
+        chat_keys = {n for n in chats if n in record and (from_csv and f"_data_{n}" in record
+                                                          or not _is_field(config, n)
+                                                          or not from_csv and _stamped(record[n]))}
         data = {}
         for key, value in record.items():
-            if key in skip or key in controls:
+            if key in skip or (key in controls and not unannotated) or (key in chat_keys and not unannotated):
                 continue
+            if unannotated and (key in controls or key in chats) and (f"_data_{key}" in record or blank(value)):
+                continue  # the empty control cell (beside the data column, when a data key collides)
             if from_csv:
                 key = key[6:] if key.startswith("_data_") else key
                 value = _cell_json(value)
@@ -120,10 +148,15 @@ def regroup(records: list[dict], config: Any, from_csv: bool) -> list[dict]:
         task = tasks.get(ident)
         if task is None:
             task = tasks[ident] = {"id": ident, "data": data, "annotations": []}
+        if "agreement" in record and not blank(record["agreement"]):
+            task["agreement"] = record["agreement"]
+        if unannotated:
+            continue
         result = [_result(name, controls[name], v)
                   for name in controls if name in record
                   for v in _regions(record[name], controls[name], from_csv)]
-        blank = (lambda v: v is None or v == "") if from_csv else (lambda v: v is None)
+        for name in sorted(chat_keys, key=list(record).index):  # after the controls' results, as config order
+            result.extend(_chat_results(name, record[name], from_csv))
         if blank(record.get("annotation_id")) and not result:
             continue  # the record of a task without annotations
         annotation: dict[str, Any] = {"id": None if blank(record.get("annotation_id")) else record["annotation_id"]}
@@ -134,5 +167,18 @@ def regroup(records: list[dict], config: Any, from_csv: bool) -> list[dict]:
         annotation["was_cancelled"] = False
         for key in ("created_at", "updated_at", "lead_time"):
             annotation[key] = None if blank(record.get(key)) else record[key]
+        history = _cell_json(record.get("history")) if from_csv else record.get("history")
+        if isinstance(history, list) and history:
+            annotation["history"] = history
         task["annotations"].append(annotation)
     return list(tasks.values())
+
+
+def _stamped(value: Any) -> bool:
+    """Messages an editor added: a non-empty list of message dicts, each with its `createdAt`."""
+    return isinstance(value, list) and bool(value) and all(isinstance(m, dict) and "createdAt" in m for m in value)
+
+
+def _is_field(config: Any, name: str) -> bool:
+    """Whether the config reads a data field of this name."""
+    return name in set(config.fields)

@@ -1,7 +1,8 @@
 """Pascal VOC: a folder with `Annotations/<image>.xml` (and an empty `images/`), as `Converter.convert_to_voc`.
 
-Rules: one XML per annotated image, named after the image's base name (a URL's own name: Label Studio keeps it
-when it cannot download the image, and nblabel downloads nothing); the size is the first region's
+Rules: one XML per annotated image, named after the image's base name, for every value that is not a local file
+the value's own base name (a URL's, an upload's, a cloud URI's: what a Label Studio server writes, which keeps it
+when it does not download the image; nblabel downloads nothing); the size is the first region's
 `original_width` / `original_height` (items without it are skipped), depth 3; one `<object>` per rectangle with
 its first label and an integer box (`int()` of the pixel values, `xmax = xmin + int(width)`; rotation ignored, as
 Label Studio ignores it; polygons are not VOC objects). The XML is laid out as minidom's `writexml(newl="\\n")`:

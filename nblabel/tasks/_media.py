@@ -7,7 +7,7 @@ Rules (docs/DESIGN.md "Media"):
   `{"nblabel_media": {"key", "field", "index", "mime", "size", "name"}}` — never by its bytes: payloads ride in
   every state/ack message. PIL / numpy are encoded only when the browser asks (`size` is null until then;
   grey/RGB as BMP, alpha as PNG): encoding a window of photos in the state message would delay the first paint;
-- the browser asks for the bytes with `{"type": "media", "rid", "key", "field", "index", "page"}`; Python looks the
+- the browser asks for the bytes with `{"type": "media", "id", "key", "field", "index", "page"}`; Python looks the
   value up again in the task data and answers with one message buffer. Only media fields of the config are served,
   and only the values the user put there: a path the browser names is never opened;
 - exports keep a path as the string the user gave and write in-memory media (bytes / PIL / numpy) as a `data:` URI;

@@ -2,10 +2,18 @@
 
 | module | concept |
 |---|---|
-| `_labeler.py` | `Labeler`: the public API, wiring store, queue, suggestions and the browser channel |
-| `_channel.py` | messages to and from the browser |
+| `_labeler.py` | `Labeler`: the public API; wires store, queue, cursor, suggestions and the browser channel |
+| `_protocol.py` | every widget message both ways (msgspec Structs), and the check of what the browser sends |
+| `_channel.py` | `BrowserChannel`: routes requests to its `Host`, answers each, pushes unsolicited states |
+| `_serving.py` | a task as shown: first-serve checks, prefill, the browser's task window and status |
+| `_answers.py` | commit, undo, redo of one annotator's answers |
+| `_cursor.py` | the task on screen: queue head or a focused task (back, goto, edit after undo) |
+| `_status.py` | `status`, the synced trait reactive hosts (marimo) re-run dependent cells on |
 | `_queue.py` | which task is next for one annotator: order, skipped requeue, leases |
 | `_history.py` | undo / redo / back bookkeeping |
+| `_progress.py` | counts, rate, ETA; headless lead time |
+| `_rerun.py` | a re-run cell supersedes its Labeler |
+| `_remote.py` | `remote=`: what task HTML and config styles may load in the browser |
 | `_output.py` | `Writeback`: `to_pandas`, `to_label_studio`, `export` of a store's annotations over its tasks |
 """
 

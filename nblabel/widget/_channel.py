@@ -1,169 +1,181 @@
-"""The browser side of a `Labeler`: task payloads, state and acks out, commands in.
+"""The browser side of a `Labeler`: requests in, answers and unsolicited states out (`_protocol.py` has the shapes).
 
-Rules (docs/DESIGN.md "Widget messages"):
+Rules:
 - everything travels as custom messages (`model.send`), never traits, so no task data lands in the notebook file;
-- the browser gets the current task plus a prefetched window, and only the `$fields` the config uses;
-- an `ack` is sent only after the store committed the submit; a refused submit gets a `nack` with the reason;
-- a handler exception would vanish in the kernel (messages arrive on a subshell thread), so it becomes a notice.
+- every request gets exactly one answer naming its `id`: `state` for hello / undo / redo / back / label_skipped /
+  goto (a slow hello gets a `loading` first, naming it too), `ack` or `nack` for submit / skip, `media` for media;
+  a message that is not a valid request gets a `nack` (submit / skip), a failed `media` answer, or a `notice` —
+  never an exception, which the kernel would swallow (messages arrive on a subshell thread);
+- an `ack` is sent only after the store committed the answer; a store that cannot be reached is not a refusal
+  (a `notice`, no `nack`): the answer stays in the browser's outbox and is sent again;
+- states Python sends unasked carry `re: null` and their `cause`;
+- everything but the encoding of media bytes runs holding the Labeler's lock (`Host.lock`).
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from .._brief import cap
-from .._errors import ConfigError
+from .._errors import ConfigError, StoreUnavailable
 from ..tasks._media import MediaError
-from ..results._validate import strip_origins
-from ..tasks._ids import id_from_key, plain_id
+from . import _protocol as proto
 
 log = logging.getLogger("nblabel")
 
 
+@dataclass(frozen=True)
+class Host:
+    """What the channel may ask of the Labeler."""
+
+    lock: threading.RLock
+    send: Callable[[dict, list | None], None]  # model.send; fails quietly without a front end
+    closed: Callable[[], str | None]  # why the Labeler closed, or None while it is open
+    intro: Callable[[], dict]  # the state's fixed part: config tree, keys, outbox_key
+    window: Callable[[], list[proto.Task]]  # the task on screen, then the prefetched ones
+    status: Callable[[], proto.Status]
+    answer: Callable[..., int]  # (key, result or None: skip, lead time, uid, seconds the answer waited in the
+    # browser, review decision or None) → annotation id
+    # → annotation id; ValueError / KeyError / TypeError: refused
+    undo: Callable[[], object]  # the navigation requests, none of which tells the browser itself
+    redo: Callable[[], object]
+    back: Callable[[], object]
+    label_skipped: Callable[[], object]
+    goto: Callable[[str], None]  # a task key; KeyError: no such task
+    media_data: Callable[[str], dict]  # a task's media values (MediaError: not served)
+    media_bytes: Callable[[str, dict, str, int | None, int | None], tuple[bytes, str]]  # (bytes, mime), unlocked
+    warm_up: Callable[[], None]  # a moment for the first task's suggestion before the first state
+    loading: Callable[[], str | None]  # what the first state waits for (a model loading, every task scored)
+    bare: Callable[[list[str]], bool]  # whether one of these tasks went to the browser without its suggestion
+    greeted: Callable[[], None] = lambda: None  # a view said hello (reactive hosts get their first `status`)
+
+
 class BrowserChannel:
-    """Mixin for `Labeler`: relies on its queue, store, config and lock."""
+    """Routes browser requests to the `Host` and sends what the browser is told."""
 
-    def _closed_state(self) -> dict:
-        return {"type": "state", "error": f"This labeler was {self._closed_reason}.", "tasks": [], "config": None,
-                "keys": self._keys, "progress": None}
+    def __init__(self, host: Host) -> None:
+        self.host = host
+        self.views = False  # a view said hello: states are worth sending
 
-    def _task_payload(self, key: str) -> dict:
-        self._check_task(key)
-        shown, pid = self._show(key, wait=False)  # never wait on a model here: the worker runs ahead
-        prefill, origin = self._prefill(key)
-        live = self._store.live(key, self.annotator)
-        data = self._media.markers(key, self._source.data(key, self._config.fields))  # local media → markers
-        return {"key": key, "id": plain_id(id_from_key(key)), "data": data,
-                "prefill": prefill, "prefill_from": origin,
-                "prediction": None if shown is None else {"id": pid, "model_version": shown.get("model_version"),
-                                                          "score": shown.get("score")},
-                "hint": strip_origins(shown["result"]) if self._suggest.is_hint(shown) and not live else None,
-                "refused": None if shown is not None else self._suggest.refusal(self._predictions(key)),
-                "annotation_id": live.id if live else None,
-                "skipped_before": bool(live and live.was_cancelled)}
-
-    def _window(self) -> list[dict]:
-        current = self._current_key()
-        keys = [] if current is None else [current]
-        keys += [k for k in self._queue.fill(self._prefetch + 1) if k != current]
-        keys = keys[: self._prefetch + 1]
-        if keys:
-            self._suggest.want(self._lookahead(keys[0]))
-        return [self._task_payload(k) for k in keys]
-
-    def _flags(self) -> dict:
-        return {"can_undo": self._history.can_undo, "can_redo": self._history.can_redo,
-                "can_back": self._history.before(self._focus if self._focus else None) is not None}
-
-    def _state(self) -> dict:
-        state = {"type": "state", "config": self._config.to_json(), "keys": self._keys, "error": None,
-                 "outbox_key": f"nblabel-outbox:{self._store.id}:{self.annotator}", "tasks": [],
-                 "remote": self._remote, "view_token": self._view_token}
+    # -- out -------------------------------------------------------------------------------------------------
+    def state(self, re: str | None, cause: proto.Cause | None = None) -> proto.State:
+        intro = self.host.intro()
+        why = self.host.closed()
+        if why is not None:
+            return proto.state(re, cause, config=None, keys=intro["keys"], tasks=[], status=None,
+                               error=f"This labeler was {why}.")
+        tasks, error = [], None
         try:
-            state["tasks"] = self._window()
+            tasks = self.host.window()
         except (ConfigError, ValueError, KeyError) as exc:  # a task that cannot be shown blocks labeling visibly
-            state["error"] = cap(str(exc))
-        state["progress"] = self.progress
-        state.update(self._flags())
-        if state["tasks"] and state["tasks"][0].get("refused"):
-            state["notice"] = state["tasks"][0]["refused"]
-        if self._suggest.error:
-            state["notice"] = self._suggest.error
-        if self._has_predictor:
-            state["suggest"] = self._panel()
-        return state
+            error = cap(str(exc))
+        status = self.host.status()
+        if status.notice is None and tasks and tasks[0].refused:  # the predictor's own failure comes first
+            status.notice = tasks[0].refused
+        return proto.state(re, cause, config=intro["config"], keys=intro["keys"], tasks=tasks, status=status,
+                           error=error, outbox_key=intro["outbox_key"], remote=intro["remote"],
+                           view_token=intro["view_token"], mode=intro["mode"])
 
-    def _panel(self) -> dict:
-        """Data for the live suggestion panel (docs/DESIGN.md "Suggestion panel")."""
-        return {**self._stats.panel(), "model_version": self._suggest.model_version, "error": self._suggest.error}
+    def push(self, cause: proto.Cause) -> None:
+        """Tell a displayed widget what changed without being asked (a call from a cell, a suggestion, close)."""
+        if self.views:
+            self._emit(self.state(None, cause))
 
-    def _first_suggestion(self, budget: float = 0.5) -> None:
-        """On `hello`, give the worker (started when the Labeler opened) a moment for the task about to be painted:
-        a task painted without its suggestion would keep an empty draft when the suggestion arrives."""
-        if self._suggest.worker is None or self._closed:
+    def refresh(self, keys: list[str]) -> None:
+        """Worker thread: suggestions for `keys` are ready; a view showing one of them without it is updated."""
+        if not self.views:
             return
-        key = self._current_key()
-        if key is not None and not self._suggest.ready(key):
-            self._suggest.worker.get(key, wait=True, timeout=min(budget, self._suggest.worker.timeout))
+        with self.host.lock:  # what went to the browser bare changes on the cell's thread too
+            if self.host.closed() is None and self.host.bare(keys):
+                self.push("suggestion")
 
-    def _say_loading(self) -> None:
-        """Before slow work (a model loading, every task scored): say what the widget waits for."""
-        message = self._suggest.loading(scoring=(self._source.total or 1) if self._queue.unscored else 0)
-        if message:
-            self._emit({"type": "loading", "message": message})
-
-    def _push_state(self) -> None:
-        if self._views:
-            self._emit(self._state())
-
-    def _emit(self, content: dict, buffers: list | None = None) -> None:
+    def _emit(self, message: proto.Message, buffers: list | None = None) -> None:
         try:
-            self.send(content, buffers)
+            self.host.send(proto.encode(message), buffers)
         except Exception:  # no front end (plain Python): nothing to update
             log.debug("nblabel: send failed", exc_info=True)
 
-    def _on_msg(self, _widget, content: dict, _buffers) -> None:
-        if isinstance(content, dict) and content.get("type") == "media":
-            self._on_media(content)  # takes the lock only to look the value up: encoding runs outside it
+    # -- in --------------------------------------------------------------------------------------------------
+    def receive(self, _widget, content, _buffers) -> None:
+        """The `on_msg` callback: one browser message, on whatever thread the kernel delivers it."""
+        try:
+            request = proto.decode(content)
+        except proto.ProtocolError as exc:
+            log.info("nblabel: refused a widget message: %s", exc)
+            self._refuse(exc)
             return
-        with self._lock:
-            kind = content.get("type")
+        if isinstance(request, proto.MediaRequest):
+            self._on_media(request)  # takes the lock only to look the value up: encoding runs outside it
+            return
+        with self.host.lock:
             try:
-                if self._closed:
-                    self._emit(self._closed_state())
-                elif kind == "hello":
-                    self._views = True
-                    self._say_loading()
-                    self._first_suggestion()
-                    self._emit(self._state())
-                elif kind in ("submit", "skip"):
-                    self._on_submit(content, cancelled=(kind == "skip"))
-                elif kind in ("undo", "redo", "back"):
-                    if getattr(self, kind)() is None:  # nothing changed, but the browser waits for an answer
-                        self._emit(self._state())
-                elif kind == "label_skipped":
-                    self.label_skipped()
-                elif kind == "goto":
-                    self.goto(id_from_key(content["key"]))
+                if self.host.closed() is not None:
+                    self._emit(self.state(request.id))
+                elif isinstance(request, proto.Hello):
+                    self.views = True
+                    self.host.greeted()
+                    if (busy := self.host.loading()) is not None:
+                        self._emit(proto.Loading(re=request.id, message=busy))
+                    self.host.warm_up()
+                    self._emit(self.state(request.id))
+                elif isinstance(request, (proto.Submit, proto.Skip)):
+                    self._on_answer(request)
+                else:
+                    if isinstance(request, proto.Goto):
+                        self.host.goto(request.key)
+                    else:
+                        {proto.Undo: self.host.undo, proto.Redo: self.host.redo, proto.Back: self.host.back,
+                         proto.LabelSkipped: self.host.label_skipped}[
+                            type(request)]()
+                    self._emit(self.state(request.id))
+            except StoreUnavailable as exc:  # the database server is away: not a refusal, the browser re-sends
+                log.warning("nblabel: message %r waits for the store: %s", type(request).__name__, exc)
+                self._emit(proto.Notice(re=request.id, message=cap(
+                    f"Not saved yet, kept in this browser and sent again: {exc}")))
             except Exception as exc:  # an exception here would be swallowed by the kernel: show it instead
-                log.exception("nblabel: message %r failed", kind)
-                self._emit({"type": "notice", "message": cap(f"{type(exc).__name__}: {exc}")})
+                log.exception("nblabel: message %r failed", type(request).__name__)
+                self._emit(proto.Notice(re=request.id, message=cap(f"{type(exc).__name__}: {exc}")))
 
-    def _on_submit(self, content: dict, cancelled: bool) -> None:
-        uid, key = content.get("uid"), content.get("key")
+    def _refuse(self, exc: proto.ProtocolError) -> None:
+        """Answer a message that is not a valid request, so a browser waiting on its id does not wait forever."""
+        message = cap(str(exc))
+        if exc.id is not None and exc.type in ("submit", "skip"):
+            self._emit(proto.Nack(re=exc.id, key=exc.key, message=message))
+        elif exc.id is not None and exc.type == "media":
+            self._emit(proto.MediaReply(re=exc.id, ok=False, message=message))
+        else:
+            self._emit(proto.Notice(re=exc.id, message=message))
+
+    def _on_answer(self, request: proto.Answer) -> None:
         try:
-            if not isinstance(key, str) or not self._source.has(key):
-                raise KeyError(f"unknown task key {key!r}")
-            self._check_task(key)  # an outbox replayed into a re-run cell: the task may hold other data now
-            lead, age = content.get("lead_time"), content.get("age_s")
-            age = float(age) if isinstance(age, (int, float)) and not isinstance(age, bool) else None
-            row = self._commit(key, [] if cancelled else content.get("result", []), cancelled=cancelled,
-                               lead_time=float(lead) if isinstance(lead, (int, float)) else None, uid=uid, age_s=age)
+            result = request.result if isinstance(request, proto.Submit) else None
+            annotation_id = self.host.answer(request.key, result, request.lead_time, request.id,
+                                             request.age_s, getattr(request, "review", None))
         except (ValueError, KeyError, TypeError) as exc:
-            self._emit({"type": "nack", "uid": uid, "key": key, "message": cap(str(exc))})
+            self._emit(proto.Nack(re=request.id, key=request.key, message=cap(str(exc))))
             return
-        ack = {"type": "ack", "uid": uid, "annotation_id": row["id"], "progress": self.progress,
-               "window": self._window(), **self._flags()}
-        if self._has_predictor:
-            ack["suggest"] = self._panel()
-        self._emit(ack)
+        status = self.host.status()
+        self._emit(proto.Ack(re=request.id, annotation_id=annotation_id, progress=status.progress,
+                             window=self.host.window(), can_undo=status.can_undo, can_redo=status.can_redo,
+                             can_back=status.can_back, suggest=status.suggest))
 
-    def _on_media(self, content: dict) -> None:
-        """Bytes of one local media value (docs/DESIGN.md "Media"): only values present in a media field of the task."""
-        rid, key = content.get("rid"), content.get("key")
+    def _on_media(self, request: proto.MediaRequest) -> None:
+        """Bytes of one local media value: only values present in a media field of the task are served."""
         try:
-            with self._lock:
-                if self._closed:
-                    raise MediaError(f"this labeler was {self._closed_reason}")
-                if not isinstance(key, str) or not self._source.has(key):
-                    raise MediaError(f"unknown task key {key!r}")
-                data = self._source.data(key, [f for f in self._config.fields if f in self._media.fields])
-            body, mime = self._media.serve(key, data, content.get("field"), content.get("index"), content.get("page"))
+            with self.host.lock:  # only the lookup: encoding a big image must not hold up submits
+                why = self.host.closed()
+                if why is not None:
+                    raise MediaError(f"this labeler was {why}")
+                data = self.host.media_data(request.key)
+            body, mime = self.host.media_bytes(request.key, data, request.field, request.index, request.page)
         except MediaError as exc:
-            self._emit({"type": "media", "rid": rid, "ok": False, "message": str(exc)})
+            self._emit(proto.MediaReply(re=request.id, ok=False, message=cap(str(exc))))
             return
         except Exception as exc:  # never let a request vanish: the browser would wait forever
             log.exception("nblabel: media request failed")
-            self._emit({"type": "media", "rid": rid, "ok": False, "message": f"{type(exc).__name__}: {exc}"})
+            self._emit(proto.MediaReply(re=request.id, ok=False, message=cap(f"{type(exc).__name__}: {exc}")))
             return
-        self._emit({"type": "media", "rid": rid, "ok": True, "mime": mime, "size": len(body)}, [body])
+        self._emit(proto.MediaReply(re=request.id, ok=True, mime=mime, size=len(body)), [body])

@@ -17,6 +17,11 @@ class Action:
     before: dict | None  # None: the annotation did not exist
     after: dict
 
+    @property
+    def created(self) -> bool:
+        """The action made the task's answer (undoing it leaves the task unanswered), rather than editing one."""
+        return self.before is None or bool(self.before.get("deleted"))
+
 
 class History:
     def __init__(self) -> None:

@@ -26,6 +26,7 @@ from ..formats._frame import paused_gc
 from ..results._offsets import convert_result
 from ..results._table import records_frame, task_frame
 from ..store._default import check_answers
+from ..store._backend import is_url
 from ..store._sqlite import Annotation, Store
 from ..tasks._ids import id_from_key, plain_id
 from ..tasks._media import export_data
@@ -63,7 +64,7 @@ def describe(lab: Any) -> str:
     done = f"{p['done']}/{p['total']} done" if p["total"] is not None else f"{p['done']} done"
     skipped = f", {p['skipped']} skipped" if p["skipped"] else ""
     path = lab._store.path
-    if path != ":memory:":
+    if path != ":memory:" and not is_url(path):
         try:
             rel = os.path.relpath(path)
             path = rel if not rel.startswith("..") else path
@@ -87,18 +88,23 @@ class Writeback:
     emails: dict[str, str]
     predictions: Callable[[str], list[dict]]
     column_predictions: Callable[[Any], list | None]
+    reviews: Any = None  # `store._reviews.Reviews`: review records go out on the annotations they judge
 
     def _grouped(self) -> dict[str, list[dict]]:
         if isinstance(self.source, FrameSource):
             self.source.refresh()  # what is written out is the frame as it is now …
         check_answers(self.store, self.source, self.config)  # … and its answers must be to these rows
         groups: dict[str, list[dict]] = defaultdict(list)
+        judged = self.reviews.by_annotation() if self.reviews is not None else {}
         emails: dict[str, str] = {}  # a few annotators, many annotations: each email worked out once
         for ann in self.store.iter_live():
             email = emails.get(ann.annotator)
             if email is None:
                 email = emails[ann.annotator] = annotator_email(ann.annotator, self.emails)
-            groups[ann.task_key].append(ls_annotation(ann, email))
+            out = ls_annotation(ann, email)
+            if ann.id in judged:
+                out["reviews"] = [r.label_studio(annotator_email(r.reviewer, self.emails)) for r in judged[ann.id]]
+            groups[ann.task_key].append(out)
         return groups
 
     def to_pandas(self) -> pd.DataFrame:

@@ -9,7 +9,9 @@ Rules:
 - overlap: with `overlap` n ≥ 2 a task goes to at most n distinct annotators (`coverage` share of the tasks,
   picked by a hash of the task key so every kernel picks the same ones; the rest to one); the store's lease
   decides who gets a slot; a task full when reached is tried again once at the end (a lease may lapse);
-  `overlap_first` serves tasks others already answered before fresh ones.
+  `overlap_first` serves tasks others already answered before fresh ones;
+- tasks a reviewer sent back (`returned`: their answer rejected with requeue) come first, and count as not done
+  until answered again.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ class Queue:
                  seed: int | None = None, score: Callable[[str], float | None] | None = None,
                  score_many: Callable[[list[str]], list[float | None]] | None = None,
                  rescore: Callable[[], object] | None = None, overlap: int = 1, coverage: float = 1.0,
-                 overlap_first: bool = False) -> None:
+                 overlap_first: bool = False, returned: list[str] | tuple = ()) -> None:
         if order not in ORDERS:
             raise ValueError(f"order={order!r}: expected one of {', '.join(ORDERS)}")
         if isinstance(overlap, bool) or not isinstance(overlap, int) or overlap < 1:
@@ -43,11 +45,15 @@ class Queue:
         self.done = {k for k, cancelled in status.items() if not cancelled}
         self.skipped = [k for k, cancelled in status.items() if cancelled]  # oldest skip first
         self._skipped_set = set(self.skipped)
+        self._returned = [k for k in returned if k in self.done]
+        self._returned_set = set(self._returned)
+        self.done.difference_update(self._returned)
         self.window: list[str] = []  # leased, in serving order; window[0] is the queue's head
         # skipped tasks already served again since their last skip: each comes back once by itself (a window that
         # looked ahead past the last unlabeled task before the skip must not lose it)
         self._served_again: set[str] = set()
         self._deferred: list[str] = []  # leased by another session (or full) when we reached them
+        self._retry: str | None = None  # its lease failed (the store was away): tried again first
         self._first: Iterator[str] | None = None  # overlap_first: started tasks, served before the scan
         self._first_at, self._first_exhausted = 0.0, False
         self._score_many = score_many or (lambda keys: [score(k) for k in keys] if score else None)
@@ -117,7 +123,11 @@ class Queue:
             key = self._next_candidate()
             if key is None:
                 break
-            status = self.store.try_lease(key, self.annotator, self.owner, self.limit(key))
+            if key in self._returned_set:  # the annotator's own answer holds it: no lease to take
+                self._returned_set.discard(key)
+                self.window.append(key)
+                continue
+            status = self._lease(key)
             if status == "ok":
                 self.window.append(key)
             elif status == "done":
@@ -126,7 +136,25 @@ class Queue:
                 self._deferred.append(key)  # another session holds it, or others filled it
         return self.window
 
+    def _lease(self, key: str) -> str:
+        """`try_lease`; if the store fails (its server away), `key` is the next candidate again, not dropped: the
+        scan has already moved past it."""
+        try:
+            return self.store.try_lease(key, self.annotator, self.owner, self.limit(key))
+        except Exception:
+            self._retry = key
+            raise
+
     def _next_candidate(self) -> str | None:
+        if self._retry is not None:
+            key, self._retry = self._retry, None
+            if key not in self.done and key not in self.window:
+                return key
+        while self._returned:
+            key = self._returned.pop(0)
+            if key not in self.done and key not in self.window:
+                return key
+            self._returned_set.discard(key)
         if self.overlap_first:
             if self._first is None or (self._first_exhausted and time.monotonic() - self._first_at > 5.0):
                 # Others keep answering: look again, at most every few seconds (the query reads every answer).
@@ -147,7 +175,7 @@ class Queue:
             key = self._deferred.pop(0)
             if key in self.done or key in self.window:
                 continue
-            status = self.store.try_lease(key, self.annotator, self.owner, self.limit(key))
+            status = self._lease(key)
             if status == "ok":
                 # Put it back through the normal lease path; try_lease is idempotent for its owner.
                 return key

@@ -19,6 +19,8 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from ..store._backend import is_url
+
 _BOX = ("font-family:system-ui,-apple-system,'Segoe UI',sans-serif;font-size:13px;line-height:1.5;"
         "max-width:720px;padding:10px 14px;border:1px dashed #9aa4ae;border-radius:8px;color:inherit")
 
@@ -43,7 +45,7 @@ def static_html(annotator: str, store: str, total: int | None, token: str) -> st
     return f'<div class="nblabel-static" data-nblabel-view="{escape(token)}" style="{_BOX}">{body}</div>'
 
 
-def display_with_fallback(lab: Any) -> None:
+def display_with_fallback(lab: Any, store_path: str, total: int | None, token: str) -> None:
     """Display the widget view of Labeler `lab`, then (outside Colab) its static card."""
     from IPython.display import display
 
@@ -54,5 +56,5 @@ def display_with_fallback(lab: Any) -> None:
     display(data, metadata=meta, raw=True)
     if "google.colab" in sys.modules:
         return
-    path = lab._store.path if lab._store.path == ":memory:" else str(Path(lab._store.path).resolve())
-    display({"text/html": static_html(lab.annotator, path, lab._source.total, lab._view_token)}, raw=True)
+    path = store_path if store_path == ":memory:" or is_url(store_path) else str(Path(store_path).resolve())
+    display({"text/html": static_html(lab.annotator, path, total, token)}, raw=True)

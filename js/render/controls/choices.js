@@ -9,6 +9,7 @@
 // selected exactly when all its children are (picking it picks or clears them all), as in the editor.
 // A low-scored suggestion (Python's `hint_below`) is a hint: "model suggests: X (52%)" beside the options and a
 // dotted mark on X, never a selection — picking X is what accepts it.
+// In review mode each option also names who chose it (`voters`: chips the review panel builds, as DOM nodes).
 
 import { digitLabel, matches, parseBinding } from "../../keys.js";
 import { sanitize } from "../html.js";
@@ -64,6 +65,7 @@ export function buildChoices(node, ctx) {
 			label,
 			h("span", { class: "nblabel-suggested-mark", title: "suggested" }, "suggested"),
 			binding ? h("kbd", { class: "nblabel-hotkey", title: "hotkey" }, hotkey) : null,
+			h("span", { class: "nblabel-voters", hidden: true }),
 			digitLabel(i) ? h("kbd", { class: "nblabel-key", "aria-hidden": "true" }, digitLabel(i)) : null,
 		);
 		applyStyle(item, typeof o.style === "string" ? o.style : undefined, o.fromTask ? "none" : ctx.remote);
@@ -185,6 +187,14 @@ export function buildChoices(node, ctx) {
 				: "";
 		},
 		pick,
+		voters(who) {
+			for (const o of options) {
+				const slot = /** @type {HTMLElement} */ (o.el.querySelector(".nblabel-voters"));
+				const chips = who ? who(o.out, o.value) : [];
+				slot.replaceChildren(...chips);
+				slot.hidden = !chips.length;
+			}
+		},
 		hotkey(e) {
 			const i = options.findIndex((o) => o.binding && matches(o.binding, e));
 			return i >= 0 && pick(i);
