@@ -144,6 +144,10 @@ class Writeback:
 
     def to_label_studio(self) -> list[dict]:
         """Label Studio task dicts (UTF-16 offsets), importable into a Label Studio server."""
+        with paused_gc():  # dicts per task and annotation, all kept: collections would walk them for nothing
+            return self._tasks()
+
+    def _tasks(self) -> list[dict]:
         source = self.source
         groups = self._grouped()
         if isinstance(source, FrameSource):
