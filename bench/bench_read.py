@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import tempfile
 import uuid
@@ -131,8 +132,9 @@ def main() -> None:
            args.repeat)
     for lab in labs.values():
         lab.close()
+    shutil.rmtree(tmp, ignore_errors=True)
     print(f"(python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average "
-          f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}; files in {tmp})")
+          f"{', '.join(f'{x:.1f}' for x in os.getloadavg())})")
 
 
 if __name__ == "__main__":
