@@ -5,7 +5,10 @@ The frame is shaped as `Labeler.to_pandas()` gives it (an `annotations` list per
 dicts). Times are the best of `--repeat` runs, in seconds: wall clock, and the process's CPU time beside it (on a
 shared machine the wall clock also counts the time other processes had the CPU). The `krippendorff` package (GPL) is a test extra.
 
-    python bench/bench_agreement.py [--tasks 333334] [--repeat 3]
+`--baseline REF` (default main; "" for none) times that git revision's `nblabel.agreement` in the same run,
+taking turns with the working tree's.
+
+    python bench/bench_agreement.py [--tasks 333334] [--repeat 3] [--baseline main]
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import nblabel  # noqa: E402
+from _baseline import alternate, baseline, line  # noqa: E402
 
 CONFIG = """<View><Text name="text" value="$text"/>
 <Choices name="sentiment" toName="text"><Choice value="Positive"/><Choice value="Negative"/><Choice value="Neutral"/>
@@ -71,14 +75,26 @@ def main() -> None:
     ap.add_argument("--tasks", type=int, default=333_334)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--missing", type=float, default=0.0)
+    ap.add_argument("--baseline", default="main")
     args = ap.parse_args()
     df, matrix = frame(args.tasks, missing=args.missing)
     n = int(sum(map(len, df["annotations"])))
-    seconds, cpu, rep = best(lambda: nblabel.agreement(df), args.repeat)
+    base = baseline(args.baseline) if args.baseline else None
+    fns = {"nblabel.agreement (this tree)": lambda: nblabel.agreement(df)}
+    if base is not None:
+        fns[f"nblabel.agreement ({args.baseline})"] = lambda: base.agreement(df)
+    runs = alternate(fns, args.repeat)
+    print(f"{n:,} choice annotations, {args.tasks:,} tasks, 3 annotators; full report (summary, per_task, pairs, "
+          f"per_label), {args.repeat} runs")
+    for name, (wall, cpu, _) in runs.items():
+        print("  " + line(name, wall, cpu))
+    rep = runs["nblabel.agreement (this tree)"][2]
     row = rep.summary.loc["sentiment"]
-    print(f"{n:,} choice annotations, {args.tasks:,} tasks, 3 annotators")
-    print(f"nblabel.agreement (full report: summary, per_task, pairs, per_label): {seconds:.3f} s "
-          f"(CPU {cpu:.3f} s)")
+    if base is not None:
+        old = runs[f"nblabel.agreement ({args.baseline})"][2]
+        same = all(old.summary.equals(rep.summary) if k == "summary" else getattr(old, k).equals(getattr(rep, k))
+                   for k in ("summary", "per_task", "pairs", "per_label"))
+        print(f"  same report as {args.baseline}: {same}")
     print(f"  value {row['value']:.4f}  consensus {row['consensus_value']:.4f}  cohen {row['cohen_kappa']:.4f}  "
           f"fleiss {row['fleiss_kappa']:.4f}  alpha {row['krippendorff_alpha']:.6f}")
     try:

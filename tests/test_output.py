@@ -101,3 +101,26 @@ def test_tuple_ids_and_string_ids_export_in_meta():
     lab = nblabel.Labeler(df, CONFIG, store=":memory:")
     task = lab.to_label_studio()[0]
     assert "id" not in task and task["meta"]["nblabel_id"] == ["x", 1]
+
+
+def test_plain_frame_writes_the_same_tasks_column_by_column_as_task_by_task(tmp_path):
+    # Plain columns and integer ids take the column-by-column path; a nested cell sends the same frame task by
+    # task. Both must write the same Label Studio tasks (offsets in UTF-16 where a text has astral characters).
+    text = "Hi 👨‍👩‍👧 Ann in Paris"
+    df = pd.DataFrame({"text": [text, "plain Paris"], "n": [3, 4], "f": [0.5, 1.5], "b": [True, False]},
+                      index=[7, 9])
+    store = str(tmp_path / "s.sqlite")
+    plain = nblabel.Labeler(df, NER_CONFIG, store=store, annotator="ann")
+    for t in (text, "plain Paris"):
+        start = t.index("Paris")
+        plain.submit([{"from_name": "ner", "to_name": "text", "type": "labels",
+                       "value": {"start": start, "end": start + 5, "text": "Paris", "labels": ["LOC"]}}])
+    nested = nblabel.Labeler(df.assign(extra=[[1], [2]]), NER_CONFIG, store=store, annotator="ann")
+    fast, slow = plain.to_label_studio(), nested.to_label_studio()
+    for task in slow:
+        task["data"].pop("extra")
+    assert json.dumps(fast) == json.dumps(slow)  # same values, same key order
+    assert [t["id"] for t in fast] == [7, 9]
+    value = fast[0]["annotations"][0]["result"][0]["value"]
+    assert text.encode("utf-16-le")[2 * value["start"]:2 * value["end"]].decode("utf-16-le") == "Paris"
+    assert fast[0]["data"] == {"text": text, "n": 3, "f": 0.5, "b": True}

@@ -217,3 +217,27 @@ def test_task_agreement_reaches_json_json_min_and_csv(tmp_path):
     nblabel.export(df, tmp_path / "t.csv", format="CSV", config=CONFIG)
     rows = list(csv.DictReader(open(tmp_path / "t.csv", encoding="utf-8")))
     assert [float(r["agreement"]) if r["agreement"] else None for r in rows] == [pytest.approx(100 / 3)] * 3 + [None]
+
+
+def test_annotations_that_do_not_count_leave_the_report_as_if_absent():
+    # cancelled answers, an annotator's older answer and tasks with a single answer are read by the loader but
+    # must change nothing: the report equals that of the counted answers alone.
+    two = "<View><Text name='text' value='$text'/>" \
+          "<Choices name='sentiment' toName='text'><Choice value='Positive'/><Choice value='Negative'/></Choices>" \
+          "<Choices name='topic' toName='text' choice='multiple'><Choice value='x'/><Choice value='y'/>" \
+          "</Choices></View>"
+    def both(s, t):
+        return choice(s) + choice(t, name="topic")
+    counted = [task(0, ann("a", both("Positive", "x")), ann("b", both("Negative", "x"))),
+               task(1, ann("a", both("Positive", "y")), ann("b", both("Positive", "x")), ann("c", choice("Positive")))]
+    noisy = [task(0, ann("c", both("Negative", "y"), was_cancelled=True), ann("a", both("Positive", "x")),
+                  ann("b", both("Positive", "y"), updated_at="2020"),
+                  ann("b", both("Negative", "x"), updated_at="2021")),
+             task(1, ann("a", both("Positive", "y")), ann("b", both("Positive", "x")),
+                  ann("c", choice("Positive"))),
+             task(2, ann("a", both("Negative", "y")))]
+    want, got = nblabel.agreement(counted, two), nblabel.agreement(noisy, two)
+    assert got.summary.equals(want.summary) and got.per_task.equals(want.per_task)
+    names = want.pairs.index  # the noisy data meets c first (in a cancelled answer): same matrix, other order
+    assert got.pairs.loc[names, names].equals(want.pairs) and got.per_label.equals(want.per_label)
+    assert want.summary.loc["topic", "n_pairs"] == 4  # c answered sentiment only: their pairs count for it

@@ -94,7 +94,7 @@ def report(answers: Answers, *, metrics: dict | None = None, threshold: float = 
         task = live.task
     names = answers.annotators
     raters = live.rater
-    cols = columns(live, answers.config)
+    cols = columns(live, answers)
     unknown = set(metrics or {}) - set(cols)
     if unknown:
         raise KeyError(f"metrics= names no control {sorted(unknown)} (controls: {', '.join(cols)})")

@@ -7,13 +7,18 @@ Rules:
   integer codes; `Answers.live()` keeps, per task and annotator, the latest non-cancelled annotation;
 - an annotator is named by `completed_by`: an email (the `@nblabel.local` placeholder domain dropped, so a
   Labeler's annotator names come back), a user id, or "unknown";
-- the loops over annotations are C-level `map`s over dicts (a million annotations read in well under a second).
+- one walk reads everything the measures need: per annotation its task, annotator, flags and result list, per
+  result item its annotation row and control (`Answers.items`), so no measure walks the dicts again;
+- the walk is C-level `map` pipelines over the dicts, each annotation and item visited once per key while it is
+  in cache (a Python loop over a million annotations costs more than the whole report); the rare shapes
+  (no email, a non-dict item) take a slower, general path.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import chain, repeat
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -41,7 +46,30 @@ class Table:
     def take(self, rows: np.ndarray) -> "Table":
         """The rows `rows`, in that order."""
         return Table(self.task[rows], self.rater[rows], self.cancelled[rows], self.ground_truth[rows],
-                     [self.result[r] for r in rows.tolist()], self.source[rows])
+                     pick(self.result, rows), self.source[rows])
+
+
+@dataclass
+class Items:
+    """Every result item of every annotation as parallel arrays (row = item, in annotation order)."""
+
+    ann: np.ndarray  # the annotation (row of `Answers.anns`) each item belongs to
+    control: np.ndarray  # control code (index into `controls`)
+    controls: list  # `from_name` by control code (None: an item without one)
+    types: dict  # from_name -> the `type` of its first item
+    items: list  # the item dicts
+
+    def __len__(self) -> int:
+        return len(self.ann)
+
+
+def pick(seq: list, rows: np.ndarray) -> list:
+    """`[seq[r] for r in rows]` at C speed."""
+    if len(rows) == 0:
+        return []
+    if len(rows) == 1:
+        return [seq[int(rows[0])]]
+    return list(itemgetter(*rows.tolist())(seq))
 
 
 @dataclass
@@ -53,6 +81,7 @@ class Answers:
     table: Table  # one row per annotation, in task order
     annotators: list[str]  # names by annotator code
     anns: list[dict]  # the annotation dicts, by `Table.source`
+    items: Items  # every result item, by annotation
 
     @property
     def ids(self) -> pd.Index:
@@ -70,7 +99,7 @@ class Answers:
         key = t.task[rows] * (len(self.annotators) + 1) + t.rater[rows]
         if len(key) and np.bincount(key).max() > 1:
             # An annotator with several annotations of one task (possible in Label Studio): the latest counts.
-            stamp = np.array([str(s or "") for s in _pluck([self.anns[i] for i in rows.tolist()], "updated_at")])
+            stamp = np.array([str(s or "") for s in _pluck(pick(self.anns, rows), "updated_at")])
             order = np.lexsort((stamp, key))
             last = np.r_[key[order][1:] != key[order][:-1], True]
             rows = rows[np.sort(order[last])]
@@ -131,7 +160,7 @@ def load(data: Any, config: Any = None) -> Answers:
     if config is not None and not isinstance(config, Config):
         config = parse_config(config)
     table, names, anns = _table(frame["annotations"].tolist())
-    return Answers(config, frame, table, names, anns)
+    return Answers(config, frame, table, names, anns, _items(table.result))
 
 
 def _table(cells: list) -> tuple[Table, list[str], list[dict]]:
@@ -148,34 +177,75 @@ def _table(cells: list) -> tuple[Table, list[str], list[dict]]:
                         f"{bad!r}") from None
     if not all(map(list.__instancecheck__, results)):
         results = [r if isinstance(r, list) else [] for r in results]
-    codes, names = _names(_pluck(anns, "completed_by"))
+    codes, names = _names(anns)
     n = len(anns)
     table = Table(np.repeat(np.arange(len(cells), dtype=np.int64), counts), codes, _flag(anns, "was_cancelled"),
                   _flag(anns, "ground_truth"), results, np.arange(n, dtype=np.int64))
     return table, names, anns
 
 
+def _codes(keys: Any, index: dict, n: int) -> np.ndarray:
+    """Code of each key (`keys` an iterator), new keys numbered in order of first appearance into `index`."""
+    return np.fromiter(map(index.setdefault, keys, map(len, repeat(index))), np.int64, n)
+
+
+def codes_of(keys: list) -> tuple[np.ndarray, list]:
+    """(code of each key, distinct keys by code), codes numbered in order of first appearance.
+
+    Few distinct keys (annotators, controls, choices), the common case: a C-level `set` finds them and one
+    lookup per key codes it; many: one `setdefault` per key. Raises TypeError for an unhashable key.
+    """
+    distinct = set(keys)
+    if len(distinct) == 1:
+        return np.zeros(len(keys), np.int64), [keys[0]]
+    if len(distinct) <= 64:
+        order = sorted(distinct, key=keys.index)
+        index = dict(zip(order, range(len(order))))
+        return np.fromiter(map(index.__getitem__, keys), np.int64, len(keys)), order
+    index = {}
+    return _codes(iter(keys), index, len(keys)), list(index)
+
+
+def _items(results: list) -> Items:
+    """The result items of every annotation, with their annotation row and control code."""
+    lens = np.fromiter(map(len, results), np.int64, len(results))
+    ann = np.repeat(np.arange(len(results), dtype=np.int64), lens)
+    items = list(chain.from_iterable(results))
+    try:
+        control, controls = codes_of(list(map(dict.get, items, repeat("from_name"))))
+    except TypeError:  # a non-dict item (or an unhashable name): read it as "no control"
+        names = [it.get("from_name") if isinstance(it, dict) else None for it in items]
+        control, controls = codes_of([n if isinstance(n, str) or n is None else str(n) for n in names])
+    first = np.full(len(controls), -1, np.int64)
+    first[control[::-1]] = np.arange(len(control) - 1, -1, -1, dtype=np.int64)  # last write wins: the first one
+    types = {}
+    for name, at in zip(controls, first.tolist()):
+        it = items[at]
+        types[name] = it.get("type") if isinstance(it, dict) else None
+    return Items(ann, control, controls, types, items)
+
+
 def _flag(anns: list, key: str) -> np.ndarray:
-    """A boolean key of every annotation (absent = False); all-False, the common case, without a second pass."""
-    values = _pluck(anns, key)
-    return np.array(values, dtype=bool) if any(values) else np.zeros(len(values), bool)
+    """A boolean key of every annotation (absent = False); all-False, the common case, builds no list."""
+    if not any(map(dict.get, anns, repeat(key))):
+        return np.zeros(len(anns), bool)
+    return np.array(_pluck(anns, key), dtype=bool)
 
 
-def _names(who: list) -> tuple[np.ndarray, list[str]]:
+def _names(anns: list) -> tuple[np.ndarray, list[str]]:
     """Annotator codes and names, each distinct `completed_by` resolved once (few annotators, many annotations)."""
-    try:
-        keys = list(map(dict.get, who, repeat("email")))  # the common shape: every completed_by an {"email"}
-    except TypeError:
-        keys = [w.get("email") if isinstance(w, dict) else w for w in who]
-    if None in keys:  # no email: a user id, a username, or nothing
-        keys = [k if k is not None else annotator_name(w) for k, w in zip(keys, who)]
-    index: dict = {}
-    try:
-        codes = np.fromiter(map(index.setdefault, keys, map(len, repeat(index))), np.int64, len(keys))
-    except TypeError:  # an unhashable email value
-        keys, index = [annotator_name(w) for w in who], {}
-        codes = np.fromiter(map(index.setdefault, keys, map(len, repeat(index))), np.int64, len(keys))
-    names = [annotator_name(k) for k in index]
+    try:  # the common shape, every completed_by an {"email"}: one pipeline from annotation to email
+        codes, keys = codes_of(list(map(dict.get, map(dict.get, anns, repeat("completed_by")), repeat("email"))))
+    except TypeError:  # a user id, an unhashable email, or no completed_by
+        keys = [None]
+    if None in keys and len(anns):
+        who = _pluck(anns, "completed_by")
+        emails = [w.get("email") if isinstance(w, dict) else w for w in who]
+        try:
+            codes, keys = codes_of([k if k is not None else annotator_name(w) for k, w in zip(emails, who)])
+        except TypeError:  # an unhashable email value
+            codes, keys = codes_of(list(map(annotator_name, who)))
+    names = [annotator_name(k) for k in keys]
     categories = list(dict.fromkeys(names))  # "alice" and "alice@nblabel.local" are one annotator
     remap = np.array([categories.index(n) for n in names], dtype=np.int64)
     return (remap[codes] if len(codes) else codes), categories

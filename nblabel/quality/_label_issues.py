@@ -13,7 +13,6 @@ Rules:
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from typing import Any
 
@@ -26,8 +25,8 @@ from ..suggest._learner import Learner
 from ..suggest._sources import object_field
 from ..tasks._ids import plain_id
 from . import _pred_probs
+from ._data import Answers, load
 
-_LOCAL = re.compile(r"^(.*)@nblabel\.local$")
 _TEXT_OBJECTS = {"text", "hypertext", "paragraphs"}
 
 
@@ -112,23 +111,13 @@ def _control(cfg: Config, name: str | None) -> Any:
     return found
 
 
-def _annotator(ann: dict, position: int) -> str:
-    who = ann.get("completed_by")
-    if isinstance(who, dict):
-        who = who.get("email") or who.get("id")
-    if who is None:
-        return f"annotator-{position}"
-    match = _LOCAL.match(str(who))  # nblabel's placeholder domain: show the name the Labeler was given
-    return match.group(1) if match else str(who)
-
-
 def _answers(frame: pd.DataFrame, cfg: Config, control: Any) -> tuple[list, list[dict], list[dict], list[int]]:
     """(task ids, task dicts, {annotator: label}, row positions) for every task with an answer on `control`."""
     field = object_field(cfg, control)
     options = set(control.options)
     values = frame[field].tolist() if field in frame.columns else [None] * len(frame)
     if "annotations" in frame.columns:
-        per_task = [_from_annotations(anns, control) for anns in frame["annotations"].tolist()]
+        per_task = _from_annotations(load(frame), control)
     else:
         column = control.name if control.name in frame.columns else f"{control.name}_label"
         if column not in frame.columns:
@@ -155,21 +144,32 @@ def _answers(frame: pd.DataFrame, cfg: Config, control: Any) -> tuple[list, list
     return ids, tasks, answers, positions
 
 
-def _from_annotations(anns: Any, control: Any) -> dict:
-    latest: dict[str, tuple[str, list]] = {}
-    for pos, ann in enumerate(anns if isinstance(anns, list) else ()):
-        if not isinstance(ann, dict) or ann.get("was_cancelled"):
+def _from_annotations(answers: Answers, control: Any) -> list[dict]:
+    """Per task {annotator: chosen values}: each annotator's latest (`updated_at`, else `created_at`; the later
+    of equals) non-cancelled annotation that chose something on `control`, read from the loader's columns."""
+    per_task: list[dict] = [{} for _ in range(len(answers.ids))]
+    items = answers.items
+    if control.name not in items.controls:
+        return per_task
+    chosen: dict[int, list] = {}
+    code = items.controls.index(control.name)
+    for x in np.flatnonzero(items.control == code).tolist():
+        item = items.items[x]
+        if item.get("type") == "choices":
+            value = item.get("value") or {}
+            chosen.setdefault(int(items.ann[x]), []).extend(value.get("choices", []))
+    t = answers.table
+    latest: dict[tuple[int, str], str] = {}
+    for row in sorted(chosen):
+        if t.cancelled[row] or not chosen[row]:
             continue
-        chosen = [c for item in ann.get("result") or () if isinstance(item, dict)
-                  and item.get("from_name") == control.name and item.get("type") == "choices"
-                  for c in (item.get("value") or {}).get("choices", [])]
-        if not chosen:
-            continue
-        who = _annotator(ann, pos)
+        ann = answers.anns[row]
+        task, who = int(t.task[row]), answers.annotators[t.rater[row]]
         stamp = str(ann.get("updated_at") or ann.get("created_at") or "")
-        if who not in latest or stamp >= latest[who][0]:
-            latest[who] = (stamp, chosen)
-    return {who: chosen for who, (_, chosen) in latest.items()}
+        if (task, who) not in latest or stamp >= latest[task, who]:
+            latest[task, who] = stamp
+            per_task[task][who] = chosen[row]
+    return per_task
 
 
 def _majority(answers: dict) -> tuple[str, ...]:

@@ -109,13 +109,19 @@ def scores(col: Column, i: np.ndarray, j: np.ndarray, n_live: int, metric: Any, 
            ) -> tuple[np.ndarray, dict]:
     """Score of each live pair (i, j) for one control, NaN where the pair does not count; plus details
     (`mean_iou` / `exact_f1` arrays, per-label counts) for region metrics."""
-    pos = np.full(n_live, -1, dtype=np.int64)
-    pos[col.row] = np.arange(len(col.row))
-    pa, pb = pos[i], pos[j]
-    out = np.full(len(i), np.nan)
     details: dict = {}
-    either = (pa >= 0) | (pb >= 0)
-    both = (pa >= 0) & (pb >= 0)
+    if len(col.row) == n_live and col.kind in ("category", "number", "text") and isinstance(metric, str) \
+            and metric != "region":  # every live annotation answered (rows are distinct): answer = live row
+        pa, pb = i, j
+        either = both = slice(None)
+        out = np.empty(len(i))
+    else:
+        pos = np.full(n_live, -1, dtype=np.int64)
+        pos[col.row] = np.arange(len(col.row))
+        pa, pb = pos[i], pos[j]
+        either = (pa >= 0) | (pb >= 0)
+        both = (pa >= 0) & (pb >= 0)
+        out = np.full(len(i), np.nan)
     if callable(metric):
         name = col.name
         for k in np.flatnonzero(either if col.kind != "regions" else np.ones(len(i), bool)).tolist():
@@ -137,8 +143,13 @@ def scores(col: Column, i: np.ndarray, j: np.ndarray, n_live: int, metric: Any, 
         raise ValueError(f"metric {metric!r} does not apply to control {col.name!r} ({col.type})")
     ca, cb = col.codes[pa[both]], col.codes[pb[both]]
     # per-label agreement reads the codes of every counted pair (−1: that side did not answer)
-    details["codes_a"] = np.where(pa >= 0, col.codes[np.maximum(pa, 0)], -1)[either] if len(col.codes) else pa[either]
-    details["codes_b"] = np.where(pb >= 0, col.codes[np.maximum(pb, 0)], -1)[either] if len(col.codes) else pb[either]
+    if isinstance(both, slice):
+        details["codes_a"], details["codes_b"] = ca, cb
+    else:
+        details["codes_a"] = np.where(pa >= 0, col.codes[np.maximum(pa, 0)], -1)[either] if len(col.codes) \
+            else pa[either]
+        details["codes_b"] = np.where(pb >= 0, col.codes[np.maximum(pb, 0)], -1)[either] if len(col.codes) \
+            else pb[either]
     if metric == "exact":
         out[both] = ca == cb
     elif metric == "jaccard":

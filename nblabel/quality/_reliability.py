@@ -32,8 +32,11 @@ def cohen_by_pair(raters: np.ndarray, codes: np.ndarray, i: np.ndarray, j: np.nd
         return pd.Series(dtype=float)
     ra, rb = raters[i], raters[j]
     swap = ra > rb
-    ca, cb = np.where(swap, codes[j], codes[i]), np.where(swap, codes[i], codes[j])
-    lo, hi = np.minimum(ra, rb), np.maximum(ra, rb)
+    if swap.any():
+        ca, cb = np.where(swap, codes[j], codes[i]), np.where(swap, codes[i], codes[j])
+        lo, hi = np.minimum(ra, rb), np.maximum(ra, rb)
+    else:  # annotators in the same order on every task (the usual store order): nothing to swap
+        ca, cb, lo, hi = codes[i], codes[j], ra, rb
     key = lo * (int(raters.max()) + 1) + hi
     present = np.bincount(key) > 0  # rater pairs that met: a few codes, compressed without sorting
     groups = np.flatnonzero(present)

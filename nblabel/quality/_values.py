@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from itertools import chain, repeat
+from itertools import repeat
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from ._data import codes_of, pick
 
 KINDS = {"choices": "category", "taxonomy": "category", "datetime": "category", "pairwise": "category",
          "ranker": "category", "rating": "number", "number": "number", "textarea": "text"}
@@ -74,40 +76,36 @@ def controls_of(config: Any, items_types: dict[str, str]) -> list[tuple[str, str
     return out
 
 
-def columns(live: Any, config: Any) -> dict[str, Column]:
-    """A `Column` per control, read in one pass over the live annotations' result items."""
-    results = live.result
-    lens = np.fromiter(map(len, results), np.int64, len(results))
-    rows = np.repeat(np.arange(len(results), dtype=np.int64), lens)
-    items = list(chain.from_iterable(results))
-    names = _pluck(items, "from_name")
-    if names and names.count(names[0]) == len(names):  # one control answered: nothing to split
-        codes, uniques = np.zeros(len(names), np.int64), [names[0]]
+def columns(live: Any, answers: Any) -> dict[str, Column]:
+    """A `Column` per control over the live annotations `live`, from the loader's result items."""
+    items, n_live, n_anns = answers.items, len(live), len(answers.anns)
+    if n_live == n_anns:  # every annotation is live (live rows are sorted, distinct): item rows are live rows
+        rows, keep = items.ann, None
     else:
-        index: dict = {}
-        codes = np.fromiter(map(index.setdefault, names, map(len, repeat(index))), np.int64, len(names))
-        uniques = list(index)
-    types = {}
-    for k, name in enumerate(uniques):
-        first = int(np.argmax(codes == k))
-        types[name] = items[first].get("type")
-    by_name = {u: k for k, u in enumerate(uniques) if u is not None}
+        pos = np.full(n_anns, -1, np.int64)
+        pos[live.source] = np.arange(n_live, dtype=np.int64)
+        rows = pos[items.ann]
+        keep = np.flatnonzero(rows >= 0)
+        rows = rows[keep]
+    codes = items.control if keep is None else items.control[keep]
+    every = keep is None and len(items.controls) <= 1
+    by_name = {u: k for k, u in enumerate(items.controls) if u is not None}
     out = {}
-    for name, typ, tag, single, attrs in controls_of(config, types):
+    for name, typ, tag, single, attrs in controls_of(answers.config, items.types):
         k = by_name.get(name)
         if k is None:
             sel, mine = np.empty(0, np.int64), []
-        elif len(uniques) == 1:
-            sel, mine = np.arange(len(items), dtype=np.int64), items
+        elif every:
+            sel, mine = np.arange(len(codes), dtype=np.int64), items.items
         else:
             sel = np.flatnonzero(codes == k)
-            mine = [items[x] for x in sel.tolist()]
+            mine = pick(items.items, sel if keep is None else keep[sel])
         if typ is None:
             typ = mine[0].get("type") if mine else "choices"
         kind = KINDS.get(typ, "regions")
         if kind != "regions" and (attrs.get("perRegion", "").lower() == "true" or _has_regions(mine)):
             kind = "per_region"
-        out[name] = _column(name, typ, tag, kind, single, attrs, rows[sel], mine, len(results))
+        out[name] = _column(name, typ, tag, kind, single, attrs, rows[sel], mine, n_live)
     return out
 
 
@@ -128,8 +126,15 @@ def _column(name, typ, tag, kind, single, attrs, rows: np.ndarray, items: list, 
         col.row = np.arange(n_live, dtype=np.int64) if kind == "regions" else np.unique(rows)
         col.objects = groups if kind == "regions" else [groups[r] for r in col.row.tolist()]
         return col
+    several = len(rows) > 1 and bool(np.any(rows[1:] == rows[:-1]))
+    if typ == "choices" and not several:
+        fused = _choice_codes(items, single)
+        if fused is not None:
+            col.row, (col.codes, index) = rows, fused
+            col.uniques = [_decode(typ, u, single) for u in index]
+            return col
     values = _pluck(items, "value")
-    if len(rows) > 1 and np.any(rows[1:] == rows[:-1]):
+    if several:
         rows, values = _merge(rows, values, typ)
     col.row = rows
     if kind == "number":
@@ -147,6 +152,15 @@ def _column(name, typ, tag, kind, single, attrs, rows: np.ndarray, items: list, 
     col.codes = np.fromiter(map(index.setdefault, keys, map(len, repeat(index))), np.int64, len(keys))
     col.uniques = [_decode(typ, u, single) for u in index]
     return col
+
+
+def _choice_codes(items: list, single: bool) -> tuple[np.ndarray, list] | None:
+    """Codes of the choice keys, item to code in one pipeline; None when some item is not the plain shape."""
+    lists = map(dict.get, map(dict.get, items, repeat("value")), repeat("choices"))
+    try:
+        return codes_of(list(map(_SEP.join, lists if single else map(sorted, map(set, lists)))))
+    except TypeError:
+        return None
 
 
 def _merge(rows: np.ndarray, values: list, typ: str) -> tuple[np.ndarray, list]:

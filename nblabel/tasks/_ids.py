@@ -36,11 +36,15 @@ def plain_id(value: Any) -> Any:
 
 def task_key(value: Any) -> str:
     """Canonical text key of a task id (JSON; a tuple is written as a list)."""
+    if type(value) is int:  # the common id: its JSON text is its decimal text
+        return str(value)
     return json.dumps(plain_id(value), ensure_ascii=False, separators=(",", ":"))
 
 
 def id_from_key(key: str) -> Any:
     """The plain id back from its key."""
+    if key.isdigit() and key.isascii() and (key[0] != "0" or len(key) == 1):  # an integer's key, without JSON
+        return int(key)
     return _tuples(json.loads(key))
 
 

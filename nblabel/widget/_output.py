@@ -4,7 +4,9 @@ Rules:
 - `to_pandas` never mutates the input; text offsets stay in code points; the frame is built by
   `results._table.task_frame`, the same rules `read_label_studio` follows;
 - Label Studio artefacts (`to_label_studio`, files) carry UTF-16 offsets and `completed_by: {"email": ...}`;
-- one pass over the store groups annotations by task; rows are read only once.
+- one pass over the store groups annotations by task; rows are read only once;
+- a DataFrame source of plain columns (text, integers, booleans, finite floats) and integer ids is written
+  column by column; any other source task by task, with the same result.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Callable
 
+import numpy as np
 import pandas as pd
 
 from ..config._parse import Config
@@ -93,8 +96,12 @@ class Writeback:
         check_answers(self.store, self.source, self.config)  # … and its answers must be to these rows
         groups: dict[str, list[dict]] = defaultdict(list)
         judged = self.reviews.by_annotation() if self.reviews is not None else {}
+        emails: dict[str, str] = {}  # a few annotators, many annotations: each email worked out once
         for ann in self.store.iter_live():
-            out = ls_annotation(ann, annotator_email(ann.annotator, self.emails))
+            email = emails.get(ann.annotator)
+            if email is None:
+                email = emails[ann.annotator] = annotator_email(ann.annotator, self.emails)
+            out = ls_annotation(ann, email)
             if ann.id in judged:
                 out["reviews"] = [r.label_studio(annotator_email(r.reviewer, self.emails)) for r in judged[ann.id]]
             groups[ann.task_key].append(out)
@@ -112,9 +119,8 @@ class Writeback:
             # Vectorised over the frame: only rows with annotations are touched one by one.
             out = source.frame.copy(deep=False)
             annotations: list[list[dict]] = [[] for _ in range(len(out))]
-            for key, anns in groups.items():
-                pos = source.position(key)
-                if pos is not None:
+            for pos, anns in zip(_positions(source, list(groups)), groups.values()):
+                if pos >= 0:
                     annotations[pos] = anns
             predictions = self.column_predictions(source.index)
             if predictions is None:
@@ -138,8 +144,16 @@ class Writeback:
 
     def to_label_studio(self) -> list[dict]:
         """Label Studio task dicts (UTF-16 offsets), importable into a Label Studio server."""
+        with paused_gc():  # dicts per task and annotation, all kept: collections would walk them for nothing
+            return self._tasks()
+
+    def _tasks(self) -> list[dict]:
         source = self.source
         groups = self._grouped()
+        if isinstance(source, FrameSource):
+            columnar = self._frame_tasks(source, groups)
+            if columnar is not None:
+                return columnar
         tasks = []
         for key in source.iter_keys():
             data = source.data(key)
@@ -160,6 +174,63 @@ class Writeback:
             tasks.append(task)
         return tasks
 
+    def _frame_tasks(self, source: FrameSource, groups: dict[str, list[dict]]) -> list[dict] | None:
+        """`to_label_studio` of a DataFrame read column by column; None when a column or the ids are not plain."""
+        index = source.index
+        if isinstance(index, pd.MultiIndex) or index.dtype.kind not in "iu":
+            return None
+        frame = source.frame
+        columns = {}
+        for name in source.columns:
+            values = _plain(frame[source._column(name)])
+            if values is None:
+                return None
+            columns[name] = values
+        predictions = self.column_predictions(index)
+        if predictions is None:
+            return None
+        ids = index.tolist()
+        keys = list(map(str, ids))  # an integer's task key is its JSON text
+        names = list(columns)
+        datas = [dict(zip(names, row)) for row in zip(*columns.values())] if names else [{} for _ in ids]
+        fields = [(o.name, o.field) for o in self.config.objects.values() if o.field in columns]
+        tasks = []
+        for ident, key, data, preds in zip(ids, keys, datas, predictions):
+            texts = {name: data[field] for name, field in fields
+                     if type(data[field]) is str and not data[field].isascii()}
+            anns = groups.get(key, ())
+            if texts:
+                anns = [{**a, "result": convert_result(a.get("result", []), texts, to_utf16=True)} for a in anns]
+                preds = [{**p, "result": convert_result(p.get("result", []), texts, to_utf16=True)} for p in preds]
+            else:  # nothing to convert: fresh lists all the same, as the task-by-task path gives
+                anns = [{**a, "result": list(a.get("result", []))} for a in anns]
+                preds = [{**p, "result": list(p.get("result", []))} for p in preds]
+            tasks.append({"id": ident, "data": data, "annotations": anns, "predictions": preds,
+                          "meta": {"nblabel_id": ident}})
+        return tasks
+
     def export(self, path: str | os.PathLike, format: str = "JSON") -> str:
         """The frame `to_pandas` gives, written by `nblabel.formats.export`."""
         return export_frame(self.to_pandas(), path, format, config=self.config.xml)
+
+
+def _plain(series: pd.Series) -> list | None:
+    """A column's cells as Python values when writing them needs no conversion (text, integers, booleans,
+    finite floats); None for anything else (missing values, media, nested values), which goes task by task."""
+    kind = series.dtype.kind
+    if kind in "iub":
+        return series.tolist()
+    if kind == "f":
+        values = series.to_numpy()
+        return series.tolist() if np.isfinite(values).all() else None
+    values = series.tolist()
+    return values if set(map(type, values)) <= {str} else None
+
+
+def _positions(source: FrameSource, keys: list[str]) -> list[int]:
+    """Row position of each task key (−1: not in the frame), one vectorised index lookup for integer ids."""
+    index = source.index
+    if keys and not isinstance(index, pd.MultiIndex) and index.dtype.kind in "iu" and all(map(str.isdigit, keys)):
+        return np.asarray(index.get_indexer(list(map(int, keys)))).tolist()
+    found = map(source.position, keys)
+    return [-1 if p is None else p for p in found]
