@@ -60,5 +60,5 @@ export function acceptVersion(screen) {
 export function badgeOf(screen, task) {
 	const submitKey = screen.keymap.label("submit");
 	const version = reviewing(screen) ? screen.review.current : null;
-	return version ? reviewBadge(version, screen.edited || !screen.review.loaded, submitKey) : badgeFor(task, { edited: screen.edited, submitKey });
+	return version ? reviewBadge(version, screen.edited || !screen.review.loaded, submitKey) : badgeFor(task, { edited: screen.edited, submitKey, doubt: screen.doubt });
 }

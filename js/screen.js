@@ -8,7 +8,7 @@
 // panel sits above the task and the version it selects is the editable answer: Enter accepts that version exactly as
 // it came, or — once the reviewer changed it — the answer on screen ("fix and accept").
 
-import { formatId, skippedBefore } from "./badge.js";
+import { doubtFor, formatId, skippedBefore } from "./badge.js";
 import { buildButtons, paintButtons } from "./buttons.js";
 import { handleKeydown } from "./keyboard.js";
 import { KeyMap, widgetKeyOf } from "./keys.js";
@@ -48,6 +48,8 @@ export class Screen {
 		/** the answer as loaded for the task on screen (`Form.fingerprint`), null while loading */
 		this.loadedAnswer = /** @type {string|null} */ (null);
 		this.edited = false;
+		/** what a confident suggestion chose that the answer on screen drops (badge.js `doubtFor`) */
+		this.doubt = "";
 		/** key of the task painted last: focus is reset only when the task changes */
 		this.paintedKey = /** @type {string|null} */ (null);
 		/** @type {Set<string>} messages `#reportOnce` already showed */
@@ -169,6 +171,7 @@ export class Screen {
 		this.root.classList.toggle("is-done", !task);
 		this.loadedAnswer = null;
 		this.edited = false;
+		this.doubt = "";
 		this.note.hidden = !task?.review_note || Boolean(s.error);
 		this.note.textContent = task?.review_note ? String(task.review_note) : ""; // a reviewer's words: text only
 		if (s.error || !this.form || !task || s.mode !== "review") this.review.hide(this.form);
@@ -208,8 +211,10 @@ export class Screen {
 		const task = this.session.current;
 		if (this.loadedAnswer === null || !this.form || !task) return;
 		const edited = this.form.fingerprint() !== this.loadedAnswer;
-		if (edited === this.edited) return;
+		const doubt = edited ? doubtFor(task, this.form.result().items) : "";
+		if (edited === this.edited && doubt === this.doubt) return;
 		this.edited = edited;
+		this.doubt = doubt;
 		this.paintBadge(task);
 	}
 

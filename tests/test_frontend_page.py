@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from frontend_page import (
     ORIGIN, config_tree, missing_reason, mount, received, shown_text, task, text_tasks,
@@ -477,6 +478,33 @@ def test_prefill_is_shown_marked_and_keeps_its_region_id(fe_page):
     assert first["result"] == pred("Negative")
     assert second["result"] == pred("Positive")
     assert "origin" not in second["result"][0]
+
+
+def test_dropping_a_confident_suggestion_is_flagged_but_not_blocked(fe_page):
+    """The model was 97% sure: choosing otherwise names what it was sure of; back to its choice, the flag goes; a
+    50% suggestion changed is only "edited"; the submit goes through either way."""
+    pred = lambda label: [{"id": "pred-00002", "from_name": "sentiment", "to_name": "text", "type": "choices",  # noqa: E731
+                           "value": {"choices": [label]}}]
+    tasks = [task("0", {"text": "t0"}, prefill=pred("Negative"), prefill_from="prediction",
+                  prediction={"id": 1, "model_version": "v1", "score": 0.97}),
+             task("1", {"text": "t1"}, prefill=pred("Negative"), prefill_from="prediction",
+                  prediction={"id": 2, "model_version": "v1", "score": 0.5})]
+    mount(fe_page, SENTIMENT, tasks)
+    focus(fe_page)
+    badge = fe_page.locator(".nblabel-badge")
+    fe_page.keyboard.press("1")  # Positive, against a 97% Negative
+    expect(badge).to_have_text("the model is 97% sure this is Negative — ⏎ submits your answer anyway")
+    assert badge.get_attribute("data-kind") == "doubt"
+    fe_page.keyboard.press("2")  # back to the model's choice: nothing to flag
+    expect(badge).to_contain_text("⏎ accepts")
+    fe_page.keyboard.press("1")
+    fe_page.keyboard.press("Enter")  # never blocked
+    [first] = wait_received(fe_page, "submit", 1)
+    assert first["result"][0]["value"] == {"choices": ["Positive"]}
+    expect(fe_page.locator(".nblabel-text")).to_have_text("t1")
+    fe_page.keyboard.press("1")  # a 50% suggestion changed: edited, no flag
+    expect(badge).to_contain_text("edited")
+    assert "sure" not in badge.text_content()
 
 
 def test_a_late_suggestion_replaces_an_untouched_task_but_never_an_answer(fe_page):
