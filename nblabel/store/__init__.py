@@ -9,6 +9,7 @@
 | `_backend.py` | `open_backend(store)`: which back end a `store=` argument names |
 | `_default.py` | the default store's name (config, `$fields`, notebook); stored answers must match the data |
 | `_open.py` | opening a Labeler's store: its config (compatible changes merged), answers to these rows |
+| `_reviews.py` | review records: accepted / fixed / rejected per answer version, idempotent, undoable |
 """
 
 from ._backend import is_url, open_backend
