@@ -10,6 +10,7 @@ Rules:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import threading
@@ -29,7 +30,8 @@ from ..tasks._source import make_source
 from . import _output
 from ._remote import check_remote
 from ._rerun import supersede
-from ._parts import wire
+from ._offline import import_answers, write_page
+from ._parts import Parts, wire
 from ._review import review_options, review_stats
 from ._serving import check_columns
 from ._static import display_with_fallback
@@ -45,25 +47,19 @@ class Labeler(HostStatus, anywidget.AnyWidget):
 
     Parameters
     ----------
-    data : DataFrame, list of dicts, Label Studio task list, or an iterator of dicts. Rows are tasks; the index
-        (or `id_column`) is the task id.
-    config : Label Studio XML labeling config.
-    annotator : who labels (default: the OS user). Each annotator has their own queue.
-    store : SQLite file (default ``./.nblabel/<config-hash>-<project>.db``, the project being the config's
-        ``$fields`` and the notebook's name) or ``":memory:"``. Local disks only. Or a
-        ``"postgresql://user:pass@host/db"`` URL: one database shared by a team (``nblabel[postgres]``).
+    data : DataFrame, list of dicts, Label Studio task list, or an iterator of dicts; the index (or `id_column`)
+        is the task id.
+    config : Label Studio XML labeling config. annotator : who labels (default: the OS user).
+    store : SQLite file on a local disk (default ``./.nblabel/<config-hash>-<project>.db``: the config's ``$fields``
+        and the notebook's name), ``":memory:"``, or ``"postgresql://user:pass@host/db"`` for a team.
     predictor : a column name, a Series, a callable, a transformers pipeline, an ML backend URL or an
         `nblabel.Learner`; or an `nblabel.Suggest` holding one with its settings.
     order : "given", "shuffle" (with `seed`), "uncertain" or "confident".
-    threshold, hint_below, predictor_timeout, predictor_batch, predictor_labels : the settings `nblabel.Suggest`
-        groups, for a plain `predictor`: suggestions scored below `threshold` are not shown; a Choices suggestion
-        scored below `hint_below` (0.6) is a hint beside the options, not pre-selected, so Enter / ``submit()`` does
-        not accept it; `timeout` = 30 s, `batch` = 16, `labels`: see `nblabel.Suggest`.
-    remote : "media" (default): remote images and styles inside task HTML and config styles are not loaded (a
-        placeholder says so); "all" loads them. Media fields given as URLs always load.
-    overlap : annotators per task across everyone sharing the store (1, the default: annotators do not
-        coordinate, each labels every task). `coverage` (0–1): the share of tasks, picked reproducibly, that get
-        `overlap` answers, the rest one. `overlap_first`: tasks others answered come before fresh ones.
+    threshold, hint_below, predictor_timeout, predictor_batch, predictor_labels : `nblabel.Suggest`'s settings for a
+        plain `predictor` (below `threshold`: not shown; a Choices one below `hint_below`, 0.6: a hint, not selected).
+    remote : "media" (default): remote images and styles in task HTML and config styles are blocked; "all" loads.
+    overlap : annotators per task across everyone sharing the store (1: each labels every task); `coverage` (0–1):
+        the share of tasks, picked reproducibly, that get `overlap` answers; `overlap_first`: started tasks first.
     mode : "label" or "review": review the answers of others (consensus or ground truth pre-filled; Enter accepts,
         edited: fixes; `reject()`), `order` "given", "disputed", "sample" (`sample=` share, `seed=`) or "suspect"
         (`issues=` a `find_label_issues` frame); `on_reject`: "requeue" (back to its annotator) or "remove".
@@ -107,11 +103,8 @@ class Labeler(HostStatus, anywidget.AnyWidget):
         except BaseException:
             self._store.close()
             raise
-        self._view, self._suggest, self._cursor, self._progress = (parts.view, parts.suggest, parts.cursor,
-                                                                   parts.progress)
-        self._desk, self.mode = parts.desk, mode
-        self._serving, self._answers, self._writeback, self._channel = (parts.serving, parts.answers,
-                                                                        parts.writeback, parts.channel)
+        for name in Parts.__dataclass_fields__:  # the Labeler holds its parts as private attributes: `_cursor`, …
+            setattr(self, f"_{name}", getattr(parts, name))
         super().__init__()
         self._closed_reason: str | None = None
         self._closed = False
@@ -128,20 +121,16 @@ class Labeler(HostStatus, anywidget.AnyWidget):
         with self._lock:
             if self._closed:
                 return
-            self._closed = True
-            self._closed_reason = reason
+            self._closed, self._closed_reason = True, reason
             self._view.close()
-            try:
+            with contextlib.suppress(Exception):  # the store may already be gone at interpreter exit
                 self._cursor.queue.release()
-            except Exception:  # the store may already be gone at interpreter exit
-                pass
             self._channel.push("closed")
 
     def __repr__(self) -> str:
         return _output.describe(self)
 
-    def _ipython_display_(self) -> None:
-        """The widget, then a static card that a notebook reopened without its kernel shows in its place."""
+    def _ipython_display_(self) -> None:  # the widget, then a static card for a notebook reopened without kernel
         display_with_fallback(self, self._store.path, self._source.total, self._view_token)
 
     def _key(self) -> str | None:
@@ -243,6 +232,16 @@ class Labeler(HostStatus, anywidget.AnyWidget):
         """Label Studio task dicts (UTF-16 offsets), importable into a Label Studio server."""
         with self._lock:
             return self._writeback.to_label_studio()
+
+    def to_html(self, path: str | os.PathLike, limit: int = 1000) -> str:
+        """A page to label the next `limit` tasks offline (no Jupyter); `import_answers` merges the file it saves."""
+        with self._lock:
+            return write_page(path, self._serving, self._cursor.queue, self._store, self.annotator, limit)
+
+    def import_answers(self, path: str | os.PathLike) -> dict:
+        """Merge an offline page's answers file (each answer once, however often imported): stored, already, refused."""
+        with self._lock:
+            return import_answers(path, self._answers, self._store, self.annotator)
 
     def export(self, path: str | os.PathLike, format: str = "JSON") -> str:
         """Write `to_pandas()` in a Label Studio export format (see `nblabel.export`); returns the path written."""

@@ -51,6 +51,7 @@ class Parts:
     answers: Answers
     writeback: _output.Writeback
     channel: BrowserChannel
+    mode: str  # "label" or "review"
 
 
 def wire(config: Config, source: TaskSource, store: Store, media: MediaServer, annotator: str, emails: dict,
@@ -96,4 +97,4 @@ def wire(config: Config, source: TaskSource, store: Store, media: MediaServer, a
     except BaseException:
         view.close()
         raise
-    return Parts(view, view.suggestions, desk, cursor, progress, serving, answers, writeback, channel)
+    return Parts(view, view.suggestions, desk, cursor, progress, serving, answers, writeback, channel, mode)
