@@ -194,6 +194,25 @@ def test_answering_a_page_still_being_prepared_keeps_its_regions(fe_page):
     assert len(received(fe_page, "submit")) == 2
 
 
+def test_a_page_of_a_hundred_kilobytes_is_prepared_in_slices_too(fe_page):
+    # sanitising 100 kB of HTML in one go is a long main-thread task of its own; such a page streams in like a 5 MB one
+    html, paras = big_page(100_000)
+    region = _region(paras, len(paras) - 2)
+    _mount_big_page_between_small_ones(fe_page, html, region)
+    preparing = fe_page.evaluate("""() => {
+      document.querySelector('.nblabel').dispatchEvent(
+        new KeyboardEvent('keydown', {key: 'Enter', bubbles: true, cancelable: true}));
+      return Boolean(document.querySelector('.nblabel-preparing'));  // still in the key's own task
+    }""")
+    assert preparing
+    fe_page.wait_for_function("() => !document.querySelector('.nblabel-preparing')")
+    assert fe_page.evaluate("() => document.querySelector('.nblabel-hypertext').textContent") == "".join(paras)
+    painted = fe_page.evaluate(
+        "() => Array.from(document.querySelectorAll('.nblabel-hypertext [data-region=htmlreg001]'), (e) => e.textContent).join('')"
+    )
+    assert painted == region["value"]["text"]
+
+
 def test_an_unconfirmed_answer_to_a_big_task_is_still_kept_in_local_storage(fe_page):
     # a 6 MB task does not fit in localStorage (Chromium: 10 MB of UTF-16 per origin); the stored entry leaves it out
     # (Python sends the task again after a reload) so the answer itself survives a reload

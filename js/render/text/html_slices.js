@@ -16,7 +16,8 @@ import { sanitizeChildren } from "../html.js";
 /** @typedef {import("../remote.js").RemotePolicy} RemotePolicy */
 /** @typedef {import("./spans.js").Span} Span */
 
-export const BIG_HTML = 200_000;
+// above this, sanitising the whole page in one go alone is a long main-thread task (~50 ms per 100 kB)
+export const BIG_HTML = 50_000;
 const SLICE_MS = 25;
 const WRITE = 32_768;
 const BATCH = 48; // parts per DOMPurify call
