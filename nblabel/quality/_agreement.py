@@ -114,12 +114,14 @@ def report(answers: Answers, *, metrics: dict | None = None, threshold: float = 
         mean, count = group_mean(pair_task, sc.s, n_tasks)
         per_task[sc.col.name] = mean[used]
         rows.append(_summary_row(sc, mean, count, task, raters, i, j, threshold))
-    matrix = np.column_stack([sc.s for sc in scored]) if scored else np.full((len(i), 0), np.nan)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        pair_overall = np.nanmean(matrix, axis=1) if matrix.shape[1] > 1 else \
-            (matrix[:, 0] if matrix.shape[1] else np.full(len(i), np.nan))
-    overall_task, _ = group_mean(pair_task, pair_overall, n_tasks)
+    if len(scored) == 1:  # one control: a pair's overall score is that control's, and so is a task's
+        pair_overall, overall_task = scored[0].s, mean
+    else:
+        matrix = np.column_stack([sc.s for sc in scored]) if scored else np.full((len(i), 0), np.nan)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            pair_overall = np.nanmean(matrix, axis=1) if matrix.shape[1] else np.full(len(i), np.nan)
+        overall_task, _ = group_mean(pair_task, pair_overall, n_tasks)
     per_task["overall"] = overall_task[used]
     index = answers.frame.index[used]
     per_task_df = pd.DataFrame(per_task, index=index)
@@ -236,7 +238,12 @@ def _label_counts(sc: _Scored) -> dict | None:
     ca, cb = sc.details["codes_a"], sc.details["codes_b"]
     k = len(col.uniques) + 1  # code k − 1: no answer
     ca, cb = np.where(ca < 0, k - 1, ca), np.where(cb < 0, k - 1, cb)
-    keys, n = np.unique(ca * k + cb, return_counts=True)
+    if k * k <= 4 * len(ca) + 65_536:  # few distinct answers, the usual case: a bincount, no sort
+        n = np.bincount(ca * k + cb, minlength=k * k)
+        keys = np.flatnonzero(n)
+        n = n[keys]
+    else:
+        keys, n = np.unique(ca * k + cb, return_counts=True)
     labels = [col.labels_of(c) for c in range(k - 1)] + [()]
     out: dict[str, list[int]] = {}
     for key, cnt in zip(keys.tolist(), n.tolist()):
