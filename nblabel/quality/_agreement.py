@@ -164,9 +164,10 @@ def _consensus_value(s, valid, task, i, j, threshold) -> float:
     part = np.zeros(n_live, bool)
     part[vi] = True
     part[vj] = True
-    t = task[part]  # sorted: each task's rows are one run
+    whole = part.all()  # every live row is in a counted pair, the usual case: no copies
+    t = task if whole else task[part]  # sorted: each task's rows are one run
     starts = _run_starts(t)
-    best = np.maximum.reduceat(support[part], starts)
+    best = np.maximum.reduceat(support if whole else support[part], starts)
     return float(np.mean(best / np.diff(np.r_[starts, len(t)])))
 
 
@@ -187,11 +188,13 @@ def _coefficients(col: Column, task, raters, i, j) -> dict:
     level = _LEVELS.get(col.type, "nominal")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        kappas = cohen_by_pair(who, codes, ii, jj, quadratic=col.kind == "number")
-        return {"percent": percent(codes, ii, jj),
+        same = codes[ii] == codes[jj]  # computed once, read by every coefficient
+        kappas = cohen_by_pair(who, codes, ii, jj, quadratic=col.kind == "number", same=same)
+        return {"percent": percent(codes, ii, jj, same),
                 "cohen_kappa": float(np.nanmean(kappas)) if kappas.notna().any() else np.nan,
-                "fleiss_kappa": fleiss(units, codes, ii, jj),
-                "krippendorff_alpha": alpha(units, values if level == "interval" else codes, ii, jj, level)}
+                "fleiss_kappa": fleiss(units, codes, ii, jj, same),
+                "krippendorff_alpha": alpha(units, values if level == "interval" else codes, ii, jj, level,
+                                            None if level == "interval" else same)}
 
 
 def _pair_matrix(ra: np.ndarray, rb: np.ndarray, s: np.ndarray, names: list[str]) -> pd.DataFrame:
