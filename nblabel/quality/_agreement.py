@@ -114,12 +114,14 @@ def report(answers: Answers, *, metrics: dict | None = None, threshold: float = 
         mean, count = group_mean(pair_task, sc.s, n_tasks)
         per_task[sc.col.name] = mean[used]
         rows.append(_summary_row(sc, mean, count, task, raters, i, j, threshold))
-    matrix = np.column_stack([sc.s for sc in scored]) if scored else np.full((len(i), 0), np.nan)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        pair_overall = np.nanmean(matrix, axis=1) if matrix.shape[1] > 1 else \
-            (matrix[:, 0] if matrix.shape[1] else np.full(len(i), np.nan))
-    overall_task, _ = group_mean(pair_task, pair_overall, n_tasks)
+    if len(scored) == 1:  # one control: a pair's overall score is that control's, and so is a task's
+        pair_overall, overall_task = scored[0].s, mean
+    else:
+        matrix = np.column_stack([sc.s for sc in scored]) if scored else np.full((len(i), 0), np.nan)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            pair_overall = np.nanmean(matrix, axis=1) if matrix.shape[1] else np.full(len(i), np.nan)
+        overall_task, _ = group_mean(pair_task, pair_overall, n_tasks)
     per_task["overall"] = overall_task[used]
     index = answers.frame.index[used]
     per_task_df = pd.DataFrame(per_task, index=index)
@@ -162,9 +164,10 @@ def _consensus_value(s, valid, task, i, j, threshold) -> float:
     part = np.zeros(n_live, bool)
     part[vi] = True
     part[vj] = True
-    t = task[part]  # sorted: each task's rows are one run
+    whole = part.all()  # every live row is in a counted pair, the usual case: no copies
+    t = task if whole else task[part]  # sorted: each task's rows are one run
     starts = _run_starts(t)
-    best = np.maximum.reduceat(support[part], starts)
+    best = np.maximum.reduceat(support if whole else support[part], starts)
     return float(np.mean(best / np.diff(np.r_[starts, len(t)])))
 
 
@@ -185,11 +188,13 @@ def _coefficients(col: Column, task, raters, i, j) -> dict:
     level = _LEVELS.get(col.type, "nominal")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        kappas = cohen_by_pair(who, codes, ii, jj, quadratic=col.kind == "number")
-        return {"percent": percent(codes, ii, jj),
+        same = codes[ii] == codes[jj]  # computed once, read by every coefficient
+        kappas = cohen_by_pair(who, codes, ii, jj, quadratic=col.kind == "number", same=same)
+        return {"percent": percent(codes, ii, jj, same),
                 "cohen_kappa": float(np.nanmean(kappas)) if kappas.notna().any() else np.nan,
-                "fleiss_kappa": fleiss(units, codes, ii, jj),
-                "krippendorff_alpha": alpha(units, values if level == "interval" else codes, ii, jj, level)}
+                "fleiss_kappa": fleiss(units, codes, ii, jj, same),
+                "krippendorff_alpha": alpha(units, values if level == "interval" else codes, ii, jj, level,
+                                            None if level == "interval" else same)}
 
 
 def _pair_matrix(ra: np.ndarray, rb: np.ndarray, s: np.ndarray, names: list[str]) -> pd.DataFrame:
@@ -236,7 +241,12 @@ def _label_counts(sc: _Scored) -> dict | None:
     ca, cb = sc.details["codes_a"], sc.details["codes_b"]
     k = len(col.uniques) + 1  # code k − 1: no answer
     ca, cb = np.where(ca < 0, k - 1, ca), np.where(cb < 0, k - 1, cb)
-    keys, n = np.unique(ca * k + cb, return_counts=True)
+    if k * k <= 4 * len(ca) + 65_536:  # few distinct answers, the usual case: a bincount, no sort
+        n = np.bincount(ca * k + cb, minlength=k * k)
+        keys = np.flatnonzero(n)
+        n = n[keys]
+    else:
+        keys, n = np.unique(ca * k + cb, return_counts=True)
     labels = [col.labels_of(c) for c in range(k - 1)] + [()]
     out: dict[str, list[int]] = {}
     for key, cnt in zip(keys.tolist(), n.tolist()):

@@ -95,8 +95,10 @@ class Answers:
     def live(self) -> Table:
         """Latest non-cancelled annotation per (task, annotator), ordered by task."""
         t = self.table
-        rows = np.flatnonzero(~t.cancelled)
-        key = t.task[rows] * (len(self.annotators) + 1) + t.rater[rows]
+        every = not t.cancelled.any()  # nothing cancelled, the usual case: no row gathers
+        rows = np.arange(len(t), dtype=np.int64) if every else np.flatnonzero(~t.cancelled)
+        key = t.task * (len(self.annotators) + 1) + t.rater if every else \
+            t.task[rows] * (len(self.annotators) + 1) + t.rater[rows]
         if len(key) and np.bincount(key).max() > 1:
             # An annotator with several annotations of one task (possible in Label Studio): the latest counts.
             stamp = np.array([str(s or "") for s in _pluck(pick(self.anns, rows), "updated_at")])

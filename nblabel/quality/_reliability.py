@@ -16,13 +16,18 @@ import numpy as np
 import pandas as pd
 
 
-def percent(codes: np.ndarray, i: np.ndarray, j: np.ndarray) -> float:
-    """Percent agreement: share of answer pairs that are equal, 0–100."""
-    return float(100 * np.mean(codes[i] == codes[j])) if len(i) else np.nan
+def _same(codes: np.ndarray, i: np.ndarray, j: np.ndarray, same: np.ndarray | None) -> np.ndarray:
+    """Which pairs gave equal answers; `same` when the caller has it already (several coefficients share it)."""
+    return codes[i] == codes[j] if same is None else same
+
+
+def percent(codes: np.ndarray, i: np.ndarray, j: np.ndarray, same: np.ndarray | None = None) -> float:
+    """Percent agreement: share of answer pairs that are equal, 0–100 (`same`: `codes[i] == codes[j]`, if known)."""
+    return float(100 * np.mean(_same(codes, i, j, same))) if len(i) else np.nan
 
 
 def cohen_by_pair(raters: np.ndarray, codes: np.ndarray, i: np.ndarray, j: np.ndarray,
-                  quadratic: bool = False) -> pd.Series:
+                  quadratic: bool = False, same: np.ndarray | None = None) -> pd.Series:
     """Cohen's kappa of each rater pair (index `(rater_a, rater_b)`, a < b) over the units both answered.
 
     `quadratic`: weights (rank_a − rank_b)² with `codes` as ranks (sklearn `weights="quadratic"` with every
@@ -51,7 +56,7 @@ def cohen_by_pair(raters: np.ndarray, codes: np.ndarray, i: np.ndarray, j: np.nd
             expected = np.bincount(g, a * a, n_groups) + np.bincount(g, b * b, n_groups) - 2 * sa * sb / n
             kappa = 1 - observed / expected
         else:
-            po = np.bincount(g, ca == cb, n_groups) / n
+            po = np.bincount(g, ca == cb if same is None else same, n_groups) / n  # a swap keeps equality
             pe = _chance(g, ca, cb, n_groups) / (n * n)
             kappa = (po - pe) / (1 - pe)
     width = int(raters.max()) + 1
@@ -78,12 +83,13 @@ def _units(units: np.ndarray, i: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return m, m[units] >= 2
 
 
-def fleiss(units: np.ndarray, codes: np.ndarray, i: np.ndarray, j: np.ndarray) -> float:
+def fleiss(units: np.ndarray, codes: np.ndarray, i: np.ndarray, j: np.ndarray,
+           same: np.ndarray | None = None) -> float:
     """Fleiss' kappa; units with m answers weigh their share of agreeing pairs, m(m−1)/2 pairs each."""
     if not len(i):
         return np.nan
     m, pairable = _units(units, i)
-    agree = np.bincount(units[i], codes[i] == codes[j], len(m))
+    agree = np.bincount(units[i], _same(codes, i, j, same), len(m))
     used = m >= 2
     p_bar = np.mean(agree[used] / (m[used] * (m[used] - 1) / 2))
     p = np.bincount(codes[pairable]) / pairable.sum()
@@ -91,7 +97,8 @@ def fleiss(units: np.ndarray, codes: np.ndarray, i: np.ndarray, j: np.ndarray) -
     return float((p_bar - pe) / (1 - pe)) if pe < 1 else np.nan
 
 
-def alpha(units: np.ndarray, values: np.ndarray, i: np.ndarray, j: np.ndarray, level: str = "nominal") -> float:
+def alpha(units: np.ndarray, values: np.ndarray, i: np.ndarray, j: np.ndarray, level: str = "nominal",
+          same: np.ndarray | None = None) -> float:
     """Krippendorff's alpha at `level` "nominal", "ordinal" (values are ranks 0..K−1) or "interval"."""
     if not len(i):
         return np.nan
@@ -107,7 +114,7 @@ def alpha(units: np.ndarray, values: np.ndarray, i: np.ndarray, j: np.ndarray, l
     else:
         counts = np.bincount(v).astype(float)
         if level == "nominal":
-            observed = np.sum(w * (values[i] != values[j]))
+            observed = np.sum(w * ~_same(values, i, j, same))
             expected = n * n - np.sum(counts * counts)
         elif level == "ordinal":
             cum = np.cumsum(counts)

@@ -3,7 +3,7 @@
 Rules:
 - a result that names an unknown control, the wrong object or type, or a label the config does not have is a
   `ValueError` with the reason: it is never stored as a silent wrong label;
-- origins follow MISSION "Suggestions": match the shown prediction by region `id`, else by
+- origins: each item is matched to the shown prediction by region `id`, else by
   `(from_name, to_name, type)`; equal value → "prediction", edited → "prediction-changed", new → "manual".
 """
 
