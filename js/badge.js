@@ -7,7 +7,7 @@
 /** @typedef {import("./types.js").Task} Task */
 
 /** A suggestion scored at least this is one the model is sure of. */
-export const CONFIDENT = 0.9;
+export const CONFIDENT = 0.95;
 
 /**
  * What a confident suggestion chose that the answer on screen does not ("" when they agree, or it is not confident).
