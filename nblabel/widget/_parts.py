@@ -64,6 +64,7 @@ def wire(config: Config, source: TaskSource, store: Store, media: MediaServer, a
     mode = "label" if review is None else "review"
     assert mode in MODES
     desk = Desk(config, source, store, annotator, on_reject=(review or {}).get("on_reject", "requeue"))
+    returned = desk.returned(annotator) if review is None else {}  # answers a reviewer sent back: read once
     channel: BrowserChannel | None = None
     cursor: Cursor | None = None
     view = SuggestionView.build(
@@ -73,14 +74,15 @@ def wire(config: Config, source: TaskSource, store: Store, media: MediaServer, a
     try:
         if review is None:
             queue = Queue(source, store, annotator, session_owner(), order=order, seed=seed, **view.queue_hooks(order),
-                          **overlap, returned=list(desk.returned(annotator)))
+                          **overlap, returned=list(returned))
         else:
             queue = ReviewQueue(source, store, annotator, session_owner(), config, desk.under_review, order=order,
                                 seed=seed, sample=review.get("sample"), issues=review.get("issues"))
         cursor = Cursor(queue, History())
         progress = Progress(source, queue, store)
         serving = Serving(config, source, store, media, annotator, view, cursor, progress, keys=keys, remote=remote,
-                          prefetch=prefetch, view_token=view_token, desk=desk, mode=mode)
+                          prefetch=prefetch, view_token=view_token, desk=desk, mode=mode,
+                          returned=returned)
         kind = Answers if review is None else ReviewAnswers
         answers = kind(config, source, store, annotator, _output.annotator_email(annotator, emails), view, cursor,
                        progress, serving)

@@ -43,12 +43,12 @@ class Serving:
 
     def __init__(self, config: Config, source: TaskSource, store: Store, media: MediaServer, annotator: str,
                  suggestions: SuggestionView, cursor: Cursor, progress: Progress, *, keys: dict, remote: str,
-                 prefetch: int, view_token: str, desk: Desk, mode: str = "label") -> None:
+                 prefetch: int, view_token: str, desk: Desk, mode: str = "label", returned: dict | None = None) -> None:
         self.config, self.source, self.store, self.media, self.annotator = config, source, store, media, annotator
         self.suggestions, self.cursor, self.progress = suggestions, cursor, progress
         self.keys, self.remote, self.prefetch, self.view_token = keys, remote, prefetch, view_token
         self.desk, self.mode = desk, mode
-        self.returned = desk.returned(annotator) if mode == "label" else {}  # answers a reviewer sent back
+        self.returned = returned or {}  # task key → the rejection that sent the annotator's answer back
         self._served: set[str] = set()
         self._intro: dict | None = None
 
