@@ -14,6 +14,9 @@ Rules (label_studio_sdk 2.1.2):
   a `data:` URI) has no name, so it is written once to `images/<content digest>.<ext>` beside the export (the
   `images/` folder a Label Studio server export ships) and named by that file.
 
+A config whose Image is inside a `<Repeater>` (one image per item of a list) is refused with the reason: these
+formats hold one image per task, and the converter stops on it with a KeyError (`images[{{idx}}].url`).
+
 Deliberate differences: the converter without a server (`get_local_path`, downloads off) keeps uploads, local-
 storage and cloud values as written but renames URLs and bare paths, so one export mixes the two; a server hashes
 the URL it resolved with its own host name for uploads and local storage, which a file cannot know: nblabel
@@ -46,6 +49,11 @@ def image_field(config: Any, fmt: str, allowed: set[str] = GEOMETRY) -> str:
             continue
         for name in control.to_name:
             obj = config.objects.get(name)
+            if obj is not None and obj.tag == "Image" and obj.repeat:
+                raise UnsupportedFormat(
+                    f"format={fmt!r} writes one image per task, and <Image name=\"{obj.name}\"> is inside a "
+                    f"<Repeater> (one image per item of {obj.repeat[0].on}); export JSON, JSON_MIN, CSV or TSV "
+                    "(Label Studio's converter fails on such a config)")
             if obj is not None and obj.tag == "Image" and obj.field:
                 return obj.field
     wanted = " / ".join(sorted(allowed))

@@ -1,0 +1,129 @@
+"""`<Repeater>` results (`labels_0`, `labels_2`, `q_2`) through JSON, JSON_MIN, CSV and TSV: written as
+label_studio_sdk's converter writes them when it gets the schema a Label Studio server gives it (the converter's
+own `parse_config` drops every repeated result), read back as annotations, never as task data, and written again
+byte for byte."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import nblabel
+from nblabel.formats import UnsupportedFormat
+
+CONFIG = """<View><Repeater on="$images" indexFlag="{{idx}}">
+  <Image name="page_{{idx}}" value="$images[{{idx}}].url"/>
+  <RectangleLabels name="labels_{{idx}}" toName="page_{{idx}}"><Label value="Cat"/><Label value="Dog"/></RectangleLabels>
+  <Choices name="q_{{idx}}" toName="page_{{idx}}"><Choice value="ok"/><Choice value="blurred"/></Choices>
+</Repeater></View>"""
+EXT = {"CSV": "csv", "TSV": "tsv", "JSON_MIN": "json", "JSON": "json"}
+
+
+def _box(k, x, label="Cat"):
+    return {"id": f"r{k}{x}", "from_name": f"labels_{k}", "to_name": f"page_{k}", "type": "rectanglelabels",
+            "original_width": 100, "original_height": 50,
+            "value": {"x": x, "y": 10, "width": 20, "height": 30, "rotation": 0, "rectanglelabels": [label]}}
+
+
+def _choice(k, value):
+    return {"id": f"c{k}", "from_name": f"q_{k}", "to_name": f"page_{k}", "type": "choices",
+            "value": {"choices": [value]}}
+
+
+def _tasks():
+    urls = [{"url": f"https://example.org/p{i}.jpg"} for i in range(3)]
+    return [
+        {"id": 1, "data": {"images": urls},
+         "annotations": [{"id": 5, "completed_by": 1, "created_at": "2024-01-01T00:00:00Z",
+                          "updated_at": "2024-01-01T00:00:00Z", "lead_time": 1.5,
+                          "result": [_box(0, 10), _box(2, 30, "Dog"), _box(2, 50), _choice(2, "blurred")]}]},
+        {"id": 2, "data": {"images": urls[:1]},
+         "annotations": [{"id": 6, "completed_by": 2, "created_at": "2024-01-02T00:00:00Z",
+                          "updated_at": "2024-01-02T00:00:00Z", "lead_time": 2.0,
+                          "result": [_choice(0, "ok")]}]},
+        {"id": 3, "data": {"images": urls[:2]}, "annotations": []},
+    ]
+
+
+@pytest.fixture
+def server_converter():
+    """The converter given the parsed config a Label Studio server passes it (`project.get_parsed_config()`,
+    whose `regex` maps `labels_0` to `labels_{{idx}}`)."""
+    conv = pytest.importorskip("label_studio_sdk.converter")
+    tools = pytest.importorskip("label_studio_sdk._extensions.label_studio_tools.core.label_config")
+
+    def run(tasks: list, fmt: str, tmp_path: Path) -> bytes:
+        src = tmp_path / f"ref_{fmt}_in.json"
+        src.write_text(json.dumps(tasks), encoding="utf-8")
+        out = tmp_path / f"ref_{fmt}"
+        conv.Converter(tools.parse_config(CONFIG), project_dir=None, download_resources=False).convert(
+            str(src), str(out), fmt, is_dir=False)
+        return next(p for p in sorted(out.rglob("*")) if p.is_file()).read_bytes()
+
+    return run
+
+
+@pytest.mark.parametrize("fmt", ["JSON_MIN", "CSV", "TSV"])
+def test_repeated_controls_are_written_as_the_server_converter_writes_them(tmp_path, server_converter, fmt):
+    tasks = _tasks()
+    ref = server_converter(tasks, fmt, tmp_path)
+    assert b"labels_0" in ref and b"labels_2" in ref and b"q_2" in ref  # the reference keeps them too
+    src = tmp_path / "export.json"
+    src.write_text(json.dumps(tasks), encoding="utf-8")
+    file_to_file = Path(nblabel.export(src, tmp_path / f"a.{EXT[fmt]}", fmt, config=CONFIG)).read_bytes()
+    assert file_to_file == ref
+    df = nblabel.read_label_studio(src, config=CONFIG)
+    from_frame = Path(nblabel.export(df, tmp_path / f"b.{EXT[fmt]}", fmt)).read_bytes()
+    assert from_frame == ref
+
+
+def test_the_plain_converter_drops_repeated_results(tmp_path):
+    """Why the reference above is the server's schema: the converter's own config parser has no index patterns,
+    so a standalone conversion loses every repeated answer (nblabel keeps them)."""
+    conv = pytest.importorskip("label_studio_sdk.converter")
+    src = tmp_path / "in.json"
+    src.write_text(json.dumps(_tasks()), encoding="utf-8")
+    conv.Converter(CONFIG, project_dir=None, download_resources=False).convert(str(src), str(tmp_path / "o"),
+                                                                              "JSON_MIN", is_dir=False)
+    records = json.loads((tmp_path / "o" / "result.json").read_text())
+    assert not any(k.startswith(("labels_", "q_")) for r in records for k in r)
+    ours = json.loads(Path(nblabel.export(src, tmp_path / "a.json", "JSON_MIN", config=CONFIG)).read_text())
+    assert [sorted(k for k in r if k.startswith(("labels_", "q_"))) for r in ours] == [
+        ["labels_0", "labels_2", "q_2"], ["q_0"], []]
+
+
+def _strip(tasks):
+    """Tasks as JSON_MIN / CSV keep them: results without ids, no `id` on regions."""
+    out = []
+    for t in tasks:
+        anns = [[{k: v for k, v in r.items() if k != "id"} for r in a["result"]] for a in t["annotations"]]
+        out.append((t["id"], t["data"], anns))
+    return out
+
+
+@pytest.mark.parametrize("fmt", ["JSON_MIN", "CSV", "TSV", "JSON"])
+def test_read_back_gives_annotations_not_data_and_round_trips(tmp_path, fmt):
+    tasks = _tasks()
+    first = Path(nblabel.export(tasks, tmp_path / f"a.{EXT[fmt]}", fmt, config=CONFIG))
+    df = nblabel.read_label_studio(first, config=CONFIG)
+    assert list(df["images"]) == [t["data"]["images"] for t in tasks]
+    assert not any(str(c).startswith(("labels_", "q_")) for c in df.attrs["nblabel"]["data_columns"])
+    got = [(i, {"images": im}, [[{k: v for k, v in r.items() if k != "id"} for r in a["result"]] for a in anns])
+           for i, im, anns in zip(df.index, df["images"], df["annotations"])]
+    want = _strip(tasks)
+    # results come back in config order: a template's items by index, each control's regions as written
+    assert got == want
+    # the simple columns: one per concrete name that has an answer
+    assert df["q_2"].tolist()[0] == "blurred" and df["q_0"].tolist()[1] == "ok"
+    assert [len(v) for v in df["labels_2"].tolist()[:1]] == [2]
+    again = Path(nblabel.export(df, tmp_path / f"b.{EXT[fmt]}", fmt))
+    assert again.read_bytes() == first.read_bytes()
+
+
+def test_images_formats_refuse_a_repeater_clearly(tmp_path):
+    """COCO / YOLO / VOC take one image per task; the converter fails on a Repeater config with a KeyError
+    (`images[{{idx}}].url`). nblabel says why instead."""
+    with pytest.raises(UnsupportedFormat, match="Repeater"):
+        nblabel.export(_tasks(), tmp_path / "coco.json", "COCO", config=CONFIG)
