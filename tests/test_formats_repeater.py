@@ -127,3 +127,15 @@ def test_images_formats_refuse_a_repeater_clearly(tmp_path):
     (`images[{{idx}}].url`). nblabel says why instead."""
     with pytest.raises(UnsupportedFormat, match="Repeater"):
         nblabel.export(_tasks(), tmp_path / "coco.json", "COCO", config=CONFIG)
+
+
+def test_agreement_is_measured_per_repeated_name():
+    tasks = _tasks()
+    second = {**tasks[0]["annotations"][0], "id": 9, "completed_by": 3,
+              "result": [_box(0, 10), _box(2, 30, "Dog"), _box(2, 50), _choice(2, "ok")]}
+    tasks[0]["annotations"].append(second)
+    report = nblabel.agreement(tasks, config=CONFIG)
+    summary = report.summary
+    assert list(summary.index) == ["labels_0", "labels_2", "q_0", "q_2"]  # no template rows
+    assert summary.loc["q_2", "metric"] == "exact"  # a single-choice control, as its template says
+    assert summary.loc["q_2", "value"] == 0.0 and summary.loc["labels_2", "value"] == 1.0
