@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 import nblabel
-from nblabel.formats import UnsupportedFormat
 
 CONFIG = """<View><Repeater on="$images" indexFlag="{{idx}}">
   <Image name="page_{{idx}}" value="$images[{{idx}}].url"/>
-  <RectangleLabels name="labels_{{idx}}" toName="page_{{idx}}"><Label value="Cat"/><Label value="Dog"/></RectangleLabels>
+  <RectangleLabels name="labels_{{idx}}" toName="page_{{idx}}">
+    <Label value="Cat"/><Label value="Dog"/></RectangleLabels>
   <Choices name="q_{{idx}}" toName="page_{{idx}}"><Choice value="ok"/><Choice value="blurred"/></Choices>
 </Repeater></View>"""
 EXT = {"CSV": "csv", "TSV": "tsv", "JSON_MIN": "json", "JSON": "json"}
@@ -33,17 +33,17 @@ def _choice(k, value):
 
 
 def _tasks():
-    urls = [{"url": f"https://example.org/p{i}.jpg"} for i in range(3)]
+    urls = lambda task, n: [{"url": f"https://example.org/t{task}p{i}.jpg"} for i in range(n)]  # noqa: E731
     return [
-        {"id": 1, "data": {"images": urls},
+        {"id": 1, "data": {"images": urls(1, 3)},
          "annotations": [{"id": 5, "completed_by": 1, "created_at": "2024-01-01T00:00:00Z",
                           "updated_at": "2024-01-01T00:00:00Z", "lead_time": 1.5,
                           "result": [_box(0, 10), _box(2, 30, "Dog"), _box(2, 50), _choice(2, "blurred")]}]},
-        {"id": 2, "data": {"images": urls[:1]},
+        {"id": 2, "data": {"images": urls(2, 1)},
          "annotations": [{"id": 6, "completed_by": 2, "created_at": "2024-01-02T00:00:00Z",
                           "updated_at": "2024-01-02T00:00:00Z", "lead_time": 2.0,
                           "result": [_choice(0, "ok")]}]},
-        {"id": 3, "data": {"images": urls[:2]}, "annotations": []},
+        {"id": 3, "data": {"images": urls(3, 2)}, "annotations": []},
     ]
 
 
@@ -122,11 +122,46 @@ def test_read_back_gives_annotations_not_data_and_round_trips(tmp_path, fmt):
     assert again.read_bytes() == first.read_bytes()
 
 
-def test_images_formats_refuse_a_repeater_clearly(tmp_path):
-    """COCO / YOLO / VOC take one image per task; the converter fails on a Repeater config with a KeyError
-    (`images[{{idx}}].url`). nblabel says why instead."""
-    with pytest.raises(UnsupportedFormat, match="Repeater"):
-        nblabel.export(_tasks(), tmp_path / "coco.json", "COCO", config=CONFIG)
+def test_the_converter_cannot_write_images_formats_of_a_repeater(tmp_path, server_converter):
+    """Why COCO / YOLO / VOC below have no reference: the converter looks `images[{{idx}}].url` up as a data key."""
+    for fmt in ("COCO", "YOLO", "VOC"):
+        with pytest.raises(KeyError, match=r"images\[\{\{idx\}\}\]\.url"):
+            server_converter(_tasks(), fmt, tmp_path)
+
+
+def _name(url):
+    import hashlib
+
+    return f"images/{hashlib.md5(url.encode()).hexdigest()[:8]}__{url.rsplit('/', 1)[1]}"
+
+
+def test_coco_has_one_image_per_repeated_item_with_its_boxes(tmp_path):
+    doc = json.loads(Path(nblabel.export(_tasks(), tmp_path / "coco.json", "COCO", config=CONFIG)).read_text())
+    # task 1: three items; task 2: one item answered by a choice only, which gives no entry (as a plain task whose
+    # annotation has no region); task 3: two items, no annotation
+    urls = [f"https://example.org/t{t}p{i}.jpg" for t, i in ((1, 0), (1, 1), (1, 2), (3, 0), (3, 1))]
+    assert [(i["id"], i["file_name"]) for i in doc["images"]] == [(k, _name(u)) for k, u in enumerate(urls)]
+    assert [i["width"] for i in doc["images"]] == [100, None, 100, None, None]  # sizes from the boxes
+    cats = {c["name"]: c["id"] for c in doc["categories"]}
+    assert [(a["image_id"], a["category_id"], a["bbox"]) for a in doc["annotations"]] == [
+        (0, cats["Cat"], [10.0, 5.0, 20.0, 15.0]), (2, cats["Dog"], [30.0, 5.0, 20.0, 15.0]),
+        (2, cats["Cat"], [50.0, 5.0, 20.0, 15.0])]
+
+
+def test_yolo_and_voc_write_one_file_per_repeated_image(tmp_path):
+    out = Path(nblabel.export(_tasks(), tmp_path / "yolo", "YOLO", config=CONFIG))
+    labels = {p.name: p.read_text() for p in (out / "labels").iterdir()}
+    stem = lambda i: Path(_name(f"https://example.org/t1p{i}.jpg")).stem  # noqa: E731
+    cats = (out / "classes.txt").read_text().split()
+    cat, dog = cats.index("Cat"), cats.index("Dog")
+    assert labels[f"{stem(0)}.txt"].split() == f"{cat} 0.2 0.25 0.2 0.3".split()
+    assert len(labels) == 6 and labels[f"{stem(1)}.txt"] == ""  # every image of the three tasks has its file
+    assert labels[f"{stem(2)}.txt"].split() == f"{dog} 0.4 0.25 0.2 0.3 {cat} 0.6 0.25 0.2 0.3".split()
+    voc = Path(nblabel.export(_tasks(), tmp_path / "voc", "VOC", config=CONFIG))
+    xmls = {p.name: p.read_text() for p in (voc / "Annotations").iterdir()}
+    assert sorted(xmls) == ["t1p0.xml", "t1p2.xml"]  # one per annotated image, named by its base name
+    page2 = xmls["t1p2.xml"]
+    assert page2.count("<object>") == 2 and "<name>Dog</name>" in page2 and "<xmin>30</xmin>" in page2
 
 
 def test_agreement_is_measured_per_repeated_name():

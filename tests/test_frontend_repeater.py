@@ -21,8 +21,10 @@ CONFIG = """<View><Header value="Pages"/>
 <Repeater on="$images" indexFlag="{{idx}}"{mode}>
   <Header value="$images[{{idx}}].title"/>
   <Image name="page_{{idx}}" value="$images[{{idx}}].url"/>
-  <RectangleLabels name="labels_{{idx}}" toName="page_{{idx}}"><Label value="Cat" background="#e11d48"/></RectangleLabels>
-  <Choices name="quality_{{idx}}" toName="page_{{idx}}" showInline="true"><Choice value="ok"/><Choice value="blurred"/></Choices>
+  <RectangleLabels name="labels_{{idx}}" toName="page_{{idx}}">
+    <Label value="Cat" background="#e11d48"/></RectangleLabels>
+  <Choices name="quality_{{idx}}" toName="page_{{idx}}" showInline="true">
+    <Choice value="ok"/><Choice value="blurred"/></Choices>
 </Repeater></View>"""
 
 
@@ -112,3 +114,37 @@ def test_pagination_shows_one_item_and_keeps_the_others_answers(fe_page):
     assert _plain(result) == approx(_plain([
         _box(0, 30, 20, 100, 60), _box(2, 60, 30, 60, 60),
         {"from_name": "quality_2", "to_name": "page_2", "type": "choices", "value": {"choices": ["ok"]}}]))
+
+
+LOCAL = """<View><Repeater on="$images">
+  <Image name="page_{{idx}}" value="$images[{{idx}}]"/>
+  <Choices name="q_{{idx}}" toName="page_{{idx}}"><Choice value="ok"/></Choices>
+</Repeater></View>"""
+
+
+def test_local_files_in_a_plain_list_load_item_by_item(fe_page, tmp_path):
+    """A list of local paths (`$images[{{idx}}]`): Python marks each item (field, index), the browser asks for
+    each by its index and shows the right picture in the right block."""
+    from PIL import Image
+
+    from nblabel import parse_config
+    from nblabel.tasks._media import MediaServer
+
+    paths = []
+    for i, size in enumerate([(40, 30), (20, 50)]):
+        paths.append(tmp_path / f"p{i}.png")
+        Image.new("RGB", size, (200, 20 * i, 0)).save(paths[-1])
+    server = MediaServer(parse_config(LOCAL))
+    data = server.markers("0", {"images": [str(p) for p in paths]})
+    assert [m["nblabel_media"]["index"] for m in data["images"]] == [0, 1]
+    media = {}
+    for i in range(2):
+        raw, mime = server.serve("0", {"images": [str(p) for p in paths]}, "images", i, None)
+        media[f"0|images|{i}|"] = {"mime": mime, "base64": __import__("base64").b64encode(raw).decode()}
+    mount(fe_page, LOCAL, [task("0", data)], media=media)
+    fe_page.wait_for_function("() => [...document.querySelectorAll('.nblabel-image-img')]"
+                              ".filter(i => i.src.startsWith('blob:') && i.complete && i.naturalWidth).length === 2")
+    sizes = fe_page.evaluate("() => [...document.querySelectorAll('.nblabel-repeat-item')].map(b => {"
+                             " const i = b.querySelector('.nblabel-image-img');"
+                             " return [i.naturalWidth, i.naturalHeight]; })")
+    assert sizes == [[40, 30], [20, 50]]

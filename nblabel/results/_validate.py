@@ -1,7 +1,8 @@
 """Label Studio result lists: checked against the config before they are stored, and matched to the suggestion.
 
 Rules:
-- a result that names an unknown control (or, inside a `<Repeater>`, an item the task's list does not have), the wrong object or type, or a label the config does not have is a
+- a result that names an unknown control (or, inside a `<Repeater>`, an item the task's list does not have), the
+  wrong object or type, or a label the config does not have is a
   `ValueError` with the reason: it is never stored as a silent wrong label;
 - origins: each item is matched to the shown prediction by region `id`, else by
   `(from_name, to_name, type)`; equal value → "prediction", edited → "prediction-changed", new → "manual".
