@@ -57,6 +57,8 @@ def test_results_are_checked_against_the_tasks_list():
         normalize_result([_box(2, to="page_1")], cfg, DATA)
     with pytest.raises(ValueError, match="not a control"):
         normalize_result([{**_box(0), "from_name": "labels_{{idx}}x"}], cfg, DATA)
+    with pytest.raises(ValueError, match="is the template of a <Repeater>'s controls: .* 'labels_0'"):
+        normalize_result([{**_box(0), "from_name": "labels_{{idx}}", "to_name": "page_{{idx}}"}], cfg, DATA)
     with pytest.raises(ValueError, match="this task has no items"):
         normalize_result([_box(0)], cfg, {"images": []})
 

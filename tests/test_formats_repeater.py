@@ -174,3 +174,11 @@ def test_agreement_is_measured_per_repeated_name():
     assert list(summary.index) == ["labels_0", "labels_2", "q_0", "q_2"]  # no template rows
     assert summary.loc["q_2", "metric"] == "exact"  # a single-choice control, as its template says
     assert summary.loc["q_2", "value"] == 0.0 and summary.loc["labels_2", "value"] == 1.0
+
+
+def test_to_datasets_has_a_column_per_repeated_name():
+    pytest.importorskip("datasets")
+    ds = nblabel.to_datasets(nblabel.read_label_studio(_tasks(), config=CONFIG))
+    assert ds.column_names == ["id", "images", "labels_0", "labels_2", "q_0", "q_2"]
+    assert ds.features["q_2"].names == ["ok", "blurred"] and ds["q_2"] == [1, -1] and ds["q_0"] == [-1, 0]
+    assert [json.loads(v)[0]["rectanglelabels"] for v in ds["labels_2"][:1]] == [["Dog"]]

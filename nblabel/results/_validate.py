@@ -88,6 +88,10 @@ def _check_item(i: int, item: dict, config: Config) -> None:
     if control is None:
         raise ValueError(f"{where}: from_name={brief(name)} is not a control of the config "
                          f"(controls: {listing(config.controls)})")
+    if control.repeat and not control.index:
+        example = name.replace(control.repeat[-1].flag, "0")
+        raise ValueError(f"{where}: from_name={brief(name)} is the template of a <Repeater>'s controls: "
+                         f"name one item's control, e.g. {example!r}")
     to_name = item.get("to_name")
     if to_name not in control.to_name and to_name != control.name:
         raise ValueError(f"{where}: to_name={brief(to_name)} is not what <{control.tag} name=\"{name}\"> labels "
