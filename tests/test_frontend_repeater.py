@@ -148,3 +148,25 @@ def test_local_files_in_a_plain_list_load_item_by_item(fe_page, tmp_path):
                              " const i = b.querySelector('.nblabel-image-img');"
                              " return [i.naturalWidth, i.naturalHeight]; })")
     assert sizes == [[40, 30], [20, 50]]
+
+
+def test_next_tasks_first_item_is_prefetched_and_nothing_else_is_asked(fe_page):
+    """The prefetcher reads a repeated Image's value as item 0's (`$images[0].url`), never the template as a
+    URL: the next task's first picture is requested ahead, and every request is a picture of the tasks."""
+    from test_frontend_image_prefetch import HOST, serve
+
+    log: list[str] = []
+    serve(fe_page, log)
+    asked: list[str] = []
+    fe_page.on("request", lambda r: asked.append(r.url))
+    urls = lambda seeds: [{"url": f"{HOST}/{s}.png", "title": str(s)} for s in seeds]  # noqa: E731
+    mount(fe_page, CONFIG.replace("{mode}", ""), [task("a", {"images": urls([1, 2])}),
+                                                 task("b", {"images": urls([3, 4, 5])})])
+    fe_page.wait_for_function("() => document.querySelectorAll('.nblabel-repeat-item').length === 2")
+    _loaded(fe_page, 2)
+    fe_page.wait_for_function(f"() => performance.getEntriesByType('resource').some(e => e.name === '{HOST}/3.png')")
+    assert f"{HOST}/3.png" in log  # task b's first item, before b is on screen
+    page_requests = [u for u in asked if not u.startswith(("blob:", "data:"))]
+    assert all(u.startswith(HOST) and u.rsplit("/", 1)[1] in {"1.png", "2.png", "3.png"} for u in page_requests
+               if not u.startswith("http://nblabel.test/"))
+    assert not any("%7B%7B" in u or "{{" in u or "%5B" in u for u in asked)  # no template ever used as a URL
