@@ -23,7 +23,7 @@ export class OverlayToggles {
 		this.chips = h("span", { class: "nblabel-overlay-chips" });
 		this.key = h("kbd", { class: "nblabel-overlay-key" });
 		this.el = h("div", { class: "nblabel-overlay-bar", role: "toolbar", "aria-label": "Answers drawn on the task", hidden: true },
-			h("span", { class: "nblabel-overlay-title" }, "Drawn"), this.chips, this.key);
+			h("span", { class: "nblabel-overlay-title" }, "On the task"), this.chips, this.key);
 	}
 
 	/**
