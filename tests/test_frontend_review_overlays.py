@@ -208,3 +208,59 @@ def test_text_answers_side_by_side_as_text_and_no_overlay_bar_without_regions(fe
     press(fe_page, "Enter")
     [msg] = wait_received(fe_page, "submit", 1)
     assert msg["result"] == [choice("Positive", "c1")]
+
+
+SHAPES = """<View>
+  <Image name="image" value="$image"/>
+  <KeyPointLabels name="kp" toName="image"><Label value="Nose" background="#16a34a"/></KeyPointLabels>
+  <PolygonLabels name="poly" toName="image"><Label value="Roof" background="#9333ea"/></PolygonLabels>
+  <EllipseLabels name="ell" toName="image"><Label value="Wheel" background="#ea580c"/></EllipseLabels>
+</View>"""
+
+
+def test_polygons_ellipses_and_keypoints_are_outlined_in_natural_pixels(fe_page):
+    def item(rid, name, kind, label, **value):
+        return {"id": rid, "from_name": name, "to_name": "image", "type": f"{kind}labels",
+                "value": {**value, f"{kind}labels": [label]}}
+    roof = item("r1", "poly", "polygon", "Roof", points=[[10, 10], [40, 10], [25, 60]], closed=True)
+    wheel = item("s1", "ell", "ellipse", "Wheel", x=70, y=50, radiusX=10, radiusY=20, rotation=0)
+    nose = item("s2", "kp", "keypoint", "Nose", x=50, y=80, width=1)
+    mount(fe_page, SHAPES, [review_task("a", {"image": IMG}, [], [("rita", [roof]), ("sam", [wheel, nose])])],
+          mode="review")
+    fe_page.wait_for_function("() => document.querySelectorAll('.nblabel-overlays > *').length === 3")
+    drawn = fe_page.evaluate("""() => [...document.querySelectorAll('.nblabel-overlays > *')].map((e) => ({
+        tag: e.tagName, slot: e.dataset.annotatorSlot, events: getComputedStyle(e).pointerEvents,
+        points: e.getAttribute('points'), cx: e.getAttribute('cx'), cy: e.getAttribute('cy'),
+        rx: e.getAttribute('rx'), ry: e.getAttribute('ry')}))""")
+    assert [(d["tag"], d["slot"]) for d in drawn] == [("polygon", "0"), ("ellipse", "1"), ("circle", "1")]
+    assert drawn[0]["points"].split() == [f"{W * 0.1:g},{H * 0.1:g}", f"{W * 0.4:g},{H * 0.1:g}",
+                                          f"{W * 0.25:g},{H * 0.6:g}"]
+    assert [float(drawn[1][k]) for k in ("cx", "cy", "rx", "ry")] == [W * 0.7, H * 0.5, W * 0.1, H * 0.2]
+    assert [float(drawn[2][k]) for k in ("cx", "cy")] == [W * 0.5, H * 0.8]
+    assert {d["events"] for d in drawn} == {"none"}
+    assert fe_page.locator(".nblabel-shape[data-region]").count() == 0  # the empty consensus: nothing editable
+    press(fe_page, "o")
+    assert [d["tag"] for d in fe_page.evaluate("() => [...document.querySelectorAll('.nblabel-overlays > *')]"
+                                                ".map((e) => ({tag: e.tagName}))")] == ["polygon"]
+
+
+def test_hypertext_spans_across_elements_are_underlined(fe_page):
+    config = """<View>
+      <HyperTextLabels name="ner" toName="page"><Label value="PER" background="#e11d48"/></HyperTextLabels>
+      <HyperText name="page" value="$html"/>
+    </View>"""
+    html = "<p>Ada <b>Lovelace</b> met <i>Charles</i> Babbage.</p>"
+    text = "Ada Lovelace met Charles Babbage."
+
+    def hspan(rid, part):
+        start = text.index(part)
+        return {"id": rid, "from_name": "ner", "to_name": "page", "type": "hypertextlabels",
+                "value": {"start": "/p[1]", "end": "/p[1]", "startOffset": 0, "endOffset": 0, "text": part,
+                          "globalOffsets": {"start": start, "end": start + len(part)}, "hypertextlabels": ["PER"]}}
+    mount(fe_page, config, [review_task("a", {"html": html}, [], [("rita", [hspan("r1", "Ada Lovelace")]),
+                                                                 ("sam", [hspan("s1", "met Charles Babbage")])])],
+          mode="review")
+    assert [d["texts"] for d in fe_page.evaluate(HIGHLIGHTS)] == [["Ada Lovelace"], ["met Charles Babbage"]]
+    assert fe_page.locator(".nblabel-hypertext b").text_content() == "Lovelace"  # the page's own markup is kept
+    press(fe_page, "o", "o", "o")
+    assert fe_page.evaluate(HIGHLIGHTS) == []

@@ -13,8 +13,8 @@
 
 let seq = 0;
 const COLOR = /^#[0-9a-f]{3,8}$/i;
-/** @type {WeakMap<Node, Set<string>>} rules written per root node */
-const written = new WeakMap();
+/** @type {WeakMap<Node, {style: HTMLStyleElement, done: Set<string>}>} one style element per root node, its rules */
+const sheets = new WeakMap();
 
 const supported = () => typeof CSS !== "undefined" && "highlights" in CSS && typeof Highlight === "function";
 
@@ -103,14 +103,21 @@ export class TextOverlay {
 	#style(host, name, slot, color) {
 		const root = host.getRootNode();
 		const key = `${name}:${color}`;
-		let done = written.get(root);
-		if (!done) written.set(root, (done = new Set()));
-		if (done.has(key)) return;
-		done.add(key);
-		const style = document.createElement("style");
-		style.dataset.nblabelOverlay = name;
-		style.textContent = rule(name, slot, color);
-		if (root instanceof ShadowRoot) root.append(style);
-		else document.head.append(style);
+		let sheet = sheets.get(root);
+		if (!sheet) {
+			const style = document.createElement("style");
+			style.dataset.nblabelOverlays = "";
+			if (root instanceof ShadowRoot) root.append(style);
+			else document.head.append(style);
+			sheet = { style, done: new Set() };
+			sheets.set(root, sheet);
+		}
+		if (sheet.done.has(key)) return;
+		sheet.done.add(key);
+		try {
+			sheet.style.sheet?.insertRule(rule(name, slot, color), sheet.style.sheet.cssRules.length);
+		} catch {
+			// a browser that has highlights but not this rule: the underline falls back to the text colour
+		}
 	}
 }
