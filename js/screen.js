@@ -270,7 +270,7 @@ export class Screen {
 		if (action === "legend") return this.toggleLegend();
 		if (action === "focus_next" || action === "focus_prev") return this.moveActive(action === "focus_next" ? 1 : -1);
 		if (action === "submit") return this.submit();
-		if (action === "reject" || action === "next_version" || action === "prev_version") return reviewAction(this, action);
+		if (action === "reject" || action === "next_version" || action === "prev_version" || action === "overlays") return reviewAction(this, action);
 		if (action === "label_skipped") {
 			if (!s.current && !s.outbox.size && (s.progress?.skipped ?? 0) > 0) s.request("label_skipped");
 			return;

@@ -67,6 +67,8 @@ import { buildVideo, buildVideoRectangle } from "./video/video.js";
  *   beside the options: never a selection, so Enter does not accept it
  * @property {(who: ((out: string|string[], value: string) => Node[])|null) => void} [voters]   review mode: beside each
  *   option, chips naming who chose it (`out` is the option's result value); null clears them
+ * @property {(answers: {who: string, color: string, texts: string[]}[]|null) => void} [beside]   review mode: each
+ *   annotator's text for this control, side by side under the field (untrusted: text only); null clears them
  */
 
 /**
