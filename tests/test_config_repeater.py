@@ -106,3 +106,26 @@ def test_labeler_stores_and_exports_repeated_answers(tmp_path):
     back = nblabel.read_label_studio(lab.export(tmp_path / "min.json", format="JSON_MIN"), config=CONFIG)
     assert [[r["from_name"] for r in anns[0]["result"]] for anns in back["annotations"]] == [
         ["labels_0", "labels_2"], ["labels_0"]]
+
+
+def test_browser_messages_carry_the_list_and_out_of_range_names_are_nacked(tmp_path):
+    import threading
+    import uuid
+
+    from helpers import deliver, task_payload
+
+    df = pd.DataFrame({"images": [DATA["images"]]})
+    lab = nblabel.Labeler(df, CONFIG, store=tmp_path / "s.db")
+    assert task_payload(lab, "0")["data"] == {"images": DATA["images"]}  # the whole list, for the browser to expand
+    assert any(n["tag"] == "Repeater" and n["supported"] for n in lab.config.to_json()["children"])
+    sent: list[dict] = []
+    lab.send = lambda content, buffers=None: sent.append(content)
+    for result in ([_box(5)], [_box(1)]):
+        msg = {"type": "submit", "id": uuid.uuid4().hex, "key": "0", "lead_time": 1.0, "result": result}
+        t = threading.Thread(target=deliver, args=(lab, msg))  # like a kernel subshell
+        t.start()
+        t.join()
+    nack = next(m for m in sent if m["type"] == "nack")
+    assert "'labels_5' names item 5 of $images" in nack["message"]
+    assert [m["type"] for m in sent if m["type"] in ("ack", "nack")] == ["nack", "ack"]
+    assert [r["from_name"] for r in lab.to_pandas()["annotations"][0][0]["result"]] == ["labels_1"]
