@@ -232,7 +232,7 @@ class Config:
         self.objects: dict[str, ObjectTag] = Names(lambda n: self._concrete(self.objects, n))
         self.controls: dict[str, Control] = Names(lambda n: self._concrete(self.controls, n))
         self._patterns: dict[str, tuple[re.Pattern, list[str]]] = {}  # template name -> its concrete names
-        self._resolved: dict[str, object] = {}
+        self._resolved: dict[tuple[int, str], object] = {}
         self._field_refs: list[tuple[str, Tag, str]] = []  # first use of each field
         named: dict[str, Tag] = {}
         unsupported: dict[str, None] = {}
@@ -257,6 +257,8 @@ class Config:
             if clash is not None:
                 raise ConfigError(f'{_describe(node)}: the name "{name}" is also one that "{clash}" takes inside '
                                   f"its <Repeater>; rename one of them{_at(node)}")
+        if not self._patterns:  # nothing repeats: plain dicts, as fast as ever on the export and answer paths
+            self.objects, self.controls = dict(self.objects), dict(self.controls)
         self.fields: tuple[str, ...] = tuple(f for f, _, _ in self._field_refs)
         self.unsupported: tuple[str, ...] = tuple(unsupported)
         for control in self.controls.values():
@@ -305,15 +307,15 @@ class Config:
     def repeated_names(self, names: Iterable[str]) -> list[str]:
         """Control names among `names` (template or concrete), config order; a template's concrete names by
         index."""
-        given = [n for n in names if isinstance(n, str)]
+        given = dict.fromkeys(n for n in names if isinstance(n, str))
         out = []
         for template, control in dict.items(self.controls):
-            if not control.repeat:
+            pattern = self._patterns.get(template) if control.repeat else None
+            if pattern is None:
                 if template in given:
                     out.append(template)
                 continue
-            pattern = self._patterns.get(template)
-            hits = [n for n in given if pattern is not None and pattern[0].fullmatch(n)]
+            hits = [n for n in given if pattern[0].fullmatch(n)]
             out.extend(sorted(hits, key=lambda n: self.controls[n].index))
         return out
 

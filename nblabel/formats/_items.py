@@ -49,8 +49,11 @@ def schema_of(config: Any) -> dict[str, str] | None:
     """Control name -> tag, or None without a config."""
     if config is None:
         return None
+    plain = {name: c.tag for name, c in config.controls.items()}
+    if not any(c.repeat for c in config.controls.values()):
+        return plain
     tags = Names(lambda n: c.tag if (c := config.controls.get(n)) is not None else None)
-    tags.update((name, c.tag) for name, c in config.controls.items())
+    tags.update(plain)
     return tags  # a repeated control's concrete names (`labels_0`) are found too
 
 
