@@ -129,3 +129,18 @@ def test_browser_messages_carry_the_list_and_out_of_range_names_are_nacked(tmp_p
     assert "'labels_5' names item 5 of $images" in nack["message"]
     assert [m["type"] for m in sent if m["type"] in ("ack", "nack")] == ["nack", "ack"]
     assert [r["from_name"] for r in lab.to_pandas()["annotations"][0][0]["result"]] == ["labels_1"]
+
+
+def test_a_repeated_video_track_takes_the_labels_of_its_own_item():
+    cfg = parse_config("""<View><Repeater on="$clips">
+      <Video name="video_{{idx}}" value="$clips[{{idx}}]"/>
+      <Labels name="who_{{idx}}" toName="video_{{idx}}"><Label value="Man"/></Labels>
+      <VideoRectangle name="track_{{idx}}" toName="video_{{idx}}"/></Repeater></View>""")
+    assert [c.name for c in cfg.controls_on("video_1")] == ["who_1", "track_1"]
+    frame = {"x": 10, "y": 10, "width": 20, "height": 20, "rotation": 0, "frame": 1, "enabled": True, "time": 0.04}
+    item = {"from_name": "track_1", "to_name": "video_1", "type": "videorectangle",
+            "value": {"sequence": [frame], "labels": ["Man"]}}
+    data = {"clips": ["https://x.test/a.mp4", "https://x.test/b.mp4"]}
+    assert normalize_result([item], cfg, data)[0]["value"]["labels"] == ["Man"]
+    with pytest.raises(ValueError, match="'Dog' is not a label of the <Labels> on 'video_1'"):
+        normalize_result([{**item, "value": {"sequence": [frame], "labels": ["Dog"]}}], cfg, data)

@@ -319,6 +319,21 @@ class Config:
             out.extend(sorted(hits, key=lambda n: self.controls[n].index))
         return out
 
+    def controls_on(self, target: str) -> list[Control]:
+        """The controls whose toName names the object `target` (a Repeater's concrete object, `page_2`, gets its
+        item's controls: `labels_2`)."""
+        out = [c for c in dict.values(self.controls) if target in c.to_name]
+        for c in dict.values(self.controls):
+            for t in c.to_name if c.repeat else ():
+                found = self._patterns.get(t)
+                m = found[0].fullmatch(target) if found else None
+                if m is not None:
+                    concrete = self.controls.get(fill(c.name, {f: m.group(f"g{i}") for i, f in enumerate(found[1])}))
+                    if concrete is not None:
+                        out.append(concrete)
+                    break
+        return out
+
     def _add_object(self, node: Tag, named: dict[str, Tag], repeats: tuple[Repeat, ...] = ()) -> None:
         name = self._claim(node, named)
         # Image may take a list of pages instead (valueList="$pages").
