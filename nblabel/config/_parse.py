@@ -23,7 +23,8 @@ from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidd
 from defusedxml.ElementTree import DefusedXMLParser
 
 from .._errors import ConfigError
-from ._repeat import DEFAULT_FLAG, Names, Repeat, fill, name_pattern, substitute, unrepeated_name
+from ._repeat import (Names, Repeat, concrete, controls_on, name_pattern, repeat_of, repeated_names,
+                      unrepeated_name)
 from ._tags import lookup, suggest
 
 __all__ = ["Config", "Control", "ObjectTag", "Tag", "parse_config"]
@@ -205,21 +206,9 @@ def _walk(node: Tag, repeats: tuple[Repeat, ...] = ()) -> Iterable[tuple[Tag, tu
     """Every node with the Repeaters around it (a Repeater itself is outside its own repeat)."""
     yield node, repeats
     if node.tag == "Repeater":
-        repeats = (*repeats, _repeat_of(node))
+        repeats = (*repeats, repeat_of(node))
     for child in node.children:
         yield from _walk(child, repeats)
-
-
-def _repeat_of(node: Tag) -> Repeat:
-    on = node.attrs.get("on")
-    if on is None or not _VAR.fullmatch(on.strip()):
-        raise ConfigError(f'<Repeater>: attribute on="$field" (the list in the task to repeat over) is required, '
-                          f"got {'nothing' if on is None else repr(on)}{_at(node)}")
-    flag = node.attrs.get("indexFlag", DEFAULT_FLAG)
-    if not flag:
-        raise ConfigError(f'<Repeater on="{on}">: indexFlag="" cannot mark an index; leave it out for '
-                          f'"{DEFAULT_FLAG}"{_at(node)}')
-    return Repeat(flag, on.strip(), node.attrs.get("mode"), node.line)
 
 
 # ------------------------------------------------------------------------ Config
@@ -278,61 +267,23 @@ class Config:
         return name
 
     def _concrete(self, table: dict, name: str):  # type: ignore[no-untyped-def]
-        """The control or object a repeated tag has for the concrete `name` (`labels_2`), or None."""
+        """The control or object a repeated tag has for the concrete `name` (`labels_2`), or None (memoised)."""
         key = (id(table), name)
-        if key in self._resolved:
-            return self._resolved[key]
-        found = None
-        for template, (pattern, flags) in self._patterns.items():
-            m = pattern.fullmatch(name)
-            entry = dict.get(table, template)
-            if m is None or entry is None:
-                continue
-            values = {flag: m.group(f"g{i}") for i, flag in enumerate(flags)}
-            index = tuple(int(values[r.flag]) for r in entry.repeat)
-            repeat = tuple(Repeat(r.flag, fill(r.on, values), r.mode, r.line) for r in entry.repeat)
-            node = substitute(entry.node, values)
-            if isinstance(entry, Control):
-                found = Control(name, entry.tag, entry.type, tuple(fill(t, values) for t in entry.to_name),
-                                entry.options, entry.single, entry.dynamic, node, repeat, index)
-            else:
-                value = fill(entry.value, values) if entry.value is not None else None
-                found = ObjectTag(name, entry.tag, value, entry.field, node, repeat, index)
-            break
-        if len(self._resolved) > 4096:  # names come from results: keep the memo small whatever they hold
-            self._resolved.clear()
-        self._resolved[key] = found
-        return found
+        if key not in self._resolved:
+            if len(self._resolved) > 4096:  # names come from results: keep the memo small whatever they hold
+                self._resolved.clear()
+            self._resolved[key] = concrete(table, self._patterns, name)
+        return self._resolved[key]
 
     def repeated_names(self, names: Iterable[str]) -> list[str]:
         """Control names among `names` (template or concrete), config order; a template's concrete names by
         index."""
-        given = dict.fromkeys(n for n in names if isinstance(n, str))
-        out = []
-        for template, control in dict.items(self.controls):
-            pattern = self._patterns.get(template) if control.repeat else None
-            if pattern is None:
-                if template in given:
-                    out.append(template)
-                continue
-            hits = [n for n in given if pattern[0].fullmatch(n)]
-            out.extend(sorted(hits, key=lambda n: self.controls[n].index))
-        return out
+        return repeated_names(self.controls, self._patterns, names)
 
     def controls_on(self, target: str) -> list[Control]:
         """The controls whose toName names the object `target` (a Repeater's concrete object, `page_2`, gets its
         item's controls: `labels_2`)."""
-        out = [c for c in dict.values(self.controls) if target in c.to_name]
-        for c in dict.values(self.controls):
-            for t in c.to_name if c.repeat else ():
-                found = self._patterns.get(t)
-                m = found[0].fullmatch(target) if found else None
-                if m is not None:
-                    concrete = self.controls.get(fill(c.name, {f: m.group(f"g{i}") for i, f in enumerate(found[1])}))
-                    if concrete is not None:
-                        out.append(concrete)
-                    break
-        return out
+        return controls_on(self.controls, self._patterns, target)
 
     def _add_object(self, node: Tag, named: dict[str, Tag], repeats: tuple[Repeat, ...] = ()) -> None:
         name = self._claim(node, named)

@@ -15,17 +15,34 @@ Rules (the editor's expansion of the tag while it parses a config):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any, Callable
+from dataclasses import dataclass, replace
+from typing import Any, Callable, Iterable
 
 from .._brief import brief, listing
+from .._errors import ConfigError
 
-__all__ = ["DEFAULT_FLAG", "Names", "Repeat", "lookup_path", "name_pattern", "out_of_range", "substitute"]
+__all__ = ["DEFAULT_FLAG", "Names", "Repeat", "concrete", "controls_on", "fill", "lookup_path", "name_pattern",
+           "out_of_range", "repeat_of", "repeated_names", "substitute"]
 
 DEFAULT_FLAG = "{{idx}}"
 _INDEX = "(0|[1-9][0-9]*)"  # what the editor writes for an index: `${i}`, no sign, no leading zeros
 _STEP = re.compile(r"\[([0-9]+)\]|\.([^.\[\]]+)")
 _HEAD = re.compile(r"\$([^.\[\]]+)")
+_LIST = re.compile(r"\$[\w\[\].{}]+")  # what `on=` may be: a `$field` path, as any other value
+
+
+def repeat_of(node: Any) -> Repeat:
+    """The `Repeat` a `<Repeater>` tag declares, or ConfigError for a missing list or an empty flag."""
+    on = node.attrs.get("on")
+    at = f" (line {node.line})" if node.line else ""
+    if on is None or not _LIST.fullmatch(on.strip()):
+        raise ConfigError(f'<Repeater>: attribute on="$field" (the list in the task to repeat over) is required, '
+                          f"got {'nothing' if on is None else repr(on)}{at}")
+    flag = node.attrs.get("indexFlag", DEFAULT_FLAG)
+    if not flag:
+        raise ConfigError(f'<Repeater on="{on}">: indexFlag="" cannot mark an index; leave it out for '
+                          f'"{DEFAULT_FLAG}"{at}')
+    return Repeat(flag, on.strip(), node.attrs.get("mode"), node.line)
 
 
 @dataclass(frozen=True)
@@ -67,8 +84,6 @@ def fill(text: str, values: dict[str, str]) -> str:
 
 def substitute(node: Any, values: dict[str, str]) -> Any:
     """A copy of a config `Tag` with the flags replaced in every attribute below it."""
-    from dataclasses import replace
-
     attrs = {k: fill(v, values) for k, v in node.attrs.items()}
     return replace(node, attrs=attrs, children=tuple(substitute(c, values) for c in node.children))
 
@@ -115,6 +130,58 @@ def out_of_range(name: str, repeats: tuple[Repeat, ...], index: tuple[int, ...],
             return (f"{name!r} names item {i} of {repeat.on} (<Repeater> line {repeat.line}), but this task has "
                     f"{have}")
     return None
+
+
+def concrete(table: dict, patterns: dict[str, tuple[re.Pattern, list[str]]], name: str) -> Any:
+    """The entry of `table` (controls or objects, by template name) for the concrete `name`, its indexes put in
+    every attribute (name, toName, value, the tag's own attributes), or None."""
+    for template, (pattern, flags) in patterns.items():
+        m = pattern.fullmatch(name)
+        entry = dict.get(table, template)
+        if m is None or entry is None:
+            continue
+        values = {flag: m.group(f"g{i}") for i, flag in enumerate(flags)}
+        changes: dict[str, Any] = {
+            "name": name, "node": substitute(entry.node, values),
+            "index": tuple(int(values[r.flag]) for r in entry.repeat),
+            "repeat": tuple(Repeat(r.flag, fill(r.on, values), r.mode, r.line) for r in entry.repeat)}
+        if hasattr(entry, "to_name"):
+            changes["to_name"] = tuple(fill(t, values) for t in entry.to_name)
+        if getattr(entry, "value", None) is not None:
+            changes["value"] = fill(entry.value, values)
+        return replace(entry, **changes)
+    return None
+
+
+def repeated_names(controls: dict, patterns: dict, names: Iterable[Any]) -> list[str]:
+    """Control names among `names` (template or concrete), config order; a template's concrete names by index."""
+    given = dict.fromkeys(n for n in names if isinstance(n, str))
+    out = []
+    for template, control in dict.items(controls):
+        pattern = patterns.get(template) if control.repeat else None
+        if pattern is None:
+            if template in given:
+                out.append(template)
+            continue
+        hits = [n for n in given if pattern[0].fullmatch(n)]
+        out.extend(sorted(hits, key=lambda n: controls[n].index))
+    return out
+
+
+def controls_on(controls: dict, patterns: dict, target: str) -> list[Any]:
+    """The controls whose toName names the object `target`; for a repeated object's concrete name (`page_2`),
+    the same item's concrete controls (`labels_2`)."""
+    out = [c for c in dict.values(controls) if target in c.to_name]
+    for c in dict.values(controls):
+        for t in c.to_name if c.repeat else ():
+            found = patterns.get(t)
+            m = found[0].fullmatch(target) if found else None
+            if m is not None:
+                hit = controls.get(fill(c.name, {f: m.group(f"g{i}") for i, f in enumerate(found[1])}))
+                if hit is not None:
+                    out.append(hit)
+                break
+    return out
 
 
 class Names(dict):
