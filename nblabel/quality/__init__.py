@@ -14,6 +14,7 @@
 | `_stats.py` | `annotator_stats()` |
 | `_plots.py` | matplotlib figures (optional extra `nblabel[plot]`) |
 | `_label_issues.py` | `find_label_issues()`: likely-wrong Choices answers (cleanlab confident learning, CROWDLAB) |
+| `_label_issues_regions.py` | its spans (per token) and boxes paths over cleanlab's token / object-detection modules |
 | `_pred_probs.py` | out-of-sample probabilities for it: Learner folds, TF-IDF head, kNN label consistency |
 """
 
@@ -23,5 +24,7 @@ from ._stats import annotator_stats
 from . import _plots as plots  # matplotlib figures: pairs_heatmap, task_histogram, control_bars
 
 from ._label_issues import find_label_issues  # likely-wrong labels: confident learning, CROWDLAB
+from ._label_issues_regions import word_tokens  # the words token label issues score, with their offsets
 
-__all__ = ["AgreementReport", "agreement", "annotator_stats", "consensus", "find_label_issues", "ground_truth", "plots"]
+__all__ = ["AgreementReport", "agreement", "annotator_stats", "consensus", "find_label_issues", "ground_truth", "plots",
+           "word_tokens"]

@@ -24,6 +24,7 @@ from ..formats._frame import resolve_config
 from ..suggest._learner import Learner
 from ..suggest._sources import object_field
 from ..tasks._ids import plain_id
+from . import _label_issues_regions as _regions
 from . import _pred_probs
 from ._data import Answers, load
 
@@ -50,6 +51,11 @@ def find_label_issues(data: Any, config: Any = None, predictor: Any = None, fold
     """
     frame, cfg = _frame(data, config)
     target = _control(cfg, control)
+    if target.type != "choices":
+        if isinstance(predictor, Learner):
+            raise ValueError(f'the Learner scores Choices, not <{target.tag} name="{target.name}">: pass '
+                             f"pred_probs= or a predictor callable")
+        return _regions.region_issues(frame, cfg, target, pred_probs, predictor)
     ids, tasks, answers, positions = _answers(frame, cfg, target)
     if not ids:
         raise ValueError(f'no task has an answer for <Choices name="{target.name}">: nothing to check')
@@ -102,12 +108,18 @@ def _frame(data: Any, config: Any) -> tuple[pd.DataFrame, Config]:
 def _control(cfg: Config, name: str | None) -> Any:
     if name is not None:
         found = cfg.controls.get(name)
-        if found is None or found.type != "choices":
-            raise ValueError(f'control={name!r}: the config has no <Choices name="{name}">')
+        if found is None:
+            raise ValueError(f'control={name!r}: the config has no control named "{name}"')
+        if found.type != "choices" and found.type not in _regions.SPAN_TYPES + _regions.BOX_TYPES:
+            raise ValueError(f'control={name!r}: find_label_issues has no method for <{found.tag}>; it checks '
+                             f"Choices, Labels over Text (per token) and RectangleLabels (per image)")
         return found
     found = next((c for c in cfg.controls.values() if c.type == "choices"), None)
+    found = found or next((c for c in cfg.controls.values()
+                           if c.type in _regions.SPAN_TYPES + _regions.BOX_TYPES), None)
     if found is None:
-        raise ValueError("find_label_issues checks Choices: the config has no <Choices> control")
+        raise ValueError("find_label_issues checks Choices, Labels over Text and RectangleLabels: the config has "
+                         "none of them")
     return found
 
 
