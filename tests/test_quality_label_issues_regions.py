@@ -2,6 +2,8 @@
 scores equal cleanlab's own token_classification on the same arrays) and boxes scored per image (a swapped label
 and a missing box first, scores equal cleanlab's object_detection), and clear errors for what has no method."""
 
+import copy
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -63,7 +65,8 @@ def test_planted_span_labels_rank_first_with_utf16_offsets():
         assert text.encode("utf-16-le")[2 * row.start:2 * row.end].decode("utf-16-le") == row.token
         assert row.token in PLACES
     emoji_led = [r for r in top.itertuples() if r.task_id % 3 == 0]
-    assert emoji_led and all(r.start == tasks[r.task_id]["annotations"][0]["result"][1]["value"]["start"] for r in emoji_led)
+    assert emoji_led and all(r.start == tasks[r.task_id]["annotations"][0]["result"][1]["value"]["start"]
+                             for r in emoji_led)
     per_task = out.attrs["tasks"]
     assert set(per_task.head(len(wrong))["task_id"]) == wrong and per_task["quality"].is_monotonic_increasing
     assert per_task["n_issues"].sum() == len(flagged)
@@ -210,3 +213,39 @@ def test_box_errors_are_clear():
     wrong = [[box_item(1, 1, 5, 5, "bus", score=0.9)] for _ in tasks]
     with pytest.raises(ValueError, match="'bus' is not a label"):
         nblabel.find_label_issues(tasks, BOXES, pred_probs=wrong)
+
+
+def test_several_annotators_get_a_row_each_with_their_name():
+    tasks, truth, wrong = sentences(n=40, planted=4, seed=5)
+    for task in tasks:
+        task["annotations"][0]["completed_by"] = {"email": "careless@x.org"}
+        good = copy.deepcopy(task["annotations"][0]["result"])
+        good[1]["value"]["labels"] = ["LOC"]  # every span right
+        task["annotations"].append({"completed_by": {"email": "careful@x.org"}, "result": good})
+    out = nblabel.find_label_issues(tasks, NER, pred_probs=noisy_probs(truth, 3, seed=5))
+    assert list(out.columns)[:2] == ["task_id", "annotator"]
+    top = out.head(len(wrong))
+    assert set(top["task_id"]) == wrong and (top["annotator"] == "careless@x.org").all()
+    assert len(out.attrs["tasks"]) == 2 * len(tasks)
+
+
+def test_labeler_and_its_label_studio_export_agree():
+    tasks, truth, wrong = sentences(n=30, planted=3, seed=6)
+    P = noisy_probs(truth, 3, seed=6)
+    df = pd.DataFrame({"text": [t["data"]["text"] for t in tasks]})
+    lab = nblabel.Labeler(df, NER, annotator="alice", store=":memory:")
+    for task in tasks:  # the Labeler holds code points; the task list above has UTF-16 offsets
+        text = task["data"]["text"]
+        result = copy.deepcopy(task["annotations"][0]["result"])
+        for item in result:
+            v = item["value"]
+            v["start"], v["end"] = text.index(v["text"]), text.index(v["text"]) + len(v["text"])
+        lab.submit(result)
+    from_labeler = nblabel.find_label_issues(lab, control="ner", pred_probs=P)
+    from_tasks = nblabel.find_label_issues(lab.to_label_studio(), NER, control="ner", pred_probs=P)
+    lab.close()
+    assert set(from_labeler.head(len(wrong))["task_id"]) == wrong
+    pd.testing.assert_frame_equal(from_tasks, from_labeler)
+    emoji = from_labeler[from_labeler["task_id"] % 3 == 0].iloc[0]
+    text = tasks[emoji["task_id"]]["data"]["text"]
+    assert text.encode("utf-16-le")[2 * emoji["start"]:2 * emoji["end"]].decode("utf-16-le") == emoji["token"]

@@ -1,4 +1,5 @@
-"""`find_label_issues`: the answers most likely wrong, worst first, for a Choices control.
+"""`find_label_issues`: the answers most likely wrong, worst first, for a Choices control (spans and boxes: see
+`_label_issues_regions`).
 
 Rules:
 - the data is a Labeler, a DataFrame from `to_pandas()` / `read_label_studio()` (its `annotations`, else the
@@ -48,6 +49,15 @@ def find_label_issues(data: Any, config: Any = None, predictor: Any = None, fold
     `agreement` and `consensus_quality`. `df.attrs["annotators"]` then holds a frame indexed by annotator
     (`quality`, `agreement`, `n_labeled`, `worst_class`) and `df.attrs["answers"]` one row per answer
     (`task_id, annotator, label, quality`).
+
+    `control=` naming a `<Labels>` over `<Text>` scores spans per token: `pred_probs` (or what `predictor` returns)
+    holds, per task, an array tokens × classes over `nblabel.quality.word_tokens(text)`, columns "O" then the
+    labels in config order. Rows: every token cleanlab flags, and each task's worst token otherwise, with
+    `token, start, end` (offsets in Label Studio's UTF-16 units); `df.attrs["tasks"]` has per task its
+    `quality` and `n_issues`. `control=` naming a `<RectangleLabels>` scores each image: per task, the model's
+    boxes as Label Studio result items with a `score`; `given` / `suggested` list the box labels (suggested:
+    predicted boxes scored at least 0.5). With several annotators these rows are per (task, annotator), with an
+    `annotator` column.
     """
     frame, cfg = _frame(data, config)
     target = _control(cfg, control)

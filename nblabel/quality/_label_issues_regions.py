@@ -149,7 +149,8 @@ def token_labels(bounds: list[tuple[int, int]], items: list[dict], classes: tupl
         value = item.get("value") or {}
         for label in value.get("labels") or []:
             if label not in index or label == "O":
-                raise ValueError(f"task {task!r}: {label!r} is not a label of <Labels name=\"{item.get('from_name')}\">")
+                raise ValueError(f"task {task!r}: {label!r} is not a label of "
+                                 f"<Labels name=\"{item.get('from_name')}\">")
         if isinstance(value.get("start"), int) and isinstance(value.get("end"), int) and value.get("labels"):
             spans.append(value)
     return [0 if tag == "O" else index[tag[2:]] for tag in bio_tags(bounds, spans)]
