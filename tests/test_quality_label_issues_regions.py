@@ -127,6 +127,10 @@ def test_span_errors_are_clear():
                                                   value={"start": 0, "end": 1, "labels": ["ORG"]})]}]) for t in tasks]
     with pytest.raises(ValueError, match="'ORG' is not a label"):
         nblabel.find_label_issues(bad, NER, pred_probs=P)
+    audio = """<View><Audio name="audio" value="$audio"/>
+<Labels name="seg" toName="audio"><Label value="Speech"/></Labels></View>"""
+    with pytest.raises(ValueError, match="over a <Text>"):
+        nblabel.find_label_issues([{"id": 1, "data": {"audio": "a.wav"}}], audio, pred_probs=[[]])
     polygons = """<View><Image name="img" value="$image"/>
 <PolygonLabels name="poly" toName="img"><Label value="car"/></PolygonLabels></View>"""
     with pytest.raises(ValueError, match="no method for <PolygonLabels>"):
@@ -210,6 +214,9 @@ def test_box_errors_are_clear():
         nblabel.find_label_issues(tasks, BOXES, pred_probs=[0.5] * len(tasks))
     with pytest.raises(ValueError, match="one array"):
         nblabel.find_label_issues(tasks, BOXES, pred_probs=np.zeros((6, 2)))
+    other = [p + [{"from_name": "caption", "type": "textarea", "value": {"text": ["a car"]}}] for p in preds]
+    pd.testing.assert_frame_equal(nblabel.find_label_issues(tasks, BOXES, pred_probs=other),
+                                  nblabel.find_label_issues(tasks, BOXES, pred_probs=preds))
     wrong = [[box_item(1, 1, 5, 5, "bus", score=0.9)] for _ in tasks]
     with pytest.raises(ValueError, match="'bus' is not a label"):
         nblabel.find_label_issues(tasks, BOXES, pred_probs=wrong)

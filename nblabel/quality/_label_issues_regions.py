@@ -236,13 +236,14 @@ def _size(items: list) -> tuple[float, float]:
     return 100.0, 100.0  # no image size anywhere: percent for both sides
 
 
-def _predicted(entry: Any, task: Any) -> list:
+def _predicted(entry: Any, control: Any, task: Any) -> list:
+    """A task's predicted box items (a prediction dict's `result` too); items of other controls are left out."""
     if isinstance(entry, dict) and "result" in entry:
         entry = entry["result"]
     if not isinstance(entry, (list, tuple)):
         raise ValueError(f"pred_probs of task {task!r} must be a list of scored Label Studio box items, "
                          f"not {type(entry).__name__}")
-    return list(entry)
+    return [i for i in entry if not isinstance(i, dict) or i.get("from_name", control.name) == control.name]
 
 
 def box_arrays(given: list, predicted: list, classes: tuple[str, ...], task: Any) -> tuple[dict, list]:
@@ -278,7 +279,7 @@ def _boxes(entries: list, frame: pd.DataFrame, by_pos: dict, control: Any, sever
     labels, predictions, tasks = [], [], []
     for pos, _, items in entries:
         task = plain_id(frame.index[pos])
-        lab, pred = box_arrays(items, _predicted(by_pos[pos], task), classes, task)
+        lab, pred = box_arrays(items, _predicted(by_pos[pos], control, task), classes, task)
         labels.append(lab)
         predictions.append(pred)
         tasks.append(task)
