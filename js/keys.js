@@ -2,10 +2,10 @@
 // a binding is "Mod+Mod+key" (Ctrl, Cmd/Meta, Alt, Shift; "Mod" = Ctrl or Cmd) or a list of such strings.
 // Letters compare case-insensitively but Shift must match ("z" ≠ "Shift+Z"); other printable characters ignore
 // Shift, because "?" needs Shift on most layouts. Fixed keys (digits, Ctrl+Enter, Escape) are not remappable.
-// The review actions (reject, next / previous version) are bound only in review mode, so in label mode their keys
+// The review actions (reject, next / previous version, the overlays drawn) are bound only in review mode, so in label mode their keys
 // stay free for a config's hotkeys.
 
-/** @typedef {"submit"|"skip"|"undo"|"redo"|"back"|"legend"|"focus_next"|"label_skipped"|"reject"|"next_version"|"prev_version"} Action */
+/** @typedef {"submit"|"skip"|"undo"|"redo"|"back"|"legend"|"focus_next"|"label_skipped"|"reject"|"next_version"|"prev_version"|"overlays"} Action */
 
 /** @type {Record<Action, string>} */
 export const DEFAULT_KEYS = {
@@ -20,10 +20,11 @@ export const DEFAULT_KEYS = {
 	reject: "x",
 	next_version: "]",
 	prev_version: "[",
+	overlays: "o",
 };
 
 /** @type {Set<Action>} actions that exist only in review mode */
-export const REVIEW_ACTIONS = new Set(["reject", "next_version", "prev_version"]);
+export const REVIEW_ACTIONS = new Set(["reject", "next_version", "prev_version", "overlays"]);
 
 /** @type {Record<Action, string>} what the legend calls each action */
 export const ACTION_LABELS = {
@@ -38,6 +39,7 @@ export const ACTION_LABELS = {
 	reject: "Reject the selected answer (all answers while the consensus is selected), with a comment",
 	next_version: "Next version: the consensus (or ground truth), then each annotator's answer",
 	prev_version: "Previous version",
+	overlays: "Regions drawn on the task: every annotator's, then one annotator's at a time, then none",
 };
 
 /** What the legend calls submit in review mode. */

@@ -16,7 +16,7 @@ export function registerKeys(tag, rows) {
 }
 
 /** @type {Action[]} */
-const ORDER = ["submit", "next_version", "prev_version", "reject", "skip", "label_skipped", "back", "undo", "redo", "focus_next", "legend"];
+const ORDER = ["submit", "next_version", "prev_version", "overlays", "reject", "skip", "label_skipped", "back", "undo", "redo", "focus_next", "legend"];
 
 /**
  * @param {KeyMap} keymap

@@ -55,7 +55,8 @@
  * @property {ResultItem[]} [draft]          browser-only: a refused (nacked) result shown again for correction
  */
 
-/** One annotator's answer to a task, as a reviewer sees it. @typedef {{annotator: string, annotation_id: number, result: ResultItem[]}} Answer */
+/** One annotator's answer to a task, as a reviewer sees it: the whole result, regions with their values (drawn over
+ * the task). @typedef {{annotator: string, annotation_id: number, result: ResultItem[]}} Answer */
 
 /**
  * @typedef {object} Progress

@@ -35,11 +35,15 @@ export function reject(screen, comment, annotators) {
 	s.answer("submit", [], screen.stopwatch.seconds(), { action: "reject", comment, annotators });
 }
 
-/** The review keys: open the reject box, next / previous version. @param {Screen} screen @param {"reject"|"next_version"|"prev_version"} action */
+/**
+ * The review keys: open the reject box, next / previous version, cycle the overlays.
+ * @param {Screen} screen @param {"reject"|"next_version"|"prev_version"|"overlays"} action
+ */
 export function reviewAction(screen, action) {
 	const s = screen.session;
 	if (!s.current || s.error || s.pending || !reviewing(screen)) return;
-	if (action === "reject") screen.review.openReject();
+	if (action === "overlays") screen.review.cycleOverlays();
+	else if (action === "reject") screen.review.openReject();
 	else screen.review.cycle(action === "next_version" ? 1 : -1);
 }
 

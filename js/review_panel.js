@@ -1,12 +1,15 @@
 // The review panel (review mode), above the task: one row per annotator (their colour, name, and a summary of their
-// answer per control), the version bar ("Consensus" or "Ground truth", then each annotator) and the inline reject
-// box. Rules:
+// answer per control), the toggles of the regions drawn on the task (review_overlays.js), the version bar
+// ("Consensus" or "Ground truth", then each annotator) and the inline reject box. Rules:
 // - the version selected is the one loaded into the editable answer (`onSelect`); `]` / `[` and a click select;
 // - reject targets the selected annotator's answer, or every answer while the consensus is selected;
 // - the reject box takes the keys while it has focus: Enter confirms, Escape cancels (both stop here, so the root
 //   never turns that Enter into an accept);
+// - every annotator's regions are drawn on the task in their colour, under the editable answer; text answers are
+//   shown side by side under the field;
 // - names, labels and texts come from other people's answers: text only (review_summary.js), never HTML.
 
+import { OverlayToggles } from "./review_overlays.js";
 import { chose, Colors, dot, nameChip, shortName, summarize } from "./review_summary.js";
 import { h } from "./render/util.js";
 
@@ -47,7 +50,10 @@ export class ReviewPanel {
 		});
 		this.rejectBox = h("div", { class: "nblabel-reject", hidden: true }, this.prompt, this.comment,
 			h("span", { class: "nblabel-reject-keys" }, h("kbd", null, "⏎"), " reject ", h("kbd", null, "Esc"), " cancel"));
-		this.el = h("div", { class: "nblabel-review", hidden: true }, this.rows, this.bar, this.rejectBox);
+		/** @type {Form|null} */
+		this.form = null;
+		this.overlays = new OverlayToggles((sources) => this.form?.regions.overlay(sources));
+		this.el = h("div", { class: "nblabel-review", hidden: true }, this.rows, this.overlays.el, this.bar, this.rejectBox);
 		this.comment.addEventListener("keydown", (e) => this.#onCommentKey(e));
 	}
 
@@ -75,7 +81,13 @@ export class ReviewPanel {
 			c.voters?.((out, value) => this.versions.slice(1)
 				.filter((v) => chose(v.result, c.name, out, value))
 				.map((v) => nameChip(v.label, this.colors.of(v.label))));
+			c.beside?.(answers.length ? this.versions.slice(1).map((v) => ({ who: v.label, color: this.colors.of(v.label), texts: textsOf(v.result, c.name) })) : null);
 		}
+		this.form = form;
+		const store = form.regions;
+		const drawable = [...store.objects.values()].some((o) => o.overlay && store.objectTargeted(o.name));
+		this.overlays.show(this.versions.slice(1).map((v) => ({ who: v.label, slot: this.colors.slotOf(v.label), color: this.colors.of(v.label), result: v.result })),
+			drawable, keymap.label("overlays"));
 	}
 
 	/** Leave review mode: no panel, no voter chips. @param {Form|null} form */
@@ -84,7 +96,11 @@ export class ReviewPanel {
 		this.active = false;
 		this.el.hidden = true;
 		this.closeReject();
-		for (const c of form?.controls ?? []) c.voters?.(null);
+		this.overlays.clear();
+		for (const c of form?.controls ?? []) {
+			c.voters?.(null);
+			c.beside?.(null);
+		}
 	}
 
 	/** @param {Version} v @param {number} i @param {Form} form */
@@ -149,6 +165,11 @@ export class ReviewPanel {
 		this.hooks.onSelect(this.versions[i]);
 	}
 
+	/** The overlay key: all answers drawn → each annotator's alone → none → all. */
+	cycleOverlays() {
+		if (this.active) this.overlays.cycle();
+	}
+
 	/** `]` / `[`: the next / previous version, wrapping around. @param {number} step */
 	cycle(step) {
 		const n = this.versions.length;
@@ -183,4 +204,12 @@ export class ReviewPanel {
 		this.closeReject();
 		if (e.key === "Enter") this.hooks.onReject(comment, who);
 	}
+}
+
+/** An answer's texts for TextArea `name`. @param {ResultItem[]} result @param {string} name @returns {string[]} */
+function textsOf(result, name) {
+	return result.filter((it) => it?.from_name === name).flatMap((it) => {
+		const t = it.value?.text;
+		return Array.isArray(t) ? t.map((x) => String(x)) : typeof t === "string" ? [t] : [];
+	});
 }

@@ -7,23 +7,29 @@ import { displayText, h } from "./render/util.js";
 /** @typedef {import("./types.js").ResultItem} ResultItem */
 /** @typedef {import("./render/tree.js").Control} Control */
 
-/** One colour per annotator, readable on light and dark backgrounds. */
-const PALETTE = ["#e8590c", "#1c7ed6", "#2f9e44", "#ae3ec9", "#0c8599", "#e03131", "#f08c00", "#5f3dc4"];
+/** One colour per annotator: the Okabe–Ito colours told apart with every common colour-vision deficiency (their
+ * yellow left out: unreadable on white), all mid-tones that hold as lines on light and dark backgrounds. */
+export const PALETTE = ["#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"];
 /** Longest text shown of one value (the full text is in the element's title). */
 const CLAMP = 160;
 
 /** Annotator name → colour, the same for a name on every task of the page. */
 export class Colors {
 	constructor() {
-		/** @type {Map<string, string>} */
-		this.byName = new Map();
+		/** @type {Map<string, number>} */
+		this.slots = new Map();
 	}
 
 	/** @param {string} name */
 	of(name) {
-		let c = this.byName.get(name);
-		if (!c) this.byName.set(name, (c = PALETTE[this.byName.size % PALETTE.length]));
-		return c;
+		return PALETTE[this.slotOf(name) % PALETTE.length];
+	}
+
+	/** The annotator's fixed place on the page (colour, and the lane their underlines take). @param {string} name */
+	slotOf(name) {
+		let slot = this.slots.get(name);
+		if (slot === undefined) this.slots.set(name, (slot = this.slots.size));
+		return slot;
 	}
 }
 

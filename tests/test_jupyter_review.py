@@ -1,5 +1,6 @@
 """The review flow in a real JupyterLab: two annotators answered, a reviewer accepts one task, fixes one and
-rejects one with the keyboard; the rejected task comes back to its annotator with the comment."""
+rejects one with the keyboard; the rejected task comes back to its annotator with the comment. And every
+annotator's spans drawn over the task (light and dark theme screenshots), their notes side by side."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from jupyter_harness import open_notebook, py, run_cells
-from test_jupyter_e2e import CONFIG
+from jupyter_harness import open_notebook, py, run_cells, set_theme
+from test_jupyter_e2e import CONFIG, shot
 
 pytestmark = pytest.mark.jupyter
 
@@ -68,4 +69,63 @@ def test_accept_fix_reject_then_the_annotator_sees_it_again(lab_server, page):
         expect(bob).to_contain_text(TEXTS[2], use_inner_text=True, timeout=30_000)
         expect(bob).to_contain_text("Rejected by rita: it is negative, read the end", use_inner_text=True)
     finally:
+        lab_server.shutdown_kernels()
+
+
+SPANS = """<View>
+  <Labels name="ner" toName="text">
+    <Label value="PER" background="#e11d48"/><Label value="ORG" background="#2563eb"/>
+  </Labels>
+  <Text name="text" value="$text"/>
+  <TextArea name="note" toName="text" rows="2"/>
+</View>"""
+SENTENCE = "Ada Lovelace met Charles Babbage at the Royal Society in London."
+HIGHLIGHTS = "() => [...CSS.highlights].map(([n, hl]) => [n, [...hl].map((r) => r.toString())]).sort()"
+
+
+def test_review_draws_every_annotators_spans_light_and_dark(lab_server, page):
+    def spans(*parts):
+        return [{"from_name": "ner", "to_name": "text", "type": "labels",
+                 "value": {"start": SENTENCE.index(t), "end": SENTENCE.index(t) + len(t), "labels": [lab]}}
+                for t, lab in parts]
+    answers = {
+        "ann": spans(("Ada Lovelace", "PER"), ("Charles Babbage", "PER"), ("Royal Society", "ORG")),
+        "bob": spans(("Ada", "PER"), ("Charles Babbage", "PER")),
+        "cid": spans(("Lovelace", "PER"), ("the Royal Society in London", "ORG")),
+    }
+    notes = {"ann": "clear", "bob": "Ada alone is the first name only", "cid": ""}
+    setup = (
+        "import pandas as pd\nimport nblabel\n\n"
+        f"df = pd.DataFrame({{'text': [{SENTENCE!r}]}})\n"
+        f'config = """{SPANS}"""\n'
+        f"answers, notes = {answers!r}, {notes!r}\n"
+        "for who, result in answers.items():\n"
+        "    lab = nblabel.Labeler(df, config, annotator=who, store='review_spans.db')\n"
+        "    note = [{'from_name': 'note', 'to_name': 'text', 'type': 'textarea', 'value': {'text': [notes[who]]}}]\n"
+        "    lab.submit(result + (note if notes[who] else []))\n"
+        "    lab.close()\n"
+        "rita = nblabel.Labeler(df, config, annotator='rita', store='review_spans.db', mode='review')\nrita"
+    )
+    name = lab_server.write_notebook("review_spans.ipynb", [setup])
+    open_notebook(page, lab_server, name, workspace="review_spans")
+    try:
+        run_cells(page, 0)
+        root = page.locator(".nblabel").first
+        expect(root.locator(".nblabel-overlay-chip")).to_have_count(3, timeout=30_000)
+        drawn = [texts for _, texts in page.evaluate(HIGHLIGHTS)]
+        assert drawn == [["Ada Lovelace", "Charles Babbage", "Royal Society"], ["Ada", "Charles Babbage"],
+                         ["Lovelace", "the Royal Society in London"]]
+        beside = root.locator(".nblabel-beside-item .nblabel-beside-text").all_text_contents()
+        assert beside == ["clear", "Ada alone is the first name only", "—"]
+        for theme, tag in [("JupyterLab Light", "light"), ("JupyterLab Dark", "dark")]:
+            set_theme(page, theme)
+            root.scroll_into_view_if_needed()
+            shot(page, root, f"review-overlays-{tag}")
+        root.click(position={"x": 4, "y": 4})
+        page.keyboard.press("o")  # all → ann's alone
+        expect(root.locator(".nblabel-overlay-chip[aria-pressed='true']")).to_have_count(1)
+        assert [texts for _, texts in page.evaluate(HIGHLIGHTS)] == [drawn[0]]
+        shot(page, root, "review-overlays-dark-one")
+    finally:
+        set_theme(page, "JupyterLab Light")  # the theme is a server-side setting: later tests expect light
         lab_server.shutdown_kernels()

@@ -241,3 +241,65 @@ def test_annotations_that_do_not_count_leave_the_report_as_if_absent():
     names = want.pairs.index  # the noisy data meets c first (in a cancelled answer): same matrix, other order
     assert got.pairs.loc[names, names].equals(want.pairs) and got.per_label.equals(want.per_label)
     assert want.summary.loc["topic", "n_pairs"] == 4  # c answered sentiment only: their pairs count for it
+
+
+def _kind(value, b, rid=None):
+    """A per-region `kind` answer on box `b` (Label Studio repeats the region's geometry in it)."""
+    return {**b, "id": rid or b["id"], "from_name": "kind", "type": "choices",
+            "value": {**{k: b["value"][k] for k in ("x", "y", "width", "height", "rotation")}, "choices": [value]}}
+
+
+def test_consensus_votes_per_region_answers_on_the_matched_box():
+    a, b, c = box(10, 10, 20, 20, "Car", "ra"), box(11, 11, 20, 20, "Car", "rb"), box(12, 10, 20, 20, "Car", "rc")
+    lone = box(70, 70, 10, 10, "Person", "rl")  # one annotator only: not kept, nor its answer
+    tasks = [task(0, ann("a", [a, _kind("new", a), lone, _kind("old", lone)]),
+                  ann("b", [b, _kind("new", b, rid="other-id")]),  # matched by place, not id
+                  ann("c", [c, _kind("old", c)]), image="x.png")]
+    out = nblabel.consensus(tasks, BOXES)
+    result = out["annotations"].iloc[0][0]["result"]
+    boxes = [r for r in result if r["from_name"] == "box"]
+    kinds = [r for r in result if r["from_name"] == "kind"]
+    assert len(boxes) == 1 and len(kinds) == 1
+    assert kinds[0]["value"]["choices"] == ["new"]  # two of three said new
+    assert kinds[0]["id"] == boxes[0]["id"]  # attached to the consensus box
+    assert {k: kinds[0]["value"][k] for k in ("x", "y", "width", "height")} == \
+        {k: boxes[0]["value"][k] for k in ("x", "y", "width", "height")}
+    assert out["consensus_kind"].iloc[0] == [kinds[0]["value"]]
+    assert not out["tie"].iloc[0]
+
+
+def test_consensus_drops_a_region_answer_most_of_its_annotators_did_not_give():
+    a, b, c = box(10, 10, 20, 20, "Car", "ra"), box(11, 11, 20, 20, "Car", "rb"), box(12, 10, 20, 20, "Car", "rc")
+    tasks = [task(0, ann("a", [a, _kind("old", a)]), ann("b", [b]), ann("c", [c]), image="x.png")]
+    result = nblabel.consensus(tasks, BOXES)["annotations"].iloc[0][0]["result"]
+    assert [r["from_name"] for r in result] == ["box"]
+
+
+PER_SPAN = """<View><Text name="text" value="$text"/>
+<Labels name="ner" toName="text"><Label value="PER"/><Label value="LOC"/></Labels>
+<TextArea name="why" toName="text" perRegion="true"/></View>"""
+
+
+def test_consensus_per_region_text_is_the_medoid_and_keeps_its_own_text():
+    def why(s, note):
+        return {"id": s["id"], "from_name": "why", "to_name": "text", "type": "textarea",
+                "value": {"start": s["value"]["start"], "end": s["value"]["end"], "text": [note]}}
+    spans = [{**span(0, 5, "PER"), "id": f"s{i}"} for i in range(3)]
+    notes = ["a name", "a name!", "zzzz"]
+    tasks = [task(0, *[ann(w, [s, why(s, n)]) for w, s, n in zip("abc", spans, notes)])]
+    result = nblabel.consensus(tasks, PER_SPAN)["annotations"].iloc[0][0]["result"]
+    whys = [r for r in result if r["from_name"] == "why"]
+    assert len(whys) == 1 and whys[0]["value"]["text"] in (["a name"], ["a name!"])
+    assert (whys[0]["value"]["start"], whys[0]["value"]["end"]) == (0, 5)
+
+
+ONLY_PER_REGION = """<View><Image name="img" value="$image"/>
+<Choices name="kind" toName="img" perRegion="true"><Choice value="new"/><Choice value="old"/></Choices></View>"""
+
+
+def test_consensus_per_region_answers_without_a_region_control_cluster_by_their_own_place():
+    a, b, c = box(60, 60, 20, 20, "Car", "ra"), box(10, 10, 20, 20, "Car", "rb"), box(11, 11, 20, 20, "Car", "rc")
+    tasks = [task(0, ann("a", [_kind("new", a)]), ann("b", [_kind("old", b)]), ann("c", [_kind("old", c)]),
+                  image="x.png")]
+    result = nblabel.consensus(tasks, ONLY_PER_REGION)["annotations"].iloc[0][0]["result"]
+    assert [(r["value"]["x"], r["value"]["choices"]) for r in result] in ([(10, ["old"])], [(11, ["old"])])

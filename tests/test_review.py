@@ -231,6 +231,9 @@ def test_spans_are_reviewed_with_their_consensus(tmp_path):
     rv = nblabel.Labeler(data, NER_CONFIG, annotator="rita", store=store, mode="review")
     task = rv._serving.payload(rv._cursor.key())
     assert sorted((r["value"]["start"], r["value"]["labels"][0]) for r in task.prefill) == [(0, "PER"), (13, "LOC")]
+    # every annotator's regions reach the browser with their values (the review overlays draw them)
+    assert [(a.annotator, [(r["value"]["start"], r["value"]["end"]) for r in a.result]) for a in task.answers] == [
+        ("ann", [(0, 3), (13, 18)]), ("bob", [(0, 3)]), ("cid", [(0, 3), (13, 18)])]
     rv.submit()
     assert rv.review_stats()[["accepted", "fixed"]].to_dict("index") == {
         "ann": {"accepted": 1, "fixed": 0}, "bob": {"accepted": 0, "fixed": 1}, "cid": {"accepted": 1, "fixed": 0}}
@@ -250,3 +253,29 @@ def test_reviews_survive_export_and_read_back(store, tmp_path):
     want = {(t["id"], a["completed_by"]["email"]): [r["outcome"] for r in a.get("reviews", [])]
             for t in tasks for a in t["annotations"]}
     assert got == want and want[(1, "bob@nblabel.local")] == ["rejected"]
+
+
+def test_a_review_payload_reads_the_answers_under_review_once(store):
+    """Prefill (the consensus) and the answers listed beside it come from one read of the task's answers, and the
+    answers carry their whole results to the browser."""
+    rv = reviewer(store)
+    key = rv._cursor.key()
+    db = rv._serving.store
+    reads: list[str] = []
+    query = db._query
+
+    def counted(sql: str, args: tuple = ()) -> list[tuple]:  # the real store answers; this only notes the SQL
+        reads.append(" ".join(sql.split()))
+        return query(sql, args)
+
+    db._query = counted
+    try:
+        task = rv._serving.payload(key)
+    finally:
+        db._query = query
+    judged = [s for s in reads if "FROM annotations WHERE task_key = ? AND deleted = 0 AND was_cancelled = 0" in s]
+    assert len(judged) == 1
+    assert not [s for s in reads if "FROM annotations WHERE id = ?" in s]  # no query per annotation
+    assert task.prefill_from == "consensus" and [a.annotator for a in task.answers] == ["ann", "bob"]
+    assert task.answers[0].result[0]["value"] == {"choices": ["Positive"]}
+    rv.close()

@@ -46,6 +46,18 @@ import { h } from "./util.js";
  * @property {(e: KeyboardEvent) => boolean} [nav]   keyboard selection keys
  * @property {() => boolean} [ready]   false while the object is still preparing its content (a big page): its
  *   regions wait in the store until it calls `resume`
+ * @property {(layers: OverlayLayer[]) => void} [overlay]   review mode: draw other annotators' regions read-only, under
+ *   the editable ones, never hit by the pointer (an empty list clears them)
+ */
+
+/**
+ * One annotator's regions on one object, as review mode overlays them.
+ * @typedef {{slot: number, who: string, color: string, regions: Region[]}} OverlayLayer
+ */
+
+/**
+ * One annotator's whole answer for the overlays: `slot` is the annotator's fixed place (colour, underline lane).
+ * @typedef {{slot: number, who: string, color: string, result: ResultItem[]}} OverlaySource
  */
 
 export class RegionStore {
@@ -70,6 +82,38 @@ export class RegionStore {
 		this.colors = new Map();
 		/** @type {ResultItem[]} region items of objects not ready yet: kept as they came, submitted unchanged */
 		this.deferred = [];
+		/** @type {OverlaySource[]} review mode: the answers overlaid (never part of `result`) */
+		this.overlays = [];
+	}
+
+	/**
+	 * Review mode: overlay these answers' regions on their objects (read-only; `[]` clears). Each item is placed by
+	 * its object's own `fromValue`, so an overlay sits exactly where the same region would be drawn editable.
+	 * @param {OverlaySource[]} sources
+	 */
+	overlay(sources) {
+		this.overlays = sources;
+		for (const o of this.objects.values()) this.#overlayOn(o);
+	}
+
+	/** @param {RegionObject} obj */
+	#overlayOn(obj) {
+		if (!obj.overlay || (obj.ready && !obj.ready())) return;
+		/** @type {OverlayLayer[]} */
+		const layers = [];
+		for (const src of this.overlays) {
+			/** @type {Map<string, Region>} split-format items share an id: one shape per region */
+			const mine = new Map();
+			src.result.forEach((it, i) => {
+				const key = it && it.to_name === obj.name ? this.makers.get(it.from_name) : undefined;
+				const id = String(it?.id ?? `#${i}`);
+				if (!key || it.type !== key || mine.has(id)) return;
+				const region = toRegion(obj, { ...it, id }, key);
+				if (region) mine.set(id, region);
+			});
+			if (mine.size) layers.push({ slot: src.slot, who: src.who, color: src.color, regions: [...mine.values()] });
+		}
+		obj.overlay(layers);
 	}
 
 	/** @param {() => void} fn */
@@ -174,6 +218,7 @@ export class RegionStore {
 			if (region && !this.byId(region.id)) this.items.push(region);
 		}
 		this.changed();
+		if (obj) this.#overlayOn(obj);
 	}
 
 	/** @returns {ResultItem[]} regions, their per-region values, then relations (the editor's order) */

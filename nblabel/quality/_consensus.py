@@ -6,7 +6,8 @@ Rules:
   the medoid (the answer with the highest summed edit similarity to the others);
 - spans and shapes are matched across annotators (the same matching as agreement: overlap for spans, IoU ≥ 0.5
   for shapes) and kept where more than half of the task's annotators drew them, with the majority label and the
-  geometry of the member most similar to the others; per-region answers are not merged;
+  geometry of the member most similar to the others; per-region answers are voted per kept region
+  (`_consensus_regions`);
 - `method="weighted"` weighs each annotator by their mean agreement with the others (`agreement().pairs`);
 - the consensus annotation has `completed_by = {"email": "consensus@nblabel.local"}`.
 """
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections import Counter, defaultdict
+from collections import defaultdict
 from typing import Any
 
 import numpy as np
@@ -24,9 +25,8 @@ import pandas as pd
 from ._agreement import report
 from ._data import Answers, load
 from ._metrics import edit_similarity
-from ._regions import _labels, regions, threshold_for
-from ._shapes import similarity
-from ._values import KINDS, SKIP, controls_of
+from ._consensus_regions import Cluster, answers_on, merge_answers, merge_regions
+from ._values import _REGION_KEYS, KINDS, SKIP, controls_of
 
 CONSENSUS_EMAIL = "consensus@nblabel.local"
 
@@ -97,40 +97,14 @@ def _vote(answers: list[tuple[float, list[dict]]], typ: str) -> tuple[list[dict]
     return copy.deepcopy(first[ranked[0][0]]), bool(tie)
 
 
-def _merge_regions(answers: list[tuple[float, list[dict]]]) -> list[dict]:
-    """Regions drawn by a (weighted) majority of the task's annotators, matched across them."""
-    total = sum(w for w, _ in answers)
-    clusters: list[list[tuple[int, float, Any, dict]]] = []  # members: (annotator slot, weight, region, item)
-    for slot, (w, items) in enumerate(answers):
-        for reg, item in zip(regions(items, with_labels=False), items):
-            best, best_sim = None, 0.0
-            for c in clusters:
-                seed = c[0][2]
-                if seed.where != reg.where or seed.kind != reg.kind or any(m[0] == slot for m in c):
-                    continue
-                sim = similarity(reg.kind, seed.geom, reg.geom)
-                need = threshold_for(reg.kind)
-                if (sim > need or (need > 0 and sim >= need)) and sim > best_sim:
-                    best, best_sim = c, sim
-            if best is None:
-                clusters.append([(slot, w, reg, item)])
-            else:
-                best.append((slot, w, reg, item))
-    out = []
-    for c in clusters:
-        if sum(m[1] for m in c) * 2 <= total:
-            continue
-        sims = [sum(similarity(m[2].kind, m[2].geom, o[2].geom) for o in c) for m in c]
-        item = copy.deepcopy(c[int(np.argmax(sims))][3])
-        labels = Counter()
-        for _, w, _, it in c:
-            labels[_labels(it)] += w
-        top = labels.most_common(1)[0][0]
-        key = item.get("type")
-        if top and key in (item.get("value") or {}):
-            item["value"][key] = list(top)
-        out.append(item)
-    return out
+def _per_region(typ: str, attrs: dict, per_ann: list) -> bool:
+    """A control answered once per region: declared `perRegion`, or a non-region control whose items carry a place."""
+    if KINDS.get(typ, "regions") == "regions":
+        return False
+    if attrs.get("perRegion", "").lower() == "true":
+        return True
+    return any(isinstance(it.get("value"), dict) and any(k in it["value"] for k in _REGION_KEYS)
+               for _, items in per_ann[:3] for it in items[:3])
 
 
 def consensus(data: Any, config: Any = None, method: str = "majority") -> pd.DataFrame:
@@ -153,14 +127,20 @@ def consensus(data: Any, config: Any = None, method: str = "majority") -> pd.Dat
     ends = np.r_[starts[1:], len(live)]
     for s, e in zip(starts.tolist(), ends.tolist()):
         t = int(live.task[s])
+        rows = range(s, e)
         result: list[dict] = []
+        placed: list[tuple[str, Cluster]] = []  # (object, kept region cluster) for the per-region answers
+        later = []
         for name, typ, _tag, single, attrs in controls:
             per_ann = [(float(weights[live.rater[r]]), [it for it in live.result[r] if it.get("from_name") == name])
-                       for r in range(s, e)]
+                       for r in rows]
+            if _per_region(typ, attrs, per_ann):
+                later.append((name, typ, attrs, per_ann))
+                continue
             if KINDS.get(typ, "regions") == "regions":
-                if attrs.get("perRegion", "").lower() == "true":
-                    continue
-                items, tie = _merge_regions(per_ann), False
+                items, kept = merge_regions(per_ann)
+                placed.extend(((c.item or {}).get("to_name"), c) for c in kept)
+                tie = False
             else:
                 given = [(w, it) for w, it in per_ann if it]
                 if not given:
@@ -169,6 +149,13 @@ def consensus(data: Any, config: Any = None, method: str = "majority") -> pd.Dat
             ties[t] |= tie
             result.extend(items)
             simple[name][t] = _simple(items, typ, single)
+        for name, typ, attrs, per_ann in later:
+            objects = set(filter(None, str(attrs.get("toName", "")).split(",")))
+            mine = [c for obj, c in placed if not objects or obj in objects]
+            items, tie = merge_answers(per_ann, mine, typ, _vote)
+            ties[t] |= tie
+            result.extend(items)
+            simple[name][t] = answers_on(items)
         anns[t] = [{"id": None, "completed_by": {"email": CONSENSUS_EMAIL}, "result": result,
                     "was_cancelled": False, "ground_truth": False, "lead_time": None,
                     "parent_prediction": None, "result_count": len(result)}]

@@ -46,6 +46,9 @@ def simple_values(result: Any, controls: dict, types: dict | None = None) -> dic
     for r in result or ():
         name = r.get("from_name")
         kind = types.get(name)
+        if kind is None:  # not a plain name: a <Repeater>'s concrete name resolves through `controls`
+            control = controls.get(name)
+            kind = control.type if control is not None else None
         if kind is not None and r.get("type") == kind:
             if name in items:
                 items[name].append(r)
@@ -96,7 +99,7 @@ def task_frame(data: pd.DataFrame, annotations: list[list[dict]], predictions: l
     if config is not None:
         controls = config.controls
         types = {name: c.type for name, c in controls.items()}
-        columns: dict[str, list] = {name: [None] * len(annotations) for name in controls}
+        columns: dict[str, list] = {}
         for row, anns in enumerate(annotations):
             if not anns:
                 continue
@@ -111,11 +114,16 @@ def task_frame(data: pd.DataFrame, annotations: list[list[dict]], predictions: l
             result = chosen.get("result")
             if result:
                 for name, value in simple_values(result, controls, types).items():
+                    if name not in columns:
+                        columns[name] = [None] * len(annotations)
                     columns[name][row] = value
-        for name in controls:
+        # a <Repeater>'s controls: one column per index seen
+        for name in config.repeated_names([*controls, *columns]):
             column = f"{name}_label" if name in data_columns else name
             # object dtype: None, lists and str stay as they are
-            data[column] = pd.Series(columns[name], index=index, dtype=object)
+            values = columns.get(name)
+            data[column] = pd.Series(values if values is not None else [None] * len(annotations), index=index,
+                                     dtype=object)
     attrs: dict[str, Any] = {"config": config.xml if config is not None else None, "data_columns": data_columns}
     if meta is not None:
         meta_column = None

@@ -145,7 +145,8 @@ class Shown(msgspec.Struct):
 
 
 class AnswerShown(msgspec.Struct):
-    """Review mode: one answer under review, as the reviewer sees it."""
+    """Review mode: one answer under review, as the reviewer sees it: its whole result, regions with their values
+    (the browser draws every annotator's regions over the task)."""
     annotator: str
     annotation_id: int
     result: list[dict[str, Any]]

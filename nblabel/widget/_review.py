@@ -27,6 +27,7 @@ from ..config._parse import Config
 from ..quality._consensus import consensus
 from ..results._validate import normalize_result, strip_origins
 from ..store._reviews import REJECT_ACTIONS, Review, Reviews
+from ..store._schema import COLUMNS, row
 from ..store._sqlite import Annotation, Store
 from ..tasks._source import TaskSource
 
@@ -68,29 +69,31 @@ class Desk:
 
     # -- what the reviewer sees ------------------------------------------------------------------------------
     def under_review(self, key: str) -> list[Annotation]:
-        """The answers a review of `key` judges, oldest first."""
-        rows = self.store._query("SELECT id FROM annotations WHERE task_key = ? AND deleted = 0 AND was_cancelled = 0 "
-                                 "AND annotator != ? ORDER BY id", (key, self.reviewer))
-        return [a for a in (self.store.get(r[0]) for r in rows) if a is not None]
+        """The answers a review of `key` judges, oldest first (one query)."""
+        rows = self.store._query(f"SELECT {COLUMNS} FROM annotations WHERE task_key = ? AND deleted = 0 "
+                                 "AND was_cancelled = 0 AND annotator != ? ORDER BY id", (key, self.reviewer))
+        return [row(r) for r in rows]
 
-    def answers(self, key: str) -> list[dict]:
-        """The answers as the browser shows them: annotator, annotation id, result."""
+    def answers(self, key: str, anns: list[Annotation] | None = None) -> list[dict]:
+        """The answers as the browser shows them: annotator, annotation id, the whole result (regions with their
+        values, for the overlays). `anns`: `under_review(key)` when the caller read it already."""
         return [{"annotator": a.annotator, "annotation_id": a.id, "result": strip_origins(a.result)}
-                for a in self.under_review(key)]
+                for a in (self.under_review(key) if anns is None else anns)]
 
     def star(self, key: str) -> Annotation | None:
         """The task's ground-truth annotation, if one is starred."""
-        rows = self.store._query("SELECT id FROM annotations WHERE task_key = ? AND deleted = 0 AND ground_truth = 1",
-                                 (key,))
-        return self.store.get(rows[0][0]) if rows else None
+        rows = self.store._query(f"SELECT {COLUMNS} FROM annotations WHERE task_key = ? AND deleted = 0 "
+                                 "AND ground_truth = 1", (key,))
+        return row(rows[0]) if rows else None
 
-    def prefill(self, key: str) -> tuple[list | None, str | None]:
+    def prefill(self, key: str, anns: list[Annotation] | None = None) -> tuple[list | None, str | None]:
         """The editable answer a review starts from: (result, "ground_truth" | "consensus"), (None, None) when the
-        task has nothing to review."""
+        task has nothing to review. `anns`: `under_review(key)` when the caller read it already."""
         star = self.star(key)
         if star is not None and not star.was_cancelled:
             return strip_origins(star.result), "ground_truth"
-        anns = self.under_review(key)
+        if anns is None:
+            anns = self.under_review(key)
         if not anns:
             return None, None
         if len(anns) == 1:

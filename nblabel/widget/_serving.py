@@ -16,7 +16,7 @@ from __future__ import annotations
 from ..config._parse import Config
 from ..results._validate import strip_origins
 from ..store._default import check_served
-from ..store._sqlite import Store
+from ..store._sqlite import Annotation, Store
 from ..suggest._view import SuggestionView
 from ..tasks._ids import id_from_key, plain_id
 from ..tasks._media import MediaError, MediaServer, fields_hash
@@ -65,13 +65,15 @@ class Serving:
         """The hash of the task's `$fields` the store keeps with each answer."""
         return fields_hash(self.source.data(key, self.config.fields))
 
-    def prefill(self, key: str, wait: bool = False) -> tuple[list | None, str | None]:
+    def prefill(self, key: str, wait: bool = False, under_review: list[Annotation] | None = None
+                ) -> tuple[list | None, str | None]:
         """What the task shows pre-selected, and where it comes from ("annotation" / "prediction"; in review mode
-        "annotation" for an undone review, "ground_truth" / "consensus")."""
+        "annotation" for an undone review, "ground_truth" / "consensus"; `under_review`: the answers judged, when
+        the caller read them already)."""
         if self.mode == "review":
             if key in self.cursor.withdrawn:
                 return strip_origins(self.cursor.withdrawn[key]), "annotation"
-            return self.desk.prefill(key)
+            return self.desk.prefill(key, under_review)
         live = self.store.live(key, self.annotator)
         if live is not None and not live.was_cancelled:
             return strip_origins(live.result), "annotation"
@@ -117,12 +119,11 @@ class Serving:
     def payload(self, key: str) -> proto.Task:
         self.check(key)
         shown, pid = self.suggestions.show(key, wait=False)  # never wait on a model here: the worker runs ahead
-        prefill, origin = self.prefill(key)
+        judged = self.desk.under_review(key) if self.mode == "review" else None  # read once for prefill and list
+        prefill, origin = self.prefill(key, under_review=judged)
         live = self.store.live(key, self.annotator)
         data = self.media.markers(key, self.source.data(key, self.config.fields))  # local media → markers
-        answers = None
-        if self.mode == "review":
-            answers = [proto.AnswerShown(**a) for a in self.desk.answers(key)]
+        answers = None if judged is None else [proto.AnswerShown(**a) for a in self.desk.answers(key, judged)]
         return proto.Task(key=key, id=plain_id(id_from_key(key)), data=data, prefill=prefill, prefill_from=origin,
                           prediction=None if shown is None else _shown(shown, pid),
                           hint=strip_origins(shown["result"]) if self.suggestions.is_hint(shown) and not live else None,

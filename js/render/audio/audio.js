@@ -228,6 +228,7 @@ export function buildAudio(node, ctx) {
 			selected = sel;
 			paintRegions();
 		},
+		overlay: (layers) => timeline.paintOverlays(layers),
 		toValue(g) {
 			return { start: g.start, end: g.end, ...(g.channel === undefined ? {} : { channel: g.channel }) };
 		},
@@ -264,6 +265,7 @@ export function buildAudio(node, ctx) {
 			pending = null;
 			mark = null;
 			timeline.reset();
+			timeline.paintOverlays([]);
 			el.classList.remove("is-failed");
 			errorSlot.replaceChildren();
 			audio.removeAttribute("src");

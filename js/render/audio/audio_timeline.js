@@ -47,7 +47,11 @@ export class AudioTimeline {
 		this.pendingEl = h("div", { class: "nblabel-audio-pending", hidden: true });
 		this.markEl = h("div", { class: "nblabel-audio-mark", hidden: true });
 		this.head = h("div", { class: "nblabel-audio-playhead" });
-		this.track = h("div", { class: "nblabel-audio-track" }, this.layer, this.pendingEl, this.markEl, this.head);
+		/** review mode: other annotators' segments, one band per annotator lane (never hit by the pointer) */
+		this.bands = h("div", { class: "nblabel-audio-overlays", "aria-hidden": "true" });
+		/** @type {import("../regions.js").OverlayLayer[]} */
+		this.overlays = [];
+		this.track = h("div", { class: "nblabel-audio-track" }, this.bands, this.layer, this.pendingEl, this.markEl, this.head);
 		this.fills = h("div", { class: "nblabel-audio-regions" });
 		this.under = h("div", { class: "nblabel-audio-under", "aria-hidden": "true" }, this.fills);
 		this.view = h("div", { class: "nblabel-audio-view", role: "group", "aria-label": `${name || "audio"} timeline` }, this.under, this.canvas, this.track);
@@ -142,9 +146,27 @@ export class AudioTimeline {
 		if (mark !== null && ready) this.markEl.style.left = this.pct(mark);
 	}
 
+	/**
+	 * Review mode: each layer's segments as a thin band in the annotator's colour, lane `i` for the i-th layer shown,
+	 * above the time axis. @param {import("../regions.js").OverlayLayer[]} layers
+	 */
+	paintOverlays(layers) {
+		this.overlays = layers;
+		if (!this.ready()) return this.bands.replaceChildren();
+		this.bands.replaceChildren(...layers.flatMap((layer, lane) => layer.regions.map((r) => {
+			const band = h("div", { class: "nblabel-audio-overlay", "data-annotator-slot": String(layer.slot) });
+			band.style.left = this.pct(r.geom.start);
+			band.style.width = `calc(${this.pct(r.geom.end)} - ${this.pct(r.geom.start)})`;
+			band.style.setProperty("--nbl-annotator", layer.color);
+			band.style.setProperty("--nbl-lane", String(lane));
+			return band;
+		})));
+	}
+
 	/** @param {Region[]} regions @param {string|null} selected */
 	paintRegions(regions, selected) {
 		this.regions = regions;
+		this.paintOverlays(this.overlays);
 		if (!this.ready()) {
 			this.layer.replaceChildren();
 			this.fills.replaceChildren();

@@ -31,7 +31,9 @@ export function buildTextArea(node, ctx) {
 	const entries = h("ul", { class: "nblabel-entries" });
 	const add = h("button", { type: "button", class: "nblabel-button nblabel-add", tabindex: "-1" }, "Add");
 	const row = h("div", { class: "nblabel-field-row" }, field, max > 1 ? add : null);
-	el.append(entries, row);
+	/** review mode: the other annotators' texts, one column each (text nodes only: other people's words) */
+	const others = h("div", { class: "nblabel-beside", role: "list", "aria-label": `${name}: other annotators' answers`, hidden: true });
+	el.append(entries, row, others);
 
 	/** @type {string[]} */
 	let added = [];
@@ -93,6 +95,20 @@ export function buildTextArea(node, ctx) {
 		},
 		pick() {
 			return false; // a digit never moves the caret into the field: text goes there only after a click or Tab
+		},
+		beside(answers) {
+			others.hidden = !answers?.length;
+			others.replaceChildren(...(answers ?? []).map((a) => {
+				const dot = h("span", { class: "nblabel-review-dot", "aria-hidden": "true" });
+				dot.style.setProperty("--nbl-annotator", a.color);
+				const body = a.texts.length
+					? h("div", { class: "nblabel-beside-text" }, a.texts.join("\n"))
+					: h("div", { class: "nblabel-beside-text is-empty" }, "—");
+				const item = h("div", { class: "nblabel-beside-item", role: "listitem", "data-annotator": a.who },
+					h("div", { class: "nblabel-beside-who", title: a.who }, dot, h("span", null, a.who)), body);
+				item.style.setProperty("--nbl-annotator", a.color);
+				return item;
+			}));
 		},
 	};
 	return control;

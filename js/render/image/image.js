@@ -14,7 +14,7 @@ import { registerKeys } from "../../legend.js";
 import { mediaError, safeMediaUrl } from "../media.js";
 import { ImageStage } from "./image_stage.js";
 import { imageValues, scriptedSvg, shortUrl } from "./image_values.js";
-import { kindOfItem, TOOLS } from "./shapes/registry.js";
+import { kindOfItem, s, TOOLS } from "./shapes/registry.js";
 import { attr, h, isEmptyValue, regionId, resolve } from "../util.js";
 import "./shapes/rect.js";
 import "./shapes/polygon.js";
@@ -26,6 +26,7 @@ import "./shapes/ellipse.js";
 /** @typedef {import("../tree.js").Built} Built */
 /** @typedef {import("../regions.js").Region} Region */
 /** @typedef {import("../regions.js").RegionStore} RegionStore */
+/** @typedef {import("../regions.js").OverlayLayer} OverlayLayer */
 /** @typedef {import("./shapes/registry.js").Geom} Geom */
 /** @typedef {import("./shapes/registry.js").ToolInstance} ToolInstance */
 /** @typedef {import("./shapes/registry.js").ImageView} ImageView */
@@ -88,6 +89,11 @@ export function buildImage(node, ctx, opts = {}) {
 	bar.hidden = !multipage;
 	const el = h("div", { class: "nblabel-image", "data-name": name }, bar, stage.frame, errorSlot);
 	ctx.watchVisibility(node, el);
+	// review mode: other annotators' shapes, outlined in their colour, first in the layer so the editable ones are on top
+	const overlayG = s("g", { class: "nblabel-overlays" });
+	stage.svg.prepend(overlayG);
+	/** @type {OverlayLayer[]} */
+	let overlays = [];
 
 	/** @type {unknown[]} */
 	let values = [];
@@ -212,6 +218,28 @@ export function buildImage(node, ctx, opts = {}) {
 		const onPage = stage.size.width ? shown.filter((r) => (r.geom.page ?? 0) === page) : [];
 		const pend = pending && pending.page === page ? pending : null;
 		for (const [kind, inst] of instances) inst.paint(onPage.filter((r) => r.geom.shape === kind), selected, pend?.shape === kind ? pend : null);
+		paintOverlays();
+	}
+
+	function paintOverlays() {
+		const size = stage.size;
+		const k = 1 / Math.max(stage.scale(), 1e-6);
+		/** @type {SVGElement[]} */
+		const out = [];
+		if (size.width) {
+			for (const layer of overlays) {
+				for (const r of layer.regions) {
+					const outline = (r.geom.page ?? 0) === page ? TOOLS.get(r.geom.shape)?.outline : undefined;
+					if (!outline) continue;
+					const shape = outline(r.geom, size, k);
+					shape.setAttribute("class", `nblabel-overlay nblabel-overlay-${r.geom.shape}`);
+					shape.setAttribute("data-annotator-slot", String(layer.slot));
+					shape.style.setProperty("--nbl-annotator", layer.color);
+					out.push(shape);
+				}
+			}
+		}
+		overlayG.replaceChildren(...out);
 	}
 
 	/** Show page `i` of the task's images. @param {number} i */
@@ -307,6 +335,10 @@ export function buildImage(node, ctx, opts = {}) {
 			if (r && multipage && (r.geom.page ?? 0) !== page) showPage(r.geom.page ?? 0);
 			repaint();
 		},
+		overlay(layers) {
+			overlays = layers;
+			paintOverlays();
+		},
 		...imageValues({ multipage, pageKey, size: (page) => sizes.get(page) }),
 		takePending(control) {
 			if (!pending) return null;
@@ -381,6 +413,7 @@ export function buildImage(node, ctx, opts = {}) {
 			pending = null;
 			shown = [];
 			selected = null;
+			overlays = [];
 			for (const inst of instances.values()) inst.cancel?.();
 			stage.reset();
 			showPage(0);

@@ -8,6 +8,7 @@
 import { sanitize, xpathOf, nodeAt } from "../html.js";
 import { BIG_HTML, SlicedPage } from "./html_slices.js";
 import { cpToU16, paintSpans, selectionIn, snap, u16ToCp } from "./spans.js";
+import { TextOverlay } from "./text_overlay.js";
 import { attr, displayText, h, resolve } from "../util.js";
 
 /** @typedef {import("../../types.js").ConfigNode} ConfigNode */
@@ -74,15 +75,20 @@ export function buildHyperText(node, ctx) {
 	/** @type {SlicedPage|null} a big page (prepared in slices) */
 	let page = null;
 
+	/** @type {import("../regions.js").OverlayLayer[]} review mode: other annotators' spans, underlined */
+	let overlays = [];
+	const overlay = new TextOverlay();
+
 	function repaint() {
 		const spans = shown.map((r) => ({ id: r.id, start: r.geom.start, end: r.geom.end, color: ctx.regions.colors.get(r.labels[0]) ?? "#888", labels: r.labels }));
 		if (page) {
 			if (page.done) page.repaint(spans, selected, pending, paintCopy);
-			return;
+		} else {
+			const copy = /** @type {HTMLElement} */ (base.cloneNode(true));
+			if (spans.length || pending) paintCopy(copy, spans, selected, pending);
+			el.replaceChildren(...Array.from(copy.childNodes));
 		}
-		const copy = /** @type {HTMLElement} */ (base.cloneNode(true));
-		if (spans.length || pending) paintCopy(copy, spans, selected, pending);
-		el.replaceChildren(...Array.from(copy.childNodes));
+		if (!page || page.done) overlay.paint(el, overlays.map((l) => ({ slot: l.slot, color: l.color, spans: l.regions.map((r) => ({ root: el, start: r.geom.start, end: r.geom.end })) })));
 	}
 
 	el.addEventListener("mouseup", () => {
@@ -122,6 +128,10 @@ export function buildHyperText(node, ctx) {
 			selected = sel;
 			repaint();
 		},
+		overlay(layers) {
+			overlays = layers;
+			repaint();
+		},
 		toValue(g) {
 			const a = locate(g.start, false);
 			const b = locate(g.end, true);
@@ -158,6 +168,8 @@ export function buildHyperText(node, ctx) {
 			base = document.createElement("div");
 			pending = null;
 			shown = [];
+			overlays = [];
+			overlay.clear(el);
 			const html = displayText(resolve(value, task.data));
 			if (html.length > BIG_HTML) {
 				text = "";

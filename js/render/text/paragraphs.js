@@ -4,6 +4,7 @@
 // in code points inside that paragraph's text.
 
 import { cpToU16, paintSpans, selectionIn, snap, u16ToCp } from "./spans.js";
+import { TextOverlay } from "./text_overlay.js";
 import { attr, displayText, h, resolve } from "../util.js";
 
 /** @typedef {import("../../types.js").ConfigNode} ConfigNode */
@@ -34,12 +35,17 @@ export function buildParagraphs(node, ctx) {
 	let selected = null;
 	/** @type {Map<string, number>} author → colour slot */
 	const authors = new Map();
+	/** @type {import("../regions.js").OverlayLayer[]} review mode: other annotators' spans, underlined */
+	let overlays = [];
+	const overlay = new TextOverlay();
 
 	function repaint() {
 		paras.forEach((para, i) => {
 			const spans = shown.filter((r) => r.geom.p === i).map((r) => ({ id: r.id, start: r.geom.start, end: r.geom.end, color: ctx.regions.colors.get(r.labels[0]) ?? "#888", labels: r.labels }));
 			paintSpans(para.el, para.text, spans, selected, pending?.p === i ? pending.range : null);
 		});
+		overlay.paint(el, overlays.map((l) => ({ slot: l.slot, color: l.color,
+			spans: l.regions.filter((r) => paras[r.geom.p]).map((r) => ({ root: paras[r.geom.p].el, start: r.geom.start, end: r.geom.end })) })));
 	}
 
 	el.addEventListener("mouseup", () => {
@@ -64,6 +70,10 @@ export function buildParagraphs(node, ctx) {
 		paint(regions, sel) {
 			shown = regions;
 			selected = sel;
+			repaint();
+		},
+		overlay(layers) {
+			overlays = layers;
 			repaint();
 		},
 		toValue(g) {
@@ -107,6 +117,7 @@ export function buildParagraphs(node, ctx) {
 			if (!paras.length) el.append(h("div", { class: "nblabel-muted" }, "(no paragraphs)"));
 			pending = null;
 			shown = [];
+			overlays = [];
 			repaint();
 		},
 	};

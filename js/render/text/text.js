@@ -8,12 +8,14 @@
 
 import { paintText } from "./chunks.js";
 import { cpToU16, selectionIn, snap, stepSelection, u16ToCp } from "./spans.js";
+import { TextOverlay } from "./text_overlay.js";
 import { attr, displayText, h, isEmptyValue, resolve } from "../util.js";
 
 /** @typedef {import("../../types.js").ConfigNode} ConfigNode */
 /** @typedef {import("../tree.js").BuildContext} BuildContext */
 /** @typedef {import("../tree.js").Built} Built */
 /** @typedef {import("../regions.js").Region} Region */
+/** @typedef {import("../regions.js").OverlayLayer} OverlayLayer */
 
 /**
  * @param {ConfigNode} node
@@ -34,14 +36,19 @@ export function buildText(node, ctx) {
 	let shown = [];
 	/** @type {string|null} */
 	let selected = null;
+	/** @type {OverlayLayer[]} review mode: other annotators' spans, underlined */
+	let overlays = [];
+	const overlay = new TextOverlay();
 
 	function repaint() {
 		if (empty) {
 			paintText(el, "(empty)", [], null, null);
+			overlay.clear(el);
 			return;
 		}
 		const spans = shown.map((r) => ({ id: r.id, start: r.geom.start, end: r.geom.end, color: ctx.regions.colors.get(r.labels[0]) ?? "#888", labels: r.labels }));
 		paintText(el, text, spans, selected, pending);
+		overlay.paint(el, overlays.map((l) => ({ slot: l.slot, color: l.color, spans: l.regions.map((r) => ({ root: el, start: r.geom.start, end: r.geom.end })) })));
 	}
 
 	/** @param {[number, number]|null} range  UTF-16 */
@@ -73,6 +80,10 @@ export function buildText(node, ctx) {
 		paint(regions, sel) {
 			shown = regions;
 			selected = sel;
+			repaint();
+		},
+		overlay(layers) {
+			overlays = layers;
 			repaint();
 		},
 		toValue(g) {
@@ -112,6 +123,7 @@ export function buildText(node, ctx) {
 			text = empty ? "" : Array.isArray(v) && v.every((x) => typeof x === "string") ? v.join("\n\n") : displayText(v);
 			pending = null;
 			shown = [];
+			overlays = [];
 			repaint();
 			el.scrollTop = 0;
 		},

@@ -56,6 +56,8 @@
  * @property {(geom: Geom) => Record<string, any>} toValue          geometry → LS value keys (label key added by the store)
  * @property {(geom: Geom) => string} describe                       short text for the region list
  * @property {(view: ImageView) => ToolInstance} create
+ * @property {(geom: Geom, size: Size, k: number) => SVGElement} [outline]   the region's shape alone, in natural px
+ *   (`k`: natural px per screen px), for read-only overlays
  * @property {(geom: Geom, dx: number, dy: number, size: Size) => Geom} [move]   shifted by dx, dy natural px, kept inside (arrow keys)
  * @property {(geom: Geom, deg: number, size: Size) => Geom} [rotate]   turned by `deg` about its centre ([ and ] keys)
  */

@@ -52,6 +52,7 @@ export function registerVector(spec) {
 			? (geom, deg, size) => spec.fromPx(/** @type {NonNullable<VectorSpec["turnBy"]>} */ (spec.turnBy)(spec.toPx(geom, size), deg), size, geom)
 			: undefined,
 		create: (view) => vectorInstance(spec, view),
+		outline: (geom, size, k) => spec.element(spec.toPx(geom, size), k),
 	});
 }
 
