@@ -227,3 +227,41 @@ def test_task_columns_read_as_label_studio_imports_them():
     flat = frame_from_tasks([{"t": "d"}, tasks[0]])  # a flat dict: wrapped, as Label Studio wraps it
     assert (flat.ids, flat.data, flat.annotations) == ([0, 7], [{"t": "d"}, {"t": "a"}], [[], ann])
     assert list(frame_from_tasks([{"t": "d"}, tasks[0]]).rows()) == [(0, {"t": "d"}, []), (7, {"t": "a"}, ann)]
+
+
+def _odd_tasks():
+    """Shapes a real export rarely has, each beside a plain task."""
+    res = [{"id": "r", "from_name": "ner", "to_name": "text", "type": "labels",
+            "value": {"start": 2, "end": 5, "text": "ann", "labels": ["PER"]}}]
+    plain = {"id": 1, "data": {"text": "🙂 ann"}, "annotations": [{"id": 1, "result": res}], "drafts": [],
+             "file_upload": "x.json", "meta": {"k": 1}, "agreement": 75.0}
+    return [
+        plain,
+        {"id": 2, "data": {"text": "bob"}, "annotations": None, "predictions": [7, 8], "meta": "not a dict"},
+        {"id": 30, "data": {"text": "ann"}, "annotations": [{"id": 2, "result": res, "was_cancelled": True},
+                                                           {"id": 3, "result": [], "updated_at": "2025"}, "x"]},
+        {"data": {"text": "no id"}},
+        {"id": None, "data": {"text": "null id"}},
+        {"id": 60, "data": {"text": "annotations not a list"}, "annotations": {"not": "a list"}},
+        {"text": "a flat data dict"},
+    ]
+
+
+@pytest.mark.parametrize("drop", [None, 5, 6])
+def test_typed_decoding_reads_as_the_generic_path(tmp_path, drop):
+    """A JSON file is decoded into typed task structs when its tasks fit the common shape, else generically:
+    either way the frame is the one the same tasks give as Python objects."""
+    tasks = [t for i, t in enumerate(_odd_tasks()) if drop is None or i < drop]
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(tasks), encoding="utf-8")
+    with warnings.catch_warnings(record=True) as from_file:
+        warnings.simplefilter("always")
+        got = nblabel.read_label_studio(path, config=NER_CONFIG)
+    with warnings.catch_warnings(record=True) as from_list:
+        warnings.simplefilter("always")
+        want = nblabel.read_label_studio(json.loads(path.read_text()), config=NER_CONFIG)
+    pd.testing.assert_frame_equal(got, want)
+    assert got.attrs == want.attrs and [str(w.message) for w in from_file] == [str(w.message) for w in from_list]
+    assert got.attrs["nblabel"]["agreement"] == {1: 75.0}
+    assert got.loc[1, "annotations"][0]["result"][0]["value"]["start"] == 1  # UTF-16 2 → code point 1
+    assert "drafts" not in got.columns and got.loc[2, "predictions"] == []

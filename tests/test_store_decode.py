@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import math
 
+import pytest
+
 from nblabel.store._sqlite import Store
 from nblabel.tasks._ids import id_from_key, task_key
 
@@ -28,3 +30,16 @@ def test_task_keys_of_integers_and_their_ids():
         assert id_from_key(task_key(ident)) == ident and type(id_from_key(task_key(ident))) is type(ident)
     assert task_key(2.0) == "2" and task_key((1, "a")) == '[1,"a"]'
     assert id_from_key('[1,"a"]') == (1, "a")
+
+
+def test_many_stored_texts_decode_at_once_or_one_by_one():
+    from nblabel.store._schema import loads_many, loads_text
+    plain = ['[{"a": 1}]', "[]", '{"b": [2, 3]}']
+    assert loads_many(plain) == [loads_text(t) for t in plain] == [[{"a": 1}], [], {"b": [2, 3]}]
+    # NaN (json.dumps writes it, msgspec refuses it) and a text that would split in two when joined
+    odd = ['[{"score": NaN}]', "1, 2", "[]"]
+    got = loads_many(odd[:1] + odd[2:])
+    assert got[1] == [] and got[0][0]["score"] != got[0][0]["score"]
+    with pytest.raises(json.JSONDecodeError):
+        loads_many(odd)  # "1, 2" is not one JSON text: its own decode says so, not a shifted join
+    assert loads_many([]) == []

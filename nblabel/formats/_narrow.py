@@ -71,8 +71,20 @@ if msgspec is not None:
         annotations: list[AnnotationStruct] = []
 
     _struct_decoder = msgspec.json.Decoder(list[TaskStruct])
+
+    class FullTask(msgspec.Struct):
+        """A task with every key `read_label_studio` keeps, its annotations and predictions as plain JSON
+        values (all their keys); the task's other keys are skipped unbuilt. Defaults read as absent keys."""
+        data: dict
+        id: Any = msgspec.UNSET
+        annotations: list | None = None  # anything else: the full decode, whose rules handle odd values
+        predictions: list | None = None
+        meta: Any = None
+        agreement: Any = msgspec.UNSET
+
+    _full_decoder = msgspec.json.Decoder(list[FullTask])
 else:  # pragma: no cover - exercised only without msgspec
-    _struct_decoder = None
+    _struct_decoder = _full_decoder = None
 
 
 def tasks(raw: bytes) -> list[dict] | None:
@@ -96,6 +108,17 @@ def task_structs(raw: bytes) -> list | None:
         return None
     try:
         return _struct_decoder.decode(raw)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return None
+
+
+def full_tasks(raw: bytes | str) -> list | None:
+    """The tasks of a Label Studio JSON export as `FullTask`s, or None: decode in full (anything that is not a
+    list of objects each with a `data` object, or invalid JSON, whose error the full decode then gives)."""
+    if _full_decoder is None:
+        return None
+    try:
+        return _full_decoder.decode(raw)
     except (msgspec.DecodeError, msgspec.ValidationError):
         return None
 

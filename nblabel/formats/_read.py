@@ -24,6 +24,7 @@ import pandas as pd
 
 from ..results._table import records_frame, task_frame
 from ._frame import convert_items, paused_gc, resolve_config, text_fields, texts_for
+from . import _narrow
 from ._jsonio import loads
 from ._records import is_records, read_csv, regroup
 
@@ -33,30 +34,45 @@ _CODE_POINTS = {"code points", "code-points", "codepoints", "code_points"}
 
 
 # ------------------------------------------------------------------------------------------------ loading
-def load(src: Any) -> tuple[Any, str]:
-    """(parsed content, kind): kind is "json" for JSON values, "csv" for rows of a CSV/TSV file."""
+def load(src: Any, typed: bool = False) -> tuple[Any, str]:
+    """(parsed content, kind): kind is "json" for JSON values, "csv" for rows of a CSV/TSV file; with `typed`,
+    "structs" for a JSON export decoded as `FullTask`s (the common shape: a list of tasks with a `data` object
+    each)."""
     if isinstance(src, (list, dict)):
         return src, "json"
     if isinstance(src, bytes):
-        return loads(src), "json"
+        return _json(src, typed)
     if isinstance(src, str) and not os.path.exists(src) and src.lstrip()[:1] in ("[", "{"):
-        return loads(src), "json"
+        return _json(src, typed)
     if isinstance(src, (str, os.PathLike)):
         with open(src, "rb") as fh:
             raw = fh.read()
         start = LEADING_SPACE.match(raw).end()  # no lstrip(): that would copy the whole file
         head = raw[start:start + 1]
         if head in (b"[", b"{"):
-            return loads(raw), "json"
+            return _json(raw, typed)
         return read_csv(raw.decode("utf-8-sig")), "csv"
     if hasattr(src, "read"):
-        return load(src.read())
+        return load(src.read(), typed)
     raise TypeError(f"read_label_studio() takes a path, JSON text, bytes, a list of tasks or a task dict, "
                     f"not {type(src).__name__}")
 
 
+def _json(raw: bytes | str, typed: bool) -> tuple[Any, str]:
+    if not typed:
+        return loads(raw), "json"
+    # typed first: no dict per task, and the keys nobody reads (drafts, file_upload, ...) are skipped unbuilt;
+    # any other shape (API page, JSON_MIN records, flat data dicts) gets the generic decode
+    structs = _narrow.full_tasks(raw)
+    if structs is not None:
+        return structs, "structs"
+    return loads(raw), "json"
+
+
 # ------------------------------------------------------------------------------------------------ tasks
-def tasks_of(content: Any, kind: str, config: Any) -> list[dict]:
+def tasks_of(content: Any, kind: str, config: Any) -> list:
+    if kind == "structs":
+        return content
     if kind == "csv":
         if config is None:
             raise ValueError("a CSV/TSV export holds one record per annotation: pass config= (the labeling config "
@@ -96,10 +112,12 @@ def read_label_studio(src: Any, config: Any = None, *, offsets: str = "utf-16") 
 
 
 def _read(src: Any, cfg: Any, mode: str) -> pd.DataFrame:
-    content, kind = load(src)
+    content, kind = load(src, typed=True)
     tasks = tasks_of(content, kind, cfg)
     fields = text_fields(cfg)
     convert = mode in _UTF16
+    if kind == "structs":
+        return _frame_of(*_rows_of_structs(tasks, fields, convert), cfg)
     ids, datas, annotations, predictions, metas = [], [], [], [], []
     dropped = 0
     agreements: dict = {}
@@ -114,8 +132,8 @@ def _read(src: Any, cfg: Any, mode: str) -> pd.DataFrame:
         if type(ident) is list:
             ident = tuple(ident)
         anns = get("annotations")
-        if not anns:
-            anns = []  # a fresh list per row: cells must not share one
+        if not anns or type(anns) is not list:
+            anns = []  # a fresh list per row: cells must not share one (and no list: no annotations)
         elif not (len(anns) == 1 and type(anns[0]) is dict):
             anns = [a for a in anns if isinstance(a, dict)]
         preds = get("predictions")
@@ -137,6 +155,56 @@ def _read(src: Any, cfg: Any, mode: str) -> pd.DataFrame:
         metas.append(meta if type(meta) is dict else {})
         if anns and "agreement" in task:  # a Label Studio Enterprise export's task agreement, written back as is
             agreements[ident] = task["agreement"]
+    return _frame_of(ids, datas, annotations, predictions, metas, dropped, agreements, cfg)
+
+
+def _rows_of_structs(tasks: list, fields: Any, convert: bool) -> tuple:
+    """`_read`'s columns from `FullTask`s (one loop, attributes instead of lookups; same rules)."""
+    ids, datas, annotations, predictions, metas = [], [], [], [], []
+    dropped = 0
+    agreements: dict = {}
+    unset = _narrow.UNSET
+    one = fields[0] if fields is not None and len(fields) == 1 else None
+    for pos, task in enumerate(tasks):
+        data = task.data
+        ident = task.id
+        if ident is unset:
+            ident = pos
+        elif type(ident) is list:
+            ident = tuple(ident)
+        anns = task.annotations
+        if not anns:
+            anns = []
+        elif not (len(anns) == 1 and type(anns[0]) is dict):
+            anns = [a for a in anns if isinstance(a, dict)]
+        preds = task.predictions
+        if preds:
+            full = [p for p in preds if isinstance(p, dict)]
+            dropped += len(preds) - len(full)
+        else:
+            full = []
+        if convert and (anns or full):
+            if one is not None:  # one text field (the usual config): `texts_for` inline
+                value = data.get(one[1])
+                texts = {one[0]: value} if type(value) is str and not value.isascii() else None
+            else:
+                texts = texts_for(data, fields)
+            if texts is not None:
+                anns = convert_items(anns, texts, False)
+                full = convert_items(full, texts, False)
+        ids.append(ident)
+        datas.append(data)
+        annotations.append(anns)
+        predictions.append(full)
+        meta = task.meta
+        metas.append(meta if type(meta) is dict else {})
+        if anns and task.agreement is not unset:
+            agreements[ident] = task.agreement
+    return ids, datas, annotations, predictions, metas, dropped, agreements
+
+
+def _frame_of(ids: list, datas: list, annotations: list, predictions: list, metas: list, dropped: int,
+              agreements: dict, cfg: Any) -> pd.DataFrame:
     if len(set(ids)) != len(ids):
         seen: set = set()
         dup = next(i for i in ids if i in seen or seen.add(i))

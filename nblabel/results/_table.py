@@ -37,13 +37,19 @@ def _updated(annotation: dict) -> Any:
     return annotation.get("updated_at") or ""
 
 
-def simple_values(result: Any, controls: dict) -> dict[str, Any]:
-    """Every control's simple value from one result list, in one pass; controls without a result are absent."""
+def simple_values(result: Any, controls: dict, types: dict | None = None) -> dict[str, Any]:
+    """Every control's simple value from one result list, in one pass; controls without a result are absent.
+    `types`: control name → result type, when the caller has it at hand for many calls."""
     items: dict[str, list] = {}
+    if types is None:
+        types = {name: c.type for name, c in controls.items()}
     for r in result or ():
         name = r.get("from_name")
-        control = controls.get(name)
-        if control is not None and r.get("type") == control.type:
+        kind = types.get(name)
+        if kind is None:  # not a plain name: a <Repeater>'s concrete name resolves through `controls`
+            control = controls.get(name)
+            kind = control.type if control is not None else None
+        if kind is not None and r.get("type") == kind:
             if name in items:
                 items[name].append(r)
             else:
@@ -81,9 +87,6 @@ def records_frame(datas: list[dict], index: pd.Index) -> pd.DataFrame:
     return pd.DataFrame({k: _column([d.get(k, pd.NA) for d in datas], index) for k in keys}, index=index)
 
 
-_NONE: dict = {}
-
-
 def task_frame(data: pd.DataFrame, annotations: list[list[dict]], predictions: list[list[dict]], config: Any,
                *, meta: list[dict] | None = None, info: dict | None = None) -> pd.DataFrame:
     """`data` (the data columns, one row per task; the caller's own frame, columns are added to it) with the
@@ -95,15 +98,32 @@ def task_frame(data: pd.DataFrame, annotations: list[list[dict]], predictions: l
     data["predictions"] = pd.Series(predictions, index=index, dtype=object)
     if config is not None:
         controls = config.controls
-        values = []
-        for anns in annotations:
-            chosen = latest(anns) if anns else None
-            values.append(simple_values(chosen.get("result"), controls) if chosen else _NONE)
-        seen = {n for v in values for n in v}
-        for name in config.repeated_names([*controls, *seen]):  # a <Repeater>'s controls: one column per index seen
+        types = {name: c.type for name, c in controls.items()}
+        columns: dict[str, list] = {}
+        for row, anns in enumerate(annotations):
+            if not anns:
+                continue
+            if type(anns) is list and len(anns) == 1:  # `latest` of one, inline: most tasks have one answer
+                chosen = anns[0]
+                if type(chosen) is not dict or chosen.get("was_cancelled"):
+                    continue
+            else:
+                chosen = latest(anns)
+                if chosen is None:
+                    continue
+            result = chosen.get("result")
+            if result:
+                for name, value in simple_values(result, controls, types).items():
+                    if name not in columns:
+                        columns[name] = [None] * len(annotations)
+                    columns[name][row] = value
+        # a <Repeater>'s controls: one column per index seen
+        for name in config.repeated_names([*controls, *columns]):
             column = f"{name}_label" if name in data_columns else name
             # object dtype: None, lists and str stay as they are
-            data[column] = pd.Series([v.get(name) for v in values], index=index, dtype=object)
+            values = columns.get(name)
+            data[column] = pd.Series(values if values is not None else [None] * len(annotations), index=index,
+                                     dtype=object)
     attrs: dict[str, Any] = {"config": config.xml if config is not None else None, "data_columns": data_columns}
     if meta is not None:
         meta_column = None

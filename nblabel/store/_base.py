@@ -107,6 +107,10 @@ class StoreBase:
         for r in self._query(f"SELECT {COLUMNS} FROM annotations WHERE deleted = 0 ORDER BY id"):
             yield row(r)
 
+    def live_rows(self) -> list[tuple]:
+        """`iter_live` as raw rows of `COLUMNS` (JSON still text): for bulk readers that decode all at once."""
+        return self._query(f"SELECT {COLUMNS} FROM annotations WHERE deleted = 0 ORDER BY id")
+
     def save_annotation(self, task_key: str, annotator: str, result: list, *, was_cancelled: bool = False,
                         lead_time: float | None = None, parent_prediction: int | None = None,
                         prediction: dict | None = None, uid: str | None = None, fields_hash: str | None = None,

@@ -24,6 +24,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..config._parse import Config
+from . import _direct
 from ._pipelines import is_pipeline
 from ._sources import choice_item, object_field
 
@@ -34,7 +35,7 @@ class Learner:
     >>> lab = nblabel.Labeler(df, config, predictor=nblabel.Learner(encoder="path/to/all-MiniLM-L6-v2"))
     """
 
-    def __init__(self, encoder: Any = None, *, retrain_every: int = 20, batch_size: int = 64,
+    def __init__(self, encoder: Any = None, *, retrain_every: int = 20, batch_size: int = _direct.BATCH_SIZE,
                  max_length: int = 256, C: float = 4.0, template: str = "This is {}.",
                  prior_weight: float = 5.0) -> None:
         self.prior_weight = prior_weight
@@ -142,10 +143,13 @@ class Learner:
         if missing:
             with self._embed_lock:
                 if self._encode is None:
-                    self._encode = _make_encoder(self._encoder_arg, self.max_length)
+                    self._encode = _make_encoder(self._encoder_arg, self.max_length, self.batch_size)
                 missing = [t for t in missing if t not in self._vectors]
-                for i in range(0, len(missing), self.batch_size):
-                    chunk = missing[i:i + self.batch_size]
+                # a model folder or a pipeline batches itself over the whole list (sorted by token count);
+                # a plain callable gets batches of `batch_size` texts
+                step = self.batch_size if getattr(self._encode, "chunked", True) else max(len(missing), 1)
+                for i in range(0, len(missing), step):
+                    chunk = missing[i:i + step]
                     vecs = normalise_rows(np.asarray(self._encode(chunk), dtype=np.float32))
                     self._vectors.update(zip(chunk, vecs))
         return np.stack([self._vectors[t] for t in texts]) if texts else np.zeros((0, 1), np.float32)
@@ -335,25 +339,31 @@ def _encoder_name(encoder: Any) -> str:
     return os.path.basename(os.path.normpath(str(name))) or str(name)
 
 
-def _make_encoder(encoder: Any, max_length: int) -> Callable[[list[str]], np.ndarray]:
-    """texts → vectors, from a model folder, a feature-extraction pipeline or a callable."""
+def _make_encoder(encoder: Any, max_length: int,
+                  batch_size: int = _direct.BATCH_SIZE) -> Callable[[list[str]], np.ndarray]:
+    """texts → vectors, from a model folder, a feature-extraction pipeline or a callable.
+
+    The model folder and pipeline encoders take any number of texts and batch them themselves (their
+    `chunked` attribute is False); a callable is called as given.
+    """
     if is_pipeline(encoder):
         def run_pipe(texts: list[str]) -> np.ndarray:
-            out = encoder(texts, truncation=True, max_length=max_length)
+            if _direct.usable(encoder, texts):
+                return _direct.mean_pooled(encoder.tokenizer, encoder.model, texts, batch_size, max_length,
+                                           getattr(encoder, "device", None))
+            out = encoder(texts, truncation=True, max_length=max_length, batch_size=batch_size)
             return np.stack([np.asarray(o, dtype=np.float32).reshape(-1, np.asarray(o).shape[-1]).mean(0)
                              for o in out])
+        run_pipe.chunked = False  # type: ignore[attr-defined]
         return run_pipe
     if callable(encoder):
         return lambda texts: np.asarray(encoder(texts), dtype=np.float32)
-    import torch
     from transformers import AutoModel, AutoTokenizer
     tokenizer = AutoTokenizer.from_pretrained(str(encoder))
     model = AutoModel.from_pretrained(str(encoder)).eval()
 
     def run(texts: list[str]) -> np.ndarray:
-        batch = tokenizer(texts, padding=True, truncation=True, max_length=max_length, return_tensors="pt")
-        with torch.inference_mode():
-            hidden = model(**batch).last_hidden_state
-        mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-        return ((hidden * mask).sum(1) / mask.sum(1).clamp(min=1)).numpy()  # mean pooling (sentence-transformers)
+        # mean pooling over each text's tokens, as sentence-transformers does
+        return _direct.mean_pooled(tokenizer, model, texts, batch_size, max_length)
+    run.chunked = False  # type: ignore[attr-defined]
     return run

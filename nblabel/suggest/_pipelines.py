@@ -19,6 +19,7 @@ from typing import Any, Mapping
 
 from ..config._parse import Config, Control
 from ..results._validate import region_id
+from . import _direct
 from ._sources import choice_item, first_control, object_field, span_item
 
 _TASK_ALIASES = {"sentiment-analysis": "text-classification", "ner": "token-classification"}
@@ -93,12 +94,27 @@ class PipelinePredictor:
             kwargs["candidate_labels"] = list(self.control.options)
         elif self.task == "token-classification" and _aggregation(self.pipe) == "none":
             kwargs["aggregation_strategy"] = "simple"  # entities, not word pieces
+        fast = self._run_direct(inputs, kwargs)
+        if fast is not None:
+            return fast
         raw = self.pipe(inputs, **kwargs)
         # some pipelines unwrap a one-element batch: put it back
         per_input = list if self.task in ("token-classification", "object-detection") else (dict, list)
         if len(inputs) == 1 and not (isinstance(raw, list) and len(raw) == 1 and isinstance(raw[0], per_input)):
             raw = [raw]
         return list(raw)
+
+    def _run_direct(self, inputs: list, kwargs: dict) -> list | None:
+        """The model called directly over all inputs (None: this pipeline needs its own path)."""
+        if not inputs:
+            return None
+        if self.task == "text-classification":
+            return _direct.text_classification(self.pipe, inputs, self.batch_size)
+        if self.task == "zero-shot-classification":
+            return _direct.zero_shot(self.pipe, inputs, kwargs["candidate_labels"], self.batch_size)
+        if self.task == "token-classification":
+            return _direct.token_classification(self.pipe, inputs, self.batch_size, kwargs.get("aggregation_strategy"))
+        return None
 
     def _convert(self, r: Any, source: Any, image: Any) -> dict | None:
         version = {"model_version": self.model_version}

@@ -1,8 +1,9 @@
 """`nblabel.prelabel(data, config, predictor)`: one Label Studio prediction per task, no widget.
 
 Rules:
-- the predictor runs over the whole data in batches of `batch_size` (a pipeline batches on the model too, with
-  inputs sorted by length), which is what makes it faster than calling the model task by task;
+- a pipeline or a Learner gets the whole data in one call and runs its model in batches of `batch_size` over
+  the inputs sorted by length (so padding stays small), which is what makes it faster than calling the model
+  task by task; any other predictor is called in batches of `batch_size` tasks;
 - the answer is a pandas Series aligned with the data (index = task ids); a task without a suggestion is None;
 - a predictor that raises raises here: batch pre-labeling is a script, not an interactive session.
 """
@@ -16,13 +17,14 @@ import pandas as pd
 from ..config._parse import Config, parse_config
 from ..tasks._ids import id_from_key, plain_id
 from ..tasks._source import make_source
-from . import _ray
+from . import _direct, _ray
 from ._learner import Learner
+from ._pipelines import PipelinePredictor
 from ._shown import make_batch_predictor
 from ._sources import as_prediction_list
 
 
-def prelabel(data: Any, config: str | Config, predictor: Any, *, batch_size: int = 64,
+def prelabel(data: Any, config: str | Config, predictor: Any, *, batch_size: int = _direct.BATCH_SIZE,
              labels: dict[str, str] | None = None, id_column: str | None = None, engine: str = "local",
              concurrency: int | None = None) -> Any:
     """Predictions for every task: a Series of LS prediction dicts (or None), aligned with `data`.
@@ -64,8 +66,11 @@ def prelabel(data: Any, config: str | Config, predictor: Any, *, batch_size: int
             preds = as_prediction_list(value, cfg, {"data": source.data(key)})
             out.append(preds[0] if preds else None)
     else:
-        for i in range(0, len(keys), batch_size):
-            chunk = keys[i:i + batch_size]
+        # a pipeline or a Learner batches on the model itself, over the whole input sorted by length: hand it
+        # everything at once (cutting first would sort, and pad, each cut on its own)
+        step = max(len(keys), 1) if isinstance(predict, (PipelinePredictor, Learner)) else batch_size
+        for i in range(0, len(keys), step):
+            chunk = keys[i:i + step]
             tasks = [{"id": plain_id(id_from_key(k)), "data": source.data(k)} for k in chunk]
             raw = predict(tasks)
             if len(raw) != len(tasks):

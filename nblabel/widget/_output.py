@@ -27,6 +27,7 @@ from ..results._offsets import convert_result
 from ..results._table import records_frame, task_frame
 from ..store._default import check_answers
 from ..store._backend import is_url
+from ..store._schema import loads_many, loads_text
 from ..store._sqlite import Annotation, Store
 from ..tasks._ids import id_from_key, plain_id
 from ..tasks._media import export_data
@@ -97,14 +98,26 @@ class Writeback:
         groups: dict[str, list[dict]] = defaultdict(list)
         judged = self.reviews.by_annotation() if self.reviews is not None else {}
         emails: dict[str, str] = {}  # a few annotators, many annotations: each email worked out once
-        for ann in self.store.iter_live():
-            email = emails.get(ann.annotator)
+        rows = self.store.live_rows()
+        results = loads_many([r[3] for r in rows])  # one decode for all, not one per row
+        # the dict `ls_annotation` makes of `row(r)`, built from the raw row (no Annotation in between)
+        for r, result in zip(rows, results):
+            annotator = r[2]
+            email = emails.get(annotator)
             if email is None:
-                email = emails[ann.annotator] = annotator_email(ann.annotator, self.emails)
-            out = ls_annotation(ann, email)
-            if ann.id in judged:
-                out["reviews"] = [r.label_studio(annotator_email(r.reviewer, self.emails)) for r in judged[ann.id]]
-            groups[ann.task_key].append(out)
+                email = emails[annotator] = annotator_email(annotator, self.emails)
+            out = {
+                "id": r[0], "completed_by": {"email": email}, "result": result,
+                "was_cancelled": bool(r[4]), "ground_truth": bool(r[12]),
+                "created_at": r[6], "updated_at": r[7], "draft_created_at": None,
+                "lead_time": r[8], "prediction": (loads_text(r[10]) if r[10] else None) or {},
+                "result_count": len(result), "unique_id": r[11], "import_id": None, "last_action": None,
+                "bulk_created": False, "updated_by": None, "parent_prediction": r[9], "parent_annotation": None,
+                "last_created_by": None,
+            }
+            if r[0] in judged:
+                out["reviews"] = [x.label_studio(annotator_email(x.reviewer, self.emails)) for x in judged[r[0]]]
+            groups[r[1]].append(out)
         return groups
 
     def to_pandas(self) -> pd.DataFrame:
@@ -198,12 +211,15 @@ class Writeback:
         for ident, key, data, preds in zip(ids, keys, datas, predictions):
             texts = {name: data[field] for name, field in fields
                      if type(data[field]) is str and not data[field].isascii()}
-            anns = groups.get(key, ())
+            # the annotation dicts of `groups` are this call's own (built by `_grouped`): changed in place
+            anns = groups.get(key)
+            if anns is None:
+                anns = []
             if texts:
-                anns = [{**a, "result": convert_result(a.get("result", []), texts, to_utf16=True)} for a in anns]
+                for a in anns:
+                    a["result"] = convert_result(a["result"], texts, to_utf16=True)
                 preds = [{**p, "result": convert_result(p.get("result", []), texts, to_utf16=True)} for p in preds]
             else:  # nothing to convert: fresh lists all the same, as the task-by-task path gives
-                anns = [{**a, "result": list(a.get("result", []))} for a in anns]
                 preds = [{**p, "result": list(p.get("result", []))} for p in preds]
             tasks.append({"id": ident, "data": data, "annotations": anns, "predictions": preds,
                           "meta": {"nblabel_id": ident}})
