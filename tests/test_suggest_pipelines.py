@@ -25,10 +25,13 @@ IMAGE_CHOICES = """<View><Image name="image" value="$image"/>
 
 
 @pytest.fixture(scope="module")
-def tokenizer(tmp_path_factory):
-    vocab = tmp_path_factory.mktemp("tok") / "vocab.txt"
-    vocab.write_text("\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *WORDS]) + "\n")
-    return transformers.BertTokenizerFast(vocab_file=str(vocab))
+def tokenizer():
+    # the vocabulary given as a mapping (recent transformers ignore `vocab_file=` on the fast tokenizer, and
+    # every word would be [UNK])
+    words = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *WORDS]
+    tok = transformers.BertTokenizerFast(vocab={w: i for i, w in enumerate(words)})
+    assert tok.convert_ids_to_tokens(tok(WORDS[0])["input_ids"])[1] == WORDS[0]
+    return tok
 
 
 def tiny_bert(cls, labels, favour=None):
