@@ -33,6 +33,25 @@ export class Link {
 		model.on("comm:close", this.onCommClose);
 		/** @type {(() => void)|null} */
 		this.unwatchKernel = this.#watchKernel();
+		/** @type {(() => void)[]} sends put off until after the frame (`later`), in order */
+		this.queued = [];
+	}
+
+	/**
+	 * Run `fn` (which sends) in a task of its own right after this one, so serialising and posting a message never
+	 * sits inside the key press that asked for a paint; the browser runs it in the wait for the next frame, or
+	 * right after that frame. Not later than that: Python's ack frees the outbox, and the next key press may need
+	 * the room. Order is kept: any `send` first runs what waits here.
+	 * @param {() => void} fn
+	 */
+	later(fn) {
+		this.queued.push(fn);
+		if (this.queued.length === 1) setTimeout(() => this.flush(), 0);
+	}
+
+	/** Run every put-off send now, oldest first. */
+	flush() {
+		for (const fn of this.queued.splice(0)) fn();
 	}
 
 	dispose() {
@@ -52,6 +71,7 @@ export class Link {
 	 * @param {Record<string, any>} content
 	 */
 	send(content) {
+		this.flush();
 		const at = this.heardCount;
 		// Jupyter reads `callbacks.iopub`; marimo calls `callbacks()` once the message is delivered (an object
 		// there throws "t is not a function" on every send). A no-op function carrying `iopub` suits both.
