@@ -169,11 +169,16 @@ function imageFields(config) {
 	let fields = FIELDS.get(config);
 	if (!fields) {
 		fields = [];
-		const walk = (/** @type {ConfigNode} */ node) => {
-			if (node.tag === "Image" && (node.attrs?.value || node.attrs?.valueList)) fields?.push({ value: node.attrs.value, list: node.attrs.valueList });
-			for (const c of node.children ?? []) walk(c);
+		// inside a Repeater the first item's picture is the one shown first: its flags read as index 0
+		const first = (/** @type {string|undefined} */ v, /** @type {string[]} */ flags) => (v === undefined ? v : flags.reduce((s, f) => s.split(f).join("0"), v));
+		const walk = (/** @type {ConfigNode} */ node, /** @type {string[]} */ flags) => {
+			if (node.tag === "Image" && (node.attrs?.value || node.attrs?.valueList)) {
+				fields?.push({ value: first(node.attrs.value, flags), list: first(node.attrs.valueList, flags) });
+			}
+			const inner = node.tag === "Repeater" ? [...flags, node.attrs?.indexFlag || "{{idx}}"] : flags;
+			for (const c of node.children ?? []) walk(c, inner);
 		};
-		walk(config);
+		walk(config, []);
 		FIELDS.set(config, fields);
 	}
 	return fields;

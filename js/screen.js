@@ -17,6 +17,7 @@ import { Messages, offlineText } from "./messages.js";
 import { ProgressBar } from "./progress.js";
 import { acceptVersion, badgeOf, loadVersion, reject, reviewAction } from "./review_mode.js";
 import { ReviewPanel } from "./review_panel.js";
+import { expandRepeaters, hasRepeater } from "./render/repeater.js";
 import { Form } from "./render/tree.js";
 import { h, scrollHome } from "./render/util.js";
 import { Stopwatch } from "./stopwatch.js";
@@ -52,6 +53,8 @@ export class Screen {
 		this.doubt = "";
 		/** key of the task painted last: focus is reset only when the task changes */
 		this.paintedKey = /** @type {string|null} */ (null);
+		/** a config with Repeaters: the item counts the form was built for (null: the form fits every task) */
+		this.formShape = /** @type {string|null} */ (null);
 		/** @type {Set<string>} messages `#reportOnce` already showed */
 		this.reported = new Set();
 
@@ -131,7 +134,14 @@ export class Screen {
 	}
 
 	#rebuild() {
-		const config = this.session.config;
+		let config = this.session.config;
+		this.formShape = null;
+		if (config && hasRepeater(config)) {
+			// a Repeater's blocks depend on the task: built for the task on screen, rebuilt when the counts change
+			const expanded = expandRepeaters(config, this.session.current?.data ?? {});
+			config = expanded.tree;
+			this.formShape = expanded.shape;
+		}
 		const fetchMedia = (/** @type {Record<string, any>} */ marker) => this.session.media.fetch(marker);
 		const changed = () => {
 			this.setHint("");
@@ -193,6 +203,10 @@ export class Screen {
 			this.paintedKey = null;
 			return;
 		}
+		if (this.formShape !== null && this.session.config && expandRepeaters(this.session.config, task.data).shape !== this.formShape) {
+			this.#rebuild(); // this task repeats a different number of items
+		}
+		if (!this.form) return;
 		if (this.body.firstChild !== this.form.el) this.body.replaceChildren(this.form.el);
 		this.form.load(task);
 		if (s.mode === "review") this.review.show(task, this.form, this.keymap);

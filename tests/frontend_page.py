@@ -47,7 +47,7 @@ _RENDERED = {"View", "Header", "Style", "Text", "Choices", "Choice", "TextArea",
              "Audio", "AudioPlus", "Pdf",
              "Image", "RectangleLabels", "Rectangle", "PolygonLabels", "Polygon", "KeyPointLabels", "KeyPoint",
              "EllipseLabels", "Ellipse", "OcrLabels", "BrushLabels", "Brush",
-             "Video", "VideoRectangle", "TimelineLabels"}
+             "Video", "VideoRectangle", "TimelineLabels", "Repeater"}
 
 LIGHT = {  # JupyterLab light theme values (layout-color0 == layout-color1: both white)
     "--jp-layout-color0": "#ffffff", "--jp-layout-color1": "#ffffff", "--jp-layout-color2": "#eeeeee",

@@ -29,6 +29,7 @@ RENDERED |= {"TimeSeries", "TimeSeriesLabels", "Channel"}  # time series
 RENDERED |= {"Pdf"}  # Pdf (page images or the browser's viewer)
 RENDERED |= {"BrushLabels", "Brush"}  # brush masks (Label Studio RLE)
 RENDERED |= {"Video", "VideoRectangle", "TimelineLabels"}  # video
+RENDERED |= {"Repeater"}  # repeated blocks
 
 SENTIMENT = """<View>
   <Text name="text" value="$review_text"/>

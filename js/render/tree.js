@@ -27,6 +27,7 @@ import { buildTimeSeries } from "./timeseries/timeseries.js";
 import { parseBinding } from "../keys.js";
 import { resolveMedia } from "./media.js";
 import { attr, boolAttr, descendants, h, regionId } from "./util.js";
+import { buildRepeater } from "./repeater.js";
 import { buildHeader, buildStyle, buildView } from "./view.js";
 import { buildVideo, buildVideoRectangle } from "./video/video.js";
 
@@ -97,6 +98,9 @@ import { buildVideo, buildVideoRectangle } from "./video/video.js";
  * @property {(message: string) => void} [report]   a problem worth saying once (hotkey conflicts)
  */
 
+/** Where a control takes no keys: a hidden `visibleWhen` part, a Repeater item on another page. */
+const OFF_SCREEN = ".nblabel-hidden, .nblabel-page-off";
+
 /** @type {Record<string, (node: ConfigNode, ctx: BuildContext) => Built>} */
 const OBJECTS_AND_LAYOUT = {
 	View: buildView, Header: buildHeader, Style: buildStyle, Text: buildText, HyperText: buildHyperText,
@@ -105,6 +109,7 @@ const OBJECTS_AND_LAYOUT = {
 	Video: buildVideo, VideoRectangle: buildVideoRectangle,
 	TimeSeries: buildTimeSeries,
 	Audio: buildAudio, AudioPlus: buildAudio,
+	Repeater: buildRepeater,
 };
 /** @type {Record<string, (node: ConfigNode, ctx: BuildContext) => Control>} */
 const CONTROLS = {
@@ -209,9 +214,9 @@ export class Form {
 	/** Keys for the active control (`nav`) and the regions. @param {KeyboardEvent} e @param {Control|null} active */
 	key(e, active) {
 		if (active?.nav?.(e)) return true;
-		const maker = active?.armed ? active : this.controls.find((c) => c.armed && !c.el.closest(".nblabel-hidden"));
+		const maker = active?.armed ? active : this.controls.find((c) => c.armed && !c.el.closest(OFF_SCREEN));
 		if (this.regionList.key(e, maker?.name ?? null, Boolean(this.relationsNode))) return true;
-		return this.objectKeys.some((k) => !k.el.closest(".nblabel-hidden") && k.fn(e));
+		return this.objectKeys.some((k) => !k.el.closest(OFF_SCREEN) && k.fn(e));
 	}
 
 	/**
@@ -289,8 +294,13 @@ export class Form {
 		this.refreshVisibility();
 	}
 
-	/** Controls that can take keys and answers now (not inside a hidden `visibleWhen` part). */
+	/** Controls that can take keys now (not inside a hidden `visibleWhen` part nor on another Repeater page). */
 	visibleControls() {
+		return this.controls.filter((c) => !c.el.closest(OFF_SCREEN));
+	}
+
+	/** Controls that answer: not inside a hidden `visibleWhen` part (a Repeater item on another page answers). */
+	answeringControls() {
 		return this.controls.filter((c) => !c.el.closest(".nblabel-hidden"));
 	}
 
@@ -303,7 +313,7 @@ export class Form {
 		const items = [];
 		/** @type {string[]} */
 		const missing = [];
-		for (const c of this.visibleControls()) {
+		for (const c of this.answeringControls()) {
 			if (c.perRegion) continue;
 			if (c.armed) {
 				if (c.required && c.empty?.()) missing.push(c.name);

@@ -65,9 +65,23 @@ export function numAttr(node, name, fallback) {
 export function resolve(value, data) {
 	if (value === undefined || value === null) return undefined;
 	const m = /^\$([\w.-]+)$/.exec(value.trim());
-	if (m) return m[1] in data ? data[m[1]] : undefined;
+	if (m && m[1] in data) return data[m[1]];
+	const path = /^\$([\w-]+)((?:\[\d+\]|\.[\w-]+)+)$/.exec(value.trim()); // `$images[2].url` (a Repeater's item)
+	if (path) return Object.hasOwn(data, path[1]) ? walkPath(data[path[1]], path[2]) : undefined;
+	if (m) return undefined;
 	if (!value.includes("$")) return value;
 	return value.replace(/\$([A-Za-z_][\w]*)/g, (all, name) => (name in data ? displayText(data[name]) : all));
+}
+
+/** Follow `[2].url`-style steps into a value; undefined where a step is missing. @param {any} v @param {string} steps */
+function walkPath(v, steps) {
+	for (const [, index, key] of steps.matchAll(/\[(\d+)\]|\.([\w-]+)/g)) {
+		if (v === null || typeof v !== "object") return undefined;
+		const k = index !== undefined ? Number(index) : key;
+		if (index !== undefined ? !Array.isArray(v) : Array.isArray(v) || !Object.hasOwn(v, k)) return undefined;
+		v = v[k];
+	}
+	return v;
 }
 
 /** A task value as text; null/NaN/undefined → "" (callers show "(empty)"). @param {any} v */

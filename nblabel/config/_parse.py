@@ -23,6 +23,8 @@ from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidd
 from defusedxml.ElementTree import DefusedXMLParser
 
 from .._errors import ConfigError
+from ._repeat import (Names, Repeat, concrete, controls_on, name_pattern, repeat_of, repeated_names,
+                      unrepeated_name)
 from ._tags import lookup, suggest
 
 __all__ = ["Config", "Control", "ObjectTag", "Tag", "parse_config"]
@@ -65,6 +67,9 @@ class Control:
     single: bool  # one value, not a list (Choices choice="single"; scalar controls)
     dynamic: bool  # options come from task data (value="$field")
     node: Tag
+    # Inside <Repeater>s: the enclosing ones, outermost first; a concrete name (`labels_2`) also has its indexes.
+    repeat: tuple[Repeat, ...] = ()
+    index: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,8 @@ class ObjectTag:
     value: str | None
     field: str | None  # data column named by value ("text" for "$text"), else None
     node: Tag
+    repeat: tuple[Repeat, ...] = ()  # as Control.repeat
+    index: tuple[int, ...] = ()
 
 
 def _describe(node: Tag) -> str:
@@ -195,10 +202,13 @@ def _build(elem, lines: dict[int, int], depth: int = 0) -> Tag:  # type: ignore[
     return Tag(info.tag, info.kind, dict(elem.attrib), children, text, line, info.rendered)
 
 
-def _walk(node: Tag) -> Iterable[Tag]:
-    yield node
+def _walk(node: Tag, repeats: tuple[Repeat, ...] = ()) -> Iterable[tuple[Tag, tuple[Repeat, ...]]]:
+    """Every node with the Repeaters around it (a Repeater itself is outside its own repeat)."""
+    yield node, repeats
+    if node.tag == "Repeater":
+        repeats = (*repeats, repeat_of(node))
     for child in node.children:
-        yield from _walk(child)
+        yield from _walk(child, repeats)
 
 
 # ------------------------------------------------------------------------ Config
@@ -208,21 +218,36 @@ class Config:
     def __init__(self, xml: str, root: Tag) -> None:
         self.xml = xml
         self.root = root
-        self.objects: dict[str, ObjectTag] = {}
-        self.controls: dict[str, Control] = {}
+        self.objects: dict[str, ObjectTag] = Names(lambda n: self._concrete(self.objects, n))
+        self.controls: dict[str, Control] = Names(lambda n: self._concrete(self.controls, n))
+        self._patterns: dict[str, tuple[re.Pattern, list[str]]] = {}  # template name -> its concrete names
+        self._resolved: dict[tuple[int, str], object] = {}
         self._field_refs: list[tuple[str, Tag, str]] = []  # first use of each field
         named: dict[str, Tag] = {}
         unsupported: dict[str, None] = {}
-        for node in _walk(root):
+        for node, repeats in _walk(root):
+            if repeats and node.kind in ("object", "control") and node.name is not None:
+                if any(r.flag not in node.name for r in repeats):
+                    raise ConfigError(unrepeated_name(node, list(repeats)))
+                found = name_pattern(node.name, [r.flag for r in repeats])
+                if found is not None:
+                    self._patterns[node.name] = found
             if not node.supported:
                 unsupported.setdefault(node.tag, None)
             for fld, attr in _fields_in(node):
                 if all(f != fld for f, _, _ in self._field_refs):
                     self._field_refs.append((fld, node, attr))
             if node.kind == "object":
-                self._add_object(node, named)
+                self._add_object(node, named, repeats)
             elif node.kind == "control":
-                self._add_control(node, named)
+                self._add_control(node, named, repeats)
+        for name, node in named.items():  # a plain name that a template would also give: which one is meant?
+            clash = next((t for t, (p, _) in self._patterns.items() if t != name and p.fullmatch(name)), None)
+            if clash is not None:
+                raise ConfigError(f'{_describe(node)}: the name "{name}" is also one that "{clash}" takes inside '
+                                  f"its <Repeater>; rename one of them{_at(node)}")
+        if not self._patterns:  # nothing repeats: plain dicts, as fast as ever on the export and answer paths
+            self.objects, self.controls = dict(self.objects), dict(self.controls)
         self.fields: tuple[str, ...] = tuple(f for f, _, _ in self._field_refs)
         self.unsupported: tuple[str, ...] = tuple(unsupported)
         for control in self.controls.values():
@@ -241,7 +266,26 @@ class Config:
         named[name] = node
         return name
 
-    def _add_object(self, node: Tag, named: dict[str, Tag]) -> None:
+    def _concrete(self, table: dict, name: str):  # type: ignore[no-untyped-def]
+        """The control or object a repeated tag has for the concrete `name` (`labels_2`), or None (memoised)."""
+        key = (id(table), name)
+        if key not in self._resolved:
+            if len(self._resolved) > 4096:  # names come from results: keep the memo small whatever they hold
+                self._resolved.clear()
+            self._resolved[key] = concrete(table, self._patterns, name)
+        return self._resolved[key]
+
+    def repeated_names(self, names: Iterable[str]) -> list[str]:
+        """Control names among `names` (template or concrete), config order; a template's concrete names by
+        index."""
+        return repeated_names(self.controls, self._patterns, names)
+
+    def controls_on(self, target: str) -> list[Control]:
+        """The controls whose toName names the object `target` (a Repeater's concrete object, `page_2`, gets its
+        item's controls: `labels_2`)."""
+        return controls_on(self.controls, self._patterns, target)
+
+    def _add_object(self, node: Tag, named: dict[str, Tag], repeats: tuple[Repeat, ...] = ()) -> None:
         name = self._claim(node, named)
         # Image may take a list of pages instead (valueList="$pages").
         value = node.attrs.get("value", node.attrs.get("valueList"))
@@ -249,9 +293,9 @@ class Config:
             want = 'value="$field" (or valueList=)' if node.tag == "Image" else 'value="$field"'
             raise ConfigError(f"{_describe(node)}: attribute {want} is required{_at(node)}")
         fld = _head(value) if _VAR.fullmatch(value) else None
-        self.objects[name] = ObjectTag(name, node.tag, value, fld or None, node)
+        self.objects[name] = ObjectTag(name, node.tag, value, fld or None, node, repeats)
 
-    def _add_control(self, node: Tag, named: dict[str, Tag]) -> None:
+    def _add_control(self, node: Tag, named: dict[str, Tag], repeats: tuple[Repeat, ...] = ()) -> None:
         if node.tag == "Relations" and node.name is None:
             return  # LS's <Relations> is nameless: its results carry no from_name
         name = self._claim(node, named)
@@ -262,7 +306,7 @@ class Config:
         dynamic = holds_options and node.attrs.get("value", "").startswith("$")
         self.controls[name] = Control(
             name, node.tag, info.type, to_name, _options(node),
-            _choice_is_single(node), dynamic, node,
+            _choice_is_single(node), dynamic, node, repeats,
         )
 
     def _check_to_name(self, control: Control) -> None:

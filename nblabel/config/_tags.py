@@ -34,7 +34,7 @@ _RENDERED = {"View", "Header", "Style", "Text", "Choices", "Choice", "TextArea",
              "Audio", "AudioPlus", "Pdf",
              "Image", "RectangleLabels", "Rectangle", "PolygonLabels", "Polygon", "KeyPointLabels", "KeyPoint",
              "EllipseLabels", "Ellipse", "OcrLabels", "BrushLabels", "Brush",
-             "Video", "VideoRectangle", "TimelineLabels"}
+             "Video", "VideoRectangle", "TimelineLabels", "Repeater"}
 
 _VISUAL = (
     "View", "Header", "Style", "Collapse", "Panel", "Filter", "Dialog", "Markdown",

@@ -24,7 +24,8 @@ import numpy as np
 
 from . import _keypoints
 from ._frame import Frame
-from ._images import categories, category_id, corners, image_field, image_name, image_size, output_values
+from ._images import (categories, category_id, corners, image_field, image_items, image_name, image_size,
+                      output_values)
 from ._items import annotator, iter_items
 from ._jsonio import dumps_indented_ascii
 
@@ -38,7 +39,7 @@ def _shoelace(xs: list[float], ys: list[float]) -> float:
 def build(frame: Frame, out_dir: str) -> dict:
     config = frame.config
     _keypoints.check_offered(config, "COCO")
-    field = image_field(config, "COCO")
+    field = image_field(config, "COCO", repeated=True)
     cats, ids = categories(config)
     with_parents = _keypoints.has_keypoints(config)
     if with_parents:
@@ -46,7 +47,7 @@ def build(frame: Frame, out_dir: str) -> dict:
     images: list[dict] = []
     annotations: list[dict] = []
     force_annotator = bool(os.getenv("LABEL_STUDIO_FORCE_ANNOTATOR_EXPORT"))
-    for item in iter_items(frame, utf16=True):
+    for item in image_items(iter_items(frame, utf16=True), config, field):
         path = image_name(item.data.get(field), out_dir)
         image_id = len(images)
         size = image_size(os.path.join(out_dir, path))

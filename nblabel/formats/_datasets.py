@@ -46,7 +46,10 @@ def to_datasets(df: pd.DataFrame, config: Any = None, *, labeled_only: bool = Tr
         columns[key] = [frame.data[i].get(key) for i, _ in rows]
     casts: dict[str, Any] = {}
     first_labels = True
-    for name, control in cfg.controls.items():
+    # a <Repeater>'s controls: one column per concrete name answered (labels_0, labels_2), in index order
+    answered = {r.get("from_name") for _, result in rows for r in (result or ())}
+    for name in cfg.repeated_names([*cfg.controls, *answered]):
+        control = cfg.controls[name]
         picked = [[r for r in (result or ()) if r.get("from_name") == name] for _, result in rows]
         if control.tag in ("Choices", "Taxonomy"):
             names = list(control.options)

@@ -99,7 +99,18 @@ def data_columns(df: pd.DataFrame, config: Config | None) -> list:
             if name not in fields:
                 skip.add(name)
             skip.add(f"{name}_label")
-    return [c for c in df.columns if str(c) not in skip]
+    return [c for c in df.columns if str(c) not in skip and not _repeated(config, str(c))]
+
+
+def _repeated(config: Config | None, column: str) -> bool:
+    """A column of a `<Repeater>`'s control (`labels_0`, or `labels_0_label`) that the config does not read."""
+    if config is None:
+        return False
+    for name in (column, column[:-6] if column.endswith("_label") else None):
+        control = config.controls.get(name) if name else None
+        if control is not None and control.repeat and name not in config.fields:
+            return True
+    return False
 
 
 def _column_values(series: pd.Series) -> tuple[list, bool]:

@@ -14,6 +14,11 @@ Rules (label_studio_sdk 2.1.2):
   a `data:` URI) has no name, so it is written once to `images/<content digest>.<ext>` beside the export (the
   `images/` folder a Label Studio server export ships) and named by that file.
 
+- an Image inside a `<Repeater on="$images">` (`value="$images[{{idx}}].url"`) is one image per item of the task's
+  list: COCO, YOLO and VOC get one image (entry, label file, XML) per item, carrying the regions of the controls that
+  label that item (`labels_2` on `page_2`), each named by the rule above. The converter cannot: it looks the
+  template `images[{{idx}}].url` up as a data key and stops with a KeyError. Nested Repeaters are refused.
+
 Deliberate differences: the converter without a server (`get_local_path`, downloads off) keeps uploads, local-
 storage and cloud values as written but renames URLs and bare paths, so one export mixes the two; a server hashes
 the URL it resolved with its own host name for uploads and local storage, which a file cannot know: nblabel
@@ -30,27 +35,78 @@ import math
 import mimetypes
 import os
 import re
-from typing import Any
+from typing import Any, Iterable, Iterator
 from urllib.parse import parse_qs, urlparse
 
 from .._errors import UnsupportedFormat
+from ..config._repeat import fill, lookup_path
 from ..tasks._media import MediaError, is_local, to_bytes
 
 GEOMETRY = {"RectangleLabels", "PolygonLabels", "KeyPointLabels", "Rectangle", "Polygon", "KeyPoint"}
 
 
-def image_field(config: Any, fmt: str, allowed: set[str] = GEOMETRY) -> str:
-    """The data field of the Image that the first geometry control labels."""
+#: the data key a repeated image travels under in the items `image_items` splits out
+REPEATED = "\0repeated image"
+
+
+def _labeled_image(config: Any, allowed: set[str]) -> Any:
+    """The Image object the first geometry control labels, or None."""
     for control in config.controls.values():
         if control.tag not in allowed:
             continue
         for name in control.to_name:
             obj = config.objects.get(name)
-            if obj is not None and obj.tag == "Image" and obj.field:
-                return obj.field
+            if obj is not None and obj.tag == "Image" and (obj.field or obj.repeat):
+                return obj
+    return None
+
+
+def image_field(config: Any, fmt: str, allowed: set[str] = GEOMETRY, repeated: bool = False) -> str:
+    """The data field of the Image that the first geometry control labels (`REPEATED` for an Image inside a
+    `<Repeater>` when the format takes one, `repeated=True`: its items come from `image_items`)."""
+    obj = _labeled_image(config, allowed)
+    if obj is not None and obj.repeat:
+        if repeated and len(obj.repeat) == 1:
+            return REPEATED
+        raise UnsupportedFormat(
+            f"format={fmt!r} cannot write <Image name=\"{obj.name}\"> inside "
+            f"{'nested <Repeater>s' if len(obj.repeat) > 1 else 'a <Repeater>'}; export JSON, JSON_MIN, CSV or TSV")
+    if obj is not None:
+        return obj.field
     wanted = " / ".join(sorted(allowed))
     raise UnsupportedFormat(f"format={fmt!r} needs an <Image value=\"$field\"> labeled by {wanted} "
                        "(Label Studio offers it only for such configs)")
+
+
+def image_items(items: Iterable[Any], config: Any, field: str, allowed: set[str] = GEOMETRY) -> Iterator[Any]:
+    """The export items with one image each: as they are, or (`field` is `REPEATED`) one item per item of a
+    `<Repeater>`'s list, holding that item's image under `REPEATED` and the outputs of the controls labeling it."""
+    if field != REPEATED:
+        yield from items
+        return
+    obj = _labeled_image(config, allowed)
+    flag = obj.repeat[0].flag
+    for item in items:
+        try:
+            listed = lookup_path(obj.repeat[0].on, item.data)
+        except KeyError:
+            listed = []
+        count = len(listed) if isinstance(listed, list) else 0
+        groups: list[dict] = [{} for _ in range(count)]
+        for name, values in item.outputs.items():
+            control = config.controls.get(name)
+            for target in control.to_name if control is not None else ():
+                found = config.objects.get(target)
+                if found is not None and found.tag == "Image" and found.index and found.index[0] < count \
+                        and found.name == fill(obj.name, {flag: str(found.index[0])}):
+                    groups[found.index[0]][name] = values
+                    break
+        for k in range(count):
+            try:
+                value = lookup_path(config.objects[fill(obj.name, {flag: str(k)})].value, item.data)
+            except KeyError:
+                value = None
+            yield item._replace(data={**item.data, REPEATED: value}, outputs=groups[k])
 
 
 def labels_of(node: Any) -> list[Any]:

@@ -7,7 +7,9 @@ Rule (matches `Converter.annotation_result_from_task` and `Converter.get_data` i
 - the others give one item each, newest `created_at` first (a stable sort, as the converter's);
 - an item's output maps each control name to the values of its results, in result order; each value is a copy of
   the result's `value` plus `original_width` / `original_height` when the result has them. Results of names
-  that are not controls (relations, unknown names) are dropped. The control's tag (`Choices`, `Labels`, ...)
+  that are not controls (relations, unknown names) are dropped; a `<Repeater>`'s concrete names (`labels_0`,
+  `labels_1`…) are controls, kept under those names (the converter matches them to `labels_{{idx}}` the same way
+  when given the schema a Label Studio server gives it). The control's tag (`Choices`, `Labels`, ...)
   travels beside the values instead of inside them (the converter adds a `type` key only to pop it again).
 Without a config every named result is kept and its tag is the canonical tag of its `type`, so single choices
 still print as `"Positive"` (the converter, given no config, keeps the lowercase type and prints a list).
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator, NamedTuple
 
+from ..config._repeat import Names
 from ..config._tags import lookup
 from ._frame import Frame, convert_items, text_fields, texts_for
 
@@ -46,7 +49,12 @@ def schema_of(config: Any) -> dict[str, str] | None:
     """Control name -> tag, or None without a config."""
     if config is None:
         return None
-    return {name: c.tag for name, c in config.controls.items()}
+    plain = {name: c.tag for name, c in config.controls.items()}
+    if not any(c.repeat for c in config.controls.values()):
+        return plain
+    tags = Names(lambda n: c.tag if (c := config.controls.get(n)) is not None else None)
+    tags.update(plain)
+    return tags  # a repeated control's concrete names (`labels_0`) are found too
 
 
 _NO_ANNOTATION: dict = {}

@@ -153,7 +153,7 @@ def regroup(records: list[dict], config: Any, from_csv: bool) -> list[dict]:
         if unannotated:
             continue
         result = [_result(name, controls[name], v)
-                  for name in controls if name in record
+                  for name in config.repeated_names(record)
                   for v in _regions(record[name], controls[name], from_csv)]
         for name in sorted(chat_keys, key=list(record).index):  # after the controls' results, as config order
             result.extend(_chat_results(name, record[name], from_csv))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 
 from ._frame import Frame
-from ._images import image_field, image_name, output_values
+from ._images import image_field, image_items, image_name, output_values
 from ._items import annotator, iter_items
 
 _RECT = {"RectangleLabels", "Rectangle"}
@@ -52,12 +52,12 @@ def document(image: str, who: str, width: object, height: object, boxes: list[di
 
 
 def write(frame: Frame, path: str) -> None:
-    field = image_field(frame.config, "VOC", _RECT)
+    field = image_field(frame.config, "VOC", _RECT, repeated=True)
     folder = os.path.join(path, "Annotations")
     os.makedirs(folder, exist_ok=True)
     os.makedirs(os.path.join(path, "images"), exist_ok=True)
     files: dict[str, str] = {}
-    for item in iter_items(frame, utf16=True):
+    for item in image_items(iter_items(frame, utf16=True), frame.config, field, _RECT):
         value = item.data.get(field)
         boxes = output_values(item)
         if not boxes or value is None or isinstance(value, float):  # no image (None, NaN)

@@ -20,7 +20,7 @@ import os
 
 from . import _keypoints
 from ._frame import Frame
-from ._images import categories, category_id, corners, image_field, image_name, output_values
+from ._images import categories, category_id, corners, image_field, image_items, image_name, output_values
 from ._items import iter_items
 from ._jsonio import dumps_indented_ascii
 
@@ -56,7 +56,7 @@ def _lines(labels: list[dict], cats: list[dict], ids: dict[str, int], obb: bool)
 def write(frame: Frame, path: str, obb: bool = False) -> None:
     config = frame.config
     _keypoints.check_offered(config, "YOLO_OBB" if obb else "YOLO")
-    field = image_field(config, "YOLO_OBB" if obb else "YOLO")
+    field = image_field(config, "YOLO_OBB" if obb else "YOLO", repeated=True)
     pose = _keypoints.has_keypoints(config)
     if pose:
         cats, ids = _keypoints.yolo_categories(config), {}
@@ -67,7 +67,7 @@ def write(frame: Frame, path: str, obb: bool = False) -> None:
     os.makedirs(labels_dir, exist_ok=True)
     os.makedirs(os.path.join(path, "images"), exist_ok=True)
     files: dict[str, str | None] = {}  # label file -> content (None: create empty only if absent)
-    for item in iter_items(frame, utf16=True):
+    for item in image_items(iter_items(frame, utf16=True), config, field):
         stem = os.path.splitext(os.path.basename(image_name(item.data.get(field), path)))[0][:251]
         target = os.path.join(labels_dir, stem + ".txt")
         values = output_values(item)

@@ -66,7 +66,8 @@ def controls_of(config: Any, items_types: dict[str, str]) -> list[tuple[str, str
     """(name, type, tag, single, attrs) of every control to measure, config order first."""
     out = []
     if config is not None:
-        for c in config.controls.values():
+        # a <Repeater>'s controls are measured per concrete name answered (labels_0, labels_2), not as the template
+        for c in map(config.controls.__getitem__, config.repeated_names([*config.controls, *items_types])):
             if c.type not in SKIP:
                 out.append((c.name, c.type, c.tag, c.single, dict(c.node.attrs)))
     known = {o[0] for o in out}

@@ -238,7 +238,7 @@ def _merged_labels(where: str, labels: Any, to_name: Any, config) -> None:
     """A videorectangle carries the labels of the `<Labels>` on the same Video (the editor merges them)."""
     if not isinstance(labels, list) or not all(isinstance(v, str) for v in labels):
         raise ValueError(f"{where}: value['labels'] must be a list of label names")
-    sources = [c for c in config.controls.values() if c.type == "labels" and to_name in c.to_name]
+    sources = [c for c in config.controls_on(to_name) if c.type == "labels"] if isinstance(to_name, str) else []
     if not sources or any(c.dynamic for c in sources):
         return
     allowed = {o for c in sources for o in c.options}

@@ -99,7 +99,8 @@ def task_frame(data: pd.DataFrame, annotations: list[list[dict]], predictions: l
         for anns in annotations:
             chosen = latest(anns) if anns else None
             values.append(simple_values(chosen.get("result"), controls) if chosen else _NONE)
-        for name in controls:
+        seen = {n for v in values for n in v}
+        for name in config.repeated_names([*controls, *seen]):  # a <Repeater>'s controls: one column per index seen
             column = f"{name}_label" if name in data_columns else name
             # object dtype: None, lists and str stay as they are
             data[column] = pd.Series([v.get(name) for v in values], index=index, dtype=object)

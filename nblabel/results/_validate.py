@@ -1,7 +1,8 @@
 """Label Studio result lists: checked against the config before they are stored, and matched to the suggestion.
 
 Rules:
-- a result that names an unknown control, the wrong object or type, or a label the config does not have is a
+- a result that names an unknown control (or, inside a `<Repeater>`, an item the task's list does not have), the
+  wrong object or type, or a label the config does not have is a
   `ValueError` with the reason: it is never stored as a silent wrong label;
 - origins: each item is matched to the shown prediction by region `id`, else by
   `(from_name, to_name, type)`; equal value → "prediction", edited → "prediction-changed", new → "manual".
@@ -18,6 +19,7 @@ from typing import Any
 
 from .._brief import brief, listing
 from ..config._parse import Config
+from ..config._repeat import out_of_range
 from ._geometry import check_geometry
 
 ID_CHARS = string.ascii_letters + string.digits + "_-"  # the characters of a region id
@@ -59,6 +61,7 @@ def normalize_result(result: Any, config: Config, data: dict | None = None) -> l
             continue
         _check_item(i, item, config)
         if data is not None:
+            _check_repeat(f"result[{i}]", item, config, data)
             _check_span(f"result[{i}]", item, config, data)
         item.setdefault("id", region_id())
         out.append(item)
@@ -85,6 +88,10 @@ def _check_item(i: int, item: dict, config: Config) -> None:
     if control is None:
         raise ValueError(f"{where}: from_name={brief(name)} is not a control of the config "
                          f"(controls: {listing(config.controls)})")
+    if control.repeat and not control.index:
+        example = name.replace(control.repeat[-1].flag, "0")
+        raise ValueError(f"{where}: from_name={brief(name)} is the template of a <Repeater>'s controls: "
+                         f"name one item's control, e.g. {example!r}")
     to_name = item.get("to_name")
     if to_name not in control.to_name and to_name != control.name:
         raise ValueError(f"{where}: to_name={brief(to_name)} is not what <{control.tag} name=\"{name}\"> labels "
@@ -97,6 +104,15 @@ def _check_item(i: int, item: dict, config: Config) -> None:
         raise ValueError(f"{where}: `value` must be a dict")
     _check_value(where, control, value)
     check_geometry(where, item, control, config)
+
+
+def _check_repeat(where: str, item: dict, config: Config, data: dict) -> None:
+    """A control inside a `<Repeater>` answers for one item of the task's list: that item must exist."""
+    control = config.controls[item["from_name"]]
+    if control.repeat:
+        why = out_of_range(control.name, control.repeat, control.index, data)
+        if why is not None:
+            raise ValueError(f"{where}: from_name={why}")
 
 
 def _check_value(where: str, control, value: dict) -> None:
