@@ -19,7 +19,8 @@ CONFIG = """<View>
   </Choices>
   <TextArea name="note" toName="text"/>
 </View>"""
-PRED = [{"id": "p1", "from_name": "sentiment", "to_name": "text", "type": "choices", "value": {"choices": ["Positive"]}}]
+PRED = [{"id": "p1", "from_name": "sentiment", "to_name": "text", "type": "choices",
+         "value": {"choices": ["Positive"]}}]
 
 
 def tasks(n: int, words: int = 30) -> list[dict]:
