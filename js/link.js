@@ -33,7 +33,7 @@ export class Link {
 		model.on("comm:close", this.onCommClose);
 		/** @type {(() => void)|null} */
 		this.unwatchKernel = this.#watchKernel();
-		/** @type {(() => void)[]} sends put off until after the frame (`later`), in order */
+		/** @type {(() => void)[]} sends put off until the current task (a key press) ends (`later`), in order */
 		this.queued = [];
 	}
 

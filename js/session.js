@@ -244,7 +244,7 @@ export class Session {
 		this.emit({ kind: "task" }); // paint before anything else
 		/** @type {OutboxEntry} */
 		const entry = { ...answer(type, task.key, result, lead_time, review), task, at: Date.now() };
-		this.outbox.add(entry, false); // counted now (the limit, "saving…"); stored and sent once the frame is out
+		this.outbox.add(entry, false); // counted now (the limit); sent when this key press ends, stored after its frame
 		this.sentAt.set(entry.id, Date.now());
 		this.link.later(() => {
 			if (this.outbox.entries.has(entry.id)) this.#send(entry);
