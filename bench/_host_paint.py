@@ -81,9 +81,10 @@ READY = """(kind) => {
 }"""
 
 
-def run_host(host: str, kind: str, tasks: int, trace: str | None = None, warmup: int = 3) -> dict:
-    """Start a `host` server, open the notebook, press Enter `tasks - warmup - 1` times; return the samples (and the
-    trace summary). Every server and browser started here is stopped before returning."""
+def run_host(host: str, kind: str, tasks: int, trace: str | None = None, warmup: int = 3, gap_ms: float = 100) -> dict:
+    """Start a `host` server, open the notebook, press Enter `tasks - warmup - 1` times, `gap_ms` apart once the next
+    task is ready (a fast annotator; 0 = as fast as Playwright can, which keeps 3 answers unacked and holds presses);
+    return the samples (and the trace summary). Every server and browser started here is stopped before returning."""
     from playwright.sync_api import sync_playwright
 
     home = Path(tempfile.mkdtemp(prefix=f"nblabel-bench-{host}-"))
@@ -101,7 +102,7 @@ def run_host(host: str, kind: str, tasks: int, trace: str | None = None, warmup:
                 page.wait_for_function(READY, arg=kind, timeout=60_000)
                 page.evaluate(PROBE)
                 page.locator(".nblabel").focus()
-                press = lambda n: _press(page, kind, n)  # noqa: E731
+                press = lambda n: _press(page, kind, n, gap_ms)  # noqa: E731
                 press(warmup)  # first presses compile code paths; not counted
                 page.evaluate("window.__lat = []")
                 cdp = page.context.new_cdp_session(page) if trace else None
@@ -130,8 +131,10 @@ def run_host(host: str, kind: str, tasks: int, trace: str | None = None, warmup:
     return {"samples": samples, "trace": summary}
 
 
-def _press(page, kind: str, n: int) -> None:
+def _press(page, kind: str, n: int, gap_ms: float = 0) -> None:
     for _ in range(n):
+        if gap_ms:
+            page.wait_for_timeout(gap_ms)  # pacing, not a wait for a condition
         start = page.evaluate("window.__lat.length")
         page.keyboard.press("Enter")
         page.wait_for_function("(n) => window.__lat.length > n", arg=start)

@@ -15,7 +15,8 @@ the next task's. The fake Python acks each submit after
     python bench/bench_key_to_paint.py [--tasks 500] [--ack-ms 2]
 
 `--host lab` / `--host notebook` run the same probe inside a real JupyterLab 4 / Notebook 7 server with a real kernel
-(bench/_host_paint.py: the quickstart config, 40 tasks by default, a column predictor Enter accepts), `--kind image`
+(bench/_host_paint.py: the quickstart config, 40 tasks by default, a column predictor Enter accepts, presses
+`--gap-ms` 100 apart), `--kind image`
 with image tasks instead of text; `--runs N` repeats and prints best and worst; `--trace out.json` records a Chrome
 trace of the presses and prints the busiest main-thread events between a keydown and its frame.
 
@@ -94,7 +95,7 @@ def main_host(args) -> int:
     results = []
     for r in range(args.runs):
         trace = args.trace if args.trace and r == args.runs - 1 else None
-        out = run_host(args.host, args.kind, args.tasks, trace=trace)
+        out = run_host(args.host, args.kind, args.tasks, trace=trace, gap_ms=args.gap_ms)
         results.append(report(out["samples"], f"{args.host} / {args.kind} run {r + 1}"))
         if out["trace"]:
             print(f"trace written to {trace}; self time per keydown → frame window (ms), busiest first:")
@@ -117,6 +118,8 @@ def main() -> int:
     ap.add_argument("--host", choices=["blank", "lab", "notebook"], default="blank")
     ap.add_argument("--kind", choices=["text", "image"], default="text")
     ap.add_argument("--runs", type=int, default=1)
+    ap.add_argument("--gap-ms", type=float, default=100.0,
+                    help="host mode: pause between presses (a fast annotator); 0 = back to back")
     ap.add_argument("--trace", default=None, help="host mode: write a Chrome trace of the last run here")
     args = ap.parse_args()
     reason = missing_reason()
