@@ -4,15 +4,23 @@
 
 const HIDDEN_PAGE_MS = 50;
 
-/** Run `fn` once, after the next frame has been produced. @param {() => void} fn */
+/**
+ * Run `fn` once, after the next frame has been produced.
+ * @param {() => void} fn
+ * @returns {() => void} cancel (a no-op once `fn` ran)
+ */
 export function afterPaint(fn) {
 	let done = false;
-	const run = () => {
-		if (done) return;
+	const cancel = () => {
 		done = true;
 		clearTimeout(fallback);
+	};
+	const run = () => {
+		if (done) return;
+		cancel();
 		fn();
 	};
 	const fallback = setTimeout(run, HIDDEN_PAGE_MS);
 	if (typeof requestAnimationFrame === "function") requestAnimationFrame(() => setTimeout(run, 0));
+	return cancel;
 }

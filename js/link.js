@@ -10,6 +10,8 @@
 // A send that throws (the comm of a restarted kernel) is lost too. Nothing is timed: a busy kernel (a long cell) answers late, never "idle without an answer". Once lost, a view stays
 // lost: only re-running the cell (a new model) connects again, and the outbox then replays what waited.
 
+import { afterPaint } from "./after_paint.js";
+
 /** @typedef {import("./types.js").Model} Model */
 
 /** Kernel states after which the Python objects of this view no longer exist. */
@@ -33,20 +35,19 @@ export class Link {
 		model.on("comm:close", this.onCommClose);
 		/** @type {(() => void)|null} */
 		this.unwatchKernel = this.#watchKernel();
-		/** @type {(() => void)[]} sends put off until the current task (a key press) ends (`later`), in order */
+		/** @type {(() => void)[]} sends put off until after the next frame (`later`), in order */
 		this.queued = [];
 	}
 
 	/**
-	 * Run `fn` (which sends) in a task of its own right after this one, so serialising and posting a message never
-	 * sits inside the key press that asked for a paint; the browser runs it in the wait for the next frame, or
-	 * right after that frame. Not later than that: Python's ack frees the outbox, and the next key press may need
-	 * the room. Order is kept: any `send` first runs what waits here.
+	 * Run `fn` (which sends) right after the next frame, so serialising and posting a message never sits between
+	 * the key press and the paint it asked for (a frame later, at most: Python's ack frees the outbox, and a next
+	 * key press may need the room). Order is kept: any `send` first runs what waits here.
 	 * @param {() => void} fn
 	 */
 	later(fn) {
 		this.queued.push(fn);
-		if (this.queued.length === 1) setTimeout(() => this.flush(), 0);
+		if (this.queued.length === 1) afterPaint(() => this.flush());
 	}
 
 	/** Run every put-off send now, oldest first. */
