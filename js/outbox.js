@@ -79,18 +79,10 @@ export class Outbox {
 		return this.list();
 	}
 
-	/**
-	 * @param {OutboxEntry} entry
-	 * @param {boolean} [persist]  false: in memory now, `store` mirrors it later (after the key press's frame)
-	 */
-	add(entry, persist = true) {
+	/** @param {OutboxEntry} entry */
+	add(entry) {
 		this.entries.set(entry.id, entry);
-		if (persist) this.store(entry);
-	}
-
-	/** Mirror `entry` in localStorage, if it still waits. @param {OutboxEntry} entry */
-	store(entry) {
-		if (this.entries.has(entry.id)) this.#update((stored) => stored.filter((e) => e.id !== entry.id).concat([entry]));
+		this.#update((stored) => stored.filter((e) => e.id !== entry.id).concat([entry]));
 	}
 
 	/**

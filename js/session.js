@@ -1,8 +1,9 @@
 // The local task window of one widget model and the message flow with Python (docs/DESIGN.md "Widget messages",
 // shapes in protocol.js). Rules:
 // - `window[0]` is the task on screen, the rest are prefetched; on submit/skip the next task is shifted in and every
-//   view is told to paint it synchronously — before the message is written to the outbox; sending it (link.js
-//   `later`: any later send goes after it), storing it and the status repaint wait until that frame is out;
+//   view is told to paint it synchronously — before the message is written to the outbox (and localStorage, so a
+//   reload right after the key press loses nothing); sending it (link.js `later`: any later send goes after it) and
+//   the status repaint wait until that frame is out;
 // - the browser never runs more than LIMIT submits ahead of the last ack: the next submit is *held* (the task stays,
 //   the UI says why) and goes out by itself when an ack makes room;
 // - `state` resets everything (and re-sends the outbox); `ack` merges Python's queue behind the task on screen,
@@ -243,13 +244,13 @@ export class Session {
 		this.emit({ kind: "task" }); // paint before anything else
 		/** @type {OutboxEntry} */
 		const entry = { ...answer(type, task.key, result, lead_time, review), task, at: Date.now() };
-		this.outbox.add(entry, false); // counted now (the limit); sent and stored after the frame
+		// stored now (a reload right after the key press re-sends it from localStorage); sent after the frame
+		this.outbox.add(entry);
 		this.sentAt.set(entry.id, Date.now());
 		this.link.later(() => {
 			if (this.outbox.entries.has(entry.id)) this.#send(entry);
 		});
 		afterPaint(() => {
-			this.outbox.store(entry); // unless its ack came first
 			if (!this.disposed) this.emit({ kind: "status" });
 		});
 		return "sent";
