@@ -10,6 +10,7 @@
 //   picture ready. Each value goes through the checks the Image object applies (`resolveMedia`, `scriptedSvg`), so
 //   nothing is loaded here that the Image would refuse.
 
+import { afterPaint } from "./after_paint.js";
 import { AHEAD, ImageDecodeCache } from "./render/image/image_cache.js";
 import { scriptedSvg } from "./render/image/image_values.js";
 import { resolveMedia } from "./render/media.js";
@@ -44,7 +45,7 @@ export class MediaCache {
 		this.prefix = Math.random().toString(36).slice(2, 8);
 		/** decoded pictures of the window's next tasks */
 		this.pictures = new ImageDecodeCache();
-		/** @type {ReturnType<typeof setTimeout>|null} */
+		/** @type {(() => void)|null} cancels the scheduled picture decode (after_paint.js) */
 		this.pictureTimer = null;
 		this.pictureRound = 0;
 	}
@@ -123,16 +124,17 @@ export class MediaCache {
 
 	/** Coalesced, and after the current task (a key press paints first). @param {Task[]} tasks @param {ConfigNode|null} config */
 	#schedulePictures(tasks, config) {
-		if (this.pictureTimer) clearTimeout(this.pictureTimer);
+		this.pictureTimer?.();
 		this.pictureTimer = null;
 		const fields = imageFields(config);
 		const round = ++this.pictureRound;
 		if (!fields.length || !tasks.length) return this.pictures.want([]);
-		this.pictureTimer = setTimeout(() => {
+		// after the frame, not just after this task: decoding the next pictures must not sit before a key press's paint
+		this.pictureTimer = afterPaint(() => {
 			this.pictureTimer = null;
 			const urls = tasks.flatMap((task) => fields.map((f) => this.#pictureUrl(f, task)));
 			Promise.all(urls).then((list) => round === this.pictureRound && this.pictures.want(list));
-		}, 0);
+		});
 	}
 
 	/**

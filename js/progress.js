@@ -6,8 +6,13 @@ import { h } from "./render/util.js";
 
 /** @typedef {import("./types.js").Progress} Progress */
 
+/** Answers waiting this long make the saving dot pulse. */
+const SLOW_MS = 400;
+
 export class ProgressBar {
 	constructor() {
+		/** @type {ReturnType<typeof setTimeout>|undefined} */
+		this.slowTimer = undefined;
 		this.fill = h("div", { class: "nblabel-bar-fill" });
 		this.bar = h("div", { class: "nblabel-bar", role: "progressbar", "aria-valuemin": "0" }, this.fill);
 		this.count = h("span", { class: "nblabel-count" });
@@ -31,6 +36,7 @@ export class ProgressBar {
 	 */
 	paint(p, waiting, held, limit, offline = false) {
 		this.saving.hidden = waiting === 0;
+		this.#pulseIfSlow(waiting > 0);
 		this.saving.classList.toggle("is-offline", offline);
 		this.savingText.textContent = offline ? `not saved (${waiting} waiting)` : held ? `saving… (${waiting} of max ${limit} waiting)` : "saving…";
 		if (!p) {
@@ -55,6 +61,24 @@ export class ProgressBar {
 		if (p.rate_per_min) parts.push(`${p.rate_per_min.toFixed(1)}/min`);
 		if (p.eta_s !== null && p.eta_s !== undefined && p.total) parts.push(`ETA ${formatDuration(p.eta_s)}`);
 		this.rate.textContent = parts.join(" · ");
+	}
+
+	/** The saving dot pulses once answers have waited SLOW_MS (an ack within it leaves no animation behind). @param {boolean} saving */
+	#pulseIfSlow(saving) {
+		if (!saving) {
+			clearTimeout(this.slowTimer);
+			this.slowTimer = undefined;
+			this.saving.classList.remove("is-slow");
+		} else if (this.slowTimer === undefined && !this.saving.classList.contains("is-slow")) {
+			this.slowTimer = setTimeout(() => {
+				this.slowTimer = undefined;
+				if (!this.saving.hidden) this.saving.classList.add("is-slow");
+			}, SLOW_MS);
+		}
+	}
+
+	dispose() {
+		clearTimeout(this.slowTimer);
 	}
 }
 

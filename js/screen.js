@@ -19,7 +19,7 @@ import { acceptVersion, badgeOf, loadVersion, reject, reviewAction } from "./rev
 import { ReviewPanel } from "./review_panel.js";
 import { expandRepeaters, hasRepeater } from "./render/repeater.js";
 import { Form } from "./render/tree.js";
-import { h } from "./render/util.js";
+import { h, scrollHome } from "./render/util.js";
 import { Stopwatch } from "./stopwatch.js";
 import { buildSummary, buildWaiting } from "./summary.js";
 
@@ -73,6 +73,7 @@ export class Screen {
 			focusRoot: () => this.root.focus({ preventScroll: true }),
 		});
 		this.body = h("div", { class: "nblabel-body" }, h("div", { class: "nblabel-loading" }, "Loading…"));
+		this.bodyToTop = scrollHome(this.body);
 		this.hint = h("div", { class: "nblabel-hint", role: "status", "aria-live": "polite" });
 		this.buttons = h("div", { class: "nblabel-buttons" });
 		this.legend = h("div", { class: "nblabel-legend-host", hidden: true });
@@ -102,6 +103,7 @@ export class Screen {
 	dispose() {
 		this.detach();
 		this.stopwatch.dispose();
+		this.progress.dispose();
 		this.root.removeEventListener("keydown", this.onKeydown);
 		this.root.removeEventListener("keyup", this.onKeyup);
 		this.root.removeEventListener("pointerdown", this.onPointerDown);
@@ -176,7 +178,7 @@ export class Screen {
 		// digits and Enter on the next task act on the widget, not on the text
 		const focused = document.activeElement;
 		const typing = focused !== this.root && this.root.contains(focused);
-		if (task?.key !== this.paintedKey && this.body.scrollTop) this.body.scrollTop = 0; // a new task starts at its top
+		if (task?.key !== this.paintedKey) this.bodyToTop(); // a new task starts at its top (no layout read: util.js)
 		this.hint.textContent = "";
 		this.root.classList.toggle("is-done", !task);
 		this.loadedAnswer = null;

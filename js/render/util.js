@@ -151,3 +151,20 @@ export function descendants(node, tag) {
 	}
 	return out;
 }
+
+/**
+ * A "back to the top" for a scroll box that neither reads nor forces layout on a task switch: a passive scroll
+ * listener notes whether the box left its top (read there, where layout is clean), and only then does the returned
+ * function write `scrollTop` — writing it, even to 0, makes the browser lay out the page at once, mid key press.
+ * @param {HTMLElement} el
+ * @returns {() => void}
+ */
+export function scrollHome(el) {
+	let away = false;
+	el.addEventListener("scroll", () => (away = el.scrollTop > 0), { passive: true });
+	return () => {
+		if (!away) return;
+		away = false;
+		el.scrollTop = 0;
+	};
+}

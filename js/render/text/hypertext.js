@@ -9,7 +9,7 @@ import { sanitize, xpathOf, nodeAt } from "../html.js";
 import { BIG_HTML, SlicedPage } from "./html_slices.js";
 import { cpToU16, paintSpans, selectionIn, snap, u16ToCp } from "./spans.js";
 import { TextOverlay } from "./text_overlay.js";
-import { attr, displayText, h, resolve } from "../util.js";
+import { attr, displayText, h, resolve, scrollHome } from "../util.js";
 
 /** @typedef {import("../../types.js").ConfigNode} ConfigNode */
 /** @typedef {import("../tree.js").BuildContext} BuildContext */
@@ -62,6 +62,7 @@ export function buildHyperText(node, ctx) {
 	const name = attr(node, "name") ?? "";
 	const value = attr(node, "value");
 	const el = h("div", { class: "nblabel-hypertext", "data-name": name });
+	const toTop = scrollHome(el);
 	ctx.watchVisibility(node, el);
 	let base = document.createElement("div");
 	let text = "";
@@ -178,7 +179,7 @@ export function buildHyperText(node, ctx) {
 					text = base.textContent ?? "";
 					ctx.regions.resume(name);
 				});
-				el.scrollTop = 0;
+				toTop();
 				return;
 			}
 			base.append(sanitize(html, ctx.remote));

@@ -9,7 +9,7 @@
 import { paintText } from "./chunks.js";
 import { cpToU16, selectionIn, snap, stepSelection, u16ToCp } from "./spans.js";
 import { TextOverlay } from "./text_overlay.js";
-import { attr, displayText, h, isEmptyValue, resolve } from "../util.js";
+import { attr, displayText, h, isEmptyValue, resolve, scrollHome } from "../util.js";
 
 /** @typedef {import("../../types.js").ConfigNode} ConfigNode */
 /** @typedef {import("../tree.js").BuildContext} BuildContext */
@@ -25,6 +25,7 @@ import { attr, displayText, h, isEmptyValue, resolve } from "../util.js";
 export function buildText(node, ctx) {
 	const name = attr(node, "name") ?? "";
 	const el = h("div", { class: "nblabel-text", "data-name": name, role: "article", "aria-label": name || "text" });
+	const toTop = scrollHome(el);
 	const value = attr(node, "value");
 	const word = (attr(node, "granularity") ?? "").toLowerCase() === "word";
 	ctx.watchVisibility(node, el);
@@ -125,7 +126,7 @@ export function buildText(node, ctx) {
 			shown = [];
 			overlays = [];
 			repaint();
-			el.scrollTop = 0;
+			toTop();
 		},
 	};
 }
