@@ -15,6 +15,7 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
+from _paint_probe import PROBE
 from jupyter_harness import JupyterServer, launch_chromium, open_notebook, run_cells
 
 QUICKSTART = """<View>
@@ -49,27 +50,6 @@ for s in range(3):
 df = pd.DataFrame({{"image": [paths[i % 3] for i in range({n})], "model_label": [("Cat", 0.9)] * {n}}})
 config = {config!r}
 lab = nblabel.Labeler(df, config, annotator="bench", store=":memory:", predictor="model_label")"""
-
-# The blank page's probe, with the "is it the next task" check on the task id (text and image alike).
-PROBE = """() => {
-  window.__lat = [];
-  let t0 = 0, handled = 0;
-  const root = document.querySelector('.nblabel');
-  root.addEventListener('keydown', () => { handled = performance.now() - t0; });
-  document.addEventListener('keydown', (e) => {
-    if (e.key !== 'Enter') return;
-    t0 = performance.now();
-    const before = root.querySelector('.nblabel-task-id').textContent;
-    requestAnimationFrame(() => {
-      const tFrame = performance.now();
-      setTimeout(() => {
-        const after = root.querySelector('.nblabel-task-id')?.textContent ?? '(summary)';
-        window.__lat.push({paint: performance.now() - t0, frame: tFrame - t0, handler: handled,
-                           changed: after !== before});
-      }, 0);
-    });
-  }, true);
-}"""
 
 READY = """(kind) => {
   const root = document.querySelector('.nblabel');

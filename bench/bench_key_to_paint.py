@@ -36,6 +36,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from frontend_page import launch, missing_reason, mount, open_page, task  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _paint_probe import PROBE  # noqa: E402
+
 CONFIG = """<View>
   <Header value="Sentiment"/>
   <Text name="text" value="$text"/>
@@ -43,27 +46,6 @@ CONFIG = """<View>
     <Choice value="Positive"/><Choice value="Negative"/><Choice value="Neutral"/>
   </Choices>
 </View>"""
-
-PROBE = """() => {
-  window.__lat = [];
-  let t0 = 0, handled = 0;
-  // registered after the widget's own listener on the root: runs right after it (same target, registration order)
-  document.querySelector('.nblabel').addEventListener('keydown', () => { handled = performance.now() - t0; });
-  document.addEventListener('keydown', (e) => {
-    if (e.key !== 'Enter') return;
-    t0 = performance.now();
-    const before = document.querySelector('.nblabel-text').textContent;
-    requestAnimationFrame(() => {
-      const tFrame = performance.now();
-      setTimeout(() => {
-        const after = document.querySelector('.nblabel-text')?.textContent ?? '(summary)';
-        window.__lat.push({paint: performance.now() - t0, frame: tFrame - t0, handler: handled,
-                           changed: after !== before});
-      }, 0);
-    });
-  }, true);
-}"""
-
 
 def pct(values: list[float], p: float) -> float:
     s = sorted(values)
