@@ -112,12 +112,17 @@ def _own_answer(member: tuple, answers: list[dict]) -> dict | None:
     return best
 
 
+def _answer_key(typ: str) -> str:
+    """The value key holding a control's answer (a TextArea answers in `text`)."""
+    return "text" if typ == "textarea" else typ
+
+
 def _placed(winner: dict, region: dict, typ: str) -> dict:
     """The winning answer moved onto the consensus region (its id, object and geometry).
 
     The answer's own key is left alone: a per-region TextArea's `text` is the answer, not the span's text.
     """
-    own = "text" if typ == "textarea" else typ
+    own = _answer_key(typ)
     out = copy.deepcopy(winner)
     if region.get("id") is not None:
         out["id"] = region["id"]
@@ -136,7 +141,7 @@ def _placed(winner: dict, region: dict, typ: str) -> dict:
 
 def _answer_only(item: dict, typ: str) -> dict:
     """The item without its place, so that votes compare answers and not where each annotator drew."""
-    own = "text" if typ == "textarea" else typ
+    own = _answer_key(typ)
     value = item.get("value") if isinstance(item.get("value"), dict) else {}
     return {**item, "value": {k: v for k, v in value.items() if k == own or k not in _PLACE}}
 
