@@ -3,6 +3,7 @@ scores equal cleanlab's own token_classification on the same arrays) and boxes s
 and a missing box first, scores equal cleanlab's object_detection), and clear errors for what has no method."""
 
 import copy
+import os
 
 import numpy as np
 import pandas as pd
@@ -181,6 +182,19 @@ def test_swapped_and_missing_boxes_rank_first():
     assert out["quality"].is_monotonic_increasing and len(out) == len(tasks)
     assert set(out.head(len(planted))["task_id"]) == planted
     assert out.head(len(planted))["is_issue"].all()
+
+
+_FORKS = []
+os.register_at_fork(before=lambda: _FORKS.append(1))
+
+
+def test_box_issues_fork_no_process():
+    """cleanlab's object-detection finder asks for a one-process Pool: a fork of the test process (Playwright's
+    driver pipes and all) for no parallelism; its worker was seen outliving the call and hanging the session."""
+    tasks, preds, _ = images(n=6, seed=1)
+    forks = len(_FORKS)
+    out = nblabel.find_label_issues(tasks, BOXES, control="box", pred_probs=preds)
+    assert len(_FORKS) == forks and len(out) == 6
 
 
 def test_box_scores_equal_cleanlab_on_the_same_arrays():

@@ -17,7 +17,9 @@ Rules:
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -272,6 +274,39 @@ def box_arrays(given: list, predicted: list, classes: tuple[str, ...], task: Any
     return labels, [np.array(rows, dtype=float).reshape(-1, 5) for rows in per_class]
 
 
+_POOL_LOCK = threading.Lock()
+
+
+class _InProcessPool:
+    """The part of `multiprocessing.Pool` cleanlab's object-detection finder uses, run in this process."""
+
+    def __init__(self, processes: int | None = None) -> None:
+        self.processes = processes
+
+    def starmap(self, fn, args) -> list:
+        """`fn(*a)` for each `a` of `args`, in order."""
+        return [fn(*a) for a in args]
+
+    def close(self) -> None:
+        """Nothing to close: no worker was started."""
+
+
+@contextmanager
+def _no_fork_pool():
+    """cleanlab's object-detection finder computes its per-class average precision in a one-process
+    `multiprocessing.Pool` on every call with more than one image: a fork of the whole process, threads and all
+    (a notebook kernel's, a Playwright driver's pipes in the test suite), for no parallelism, and its worker was
+    seen outliving the call and holding those pipes open. The call runs with that Pool computed in process; the
+    lock keeps two calls from swapping the name under each other."""
+    import cleanlab.object_detection.filter as cl_filter
+    with _POOL_LOCK:
+        real, cl_filter.Pool = cl_filter.Pool, _InProcessPool
+        try:
+            yield
+        finally:
+            cl_filter.Pool = real
+
+
 def _boxes(entries: list, frame: pd.DataFrame, by_pos: dict, control: Any, several: bool) -> pd.DataFrame:
     from cleanlab.object_detection.filter import find_label_issues as cl_find
     from cleanlab.object_detection.rank import get_label_quality_scores
@@ -284,7 +319,8 @@ def _boxes(entries: list, frame: pd.DataFrame, by_pos: dict, control: Any, sever
         predictions.append(pred)
         tasks.append(task)
     quality = get_label_quality_scores(labels, predictions, verbose=False)
-    flagged = cl_find(labels, predictions)
+    with _no_fork_pool():
+        flagged = cl_find(labels, predictions)
     rows = {"task_id": tasks, "control": control.name,
             "given": [[classes[c] for c in lab["labels"]] for lab in labels],
             "suggested": [[classes[k] for k, arr in enumerate(pred) for s in arr[:, 4] if s >= 0.5]
