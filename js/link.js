@@ -10,8 +10,6 @@
 // A send that throws (the comm of a restarted kernel) is lost too. Nothing is timed: a busy kernel (a long cell) answers late, never "idle without an answer". Once lost, a view stays
 // lost: only re-running the cell (a new model) connects again, and the outbox then replays what waited.
 
-import { afterPaint } from "./after_paint.js";
-
 /** @typedef {import("./types.js").Model} Model */
 
 /** Kernel states after which the Python objects of this view no longer exist. */
@@ -35,24 +33,6 @@ export class Link {
 		model.on("comm:close", this.onCommClose);
 		/** @type {(() => void)|null} */
 		this.unwatchKernel = this.#watchKernel();
-		/** @type {(() => void)[]} sends put off until after the next frame (`later`), in order */
-		this.queued = [];
-	}
-
-	/**
-	 * Run `fn` (which sends) right after the next frame, so serialising and posting a message never sits between
-	 * the key press and the paint it asked for (a frame later, at most: Python's ack frees the outbox, and a next
-	 * key press may need the room). Order is kept: any `send` first runs what waits here.
-	 * @param {() => void} fn
-	 */
-	later(fn) {
-		this.queued.push(fn);
-		if (this.queued.length === 1) afterPaint(() => this.flush());
-	}
-
-	/** Run every put-off send now, oldest first. */
-	flush() {
-		for (const fn of this.queued.splice(0)) fn();
 	}
 
 	dispose() {
@@ -72,7 +52,6 @@ export class Link {
 	 * @param {Record<string, any>} content
 	 */
 	send(content) {
-		this.flush();
 		const at = this.heardCount;
 		// Jupyter reads `callbacks.iopub`; marimo calls `callbacks()` once the message is delivered (an object
 		// there throws "t is not a function" on every send). A no-op function carrying `iopub` suits both.

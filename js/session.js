@@ -2,8 +2,8 @@
 // shapes in protocol.js). Rules:
 // - `window[0]` is the task on screen, the rest are prefetched; on submit/skip the next task is shifted in and every
 //   view is told to paint it synchronously — before the message is written to the outbox (and localStorage, so a
-//   reload right after the key press loses nothing); sending it (link.js `later`: any later send goes after it) and
-//   the status repaint wait until that frame is out;
+//   reload right after the key press loses nothing) and sent, in the key press: a submit is on its way the moment
+//   the key is handled, and the outbox limit counts what was really sent;
 // - the browser never runs more than LIMIT submits ahead of the last ack: the next submit is *held* (the task stays,
 //   the UI says why) and goes out by itself when an ack makes room;
 // - `state` resets everything (and re-sends the outbox); `ack` merges Python's queue behind the task on screen,
@@ -12,7 +12,6 @@
 //   `re` names that request. Any other state — unsolicited, or answering another view's hello — never settles it,
 //   and keeps the annotator's draft when the task on screen stays the same.
 
-import { afterPaint } from "./after_paint.js";
 import { hideStaticCard } from "./fallback.js";
 import { Link } from "./link.js";
 import { MediaCache } from "./media_cache.js";
@@ -87,7 +86,6 @@ export class Session {
 		this.requestTimer = null;
 		/** @type {ReturnType<typeof setInterval>|null} */
 		this.resendTimer = null;
-		this.disposed = false;
 	}
 
 	/** @param {(change: Change) => void} view @returns {() => void} detach */
@@ -97,7 +95,6 @@ export class Session {
 	}
 
 	dispose() {
-		this.disposed = true;
 		if (this.requestTimer) clearTimeout(this.requestTimer);
 		if (this.resendTimer) clearInterval(this.resendTimer);
 		this.requestTimer = this.resendTimer = null;
@@ -244,15 +241,9 @@ export class Session {
 		this.emit({ kind: "task" }); // paint before anything else
 		/** @type {OutboxEntry} */
 		const entry = { ...answer(type, task.key, result, lead_time, review), task, at: Date.now() };
-		// stored now (a reload right after the key press re-sends it from localStorage); sent after the frame
 		this.outbox.add(entry);
-		this.sentAt.set(entry.id, Date.now());
-		this.link.later(() => {
-			if (this.outbox.entries.has(entry.id)) this.#send(entry);
-		});
-		afterPaint(() => {
-			if (!this.disposed) this.emit({ kind: "status" });
-		});
+		this.#send(entry);
+		this.emit({ kind: "status" });
 		return "sent";
 	}
 
