@@ -65,7 +65,12 @@ class StoreBase:
         have = {t: self._columns(t) for t in {t for t, _, _ in ADDED_COLUMNS}}
         for table, column, definition in ADDED_COLUMNS:
             if column not in have[table]:
-                self._tx(lambda c, t=table, n=column, d=definition: c.execute(f"ALTER TABLE {t} ADD COLUMN {n} {d}"))
+                self._tx(self._add_column, table, column, definition)
+
+    def _add_column(self, c: Any, table: str, column: str, definition: str) -> None:
+        # checked again inside the transaction: another kernel opening the same old store may have added it
+        if column not in self._columns(table, c):
+            c.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
 
     # -- meta ------------------------------------------------------------------------------------------------
     def meta(self, key: str) -> Any:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,27 @@ from ._base import LEASE_SECONDS, StoreBase
 from ._schema import Annotation, now_iso, owner_alive, schema, session_owner
 
 __all__ = ["LEASE_SECONDS", "Annotation", "Store", "now_iso", "owner_alive", "session_owner"]
+
+
+def _set_wal(db: sqlite3.Connection, wait_s: float = 30.0) -> None:
+    """Switch the file to WAL, retrying while another process holds it.
+
+    Changing the journal mode needs the file to itself, and SQLite answers "database is locked" at once (its busy
+    timeout is not applied) when two processes open a new file at the same moment; a file already in WAL needs no
+    change.
+    """
+    deadline = time.monotonic() + wait_s
+    pause = 0.005
+    while True:
+        try:
+            if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) and "busy" not in str(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.2)
 
 
 class Store(StoreBase):
@@ -30,9 +52,11 @@ class Store(StoreBase):
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
+        _set_wal(self._db)
         self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(";\n".join(schema("INTEGER PRIMARY KEY AUTOINCREMENT", "REAL")))
+        # in one immediate transaction: kernels opening a new file at once wait for each other's schema
+        self._db.executescript("BEGIN IMMEDIATE;\n" + ";\n".join(schema("INTEGER PRIMARY KEY AUTOINCREMENT", "REAL"))
+                               + ";\nCOMMIT;")
         self._migrate()
         self.id = self._meta_setdefault("store_id", os.urandom(6).hex())
 
@@ -57,9 +81,9 @@ class Store(StoreBase):
         c.execute(sql, args)
         return c.lastrowid
 
-    def _columns(self, table: str) -> set[str]:
+    def _columns(self, table: str, cursor: Any = None) -> set[str]:
         with self._lock:
-            return {r[1] for r in self._db.execute(f"PRAGMA table_info({table})")}
+            return {r[1] for r in (cursor or self._db).execute(f"PRAGMA table_info({table})")}
 
     def close(self) -> None:
         """Close the connection; the file stays."""
