@@ -198,7 +198,7 @@ export class Screen {
 			this.taskId.textContent = "";
 			this.badge.hidden = this.again.hidden = true;
 			const keys = { undo: this.keymap.label("undo"), back: this.keymap.label("back"), again: this.keymap.label("label_skipped") };
-			this.body.replaceChildren(s.outbox.size ? buildWaiting() : buildSummary(s.displayProgress(), keys, () => this.run("label_skipped")));
+			this.body.replaceChildren(s.outbox.size || s.answering ? buildWaiting() : buildSummary(s.displayProgress(), keys, () => this.run("label_skipped")));
 			if (typing) this.root.focus({ preventScroll: true });
 			this.paintedKey = null;
 			return;

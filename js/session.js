@@ -74,6 +74,8 @@ export class Session {
 		this.pendingId = null;
 		/** @type {{type: "submit"|"skip", result?: ResultItem[], lead_time: number, key: string, review?: Review}|null} */
 		this.held = null;
+		/** true while the task after an answer paints: that answer waits, though it enters the outbox just after */
+		this.answering = false;
 		/** @type {string|null} a non-blocking message (notice / nack / timeout) */
 		this.notice = null;
 		/** @type {string|null} what Python is busy with before the first state ("Loading the model …") */
@@ -238,7 +240,13 @@ export class Session {
 		}
 		this.window.shift();
 		this.notice = null;
-		this.emit({ kind: "task" }); // paint before anything else
+		// paint before anything else; the view counts this answer as waiting though it is not in the outbox yet
+		this.answering = true;
+		try {
+			this.emit({ kind: "task" });
+		} finally {
+			this.answering = false;
+		}
 		/** @type {OutboxEntry} */
 		const entry = { ...answer(type, task.key, result, lead_time, review), task, at: Date.now() };
 		this.outbox.add(entry);

@@ -209,6 +209,27 @@ def test_skipped_tasks_are_titled_truthfully_and_served_again(fe_page):
     fe_page.wait_for_function("() => document.querySelector('.nblabel-text')?.textContent === 'review number 1'")
 
 
+def test_the_last_answer_shows_saving_until_python_confirms_it_then_true_counts(fe_page):
+    # the summary used to be painted in the key press, before the answer entered the outbox: with the earlier
+    # answers confirmed it showed the counts without the last one until its ack (caught as a flaky count)
+    mount(fe_page, SENTIMENT, text_tasks(2), autoAck=False)
+    focus(fe_page)
+    fe_page.keyboard.press("1")
+    fe_page.keyboard.press("Enter")
+    wait_received(fe_page, "submit", 1)
+    fe_page.evaluate("window.__nb.python.flush()")
+    fe_page.wait_for_function("() => document.querySelector('.nblabel-saving').hidden")
+    fe_page.keyboard.press("s")
+    wait_received(fe_page, "skip", 1)
+    assert fe_page.locator(".nblabel-summary").count() == 0
+    assert fe_page.locator(".nblabel-waiting").is_visible()
+    fe_page.evaluate("window.__nb.python.flush()")
+    summary = fe_page.locator(".nblabel-summary")
+    summary.wait_for()
+    assert summary.locator(".nblabel-summary-title").text_content() == "1 skipped task still needs a label"
+    assert summary.locator(".nblabel-stat-n").all_text_contents() == ["1", "1"]
+
+
 def test_label_skipped_key_does_nothing_while_a_task_is_on_screen(fe_page):
     mount(fe_page, SENTIMENT, text_tasks(2))
     focus(fe_page)
