@@ -17,6 +17,7 @@ Rules (shared by `Labeler.to_pandas()` and `read_label_studio`):
 
 from __future__ import annotations
 
+from itertools import chain, repeat
 from typing import Any, Iterable
 
 import pandas as pd
@@ -79,12 +80,9 @@ def _column(values: list, index: pd.Index) -> pd.Series:
 
 def records_frame(datas: list[dict], index: pd.Index) -> pd.DataFrame:
     """The data columns of tasks given as dicts (one per row, aligned with `index`)."""
-    keys: dict[Any, None] = {}
-    for d in datas:
-        for k in d:
-            if k not in keys:
-                keys[k] = None
-    return pd.DataFrame({k: _column([d.get(k, pd.NA) for d in datas], index) for k in keys}, index=index)
+    keys = dict.fromkeys(chain.from_iterable(datas))  # every key, in order of first appearance
+    return pd.DataFrame({k: _column(list(map(dict.get, datas, repeat(k), repeat(pd.NA))), index) for k in keys},
+                        index=index)
 
 
 def task_frame(data: pd.DataFrame, annotations: list[list[dict]], predictions: list[list[dict]], config: Any,
