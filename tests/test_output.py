@@ -124,3 +124,30 @@ def test_plain_frame_writes_the_same_tasks_column_by_column_as_task_by_task(tmp_
     value = fast[0]["annotations"][0]["result"][0]["value"]
     assert text.encode("utf-16-le")[2 * value["start"]:2 * value["end"]].decode("utf-16-le") == "Paris"
     assert fast[0]["data"] == {"text": text, "n": 3, "f": 0.5, "b": True}
+
+
+def test_export_json_of_a_plain_frame_writes_what_the_frame_path_writes(tmp_path):
+    # A plain DataFrame's JSON export writes its tasks straight (no to_pandas frame read back): the bytes must be
+    # the frame path's, `agreement` included, offsets in UTF-16 after an emoji.
+    text = "Hi 👨‍👩‍👧 Ann in Paris"
+    df = pd.DataFrame({"text": [text, "plain Paris", "no answer"], "n": [3, 4, 5]}, index=[7, 9, 11])
+    store = str(tmp_path / "s.sqlite")
+    for who, label, grow in (("ann", "LOC", 0), ("bob", "LOC", 1), ("cy", "PER", 0)):
+        lab = nblabel.Labeler(df, NER_CONFIG, store=store, annotator=who)
+        for t in (text, "plain Paris"):
+            start = t.index("Paris") - grow
+            lab.submit([{"from_name": "ner", "to_name": "text", "type": "labels",
+                         "value": {"start": start, "end": t.index("Paris") + 5, "text": t[start:t.index("Paris") + 5],
+                                   "labels": [label]}}])
+    fast = tmp_path / "fast.json"
+    assert lab.export(fast, "json") == str(fast)
+    slow = nblabel.export(lab.to_pandas(), tmp_path / "slow.json", "JSON")
+    assert fast.read_bytes() == open(slow, "rb").read()
+    tasks = json.loads(fast.read_bytes())
+    assert [("agreement" in t) for t in tasks] == [True, True, False]
+    # a frame with a nested cell is written through the frame: the same tasks but for that column
+    nested = nblabel.Labeler(df.assign(extra=[[1], [2], [3]]), NER_CONFIG, store=store, annotator="cy")
+    other = json.loads(open(nested.export(tmp_path / "nested.json", "JSON"), "rb").read())
+    for task in other:
+        task["data"].pop("extra")
+    assert other == tasks
