@@ -102,4 +102,3 @@ def test_two_annotators_in_two_kernels_each_label_everything(tmp_path):
     outs = _together([_child(db, 30, "alice", True), _child(db, 30, "bob", True)])
     assert [len(o) - 1 for o in outs] == [30, 30]
     assert len(_live(db)) == 60
-
