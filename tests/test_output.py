@@ -127,8 +127,8 @@ def test_plain_frame_writes_the_same_tasks_column_by_column_as_task_by_task(tmp_
 
 
 def test_export_json_of_a_plain_frame_writes_what_the_frame_path_writes(tmp_path):
-    # A plain DataFrame's JSON export writes its tasks straight (no to_pandas frame read back): the bytes must be
-    # the frame path's, `agreement` included, offsets in UTF-16 after an emoji.
+    # A Labeler's JSON export is its to_pandas frame written by nblabel.export: the same bytes, `agreement` on the
+    # tasks with two or more answers, and a nested data column changes nothing else.
     text = "Hi 👨‍👩‍👧 Ann in Paris"
     df = pd.DataFrame({"text": [text, "plain Paris", "no answer"], "n": [3, 4, 5]}, index=[7, 9, 11])
     store = str(tmp_path / "s.sqlite")

@@ -6,10 +6,7 @@ Rules:
 - Label Studio artefacts (`to_label_studio`, files) carry UTF-16 offsets and `completed_by: {"email": ...}`;
 - one pass over the store groups annotations by task; rows are read only once;
 - a DataFrame source of plain columns (text, integers, booleans, finite floats) and integer ids is written
-  column by column; any other source task by task, with the same result;
-- `export(..., "JSON")` of such a source writes `to_label_studio()`'s tasks with their `agreement` (computed on
-  the code-point answers, as the frame path computes it) instead of building the frame and reading it back (1.44 s
-  for 100,000 answers that way); every other case goes through `to_pandas()` and `nblabel.formats.export`.
+  column by column; any other source task by task, with the same result.
 """
 
 from __future__ import annotations
@@ -18,19 +15,14 @@ import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
 
 from ..config._parse import Config
-from ..formats._export import _check as format_name
-from ..formats._export import _file_path as file_path
 from ..formats._export import export as export_frame
 from ..formats._frame import paused_gc
-from ..formats._jsonio import dumps_compact
-from ..quality._agreement import task_percent
 from ..results._offsets import convert_result
 from ..results._table import records_frame, task_frame
 from ..store._default import check_answers
@@ -195,10 +187,8 @@ class Writeback:
             tasks.append(task)
         return tasks
 
-    def _frame_tasks(self, source: FrameSource, groups: dict[str, list[dict]],
-                     agreement: bool = False) -> list[dict] | None:
-        """`to_label_studio` of a DataFrame read column by column; None when a column or the ids are not plain.
-        `agreement`: tasks with two or more answers get the `agreement` a JSON export writes."""
+    def _frame_tasks(self, source: FrameSource, groups: dict[str, list[dict]]) -> list[dict] | None:
+        """`to_label_studio` of a DataFrame read column by column; None when a column or the ids are not plain."""
         index = source.index
         if isinstance(index, pd.MultiIndex) or index.dtype.kind not in "iu":
             return None
@@ -217,8 +207,6 @@ class Writeback:
         names = list(columns)
         datas = [dict(zip(names, row)) for row in zip(*columns.values())] if names else [{} for _ in ids]
         fields = [(o.name, o.field) for o in self.config.objects.values() if o.field in columns]
-        # before the offsets below turn to UTF-16: the frame path scores the code-point answers
-        percents = task_percent([groups.get(k, []) for k in keys], self.config) if agreement else None
         tasks = []
         for ident, key, data, preds in zip(ids, keys, datas, predictions):
             texts = {name: data[field] for name, field in fields
@@ -235,23 +223,10 @@ class Writeback:
                 preds = [{**p, "result": list(p.get("result", []))} for p in preds]
             tasks.append({"id": ident, "data": data, "annotations": anns, "predictions": preds,
                           "meta": {"nblabel_id": ident}})
-        if percents is not None:
-            for task, percent in zip(tasks, percents):
-                if percent is not None:
-                    task["agreement"] = percent
         return tasks
 
     def export(self, path: str | os.PathLike, format: str = "JSON") -> str:
-        """The frame `to_pandas` gives, written by `nblabel.formats.export` (JSON of a plain DataFrame: its tasks
-        written straight, the same bytes)."""
-        if format_name(format) == "JSON" and isinstance(self.source, FrameSource):
-            with paused_gc():
-                tasks = self._frame_tasks(self.source, self._grouped(), agreement=True)
-            if tasks is not None:
-                target = file_path(path)
-                with open(target, "wb") as fh:
-                    fh.write(dumps_compact(tasks))
-                return str(Path(target))
+        """The frame `to_pandas` gives, written by `nblabel.formats.export`."""
         return export_frame(self.to_pandas(), path, format, config=self.config.xml)
 
 
