@@ -36,17 +36,19 @@ from _baseline import alternate, baseline, line  # noqa: E402
 from bench_export import CONFIG, WNUT, sentences, task  # noqa: E402
 
 
-def fill_store(path: Path, keys: list[str], results: list[list]) -> None:
-    """One live answer per key, written in one transaction (the store's own submit commits one by one)."""
+def fill_store(path: Path, keys: list[str], results: list[list], texts: list[str]) -> None:
+    """One live answer per key, written in one transaction (the store's own submit commits one by one), each with
+    the hash of its task's `$text` as the widget stores it (write-back checks every answer against its row)."""
     from nblabel.store._sqlite import Store, now_iso
+    from nblabel.tasks._media import fields_hash
     store = Store(path)
     stamp = now_iso()
-    rows = [(k, "alice", json.dumps(r, ensure_ascii=False), stamp, stamp, 3.5, str(uuid.uuid4()))
-            for k, r in zip(keys, results)]
+    rows = [(k, "alice", json.dumps(r, ensure_ascii=False), stamp, stamp, 3.5, str(uuid.uuid4()),
+             fields_hash({"text": t})) for k, r, t in zip(keys, results, texts)]
     with store._lock:
         store._db.execute("BEGIN")
         store._db.executemany("INSERT INTO annotations (task_key, annotator, result, created_at, updated_at, "
-                              "lead_time, unique_id) VALUES (?,?,?,?,?,?,?)", rows)
+                              "lead_time, unique_id, fields_hash) VALUES (?,?,?,?,?,?,?,?)", rows)
         store._db.execute("COMMIT")
     store.close()
 
@@ -106,7 +108,8 @@ def main() -> None:
     labs = {}
     for n, m in sides.items():
         store = tmp / f"store_{n}.sqlite"
-        fill_store(store, [task_key(t["id"]) for t in big_tasks], [t["annotations"][0]["result"] for t in big_tasks])
+        fill_store(store, [task_key(t["id"]) for t in big_tasks], [t["annotations"][0]["result"] for t in big_tasks],
+                   [t["data"]["text"] for t in big_tasks])
         labs[n] = m.Labeler(frame, CONFIG, annotator="alice", store=str(store))
     title = f"Labeler over a {args.big:,}-row DataFrame, an answer per row in its store"
     report(f"{title}: to_pandas() (target <= 0.5 s)", {n: lab.to_pandas for n, lab in labs.items()}, args.repeat)

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from helpers import deliver
+from helpers import choice, deliver
 
 import nblabel
 from nblabel.tasks._media import MediaServer, is_local
@@ -356,3 +356,43 @@ def test_pdf_pages_from_two_threads_at_once(tmp_path):
     t.join()
     assert errors == []
     lab.close()
+
+
+def test_hashes_built_column_wise_are_the_stored_per_row_hashes():
+    # Stores keep these hashes: the fast column-wise path must give exactly what `fields_hash` gives row by row,
+    # for every kind of value (quoting, non-ASCII, lone surrogates, big ints, floats, media, nested values).
+    from pathlib import PurePath
+
+    from nblabel.tasks._media import fields_hash, fields_hashes
+    values = ["plain", "ünïcödé 😀", 'quo"te\\back\nnl\t', "\ud800 lone", "", None, True, False, 0, -5, 10**30,
+              1.5, 0.1, 1e300, float("nan"), float("inf"), 3.0, b"bytes", PurePath("/tmp/x.png"), [1, "a"],
+              {"k": 2}, np.int64(3), np.float32(0.5), np.zeros((2, 2), dtype=np.uint8)]
+    rng = np.random.default_rng(0)
+    for names in ([], ["text"], ["text", "b"], ["z", "Ä key", 'a"q']):
+        rows = [{n: values[rng.integers(len(values))] for n in names} for _ in range(400)]
+        rows += [{n: "only text" for n in names}]  # a column of text alone takes the quickest path
+        columns = {n: [r[n] for r in rows] for n in names}
+        assert fields_hashes(columns, len(rows)) == [fields_hash(r) for r in rows]
+    text = {"text": ["a", "b", "é"]}
+    assert fields_hashes(text, 3) == [fields_hash({"text": t}) for t in text["text"]]
+
+
+def test_answers_are_checked_against_every_kind_of_column(tmp_path):
+    # The column-wise check at open and at write-back reads ints, floats, booleans, text and missing values as the
+    # hash of each answer was taken: unchanged rows pass, one changed cell in any field is caught.
+    config = ('<View><Text name="t" value="$text"/><Header value="$n $x $flag $when"/>'
+              '<Choices name="c" toName="t"><Choice value="A"/><Choice value="B"/></Choices></View>')
+    df = pd.DataFrame({"text": ["one", "twö", None], "n": [1, 2, 3], "x": [0.5, float("nan"), 2.0],
+                       "flag": [True, False, True], "when": pd.to_datetime(["2024-01-01", None, "2024-03-01"])})
+    store = str(tmp_path / "s.db")
+    lab = nblabel.Labeler(df, config, annotator="a", store=store)
+    for _ in range(3):
+        lab.submit(choice("A", name="c", to="t"))
+    lab.close()
+    assert nblabel.Labeler(df.copy(), config, annotator="a", store=store).to_pandas()["c"].tolist() == ["A"] * 3
+    for column, value in (("n", 7), ("x", 0.25), ("flag", False), ("text", "three"),
+                          ("when", pd.Timestamp("2025-01-01"))):
+        changed = df.copy()
+        changed.loc[2, column] = value
+        with pytest.raises(nblabel.TaskChanged, match="task 2"):
+            nblabel.Labeler(changed, config, annotator="a", store=store)

@@ -193,18 +193,12 @@ class StoreBase:
                     "fields differ. Use a new store, or give changed rows new ids (index labels).")
         self._tx(run)
 
-    def answer_hashes(self) -> dict[str, set[str]]:
-        """task_key → the `$fields` hashes its live answers were given on (older rows: the hash when first served)."""
-        out: dict[str, set[str]] = {}
-        rows = self._query("SELECT task_key, COALESCE(fields_hash, (SELECT s.fields_hash FROM served s "
-                           "WHERE s.task_key = annotations.task_key)) FROM annotations WHERE deleted = 0")
-        for key, h in rows:
-            if h is not None:
-                if key in out:
-                    out[key].add(h)
-                else:
-                    out[key] = {h}
-        return out
+    def answer_hashes(self) -> list[tuple[str, str]]:
+        """(task_key, the `$fields` hash it was given on) per live answer that has one (older rows: the hash when
+        the task was first served)."""
+        return self._query("SELECT task_key, h FROM (SELECT task_key, COALESCE(fields_hash, (SELECT s.fields_hash "
+                           "FROM served s WHERE s.task_key = annotations.task_key)) AS h FROM annotations "
+                           "WHERE deleted = 0) AS answered WHERE h IS NOT NULL")
 
     # -- leases ----------------------------------------------------------------------------------------------
     def try_lease(self, task_key: str, annotator: str, owner: str, limit: int | None = None) -> str:

@@ -23,7 +23,7 @@ from typing import Any, Iterable
 from .._errors import TaskChanged
 from ..config._parse import Config
 from ..tasks._ids import id_from_key, plain_id
-from ..tasks._media import fields_hash
+from ..tasks._media import fields_hashes
 
 FOLDER = Path(".nblabel")
 _SHOWN_IDS = 3  # task ids named in a mismatch message
@@ -110,9 +110,10 @@ def check_answers(store: Any, source: Any, config: Config) -> None:
 
     Answers to tasks absent from `source` are not checked (a filtered frame); the cost is one `$fields` hash per
     answered task present (read in one vectorised pass), never a pass over the frame."""
-    stored = store.answer_hashes()
-    rows = source.data_many(stored, config.fields)
-    bad = [key for key, values in rows.items() if stored[key] != {fields_hash(values)}]
+    stored = store.answer_hashes()  # (task key, hash) per live answer
+    keys, columns = source.columns_many(dict.fromkeys(key for key, _ in stored), config.fields)
+    now = dict(zip(keys, fields_hashes(columns, len(keys))))
+    bad = list(dict.fromkeys(key for key, h in stored if now.get(key, h) != h))  # absent keys are not checked
     count = len(bad)
     bad = bad[:_SHOWN_IDS]
     if not count:

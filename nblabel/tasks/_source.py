@@ -65,10 +65,13 @@ class TaskSource:
     def has(self, key: str) -> bool:
         return self.position(key) is not None
 
-    def data_many(self, keys: Iterable[str], fields: Iterable[str]) -> dict[str, dict]:
-        """`data(key, fields)` for each key present (absent keys are left out)."""
+    def columns_many(self, keys: Iterable[str], fields: Iterable[str]) -> tuple[list[str], dict[str, list]]:
+        """The keys present (absent keys are left out) and, per field, their values as `data(key, fields)` gives
+        them, aligned with those keys."""
         fields = list(fields)
-        return {k: self.data(k, fields) for k in keys if self.has(k)}
+        found = [k for k in keys if self.has(k)]
+        rows = [self.data(k, fields) for k in found]
+        return found, {name: [row[name] for row in rows] for name in fields}
 
     def iter_keys(self) -> Iterator[str]:
         pos = 0
@@ -135,12 +138,13 @@ class FrameSource(TaskSource):
             out[name] = json_safe(series.iat[pos])
         return out
 
-    def data_many(self, keys: Iterable[str], fields: Iterable[str]) -> dict[str, dict]:
+    def columns_many(self, keys: Iterable[str], fields: Iterable[str]) -> tuple[list[str], dict[str, list]]:
         """Vectorised over the keys (one index lookup, one take per column): checking every stored answer against
         the frame when a Labeler opens must not cost a Python-level row read per answer."""
         keys = list(keys)
+        fields = list(fields)
         if not keys:
-            return {}
+            return [], {name: [] for name in fields}
         ids = [int(k) if k.isdigit() else id_from_key(k) for k in keys]  # the common case without json.loads
         try:
             pos = np.asarray(self.index.get_indexer(ids if not isinstance(self.index, pd.MultiIndex)
@@ -150,8 +154,9 @@ class FrameSource(TaskSource):
         for i in np.flatnonzero(pos < 0):  # ids the vector lookup cannot match (dates as text…): one by one
             pos[i] = p if (p := self.position(keys[i])) is not None else -1
         found = np.flatnonzero(pos >= 0)
-        columns = {name: self.frame[self._column(name)].iloc[pos[found]].tolist() for name in fields}
-        return {keys[i]: {name: json_safe(columns[name][j]) for name in columns} for j, i in enumerate(found)}
+        columns = {name: list(map(json_safe, self.frame[self._column(name)].iloc[pos[found]].tolist()))
+                   for name in fields}
+        return [keys[i] for i in found.tolist()], columns
 
     def refresh(self) -> None:
         """Read columns anew: the frame may have been edited in place (copy-on-write keeps the old columns here)."""
