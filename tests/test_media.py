@@ -396,3 +396,66 @@ def test_answers_are_checked_against_every_kind_of_column(tmp_path):
         changed.loc[2, column] = value
         with pytest.raises(nblabel.TaskChanged, match="task 2"):
             nblabel.Labeler(changed, config, annotator="a", store=store)
+
+
+def test_row_hashes_are_reused_only_while_the_rows_keep_their_values():
+    # A hash is taken again for exactly the rows whose values changed; columns whose cells could change in place
+    # behind an equal-looking object (lists) are hashed afresh every time.
+    from nblabel.tasks._media import fields_hash
+    from nblabel.tasks._row_hashes import RowHashes
+    frame = pd.DataFrame({"text": ["a", "b", "c", "d"], "n": [1.0, float("nan"), 3.0, 4.0]})
+    hashed: list[list[int]] = []
+
+    def read(name, positions):
+        if name == "text":
+            hashed.append(positions.tolist())
+        return [None if isinstance(v, float) and v != v else v for v in frame[name].iloc[positions].tolist()]
+
+    def expected(rows):
+        return [fields_hash({"n": None if frame["n"][i] != frame["n"][i] else frame["n"][i], "text": frame["text"][i]})
+                for i in rows]
+
+    cache = RowHashes()
+    columns = lambda: {"text": frame["text"], "n": frame["n"]}  # noqa: E731 - the frame's columns as they are now
+    everything = np.arange(4)
+    assert cache.hashes(columns(), np.array([0, 2]), read) == expected([0, 2]) and hashed == [[0, 2]]
+    assert cache.hashes(columns(), everything, read) == expected(range(4)) and hashed[-1] == [1, 3]
+    hashed.clear()
+    assert cache.hashes(columns(), everything, read) == expected(range(4)) and hashed == [[1]]  # NaN != NaN
+    frame.loc[2, "text"] = "changed in place"
+    frame.loc[3, "n"] = 40.0
+    assert cache.hashes(columns(), everything, read) == expected(range(4)) and hashed[-1] == [1, 2, 3]
+    frame["text"] = ["w", "x", "y", "z"]  # a new column object: compared by value all the same
+    assert cache.hashes(columns(), everything, read) == expected(range(4)) and hashed[-1] == [0, 1, 2, 3]
+    lists = pd.DataFrame({"tags": [["a"], ["b"]]})
+    seen = []
+    keep = RowHashes()
+    read_lists = lambda name, positions: (seen.append(1), lists[name].iloc[positions].tolist())[1]  # noqa: E731
+    first = keep.hashes({"tags": lists["tags"]}, np.arange(2), read_lists)
+    lists["tags"][0].append("mutated")
+    again = keep.hashes({"tags": lists["tags"]}, np.arange(2), read_lists)
+    assert len(seen) == 2 and first[0] != again[0] and again[0] == fields_hash({"tags": ["a", "mutated"]})
+
+
+def test_a_cell_edited_after_a_check_is_caught_at_the_next_write_back(tmp_path):
+    # The check at open remembers the rows' hashes; edits between write-backs must still be seen, of text,
+    # numbers and in-place mutated list cells alike.
+    config = ('<View><Text name="t" value="$text"/><Header value="$n"/><List name="l" value="$tags"/>'
+              '<Choices name="c" toName="t"><Choice value="A"/></Choices></View>')
+    df = pd.DataFrame({"text": ["one", "two", "three"], "n": [1, 2, 3], "tags": [["x"], ["y"], ["z"]]})
+    store = str(tmp_path / "s.db")
+    lab = nblabel.Labeler(df, config, annotator="a", store=store)
+    for _ in range(3):
+        lab.submit(choice("A", name="c", to="t"))
+    assert lab.to_pandas()["c"].tolist() == ["A"] * 3
+    assert lab.to_pandas()["c"].tolist() == ["A"] * 3  # checked twice, nothing changed: still fine
+    edits = [lambda: df.loc.__setitem__((1, "text"), "TWO"), lambda: df.loc.__setitem__((1, "text"), "two"),
+             lambda: df.loc.__setitem__((2, "n"), 30), lambda: df.loc.__setitem__((2, "n"), 3),
+             lambda: df.at[0, "tags"].append("w"), lambda: df.at[0, "tags"].pop()]
+    for k, edit in enumerate(edits):
+        edit()
+        if k % 2 == 0:
+            with pytest.raises(nblabel.TaskChanged):
+                lab.to_pandas()
+        else:  # edited back: the answers belong to these rows again
+            assert lab.to_pandas()["c"].tolist() == ["A"] * 3

@@ -23,7 +23,6 @@ from typing import Any, Iterable
 from .._errors import TaskChanged
 from ..config._parse import Config
 from ..tasks._ids import id_from_key, plain_id
-from ..tasks._media import fields_hashes
 
 FOLDER = Path(".nblabel")
 _SHOWN_IDS = 3  # task ids named in a mismatch message
@@ -109,10 +108,10 @@ def check_answers(store: Any, source: Any, config: Config) -> None:
     """Raise `TaskChanged` when an answer in `store` was given on other `$fields` than its task has in `source`.
 
     Answers to tasks absent from `source` are not checked (a filtered frame); the cost is one `$fields` hash per
-    answered task present (read in one vectorised pass), never a pass over the frame."""
+    answered task present whose row changed since the last check (read in one vectorised pass), never a pass over
+    the frame."""
     stored = store.answer_hashes()  # (task key, hash) per live answer
-    keys, columns = source.columns_many(dict.fromkeys(key for key, _ in stored), config.fields)
-    now = dict(zip(keys, fields_hashes(columns, len(keys))))
+    now = source.field_hashes(dict.fromkeys(key for key, _ in stored), config.fields)
     bad = list(dict.fromkeys(key for key, h in stored if now.get(key, h) != h))  # absent keys are not checked
     count = len(bad)
     bad = bad[:_SHOWN_IDS]

@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 
 from ._ids import id_from_key, plain_id, task_key
+from ._media import fields_hashes
+from ._row_hashes import RowHashes
 
 
 def json_safe(value: Any) -> Any:
@@ -65,13 +67,12 @@ class TaskSource:
     def has(self, key: str) -> bool:
         return self.position(key) is not None
 
-    def columns_many(self, keys: Iterable[str], fields: Iterable[str]) -> tuple[list[str], dict[str, list]]:
-        """The keys present (absent keys are left out) and, per field, their values as `data(key, fields)` gives
-        them, aligned with those keys."""
+    def field_hashes(self, keys: Iterable[str], fields: Iterable[str]) -> dict[str, str]:
+        """`fields_hash(data(key, fields))` for each key present (absent keys are left out)."""
         fields = list(fields)
         found = [k for k in keys if self.has(k)]
         rows = [self.data(k, fields) for k in found]
-        return found, {name: [row[name] for row in rows] for name in fields}
+        return dict(zip(found, fields_hashes({name: [row[name] for row in rows] for name in fields}, len(found))))
 
     def iter_keys(self) -> Iterator[str]:
         pos = 0
@@ -104,6 +105,7 @@ class FrameSource(TaskSource):
         self.columns = [str(c) for c in frame.columns]
         self._positions: dict[str, int] = {}  # keys served so far → position; tiny compared to the frame
         self._series: dict[str, pd.Series] = {}
+        self._row_hashes = RowHashes()
 
     def key_at(self, pos: int) -> str | None:
         if pos >= self.total:
@@ -138,14 +140,29 @@ class FrameSource(TaskSource):
             out[name] = json_safe(series.iat[pos])
         return out
 
-    def columns_many(self, keys: Iterable[str], fields: Iterable[str]) -> tuple[list[str], dict[str, list]]:
-        """Vectorised over the keys (one index lookup, one take per column): checking every stored answer against
-        the frame when a Labeler opens must not cost a Python-level row read per answer."""
+    def field_hashes(self, keys: Iterable[str], fields: Iterable[str]) -> dict[str, str]:
+        """Vectorised over the keys (one index lookup, one take per column), and rows whose values did not change
+        since the last call keep their hash (`_row_hashes`): checking every stored answer against the frame at
+        open and at each write-back must not cost a Python-level row read, nor a hash, per unchanged answer."""
         keys = list(keys)
         fields = list(fields)
         if not keys:
-            return [], {name: [] for name in fields}
-        ids = [int(k) if k.isdigit() else id_from_key(k) for k in keys]  # the common case without json.loads
+            return {}
+        pos = self._positions_of(keys)
+        found = np.flatnonzero(pos >= 0)
+        columns = {name: self.frame[self._column(name)] for name in fields}
+
+        def read(name: str, positions: np.ndarray) -> list:
+            return list(map(json_safe, columns[name].iloc[positions].tolist()))
+
+        return dict(zip([keys[i] for i in found.tolist()], self._row_hashes.hashes(columns, pos[found], read)))
+
+    def _positions_of(self, keys: list[str]) -> np.ndarray:
+        """Row position of each key, -1 where absent: one vectorised index lookup."""
+        if all(map(str.isdigit, keys)):  # integer ids, the common case: converted without a call per key
+            ids: list = list(map(int, keys))
+        else:
+            ids = [int(k) if k.isdigit() else id_from_key(k) for k in keys]
         try:
             pos = np.asarray(self.index.get_indexer(ids if not isinstance(self.index, pd.MultiIndex)
                                                     else pd.MultiIndex.from_tuples(ids)))
@@ -153,10 +170,7 @@ class FrameSource(TaskSource):
             pos = np.full(len(keys), -1)
         for i in np.flatnonzero(pos < 0):  # ids the vector lookup cannot match (dates as text…): one by one
             pos[i] = p if (p := self.position(keys[i])) is not None else -1
-        found = np.flatnonzero(pos >= 0)
-        columns = {name: list(map(json_safe, self.frame[self._column(name)].iloc[pos[found]].tolist()))
-                   for name in fields}
-        return [keys[i] for i in found.tolist()], columns
+        return pos
 
     def refresh(self) -> None:
         """Read columns anew: the frame may have been edited in place (copy-on-write keeps the old columns here)."""
