@@ -8,8 +8,9 @@ same machine load; wall clock, and the CPU time of this process (steadier on a s
    annotated tasks (one emoji-bearing text in ten, so offsets are converted). Targets: <= 0.15 s, <= 0.4 s.
 2. read-then-export JSON_MIN (`export(read_label_studio(file), out, "JSON_MIN")`) against
    `label_studio_sdk.converter` file to file. Target: >= 3x in the worst run.
-3. A Labeler over a 100,000-row DataFrame whose store holds an answer per row: `to_pandas()` (target <= 0.5 s),
-   `to_label_studio()` and `export(..., "JSON")` (<= 1 s).
+3. A Labeler over a 100,000-row DataFrame whose store holds an answer per row (each with its row's fields hash,
+   as the widget stores it): opening, `to_pandas()` (target <= 0.5 s), `to_label_studio()` and
+   `export(..., "JSON")` (<= 1 s).
 4. `Labeler(list of 100,000 Label Studio tasks, config)`: opening (<= 0.5 s), then the same three write-backs.
 `--baseline ""` times this tree alone.
 """
@@ -112,6 +113,10 @@ def main() -> None:
                    [t["data"]["text"] for t in big_tasks])
         labs[n] = m.Labeler(frame, CONFIG, annotator="alice", store=str(store))
     title = f"Labeler over a {args.big:,}-row DataFrame, an answer per row in its store"
+    # opening checks every stored answer against its row (as each write-back does again)
+    report(f"{title}: open", {n: (lambda m=m, n=n: m.Labeler(frame, CONFIG, annotator="alice",
+                                                              store=str(tmp / f"store_{n}.sqlite")).close())
+                              for n, m in sides.items()}, args.repeat)
     report(f"{title}: to_pandas() (target <= 0.5 s)", {n: lab.to_pandas for n, lab in labs.items()}, args.repeat)
     report(f"{title}: to_label_studio() (target <= 1 s)", {n: lab.to_label_studio for n, lab in labs.items()},
            args.repeat)
