@@ -25,6 +25,9 @@ from typing import Any, Callable, Iterator
 from .._errors import TaskChanged
 from ._schema import ADDED_COLUMNS, COLUMNS, Annotation, now_iso, owner_alive, row
 
+# The `$fields` hash an answer was given on; rows older than that column: the hash when its task was first served.
+_ANSWER_HASH = ("COALESCE(fields_hash, (SELECT s.fields_hash FROM served s "
+                "WHERE s.task_key = annotations.task_key))")
 LEASE_SECONDS = 600.0  # a crashed kernel's tasks come back to its annotator's other sessions after this
 
 
@@ -112,9 +115,13 @@ class StoreBase:
         for r in self._query(f"SELECT {COLUMNS} FROM annotations WHERE deleted = 0 ORDER BY id"):
             yield row(r)
 
-    def live_rows(self) -> list[tuple]:
-        """`iter_live` as raw rows of `COLUMNS` (JSON still text): for bulk readers that decode all at once."""
-        return self._query(f"SELECT {COLUMNS} FROM annotations WHERE deleted = 0 ORDER BY id")
+    def live_rows(self, hashes: bool = False) -> list[tuple]:
+        """`iter_live` as raw rows of `COLUMNS` (JSON still text): for bulk readers that decode all at once.
+
+        `hashes=True` appends each row's `$fields` hash as `answer_hashes` gives it (None where it has none): a
+        reader that checks the answers as well saves the second query."""
+        extra = f", {_ANSWER_HASH}" if hashes else ""
+        return self._query(f"SELECT {COLUMNS}{extra} FROM annotations WHERE deleted = 0 ORDER BY id")
 
     def save_annotation(self, task_key: str, annotator: str, result: list, *, was_cancelled: bool = False,
                         lead_time: float | None = None, parent_prediction: int | None = None,
@@ -196,8 +203,7 @@ class StoreBase:
     def answer_hashes(self) -> list[tuple[str, str]]:
         """(task_key, the `$fields` hash it was given on) per live answer that has one (older rows: the hash when
         the task was first served)."""
-        return self._query("SELECT task_key, h FROM (SELECT task_key, COALESCE(fields_hash, (SELECT s.fields_hash "
-                           "FROM served s WHERE s.task_key = annotations.task_key)) AS h FROM annotations "
+        return self._query(f"SELECT task_key, h FROM (SELECT task_key, {_ANSWER_HASH} AS h FROM annotations "
                            "WHERE deleted = 0) AS answered WHERE h IS NOT NULL")
 
     # -- leases ----------------------------------------------------------------------------------------------

@@ -104,13 +104,14 @@ def check_served(store: Any, source: Any, config: Config, key: str, fields_hash:
         raise TaskChanged(f"{exc}\n{fix_line(config, source)}") from None
 
 
-def check_answers(store: Any, source: Any, config: Config) -> None:
+def check_answers(store: Any, source: Any, config: Config, stored: list[tuple[str, str]] | None = None) -> None:
     """Raise `TaskChanged` when an answer in `store` was given on other `$fields` than its task has in `source`.
 
     Answers to tasks absent from `source` are not checked (a filtered frame); the cost is one `$fields` hash per
     answered task present whose row changed since the last check (read in one vectorised pass), never a pass over
-    the frame."""
-    stored = store.answer_hashes()  # (task key, hash) per live answer
+    the frame. `stored`: the (task key, hash) pairs of `store.answer_hashes()` when the caller read them already."""
+    if stored is None:
+        stored = store.answer_hashes()  # (task key, hash) per live answer
     now = source.field_hashes(dict.fromkeys(key for key, _ in stored), config.fields)
     bad = list(dict.fromkeys(key for key, h in stored if now.get(key, h) != h))  # absent keys are not checked
     count = len(bad)

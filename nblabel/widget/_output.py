@@ -94,11 +94,12 @@ class Writeback:
     def _grouped(self) -> dict[str, list[dict]]:
         if isinstance(self.source, FrameSource):
             self.source.refresh()  # what is written out is the frame as it is now …
-        check_answers(self.store, self.source, self.config)  # … and its answers must be to these rows
+        rows = self.store.live_rows(hashes=True)  # each with its `$fields` hash last: one query for both
+        # … and its answers must be to these rows
+        check_answers(self.store, self.source, self.config, [(r[1], r[-1]) for r in rows if r[-1] is not None])
         groups: dict[str, list[dict]] = defaultdict(list)
         judged = self.reviews.by_annotation() if self.reviews is not None else {}
         emails: dict[str, str] = {}  # a few annotators, many annotations: each email worked out once
-        rows = self.store.live_rows()
         results = loads_many([r[3] for r in rows])  # one decode for all, not one per row
         # the dict `ls_annotation` makes of `row(r)`, built from the raw row (no Annotation in between)
         for r, result in zip(rows, results):
