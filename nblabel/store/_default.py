@@ -20,6 +20,9 @@ import sys
 from pathlib import Path
 from typing import Any, Iterable
 
+import numpy as np
+import pandas as pd
+
 from .._errors import TaskChanged
 from ..config._parse import Config
 from ..tasks._ids import id_from_key, plain_id
@@ -104,16 +107,25 @@ def check_served(store: Any, source: Any, config: Config, key: str, fields_hash:
         raise TaskChanged(f"{exc}\n{fix_line(config, source)}") from None
 
 
-def check_answers(store: Any, source: Any, config: Config, stored: list[tuple[str, str]] | None = None) -> None:
+def check_answers(store: Any, source: Any, config: Config,
+                  stored: tuple[list[str], list[str | None]] | None = None) -> None:
     """Raise `TaskChanged` when an answer in `store` was given on other `$fields` than its task has in `source`.
 
     Answers to tasks absent from `source` are not checked (a filtered frame); the cost is one `$fields` hash per
     answered task present whose row changed since the last check (read in one vectorised pass), never a pass over
-    the frame. `stored`: the (task key, hash) pairs of `store.answer_hashes()` when the caller read them already."""
+    the frame, and the comparison is one vectorised pass too. `stored`: (task keys, the hash each answer was given
+    on, None = not known) as the caller read them from the store; else `store.answer_hashes()` is read."""
     if stored is None:
-        stored = store.answer_hashes()  # (task key, hash) per live answer
-    now = source.field_hashes(dict.fromkeys(key for key, _ in stored), config.fields)
-    bad = list(dict.fromkeys(key for key, h in stored if now.get(key, h) != h))  # absent keys are not checked
+        pairs = store.answer_hashes()  # (task key, hash) per live answer
+        keys, given = [k for k, _ in pairs], [h for _, h in pairs]
+    else:
+        keys, given = stored
+    if not keys:
+        return
+    was = np.array(given, dtype=object)
+    now = np.asarray(source.field_hashes(keys, config.fields), dtype=object)
+    bad_at = np.flatnonzero(pd.notna(now) & pd.notna(was) & (now != was))  # absent keys are not checked
+    bad = list(dict.fromkeys(keys[i] for i in bad_at.tolist()))
     count = len(bad)
     bad = bad[:_SHOWN_IDS]
     if not count:

@@ -67,12 +67,13 @@ class TaskSource:
     def has(self, key: str) -> bool:
         return self.position(key) is not None
 
-    def field_hashes(self, keys: Iterable[str], fields: Iterable[str]) -> dict[str, str]:
-        """`fields_hash(data(key, fields))` for each key present (absent keys are left out)."""
+    def field_hashes(self, keys: list[str], fields: Iterable[str]) -> list[str | None]:
+        """`fields_hash(data(key, fields))` for each key, in order; None for a key absent from the data."""
         fields = list(fields)
         found = [k for k in keys if self.has(k)]
         rows = [self.data(k, fields) for k in found]
-        return dict(zip(found, fields_hashes({name: [row[name] for row in rows] for name in fields}, len(found))))
+        hashes = iter(fields_hashes({name: [row[name] for row in rows] for name in fields}, len(found)))
+        return [next(hashes) if self.has(k) else None for k in keys]
 
     def iter_keys(self) -> Iterator[str]:
         pos = 0
@@ -140,14 +141,15 @@ class FrameSource(TaskSource):
             out[name] = json_safe(series.iat[pos])
         return out
 
-    def field_hashes(self, keys: Iterable[str], fields: Iterable[str]) -> dict[str, str]:
-        """Vectorised over the keys (one index lookup, one take per column), and rows whose values did not change
-        since the last call keep their hash (`_row_hashes`): checking every stored answer against the frame at
-        open and at each write-back must not cost a Python-level row read, nor a hash, per unchanged answer."""
-        keys = list(keys)
+    def field_hashes(self, keys: list[str], fields: Iterable[str]) -> np.ndarray:
+        """An object array aligned with `keys` (None where absent). Vectorised over the keys (one index lookup,
+        one take per column), and rows whose values did not change since the last call keep their hash
+        (`_row_hashes`): checking every stored answer against the frame at open and at each write-back must not
+        cost a Python-level row read, nor a hash, nor a dict entry, per unchanged answer."""
         fields = list(fields)
+        out = np.full(len(keys), None, dtype=object)
         if not keys:
-            return {}
+            return out
         pos = self._positions_of(keys)
         found = np.flatnonzero(pos >= 0)
         columns = {name: self.frame[self._column(name)] for name in fields}
@@ -155,7 +157,8 @@ class FrameSource(TaskSource):
         def read(name: str, positions: np.ndarray) -> list:
             return list(map(json_safe, columns[name].iloc[positions].tolist()))
 
-        return dict(zip([keys[i] for i in found.tolist()], self._row_hashes.hashes(columns, pos[found], read)))
+        out[found] = self._row_hashes.hashes(columns, pos[found], read)
+        return out
 
     def _positions_of(self, keys: list[str]) -> np.ndarray:
         """Row position of each key, -1 where absent: one vectorised index lookup."""

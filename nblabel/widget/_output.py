@@ -96,7 +96,7 @@ class Writeback:
             self.source.refresh()  # what is written out is the frame as it is now …
         rows = self.store.live_rows(hashes=True)  # each with its `$fields` hash last: one query for both
         # … and its answers must be to these rows
-        check_answers(self.store, self.source, self.config, [(r[1], r[-1]) for r in rows if r[-1] is not None])
+        check_answers(self.store, self.source, self.config, ([r[1] for r in rows], [r[-1] for r in rows]))
         groups: dict[str, list[dict]] = defaultdict(list)
         judged = self.reviews.by_annotation() if self.reviews is not None else {}
         emails: dict[str, str] = {}  # a few annotators, many annotations: each email worked out once
