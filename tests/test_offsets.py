@@ -20,10 +20,12 @@ def test_roundtrip_every_position():
 
 def test_random_texts():
     rng = random.Random(0)
-    alphabet = ["a", "é", "😀", "中", "🇫", "\u200d"]
+    # the edges of the surrogate-pair range too: U+FFFF is one unit, U+10000 and U+10FFFF two
+    alphabet = ["a", "é", "😀", "中", "🇫", "\u200d", "\uffff", "\U00010000", "\U0010ffff"]
     for _ in range(200):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
         for cp in range(len(text) + 1):
+            assert codepoint_to_utf16(text, cp) == len(text[:cp].encode("utf-16-le")) // 2
             assert utf16_to_codepoint(text, codepoint_to_utf16(text, cp)) == cp
 
 
