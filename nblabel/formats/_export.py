@@ -28,7 +28,8 @@ FORMATS = {
 }
 
 
-def _check(format: str) -> str:
+def format_name(format: str) -> str:
+    """The canonical name of an export format (`UnsupportedFormat` for an unknown one)."""
     fmt = str(format).upper().replace("-", "_")
     if fmt not in FORMATS:
         raise UnsupportedFormat(f"format={format!r}: expected one of {', '.join(FORMATS)}")
@@ -52,7 +53,7 @@ def export(df: Any, path: str | os.PathLike, format: str = "JSON", config: Any =
     as Label Studio Enterprise writes it). None (default): for a Labeler's frame (`to_pandas()`), not for Label
     Studio files and frames read from them (written as the open-source converter writes them).
     """
-    fmt = _check(format)
+    fmt = format_name(format)
     with paused_gc():
         if isinstance(df, pd.DataFrame):
             frame = read_frame(df, config, id_column=id_column)
@@ -71,6 +72,15 @@ def export(df: Any, path: str | os.PathLike, format: str = "JSON", config: Any =
             agreement = bool(isinstance(attrs, dict) and attrs.get("annotator") is not None)
         frame.agreement = bool(agreement)
         return _write(frame, fmt, os.fspath(path))
+
+
+def write_json_tasks(tasks: list[dict], path: str | os.PathLike) -> str:
+    """Label Studio task dicts as a JSON export, written as given: for tasks already in the JSON writer's shape
+    (`Labeler.to_label_studio()`'s, with `agreement` where the frame path gives one), so no frame is built from
+    them. Returns the path written."""
+    target = _file_path(path)
+    _json.write_tasks(tasks, target)
+    return str(Path(target))
 
 
 # Writers that read only ids, data and the annotations' records: a file for them is decoded narrowly (_narrow).

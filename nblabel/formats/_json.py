@@ -46,5 +46,10 @@ def tasks(frame: Frame) -> list[dict]:
 
 
 def write(frame: Frame, path: str) -> None:
+    write_tasks(tasks(frame), path)
+
+
+def write_tasks(items: list[dict], path: str) -> None:
+    """Task dicts already in this shape (offsets in UTF-16), written as they are."""
     with open(path, "wb") as fh:
-        fh.write(dumps_compact(tasks(frame)))
+        fh.write(dumps_compact(items))
