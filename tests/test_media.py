@@ -459,3 +459,32 @@ def test_a_cell_edited_after_a_check_is_caught_at_the_next_write_back(tmp_path):
                 lab.to_pandas()
         else:  # edited back: the answers belong to these rows again
             assert lab.to_pandas()["c"].tolist() == ["A"] * 3
+
+
+@pytest.mark.parametrize("as_list", [False, True])
+def test_answers_of_several_annotators_on_one_row_are_all_checked(tmp_path, as_list):
+    # Three annotators answer the same rows: the check reads each row once but compares every answer, so a row
+    # changed after all three answered is caught (its three answers counted, its id named once), and the untouched
+    # rows still pass.
+    config = ('<View><Text name="t" value="$text"/>'
+              '<Choices name="c" toName="t"><Choice value="A"/><Choice value="B"/></Choices></View>')
+    df = pd.DataFrame({"text": ["one", "two", "three", "four"]}, index=[10, 11, 12, 13])
+
+    def data(frame):
+        return [{"id": int(i), "data": {"text": t}} for i, t in frame["text"].items()] if as_list else frame
+
+    store = str(tmp_path / "s.db")
+    for who in ("ann", "bob", "cy"):
+        lab = nblabel.Labeler(data(df), config, annotator=who, store=store)
+        for _ in range(4):
+            lab.submit(choice("A" if who != "cy" else "B", name="c", to="t"))
+        lab.close()
+    frame = nblabel.Labeler(data(df), config, annotator="ann", store=store).to_pandas()
+    assert [len(a) for a in frame["annotations"]] == [3, 3, 3, 3]
+    changed = df.copy()
+    changed.loc[12, "text"] = "THREE"
+    with pytest.raises(nblabel.TaskChanged, match=r"3 answers in .* were given to tasks .*\(task 12\)"):
+        nblabel.Labeler(data(changed), config, annotator="ann", store=store)
+    # the same store over only the untouched rows: nothing to complain about
+    kept = nblabel.Labeler(data(changed.drop(index=12)), config, annotator="ann", store=store).to_pandas()
+    assert kept.index.tolist() == [10, 11, 13]

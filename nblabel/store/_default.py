@@ -125,12 +125,12 @@ def check_answers(store: Any, source: Any, config: Config,
     was = np.array(given, dtype=object)
     now = np.asarray(source.field_hashes(keys, config.fields), dtype=object)
     bad_at = np.flatnonzero(pd.notna(now) & pd.notna(was) & (now != was))  # absent keys are not checked
-    bad = list(dict.fromkeys(keys[i] for i in bad_at.tolist()))
-    count = len(bad)
-    bad = bad[:_SHOWN_IDS]
+    count = len(bad_at)  # answers; the ids shown are their tasks', each once
     if not count:
         return
-    ids = ", ".join(repr(plain_id(id_from_key(k))) for k in bad) + (", …" if count > len(bad) else "")
+    tasks = list(dict.fromkeys(keys[i] for i in bad_at.tolist()))
+    bad = tasks[:_SHOWN_IDS]
+    ids = ", ".join(repr(plain_id(id_from_key(k))) for k in bad) + (", …" if len(tasks) > len(bad) else "")
     raise TaskChanged(
         f"{count} answer{'s' if count > 1 else ''} in {store.path} {'were' if count > 1 else 'was'} given to tasks "
         f"with other {', '.join('$' + f for f in config.fields) or 'data'} than this data has (task {ids}): that store "

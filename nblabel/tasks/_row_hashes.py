@@ -48,7 +48,7 @@ class RowHashes:
                 return _hash(names, read, positions)
             hashes = self._reusable(names, values, total)
             wanted = hashes[positions] if len(positions) else np.empty(0, dtype=object)
-            missing = positions[pd.isna(wanted)]
+            missing = np.unique(positions[pd.isna(wanted)])  # a row answered by several is hashed once
             if len(missing):
                 hashes[missing] = _hash(names, read, missing)
             self._fields, self._values, self._hashes = names, values, hashes

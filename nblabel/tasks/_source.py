@@ -70,10 +70,10 @@ class TaskSource:
     def field_hashes(self, keys: list[str], fields: Iterable[str]) -> list[str | None]:
         """`fields_hash(data(key, fields))` for each key, in order; None for a key absent from the data."""
         fields = list(fields)
-        found = [k for k in keys if self.has(k)]
+        found = [k for k in dict.fromkeys(keys) if self.has(k)]  # a task answered by several: read once
         rows = [self.data(k, fields) for k in found]
-        hashes = iter(fields_hashes({name: [row[name] for row in rows] for name in fields}, len(found)))
-        return [next(hashes) if self.has(k) else None for k in keys]
+        by_key = dict(zip(found, fields_hashes({name: [row[name] for row in rows] for name in fields}, len(found))))
+        return [by_key.get(k) for k in keys]
 
     def iter_keys(self) -> Iterator[str]:
         pos = 0
