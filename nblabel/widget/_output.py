@@ -243,8 +243,8 @@ class Writeback:
 
     def export(self, path: str | os.PathLike, format: str = "JSON") -> str:
         """The frame `to_pandas` gives, written by `nblabel.formats.export`. JSON of a plain DataFrame source: its
-        tasks written straight (the same bytes; over 100,000 answers ~40% less time than building the frame and
-        reading it back)."""
+        tasks written straight (the same bytes; over 100,000 answers about a quarter less time than building the
+        frame and reading it back, bench/bench_read.py)."""
         if format_name(format) == "JSON" and isinstance(self.source, FrameSource):
             with paused_gc():  # a list per row, a dict per task and annotation: all kept until written
                 plain = self._plain_columns(self.source)
