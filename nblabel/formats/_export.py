@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import pandas as pd
 
@@ -74,10 +74,10 @@ def export(df: Any, path: str | os.PathLike, format: str = "JSON", config: Any =
         return _write(frame, fmt, os.fspath(path))
 
 
-def write_json_tasks(tasks: list[dict], path: str | os.PathLike) -> str:
-    """Label Studio task dicts as a JSON export, written as given: for tasks already in the JSON writer's shape
-    (`Labeler.to_label_studio()`'s, with `agreement` where the frame path gives one), so no frame is built from
-    them. Returns the path written."""
+def write_json_tasks(tasks: Iterable[dict], path: str | os.PathLike) -> str:
+    """Label Studio task dicts as a JSON export, written as given (and while they come, when an iterator gives
+    them): for tasks already in the JSON writer's shape (`Labeler.to_label_studio()`'s, with `agreement` where the
+    frame path gives one), so no frame is built from them. Returns the path written."""
     target = _file_path(path)
     _json.write_tasks(tasks, target)
     return str(Path(target))

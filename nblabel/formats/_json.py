@@ -10,17 +10,22 @@ task read from a Label Studio export keeps the `agreement` it had.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 from ._frame import Frame, convert_items, text_fields, texts_for
-from ._jsonio import dumps_compact
+from ._stream import write_json_array
 from ..quality._agreement import task_percent
 
 
 def tasks(frame: Frame) -> list[dict]:
+    """The frame's rows as Label Studio task dicts (the JSON export's items)."""
+    return list(iter_tasks(frame))
+
+
+def iter_tasks(frame: Frame) -> Iterator[dict]:
+    """`tasks`, one at a time: a file writer dumps and drops them as they come."""
     fields = text_fields(frame.config)
     convert = not frame.utf16  # tasks read straight from a file hold UTF-16 offsets already
-    out = []
     if frame.agreement:
         agreement = task_percent(frame.annotations, frame.config)
     else:  # what a Label Studio export gave its tasks, written back as is
@@ -41,15 +46,13 @@ def tasks(frame: Frame) -> list[dict]:
         task["meta"] = {**meta, "nblabel_id": list(ident) if isinstance(ident, tuple) else ident}
         if percent is not None:
             task["agreement"] = percent
-        out.append(task)
-    return out
+        yield task
 
 
 def write(frame: Frame, path: str) -> None:
-    write_tasks(tasks(frame), path)
+    write_tasks(iter_tasks(frame), path)
 
 
-def write_tasks(items: list[dict], path: str) -> None:
-    """Task dicts already in this shape (offsets in UTF-16), written as they are."""
-    with open(path, "wb") as fh:
-        fh.write(dumps_compact(items))
+def write_tasks(items: Iterable[dict], path: str) -> None:
+    """Task dicts already in this shape (offsets in UTF-16), written as they are, while they come."""
+    write_json_array(items, path)

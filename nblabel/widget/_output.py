@@ -16,7 +16,8 @@ import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, Callable
+from itertools import repeat
+from typing import Any, Callable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -169,7 +170,7 @@ class Writeback:
         groups = self._grouped()
         plain = self._plain_columns(source) if isinstance(source, FrameSource) else None
         if plain is not None:
-            return self._frame_tasks(source, plain, groups)
+            return list(self._frame_tasks(source, plain, groups))
         tasks = []
         for key in source.iter_keys():
             data = source.data(key)
@@ -207,24 +208,26 @@ class Writeback:
         return None if predictions is None else (columns, predictions)
 
     def _frame_tasks(self, source: FrameSource, plain: tuple[dict[str, list], list], groups: dict[str, list[dict]],
-                     agreement: bool = False) -> list[dict]:
-        """`to_label_studio` of a DataFrame read column by column (`plain`: what `_plain_columns` gave).
+                     agreement: bool = False) -> Iterator[dict]:
+        """`to_label_studio` of a DataFrame read column by column (`plain`: what `_plain_columns` gave), a task at a
+        time: each task's dicts are made as it is asked for, and `groups` (this call's own, built by `_grouped`)
+        lets go of its answers, so a file writer that drops what it wrote holds a chunk of tasks, not all of them.
         `agreement`: tasks with two or more answers get the `agreement` a JSON export of the frame writes."""
         index = source.index
         columns, predictions = plain
         ids = index.tolist()
         keys = list(map(str, ids))  # an integer's task key is its JSON text
         names = list(columns)
-        datas = [dict(zip(names, row)) for row in zip(*columns.values())] if names else [{} for _ in ids]
+        rows = zip(*columns.values()) if names else (() for _ in ids)
         fields = [(o.name, o.field) for o in self.config.objects.values() if o.field in columns]
         # scored before the offsets below turn to UTF-16: the frame path scores the code-point answers
-        percents = task_percent([groups.get(k, []) for k in keys], self.config) if agreement else None
-        tasks = []
-        for ident, key, data, preds in zip(ids, keys, datas, predictions):
+        percents = (task_percent([groups.get(k, []) for k in keys], self.config) if agreement
+                    else repeat(None))
+        for ident, key, row, preds, percent in zip(ids, keys, rows, predictions, percents):
+            data = dict(zip(names, row))
             texts = {name: data[field] for name, field in fields
                      if type(data[field]) is str and not data[field].isascii()}
-            # the annotation dicts of `groups` are this call's own (built by `_grouped`): changed in place
-            anns = groups.get(key)
+            anns = groups.pop(key, None)  # changed in place below: the dicts are this call's own
             if anns is None:
                 anns = []
             if texts:
@@ -233,20 +236,18 @@ class Writeback:
                 preds = [{**p, "result": convert_result(p.get("result", []), texts, to_utf16=True)} for p in preds]
             else:  # nothing to convert: fresh lists all the same, as the task-by-task path gives
                 preds = [{**p, "result": list(p.get("result", []))} for p in preds]
-            tasks.append({"id": ident, "data": data, "annotations": anns, "predictions": preds,
-                          "meta": {"nblabel_id": ident}})
-        if percents is not None:
-            for task, percent in zip(tasks, percents):
-                if percent is not None:
-                    task["agreement"] = percent
-        return tasks
+            task = {"id": ident, "data": data, "annotations": anns, "predictions": preds,
+                    "meta": {"nblabel_id": ident}}
+            if percent is not None:
+                task["agreement"] = percent
+            yield task
 
     def export(self, path: str | os.PathLike, format: str = "JSON") -> str:
         """The frame `to_pandas` gives, written by `nblabel.formats.export`. JSON of a plain DataFrame source: its
-        tasks written straight (the same bytes; over 100,000 answers about a quarter less time than building the
-        frame and reading it back, bench/bench_read.py)."""
+        tasks written straight, each as it is made (the same bytes; over 100,000 answers less time and memory than
+        building the frame and reading it back, bench/bench_read.py)."""
         if format_name(format) == "JSON" and isinstance(self.source, FrameSource):
-            with paused_gc():  # a list per row, a dict per task and annotation: all kept until written
+            with paused_gc():  # a dict per answer, all kept until their task is written
                 plain = self._plain_columns(self.source)
                 if plain is not None:
                     return write_json_tasks(self._frame_tasks(self.source, plain, self._grouped(), agreement=True),
