@@ -10,7 +10,7 @@ same machine load; wall clock, and the CPU time of this process (steadier on a s
    `label_studio_sdk.converter` file to file. Target: >= 3x in the worst run.
 3. A Labeler over a 100,000-row DataFrame whose store holds an answer per row (each with its row's fields hash,
    as the widget stores it): opening, `to_pandas()` (target <= 0.5 s), `to_label_studio()` and
-   `export(..., "JSON")` (<= 1 s).
+   `export(..., "JSON")` (<= 1 s), and the most memory the export holds at once.
 4. `Labeler(list of 100,000 Label Studio tasks, config)`: opening (<= 0.5 s), then the same three write-backs.
 `--baseline ""` times this tree alone.
 """
@@ -52,6 +52,17 @@ def fill_store(path: Path, keys: list[str], results: list[list], texts: list[str
                               "lead_time, unique_id, fields_hash) VALUES (?,?,?,?,?,?,?,?)", rows)
         store._db.execute("COMMIT")
     store.close()
+
+
+def peak_memory(fn) -> int:
+    """The most bytes Python held at once while `fn` ran, above what it held before (tracemalloc: slow, untimed)."""
+    import tracemalloc
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
 
 
 def report(title: str, fns: dict, repeat: int) -> dict:
@@ -124,6 +135,9 @@ def main() -> None:
     report(f"{title}: export(..., 'JSON') (target <= 1 s)",
            {n: (lambda lab=lab, n=n: lab.export(tmp / f"lab_{n}.json", "JSON")) for n, lab in labs.items()},
            args.repeat)
+    print(f"{title}: export(..., 'JSON'), the most memory held at once (tracemalloc, one untimed run each)")
+    for n, lab in labs.items():
+        print(f"  {n}: {peak_memory(lambda lab=lab, n=n: lab.export(tmp / f'lab_{n}.json', 'JSON')) / 1e6:.0f} MB")
     for lab in labs.values():
         lab.close()
 

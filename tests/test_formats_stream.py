@@ -81,7 +81,7 @@ def test_a_value_json_cannot_hold_fails_cleanly(tmp_path):
     assert os.listdir(tmp_path) == []
 
 
-def test_a_full_disk_on_the_writing_thread_reaches_the_caller(tmp_path, monkeypatch):
+def test_a_full_disk_mid_export_leaves_the_old_file_and_no_partial_one(tmp_path, monkeypatch):
     real_open = open
 
     class Full:
@@ -107,7 +107,7 @@ def test_a_full_disk_on_the_writing_thread_reaches_the_caller(tmp_path, monkeypa
     path = tmp_path / "out.json"
     path.write_bytes(b"[old]")
     with pytest.raises(OSError, match="No space left"):
-        write_json_array(iter(items(50)), str(path), chunk=2)  # more chunks than the queue holds: no hang
+        write_json_array(iter(items(50)), str(path), chunk=2)
     assert path.read_bytes() == b"[old]"
     assert os.listdir(tmp_path) == ["out.json"]
 
