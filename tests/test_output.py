@@ -151,3 +151,42 @@ def test_export_json_of_a_plain_frame_writes_what_the_frame_path_writes(tmp_path
     for task in other:
         task["data"].pop("extra")
     assert other == tasks
+
+
+def test_streamed_export_over_many_chunks_writes_what_the_frame_path_writes(tmp_path, monkeypatch):
+    # The DataFrame export makes its answers a few tasks at a time (here 2): across chunk edges, with rows left
+    # unanswered, astral text and answers to rows this (filtered) frame does not have, the bytes are the frame
+    # path's and to_label_studio the task-by-task path's.
+    from nblabel.widget import _output
+    monkeypatch.setattr(_output, "_CHUNK", 2)
+    texts = [f"{'😀 ' * (i % 3)}Paris {i}" for i in range(9)]
+    df = pd.DataFrame({"text": texts, "n": range(9)}, index=range(100, 109))
+    store = str(tmp_path / "s.sqlite")
+    lab = nblabel.Labeler(df, NER_CONFIG, store=store, annotator="ann")
+    for i, t in enumerate(texts):
+        if i in (3, 4):
+            lab.skip()
+            continue
+        start = t.index("Paris")
+        lab.submit([{"from_name": "ner", "to_name": "text", "type": "labels",
+                     "value": {"start": start, "end": start + 5, "text": "Paris", "labels": ["LOC"]}}])
+    part = df.drop(index=[101, 106])  # answered rows missing from this frame: not written, not checked
+    lab = nblabel.Labeler(part, NER_CONFIG, store=store, annotator="ann")
+    fast = tmp_path / "fast.json"
+    lab.export(fast, "JSON")
+    slow = nblabel.export(lab.to_pandas(), tmp_path / "slow.json", "JSON")
+    assert fast.read_bytes() == open(slow, "rb").read()
+    tasks = json.loads(fast.read_bytes())
+    assert [t["id"] for t in tasks] == part.index.tolist()
+    assert [len(t["annotations"]) for t in tasks] == [1, 1, 1, 1, 1, 1, 1]  # the two skips are kept, cancelled
+    assert [t["annotations"][0]["was_cancelled"] for t in tasks] == [False, False, True, True, False, False, False]
+    for task in tasks:
+        value = task["annotations"][0]["result"][0]["value"] if task["annotations"][0]["result"] else None
+        if value:
+            text = task["data"]["text"]
+            assert text.encode("utf-16-le")[2 * value["start"]:2 * value["end"]].decode("utf-16-le") == "Paris"
+    nested = nblabel.Labeler(part.assign(extra=[[1]] * len(part)), NER_CONFIG, store=store, annotator="ann")
+    by_task = nested.to_label_studio()
+    for task in by_task:
+        task["data"].pop("extra")
+    assert json.dumps(lab.to_label_studio()) == json.dumps(by_task)
