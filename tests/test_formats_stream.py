@@ -130,3 +130,19 @@ def test_a_folder_as_target_is_an_error_and_leaves_nothing(tmp_path):
     with pytest.raises(OSError):
         write_json_array(items(2), str(folder))
     assert os.listdir(tmp_path) == ["out.json"] and folder.is_dir()
+
+
+def test_a_folder_that_takes_no_new_file_gets_the_file_rewritten_in_place(tmp_path, monkeypatch):
+    real_open = open
+
+    def no_new_files(name, mode="r", *args, **kwargs):
+        if str(name).endswith(".partial"):
+            raise PermissionError(13, "Permission denied", name)
+        return real_open(name, mode, *args, **kwargs)
+
+    monkeypatch.setattr(_stream, "open", no_new_files, raising=False)
+    path = tmp_path / "out.json"
+    path.write_bytes(b"[old]")
+    write_json_array(items(5), str(path), chunk=2)
+    assert path.read_bytes() == dumps_compact(items(5))
+    assert os.listdir(tmp_path) == ["out.json"]

@@ -10,7 +10,8 @@ Rules:
   copy into the page cache, a few hundredths of a second for 75 MB);
 - the file appears whole or not at all: the bytes go to a temporary file beside it, renamed over the target at the
   end (a failure while building leaves an existing file as it was). A target that is a symlink is written through;
-  an existing target keeps its permission bits.
+  an existing target keeps its permission bits; a folder where no new file may be made (a file in it may be
+  rewritten) gets the file written in place, as before streaming.
 """
 
 from __future__ import annotations
@@ -29,19 +30,14 @@ def write_json_array(items: Iterable[Any], path: str, chunk: int = CHUNK) -> Non
     target = os.path.realpath(path)
     temp = f"{target}.{os.urandom(6).hex()}.partial"  # unique: exports to one path at once do not collide
     try:
-        with open(temp, "xb") as fh:
-            fh.write(b"[")
-            batch: list = []
-            first = True
-            for item in items:
-                batch.append(item)
-                if len(batch) == chunk:
-                    fh.write(_inner(batch, first))
-                    first = False
-                    batch = []
-            if batch:
-                fh.write(_inner(batch, first))
-            fh.write(b"]")
+        fh = open(temp, "xb")
+    except PermissionError:  # a folder that takes no new file, around a file that may be rewritten: in place
+        with open(target, "wb") as fh:
+            _write(fh, items, chunk)
+        return
+    try:
+        with fh:
+            _write(fh, items, chunk)
         if os.path.exists(target):
             shutil.copymode(target, temp)
         os.replace(temp, target)
@@ -49,6 +45,21 @@ def write_json_array(items: Iterable[Any], path: str, chunk: int = CHUNK) -> Non
         if os.path.exists(temp):
             os.unlink(temp)
         raise
+
+
+def _write(fh: Any, items: Iterable[Any], chunk: int) -> None:
+    fh.write(b"[")
+    batch: list = []
+    first = True
+    for item in items:
+        batch.append(item)
+        if len(batch) == chunk:
+            fh.write(_inner(batch, first))
+            first = False
+            batch = []
+    if batch:
+        fh.write(_inner(batch, first))
+    fh.write(b"]")
 
 
 def _inner(batch: list, first: bool) -> bytes:
