@@ -154,9 +154,10 @@ def test_export_json_of_a_plain_frame_writes_what_the_frame_path_writes(tmp_path
 
 
 def test_streamed_export_over_many_chunks_writes_what_the_frame_path_writes(tmp_path, monkeypatch):
-    # The DataFrame export makes its answers a few tasks at a time (here 2): across chunk edges, with rows left
-    # unanswered, astral text and answers to rows this (filtered) frame does not have, the bytes are the frame
-    # path's and to_label_studio the task-by-task path's.
+    # The DataFrame write-back makes its answers a few tasks at a time (here 2): across chunk edges, with skips,
+    # a second annotator on some rows, astral text and answers to rows this (filtered) frame does not have, the
+    # export's bytes are the frame path's and to_label_studio (chunked: it scores no agreement) the task-by-task
+    # path's.
     from nblabel.widget import _output
     monkeypatch.setattr(_output, "_CHUNK", 2)
     texts = [f"{'😀 ' * (i % 3)}Paris {i}" for i in range(9)]
@@ -170,6 +171,9 @@ def test_streamed_export_over_many_chunks_writes_what_the_frame_path_writes(tmp_
         start = t.index("Paris")
         lab.submit([{"from_name": "ner", "to_name": "text", "type": "labels",
                      "value": {"start": start, "end": start + 5, "text": "Paris", "labels": ["LOC"]}}])
+    bob = nblabel.Labeler(df, NER_CONFIG, store=store, annotator="bob")
+    for _ in range(3):  # two answers on the first rows: the export scores agreement over all answers at once
+        bob.submit([])
     part = df.drop(index=[101, 106])  # answered rows missing from this frame: not written, not checked
     lab = nblabel.Labeler(part, NER_CONFIG, store=store, annotator="ann")
     fast = tmp_path / "fast.json"
@@ -178,13 +182,20 @@ def test_streamed_export_over_many_chunks_writes_what_the_frame_path_writes(tmp_
     assert fast.read_bytes() == open(slow, "rb").read()
     tasks = json.loads(fast.read_bytes())
     assert [t["id"] for t in tasks] == part.index.tolist()
-    assert [len(t["annotations"]) for t in tasks] == [1, 1, 1, 1, 1, 1, 1]  # the two skips are kept, cancelled
+    assert [len(t["annotations"]) for t in tasks] == [2, 2, 1, 1, 1, 1, 1]  # the two skips are kept, cancelled
     assert [t["annotations"][0]["was_cancelled"] for t in tasks] == [False, False, True, True, False, False, False]
+    assert [t["annotations"][-1]["completed_by"]["email"] for t in tasks[:3]] == [
+        "bob@nblabel.local", "bob@nblabel.local", "ann@nblabel.local"]  # answers in the order given
+    assert [("agreement" in t) for t in tasks] == [True, True, False, False, False, False, False]
     for task in tasks:
         value = task["annotations"][0]["result"][0]["value"] if task["annotations"][0]["result"] else None
         if value:
             text = task["data"]["text"]
             assert text.encode("utf-16-le")[2 * value["start"]:2 * value["end"]].decode("utf-16-le") == "Paris"
+    single = nblabel.Labeler(part.drop(index=[100, 102]), NER_CONFIG, store=store, annotator="ann")
+    single.export(fast, "JSON")  # one answer per task: answers made a chunk at a time as the file is written
+    assert fast.read_bytes() == open(nblabel.export(single.to_pandas(), slow, "JSON"), "rb").read()
+    assert [len(t["annotations"]) for t in json.loads(fast.read_bytes())] == [1, 1, 1, 1, 1]
     nested = nblabel.Labeler(part.assign(extra=[[1]] * len(part)), NER_CONFIG, store=store, annotator="ann")
     by_task = nested.to_label_studio()
     for task in by_task:
