@@ -17,6 +17,7 @@ from .._errors import UnsupportedFormat
 from . import _brush_out, _coco, _conll, _csv, _json, _json_min, _narrow, _voc, _yolo
 from ._frame import frame_from_tasks, paused_gc, read_frame, resolve_config
 from ._read import LEADING_SPACE, load, tasks_of
+from ._stream import write_json_array
 
 __all__ = ["FORMATS", "export"]
 
@@ -79,7 +80,7 @@ def write_json_tasks(tasks: Iterable[dict], path: str | os.PathLike) -> str:
     them): for tasks already in the JSON writer's shape (`Labeler.to_label_studio()`'s, with `agreement` where the
     frame path gives one), so no frame is built from them. Returns the path written."""
     target = _file_path(path)
-    _json.write_tasks(tasks, target)
+    write_json_array(tasks, target)
     return str(Path(target))
 
 

@@ -10,7 +10,7 @@ task read from a Label Studio export keeps the `agreement` it had.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterator
 
 from ._frame import Frame, convert_items, text_fields, texts_for
 from ._stream import write_json_array
@@ -50,9 +50,4 @@ def iter_tasks(frame: Frame) -> Iterator[dict]:
 
 
 def write(frame: Frame, path: str) -> None:
-    write_tasks(iter_tasks(frame), path)
-
-
-def write_tasks(items: Iterable[dict], path: str) -> None:
-    """Task dicts already in this shape (offsets in UTF-16), written as they are, while they come."""
-    write_json_array(items, path)
+    write_json_array(iter_tasks(frame), path)
