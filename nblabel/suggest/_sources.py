@@ -24,7 +24,7 @@ import json
 from typing import Any
 
 from ..config._parse import Config, Control
-from ..results._validate import ID_CHARS, normalize_result
+from ..results._validate import ID_CHARS, check_result
 
 
 def first_control(config: Config, kinds: tuple[str, ...] | None = None) -> Control | None:
@@ -183,7 +183,7 @@ class RefusedPrediction(dict):
 def checked_prediction(pred: dict, config: Config, data: dict | None = None) -> dict:
     """`pred` with an id on every result item, or a `RefusedPrediction` when an item breaks the config's rules.
 
-    The rules are the answer rules (`normalize_result`, spans checked against `data` when given): whatever is
+    The rules are the answer rules (`check_result`, spans checked against `data` when given): whatever is
     shown must be something the annotator could submit unchanged. An item without an `id` gets one from its own
     content, so the region can be drawn, selected and matched to the answer."""
     if isinstance(pred, RefusedPrediction):
@@ -193,7 +193,7 @@ def checked_prediction(pred: dict, config: Config, data: dict | None = None) -> 
         return RefusedPrediction(pred, _refusal(pred, f"`result` must be a list, not {type(result).__name__}"))
     pred = {**pred, "result": with_item_ids(result)}
     try:
-        normalize_result(pred["result"], config, data)
+        check_result(pred["result"], config, data)
     except ValueError as exc:
         return RefusedPrediction(pred, _refusal(pred, str(exc)))
     return pred
