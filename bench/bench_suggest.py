@@ -147,17 +147,32 @@ def _time_pipeline(title: str, df, task: str, pipe, config: str, kwargs: dict, r
 
 
 def _time_learner(title: str, df, path: str, repeat: int, base) -> None:
-    """The Learner's embedding of a new DataFrame (a fresh Learner each run: nothing cached)."""
+    """The Learner's embedding of a new DataFrame (a fresh Learner each run: nothing cached), beside what a user
+    would write instead: a feature-extraction pipeline per text, averaged over its tokens (the same vectors;
+    the loop does no fitting, so it is favoured)."""
+    import numpy as np
+    import transformers
     from _baseline import alternate, line
-    fns = {"Learner prelabel": lambda: nblabel.prelabel(df, CONFIG, nblabel.Learner(encoder=path))}
+    from nblabel.suggest import _direct
+    extract = transformers.pipeline("feature-extraction", model=path, tokenizer=path)
+    texts = df["text"].tolist()
+    extract("warm up")
+    fns = {"per-text embedding loop": lambda: [np.mean(extract(t)[0], axis=0) for t in texts],
+           "Learner prelabel": lambda: nblabel.prelabel(df, CONFIG, nblabel.Learner(encoder=path))}
     if base is not None:
         fns["Learner prelabel (baseline)"] = lambda: base.prelabel(df, CONFIG, base.Learner(encoder=path))
     runs = alternate(fns, repeat)
+    loop_wall = runs["per-text embedding loop"][0]
     print(f"{title}, {len(df)} texts:")
     for name, (wall, cpu, _) in runs.items():
-        print("  " + line(name, wall, cpu))
+        extra = "" if name.startswith("per-text") else (f"; {min(loop_wall) / min(wall):.1f}x the loop best/best, "
+                                                        f"{max(loop_wall) / max(wall):.1f}x worst/worst")
+        print("  " + line(name, wall, cpu) + extra)
+    batched = _direct.mean_pooled(extract.tokenizer, extract.model, texts, _direct.BATCH_SIZE, 256)
+    loop = np.stack(runs["per-text embedding loop"][2])
+    print(f"  the Learner's batched vectors vs the loop's: largest difference {np.abs(batched - loop).max():.1e}")
     if base is not None:
-        a, b = (_answers(runs[k][2]) for k in fns)
+        a, b = (_answers(runs[k][2]) for k in ("Learner prelabel", "Learner prelabel (baseline)"))
         print(f"  same answers {sum(x == y for x, y in zip(a, b))}/{len(df)}; "
               f"{min(runs['Learner prelabel (baseline)'][0]) / min(runs['Learner prelabel'][0]):.1f}x the baseline")
 
